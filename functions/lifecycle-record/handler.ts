@@ -1,0 +1,8 @@
+/** Lifecycle tasks MarkTimedOut, ExpireAction, RecordDeliveryFailure, RecordWriteBackFailure. */
+import { appContext } from '../../shared/composition.js';
+import { taskHandler } from '../../shared/http/task.js';
+import { recordEvent, recordInputSchema } from '../../shared/use-cases/lifecycle.js';
+
+const ctx = appContext();
+
+export const handler = taskHandler('RecordEvent', recordInputSchema, (input) => recordEvent(ctx, input));

@@ -1,0 +1,12 @@
+/** POST /portal/action (Authorization: Bearer <session>): the verified requester resets their password. */
+
+import { appContext } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { actionSchema, performAction } from '../../shared/use-cases/portal.js';
+
+const ctx = appContext();
+
+export const handler = httpHandler('portal-action', { body: actionSchema }, async ({ bearer, body }) => ({
+  status: 200,
+  body: await performAction(ctx, bearer, body),
+}));

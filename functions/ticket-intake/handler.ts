@@ -1,0 +1,17 @@
+/** POST /webhooks/{connectionId}: a ticket was created in the ITSM. */
+
+import { appContext } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { intakeTicket } from '../../shared/use-cases/intake-ticket.js';
+
+const ctx = appContext();
+
+export const handler = httpHandler('ticket-intake', { rawBody: true }, async ({ event, rawBody }) => {
+  const signature = event.headers?.['x-helpdesk-verify-signature'];
+  const result = await intakeTicket(ctx, {
+    connectionId: event.pathParameters?.connectionId ?? '',
+    rawBody,
+    signature,
+  });
+  return { status: result.result === 'link_entry_written' ? 201 : 200, body: result };
+});

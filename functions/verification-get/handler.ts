@@ -1,0 +1,12 @@
+/** GET /api/verifications/{verificationId}: one verification, as the console shows it. */
+
+import { appContext } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { getVerificationView } from '../../shared/use-cases/send-verification.js';
+
+const ctx = appContext();
+
+export const handler = httpHandler('verification-get', {}, async ({ event }) => ({
+  status: 200,
+  body: await getVerificationView(ctx, event.pathParameters?.verificationId ?? ''),
+}));

@@ -1,0 +1,119 @@
+/**
+ * The local directory: people seeded into the table (local stack, demos, self-hosted trials).
+ * Microsoft Entra ID and Okta adapters implement the same port against their APIs.
+ */
+import { randomBytes, scrypt } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Directory, DirectoryUser } from '../../ports.js';
+import { keys } from './table.js';
+
+const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
+
+export class DynamoDbDirectory implements Directory {
+  private readonly doc: DynamoDBDocumentClient;
+  private everyone?: { at: number; users: DirectoryUser[] };
+
+  constructor(private readonly options: { tableName: string; client: DynamoDBClient; cacheMs?: number }) {
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+  }
+
+  async findByEmail(email: string): Promise<DirectoryUser | undefined> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.options.tableName,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.directoryEmail(email) },
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toUser(item) : undefined;
+  }
+
+  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    return (await this.all()).find((u) => u.userId === userId);
+  }
+
+  async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
+    const pool = (await this.all()).filter((u) => u.userId !== excludeUserId);
+    const picked: DirectoryUser[] = [];
+    const copy = [...pool];
+    while (picked.length < count && copy.length > 0) {
+      const [user] = copy.splice(Math.floor(Math.random() * copy.length), 1);
+      if (user) picked.push(user);
+    }
+    return picked;
+  }
+
+  async resetPassword(userId: string, newPassword: string): Promise<void> {
+    const salt = randomBytes(16);
+    const hash = await scryptAsync(newPassword, salt, 32);
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: {
+          ...keys.directoryUser(userId),
+          sk: 'PASSWORD',
+          scrypt: `${salt.toString('base64')}:${hash.toString('base64')}`,
+          changedAt: new Date().toISOString(),
+        },
+      }),
+    );
+  }
+
+  /** Seeds people (local stack and tests). */
+  async putUsers(users: DirectoryUser[]): Promise<void> {
+    for (let i = 0; i < users.length; i += 25) {
+      await this.doc.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [this.options.tableName]: users.slice(i, i + 25).map((u) => ({
+              PutRequest: {
+                Item: {
+                  ...keys.directoryUser(u.userId),
+                  gsi1pk: keys.directoryEmail(u.email),
+                  gsi1sk: 'PROFILE',
+                  gsi2pk: keys.directoryAll,
+                  gsi2sk: u.userId,
+                  ...u,
+                },
+              },
+            })),
+          },
+        }),
+      );
+    }
+    this.everyone = undefined;
+  }
+
+  private async all(): Promise<DirectoryUser[]> {
+    const cacheMs = this.options.cacheMs ?? 60_000;
+    if (this.everyone && Date.now() - this.everyone.at < cacheMs) return this.everyone.users;
+    const users: DirectoryUser[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.directoryAll },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      users.push(...(out.Items ?? []).map(toUser));
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    this.everyone = { at: Date.now(), users };
+    return users;
+  }
+}
+
+function toUser(item: Record<string, unknown>): DirectoryUser {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, ...user } = item;
+  return user as unknown as DirectoryUser;
+}

@@ -1,0 +1,80 @@
+/**
+ * The single table: its shape here is the one source for CDK (infra/stateful-stack.ts) and for
+ * the local stack (local/dynamodb-local.ts).
+ *
+ * Access patterns and the keys that serve them:
+ *
+ * | pattern                                        | key                                                           |
+ * |------------------------------------------------|---------------------------------------------------------------|
+ * | connection by id                               | pk=CONN#<connectionId>            sk=CONN                     |
+ * | ticket by (connection, external id), intake    | pk=TICKET#<connectionId>#<ticketId> sk=TICKET (conditional put)|
+ * | verifications of a ticket                      | GSI2 gsi2pk=TICKET#<connectionId>#<ticketId> gsi2sk=<createdAt> |
+ * | verification by id                             | pk=VER#<verificationId>            sk=VER                     |
+ * | verifications newest first                     | GSI1 gsi1pk=VERS#<yyyy-mm> gsi1sk=<createdAt>#<id>, desc      |
+ * | link token by hash                             | pk=LINK#<sha256>                   sk=LINK (TTL at expiry)    |
+ * | audit events of a verification, in order       | pk=VER#<verificationId>            sk begins_with AUDIT#      |
+ * | audit events by time                           | GSI1 gsi1pk=AUDIT#<yyyy-mm-dd> gsi1sk=<at>#<eventId>          |
+ * | directory user by id (local directory only)    | pk=DIRUSER#<userId>                sk=PROFILE                 |
+ * | directory user by email                        | GSI1 gsi1pk=DIREMAIL#<email>       gsi1sk=PROFILE             |
+ * | all directory users (decoys; a few hundred)    | GSI2 gsi2pk=DIRALL                  gsi2sk=<userId>           |
+ * | a directory user's password (local only)      | pk=DIRUSER#<userId>                sk=PASSWORD                |
+ *
+ * Monthly and daily partitions on GSI1 keep the newest-first listings on bounded partitions
+ * without a Scan. Every item carries `expiresAtEpoch` where retention applies (TTL).
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAtEpoch',
+  indexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+/** All key attributes are strings. */
+export const KEY_ATTRIBUTES = [
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+] as const;
+
+export const keys = {
+  connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
+  ticket: (connectionId: string, ticketId: string) => ({
+    pk: `TICKET#${connectionId}#${ticketId}`,
+    sk: 'TICKET',
+  }),
+  ticketVerifications: (connectionId: string, ticketId: string) => `TICKET#${connectionId}#${ticketId}`,
+  verification: (verificationId: string) => ({ pk: `VER#${verificationId}`, sk: 'VER' }),
+  verificationsMonth: (isoTimestamp: string) => `VERS#${isoTimestamp.slice(0, 7)}`,
+  linkToken: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  auditDay: (isoTimestamp: string) => `AUDIT#${isoTimestamp.slice(0, 10)}`,
+  directoryUser: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PROFILE' }),
+  directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,
+  directoryAll: 'DIRALL',
+};
+
+/** The DynamoDB CreateTable shape, for the local stack and tests. */
+export function createTableInput(tableName: string) {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST' as const,
+    AttributeDefinitions: KEY_ATTRIBUTES.map((name) => ({
+      AttributeName: name,
+      AttributeType: 'S' as const,
+    })),
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' as const },
+    ],
+    GlobalSecondaryIndexes: TABLE.indexes.map((i) => ({
+      IndexName: i.indexName,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+      ],
+      Projection: { ProjectionType: 'ALL' as const },
+    })),
+  };
+}

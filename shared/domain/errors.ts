@@ -1,0 +1,42 @@
+/**
+ * Every error a client can see has a stable `code` and an HTTP status. Anything else is an
+ * internal error: logged in full, answered with a generic 500.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (code: string, message: string, details?: unknown) =>
+  new AppError(code, 400, message, details);
+export const unauthorized = (code: string, message: string) => new AppError(code, 401, message);
+export const forbidden = (code: string, message: string) => new AppError(code, 403, message);
+export const notFound = (code: string, message: string) => new AppError(code, 404, message);
+export const conflict = (code: string, message: string) => new AppError(code, 409, message);
+export const gone = (code: string, message: string) => new AppError(code, 410, message);
+export const unavailable = (code: string, message: string) => new AppError(code, 503, message);
+
+/**
+ * Errors thrown by lifecycle tasks. Their `name` is what the state machine's Retry and Catch
+ * match (Lambda reports `error.name` as the error type), so these names are part of the ASL contract.
+ */
+export class TicketSystemRetryableError extends Error {
+  override name = 'TicketSystemRetryableError';
+}
+export class TicketSystemPermanentError extends Error {
+  override name = 'TicketSystemPermanentError';
+}
+export class MessengerRetryableError extends Error {
+  override name = 'MessengerRetryableError';
+}
+
+export function assertIsError(error: unknown): asserts error is Error {
+  if (!(error instanceof Error)) throw new Error(`Non-error thrown: ${String(error)}`);
+}

@@ -1,0 +1,53 @@
+/**
+ * The words written to the ticket. Each note stands on its own: an agent reading the ticket months
+ * later sees what happened, the verification ID and where to look. No answers, no contact details.
+ */
+import type { TicketNote } from '../ports.js';
+import type { Verification } from './verification.js';
+
+const OUTCOME_LABEL = {
+  passed: 'Passed',
+  failed: 'Failed',
+  not_enough_questions: 'Not Enough Questions',
+  timed_out: 'Timed Out',
+  cancelled: 'Cancelled',
+} as const;
+
+const LEVEL_LABEL = { verified: 'Verified', medium: 'Medium', high: 'High' } as const;
+
+export function linkEntryNote(sendUrl: string): TicketNote {
+  return {
+    text: 'Helpdesk Verify: this request requires identity verification before any sensitive action. Use "Send Verification Link" to send the requester a secure verification link.',
+    link: { label: 'Send Verification Link', url: sendUrl },
+  };
+}
+
+export function outcomeNote(v: Verification, consoleUrl: string): TicketNote {
+  const status = v.status as keyof typeof OUTCOME_LABEL;
+  const lines = [`Helpdesk Verify: identity verification ${OUTCOME_LABEL[status]}.`];
+  if (v.assessment) {
+    const a = v.assessment;
+    lines.push(`Risk: ${LEVEL_LABEL[a.riskLevel]} (score ${a.riskScore.toFixed(1)} of 10).`);
+    const top = a.reasons.filter((r) => r.points !== 0).slice(0, 3);
+    if (top.length > 0) lines.push(`Top reasons: ${top.map((r) => r.message).join('; ')}.`);
+    lines.push(`Recommendation: ${a.recommendation}.`);
+  } else if (v.status === 'timed_out') {
+    lines.push(
+      'The requester did not complete verification before the link expired. Send a new link if needed.',
+    );
+  }
+  lines.push(
+    `Verification ID: ${v.verificationId}. Sent by ${v.agent} via ${v.channel} to ${v.destinationMasked}.`,
+  );
+  return { text: lines.join('\n'), link: { label: 'Open in Helpdesk Verify', url: consoleUrl } };
+}
+
+export function actionNote(v: Verification): TicketNote {
+  return {
+    text: `Helpdesk Verify: the verified requester reset their password through the self-service portal. Verification ID: ${v.verificationId}.`,
+  };
+}
+
+export function resolveNote(v: Verification): string {
+  return `Resolved automatically by Helpdesk Verify: requester verified (ID ${v.verificationId}) and completed the password reset.`;
+}

@@ -1,0 +1,83 @@
+/**
+ * Link tokens, portal session tokens and webhook signatures. Pure functions over node:crypto.
+ *
+ * - Link token: 32 random bytes (256 bits) from the CSPRNG, base64url; only its SHA-256 is stored.
+ * - Portal session: `v1.<verificationId>.<expiresEpoch>.<hmac>` scoped to one verification.
+ * - Webhook: `t=<unix>,v1=<hex>` HMAC-SHA256 over `<t>.<raw body>`, compared in constant time,
+ *   any of the connection's current secrets accepted (rotation).
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export function newLinkToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashLinkToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+function safeEqualHex(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+}
+
+const hmacHex = (key: string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest('hex');
+
+export function signSession(verificationId: string, expiresAt: Date, key: string): string {
+  const exp = Math.floor(expiresAt.getTime() / 1000);
+  const body = `v1.${verificationId}.${exp}`;
+  return `${body}.${hmacHex(key, body)}`;
+}
+
+export type SessionCheck =
+  | { ok: true; verificationId: string }
+  | { ok: false; reason: 'malformed' | 'expired' };
+
+export function verifySession(token: string, key: string, now: Date): SessionCheck {
+  const parts = token.split('.');
+  if (parts.length !== 4 || parts[0] !== 'v1') return { ok: false, reason: 'malformed' };
+  const [version, verificationId, exp, sig] = parts as [string, string, string, string];
+  if (!safeEqualHex(sig, hmacHex(key, `${version}.${verificationId}.${exp}`))) {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  return { ok: true, verificationId };
+}
+
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export function signWebhook(rawBody: string, secret: string, now: Date): string {
+  const t = Math.floor(now.getTime() / 1000);
+  return `t=${t},v1=${hmacHex(secret, `${t}.${rawBody}`)}`;
+}
+
+export type WebhookCheck =
+  | { ok: true }
+  | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+
+export function verifyWebhook(
+  header: string | undefined,
+  rawBody: string,
+  secrets: string[],
+  now: Date,
+): WebhookCheck {
+  if (!header) return { ok: false, reason: 'missing' };
+  const fields = new Map(
+    header.split(',').map((part) => {
+      const [k, ...v] = part.trim().split('=');
+      return [k, v.join('=')] as const;
+    }),
+  );
+  const t = Number(fields.get('t'));
+  const signatures = header
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith('v1='))
+    .map((p) => p.slice(3));
+  if (!Number.isInteger(t) || signatures.length === 0) return { ok: false, reason: 'malformed' };
+  if (Math.abs(now.getTime() / 1000 - t) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: 'stale' };
+  const expected = secrets.map((s) => hmacHex(s, `${t}.${rawBody}`));
+  const match = signatures.some((sig) => expected.some((e) => safeEqualHex(sig, e)));
+  return match ? { ok: true } : { ok: false, reason: 'mismatch' };
+}

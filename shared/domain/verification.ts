@@ -1,0 +1,119 @@
+/**
+ * The verification model and its lifecycle. The transition table below is the only place that
+ * says which status may follow which; the store turns it into a DynamoDB condition on every write.
+ */
+export const STATUSES = [
+  'sent',
+  'in_progress',
+  'passed',
+  'failed',
+  'not_enough_questions',
+  'timed_out',
+  'cancelled',
+] as const;
+export type VerificationStatus = (typeof STATUSES)[number];
+
+export const FINAL_STATUSES = ['passed', 'failed', 'not_enough_questions', 'timed_out', 'cancelled'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
+export type OutcomeStatus = Exclude<FinalStatus, 'cancelled'>;
+
+export const TRANSITIONS: Readonly<Record<VerificationStatus, readonly VerificationStatus[]>> = {
+  sent: ['in_progress', 'timed_out', 'cancelled'],
+  in_progress: ['passed', 'failed', 'not_enough_questions', 'timed_out', 'cancelled'],
+  passed: [],
+  failed: [],
+  not_enough_questions: [],
+  timed_out: [],
+  cancelled: [],
+};
+
+export function canTransition(from: VerificationStatus, to: VerificationStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** The statuses from which `to` may be reached: the condition the store puts on the write. */
+export function allowedSources(to: VerificationStatus): VerificationStatus[] {
+  return STATUSES.filter((from) => canTransition(from, to));
+}
+
+export function isFinal(status: VerificationStatus): status is FinalStatus {
+  return (FINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/** State of the writes to the ticket (outcome note, action note, resolve). */
+export type WriteBackState = 'pending' | 'done' | 'failed';
+/** State of the automated action the requester may perform after passing. */
+export type ActionState = 'none' | 'pending' | 'running' | 'done' | 'failed' | 'expired';
+export type RequestedAction = 'password_reset';
+export type Channel = 'email' | 'sms';
+export type RiskLevel = 'verified' | 'medium' | 'high';
+
+export interface TicketRef {
+  connectionId: string;
+  ticketId: string;
+}
+
+export interface Reason {
+  code: string;
+  category: 'network' | 'endpoint' | 'persona' | 'questions';
+  points: number;
+  evidence: string;
+  message: string;
+}
+
+export interface Question {
+  id: string;
+  prompt: string;
+  options: { id: string; label: string }[];
+  /** Which option is right; never leaves the server. */
+  answerOptionId: string;
+}
+
+export interface Assessment {
+  riskScore: number;
+  riskLevel: RiskLevel;
+  reasons: Reason[];
+  recommendation: string;
+  answered: number;
+  correct: number;
+}
+
+export interface Verification {
+  verificationId: string;
+  ticket: TicketRef;
+  ticketNumber: string;
+  category: string;
+  requesterId: string;
+  requesterName: string;
+  channel: Channel;
+  /** Where the link goes. Needed to send; never logged or returned by the API (use the masked form). */
+  destination: string;
+  destinationMasked: string;
+  destinationIsContactOnRecord: boolean;
+  requestedAction?: RequestedAction;
+  agent: string;
+  status: VerificationStatus;
+  createdAt: string;
+  updatedAt: string;
+  linkExpiresAt: string;
+  questions?: Question[];
+  assessment?: Assessment;
+  completedAt?: string;
+  writeBack: { state: WriteBackState; lastError?: string; updatedAt?: string };
+  action: { state: ActionState; completedAt?: string };
+  ticketResolvedAt?: string;
+  /** Step Functions callback tokens, per waiting stage. */
+  taskTokens?: Partial<Record<WaitStage, string>>;
+  /** Epoch seconds; DynamoDB TTL removes the record after the retention period. */
+  expiresAtEpoch: number;
+}
+
+export type WaitStage = 'completion' | 'action';
+
+/** What the portal's completion hands the state machine, and what it branches on. */
+export interface LifecycleOutcome {
+  status: OutcomeStatus;
+  awaitAction: boolean;
+  actionWindowSeconds: number;
+  autoClose: boolean;
+}

@@ -1,0 +1,142 @@
+/**
+ * The HTTP edge every API handler shares, as one middy middleware: body size and content type,
+ * JSON parsing and zod validation, console authorisation by role, and the single place that maps
+ * errors to responses. Only AppErrors (status < 500) reach the client with their message; anything
+ * else is logged and answered with a generic 500.
+ */
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, assertIsError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
+import { logger } from '../logger.js';
+import { type FunctionName, type Role, routeFor } from '../manifest.js';
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export interface Principal {
+  username: string;
+  roles: Role[];
+}
+
+export interface HttpRequest<Body> {
+  event: APIGatewayProxyEventV2;
+  body: Body;
+  rawBody: string;
+  /** The console user, for console routes. */
+  principal?: Principal;
+  /** The `Authorization: Bearer` value, for portal routes. */
+  bearer?: string;
+}
+
+export interface HttpResult {
+  status: number;
+  body: unknown;
+}
+
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+const respond = (status: number, body: unknown): APIGatewayProxyResultV2 => ({
+  statusCode: status,
+  headers: JSON_HEADERS,
+  body: JSON.stringify(body),
+});
+
+const header = (event: APIGatewayProxyEventV2, name: string) => {
+  const key = Object.keys(event.headers ?? {}).find((k) => k.toLowerCase() === name);
+  return key ? event.headers[key] : undefined;
+};
+
+/** API Gateway hands array claims over as "[a b]" strings; the local gateway as arrays. */
+function claimList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+function principalOf(event: APIGatewayProxyEventV2, allowed: readonly Role[]): Principal {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
+    .authorizer?.jwt?.claims;
+  const username = claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
+  if (!claims || typeof username !== 'string') throw unauthorized('UNAUTHENTICATED', 'Sign in first');
+  const roles = claimList(claims['cognito:groups']).filter((r): r is Role =>
+    ['admin', 'agent', 'auditor'].includes(r),
+  );
+  if (!roles.some((r) => allowed.includes(r))) throw forbidden('FORBIDDEN', 'Your role does not allow this');
+  return { username, roles };
+}
+
+function readBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S | undefined, raw: boolean) {
+  const text = event.body
+    ? event.isBase64Encoded
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : event.body
+    : '';
+  if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
+    throw new AppError('PAYLOAD_TOO_LARGE', 413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (!schema && !raw) return { text, body: undefined };
+  const type = header(event, 'content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Send the body as application/json');
+  }
+  if (raw || !schema) return { text, body: undefined };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', issues);
+  }
+  return { text, body: parsed.data as z.infer<S> };
+}
+
+export interface HttpOptions<S extends z.ZodType | undefined> {
+  /** Validates the JSON body; omit for routes without a body. */
+  body?: S;
+  /** Keep the body as the raw string (signed webhooks); content type and size are still checked. */
+  rawBody?: boolean;
+}
+
+export function httpHandler<S extends z.ZodType | undefined = undefined>(
+  functionName: FunctionName,
+  options: HttpOptions<S>,
+  fn: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>,
+) {
+  const route = routeFor(functionName);
+  if (!route) throw new Error(`No route for ${functionName} in shared/manifest.ts`);
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) => {
+    try {
+      const principal = route.auth === 'console' ? principalOf(event, route.roles ?? []) : undefined;
+      const { text, body } = readBody(event, options.body, options.rawBody ?? false);
+      const auth = header(event, 'authorization');
+      const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
+      const result = await fn({ event, body: body as never, rawBody: text, principal, bearer });
+      return respond(result.status, result.body);
+    } catch (error) {
+      assertIsError(error);
+      if (error instanceof AppError && error.status < 500) {
+        logger.info('request refused', { route: route.path, code: error.code, status: error.status });
+        return respond(error.status, {
+          error: { code: error.code, message: error.message, details: error.details },
+        });
+      }
+      if (error instanceof AppError) {
+        logger.warn('request failed', { route: route.path, code: error.code, message: error.message });
+        return respond(error.status, { error: { code: error.code, message: error.message } });
+      }
+      logger.error('unhandled error', { route: route.path, error });
+      return respond(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong; try again' } });
+    }
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * The wrapper for state-machine task functions: validates the task input and logs failures by name
+ * (the name is what the ASL's Retry and Catch match), then rethrows so Step Functions sees them.
+ */
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { assertIsError } from '../domain/errors.js';
+import { logger } from '../logger.js';
+
+export function taskHandler<S extends z.ZodType, R>(
+  task: string,
+  schema: S,
+  fn: (input: z.infer<S>) => Promise<R>,
+) {
+  return middy<unknown, R>().handler(async (event) => {
+    const input = schema.parse(event);
+    try {
+      return await fn(input);
+    } catch (error) {
+      assertIsError(error);
+      logger.warn('task failed', { task, errorName: error.name, message: error.message });
+      throw error;
+    }
+  });
+}

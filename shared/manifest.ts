@@ -1,0 +1,127 @@
+/**
+ * The one source for what runs where: every function, what it may touch, every HTTP route and
+ * every state-machine task. The CDK stacks (infra/) and the local stack (local/) are both built
+ * from this list, so a route or task cannot exist in one place and not the other.
+ */
+export type Role = 'admin' | 'agent' | 'auditor';
+
+export interface FunctionSpec {
+  /** Folder under functions/ with a handler.ts. */
+  name: string;
+  description: string;
+  /** What the function may do; the CDK stack turns this into least-privilege grants. */
+  access: {
+    table: 'read' | 'readWrite';
+    startExecution?: boolean;
+    sendTaskResult?: boolean;
+    sendMessages?: boolean;
+    secrets: ('webhook' | 'outbound' | 'portal')[];
+  };
+}
+
+export const FUNCTIONS = [
+  {
+    name: 'ticket-intake',
+    description: 'ITSM webhook: verifies the signature, re-fetches the ticket, writes the link entry',
+    access: { table: 'readWrite', secrets: ['webhook', 'outbound'] },
+  },
+  {
+    name: 'send-link',
+    description: 'Console: an agent sends a verification link',
+    access: { table: 'readWrite', startExecution: true, secrets: [] },
+  },
+  {
+    name: 'verification-get',
+    description: 'Console: one verification',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'portal-open',
+    description: 'Portal: exchanges the link token for a session and returns the questions',
+    access: { table: 'readWrite', secrets: ['portal'] },
+  },
+  {
+    name: 'portal-complete',
+    description: 'Portal: grades the answers, records the outcome, resumes the lifecycle',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
+  },
+  {
+    name: 'portal-action',
+    description: 'Portal: the verified requester resets their password',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
+  },
+  {
+    name: 'lifecycle-send-link',
+    description: 'Lifecycle task: creates the link token and delivers the link',
+    access: { table: 'readWrite', sendMessages: true, secrets: [] },
+  },
+  {
+    name: 'lifecycle-await',
+    description: 'Lifecycle task: stores the callback token of a waiting stage',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: [] },
+  },
+  {
+    name: 'lifecycle-record',
+    description: 'Lifecycle task: records timeouts, expiries and final failures',
+    access: { table: 'readWrite', secrets: [] },
+  },
+  {
+    name: 'lifecycle-ticket-write',
+    description: 'Lifecycle task: writes the outcome, the action and the resolution to the ticket',
+    access: { table: 'readWrite', secrets: ['outbound'] },
+  },
+] as const satisfies readonly FunctionSpec[];
+
+export type FunctionName = (typeof FUNCTIONS)[number]['name'];
+
+export type AuthKind =
+  /** Public route; the handler checks the connection's webhook signature. */
+  | 'webhook'
+  /** JWT (Cognito in AWS, the local issuer locally) checked by the gateway; roles checked by the handler. */
+  | 'console'
+  /** Public route; the handler checks the link token or the portal session token. */
+  | 'portal';
+
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  function: FunctionName;
+  auth: AuthKind;
+  /** For console routes: the roles allowed. */
+  roles?: readonly Role[];
+}
+
+export const ROUTES = [
+  { method: 'POST', path: '/webhooks/{connectionId}', function: 'ticket-intake', auth: 'webhook' },
+  {
+    method: 'POST',
+    path: '/api/verifications',
+    function: 'send-link',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'GET',
+    path: '/api/verifications/{verificationId}',
+    function: 'verification-get',
+    auth: 'console',
+    roles: ['admin', 'agent', 'auditor'],
+  },
+  { method: 'GET', path: '/portal/session', function: 'portal-open', auth: 'portal' },
+  { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },
+  { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
+] as const satisfies readonly RouteSpec[];
+
+/** ASL `definitionSubstitutions` key -> the function behind it. */
+export const LIFECYCLE_TASKS = {
+  SendLinkFunctionArn: 'lifecycle-send-link',
+  AwaitStageFunctionArn: 'lifecycle-await',
+  RecordEventFunctionArn: 'lifecycle-record',
+  TicketWriteFunctionArn: 'lifecycle-ticket-write',
+} as const satisfies Record<string, FunctionName>;
+
+export const STATE_MACHINE_FILE = 'statemachines/verification-lifecycle.asl.json';
+
+export function routeFor(functionName: FunctionName): RouteSpec | undefined {
+  return (ROUTES as readonly RouteSpec[]).find((r) => r.function === functionName);
+}

@@ -1,0 +1,185 @@
+/**
+ * The narrow interfaces the use cases need. Adapters in `shared/adapters` implement them for AWS
+ * and for the local stack; the composition root picks which from configuration.
+ */
+import type {
+  ActionState,
+  Channel,
+  LifecycleOutcome,
+  TicketRef,
+  Verification,
+  VerificationStatus,
+  WaitStage,
+  WriteBackState,
+} from './domain/verification.js';
+
+export interface Connection {
+  connectionId: string;
+  /** `local` is the local ticket desk; ServiceNow and ChangeGear arrive with their own adapters. */
+  type: 'local';
+  name: string;
+  baseUrl: string;
+  /** Ticket categories whose new tickets get a "Send verification link" entry. */
+  gatedCategories: string[];
+  autoClose: boolean;
+  closeCode: string;
+  linkLifetimeSeconds: number;
+  actionWindowSeconds: number;
+  minAnswered: number;
+}
+
+export interface TicketRecord extends TicketRef {
+  ticketNumber: string;
+  category: string;
+  requesterEmail: string;
+  createdAt: string;
+  /** The "Send verification link" entry on the ticket: written once per ticket. */
+  linkEntry: 'pending' | 'writing' | 'done' | 'failed';
+}
+
+export interface AuditEvent {
+  verificationId?: string;
+  ticket?: TicketRef;
+  actor: string;
+  action: string;
+  at: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface TransitionPatch {
+  assessment?: Verification['assessment'];
+  questions?: Verification['questions'];
+  completedAt?: string;
+  action?: Verification['action'];
+}
+
+export interface VerificationStore {
+  getConnection(connectionId: string): Promise<Connection | undefined>;
+  putConnection(connection: Connection): Promise<void>;
+
+  /** Creates the ticket record unless it exists; returns the stored one either way. */
+  createTicket(ticket: TicketRecord): Promise<{ created: boolean; ticket: TicketRecord }>;
+  getTicket(ref: TicketRef): Promise<TicketRecord | undefined>;
+  /** Moves the link entry between states only if it is in `from`; false when someone else holds it. */
+  setLinkEntry(
+    ref: TicketRef,
+    from: TicketRecord['linkEntry'][],
+    to: TicketRecord['linkEntry'],
+  ): Promise<boolean>;
+
+  createVerification(verification: Verification, audit: AuditEvent): Promise<void>;
+  getVerification(verificationId: string): Promise<Verification | undefined>;
+  listVerificationsByTicket(ref: TicketRef): Promise<Verification[]>;
+  /** Newest first across months, without Scan. */
+  listRecentVerifications(limit: number): Promise<Verification[]>;
+  /**
+   * The only way a status changes: the write is conditioned on the current status being one the
+   * transition table allows. Throws InvalidTransition (409) otherwise.
+   */
+  transition(
+    verificationId: string,
+    to: VerificationStatus,
+    patch: TransitionPatch,
+    audit: AuditEvent,
+  ): Promise<Verification>;
+  /** Stores a callback token while the verification is still waiting for that stage; false otherwise. */
+  storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean>;
+  setWriteBack(verificationId: string, state: WriteBackState, lastError?: string): Promise<void>;
+  /** Moves the action sub-state only if it is in `from`; false otherwise. */
+  setAction(
+    verificationId: string,
+    from: ActionState[],
+    to: ActionState,
+    audit: AuditEvent,
+  ): Promise<boolean>;
+  markTicketResolved(verificationId: string, at: string): Promise<void>;
+
+  saveLinkToken(tokenHash: string, verificationId: string, expiresAt: string): Promise<void>;
+  findLinkToken(tokenHash: string): Promise<{ verificationId: string; expiresAt: string } | undefined>;
+
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(verificationId: string): Promise<AuditEvent[]>;
+}
+
+export interface Ticket extends TicketRef {
+  number: string;
+  category: string;
+  subject: string;
+  requesterEmail: string;
+  state: string;
+}
+
+export interface TicketNote {
+  /** Plain text an agent can read months later. */
+  text: string;
+  /** A URL the ITSM should render as a link, if it can. */
+  link?: { label: string; url: string };
+}
+
+export interface TicketSystem {
+  getTicket(ticketId: string): Promise<Ticket>;
+  /** Sets the ticket's verification link field and adds the matching note. */
+  addVerificationLink(ticketId: string, url: string, note: TicketNote): Promise<void>;
+  addNote(ticketId: string, note: TicketNote): Promise<void>;
+  resolve(ticketId: string, closeCode: string, closeNotes: string): Promise<void>;
+}
+
+export interface Message {
+  channel: Channel;
+  to: string;
+  subject: string;
+  text: string;
+  /** Correlates the message with a verification in logs and the dev inbox. */
+  verificationId: string;
+}
+
+export interface Messenger {
+  send(message: Message): Promise<void>;
+}
+
+export interface DirectoryUser {
+  userId: string;
+  displayName: string;
+  givenName: string;
+  email: string;
+  mobilePhone?: string;
+  department: string;
+  title: string;
+  office: string;
+  country: string;
+  managerId?: string;
+  startDate: string;
+  privileged: boolean;
+  enabled: boolean;
+}
+
+export interface Directory {
+  findByEmail(email: string): Promise<DirectoryUser | undefined>;
+  getUser(userId: string): Promise<DirectoryUser | undefined>;
+  /** Other people in the organisation, for plausible multiple-choice decoys. */
+  sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]>;
+  resetPassword(userId: string, newPassword: string): Promise<void>;
+}
+
+export interface WorkflowInput {
+  verificationId: string;
+  linkLifetimeSeconds: number;
+}
+
+export interface Workflow {
+  start(input: WorkflowInput): Promise<void>;
+  sendTaskSuccess(token: string, output: LifecycleOutcome | { actionState: ActionState }): Promise<void>;
+}
+
+export interface Secrets {
+  /** A named secret's value; throws if it does not exist. */
+  get(name: string): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface TicketSystems {
+  forConnection(connection: Connection): TicketSystem;
+}

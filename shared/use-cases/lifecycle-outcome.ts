@@ -1,0 +1,12 @@
+import type { LifecycleOutcome, OutcomeStatus, Verification } from '../domain/verification.js';
+import type { Connection } from '../ports.js';
+
+/** What the state machine branches on after completion, derived from the stored verification. */
+export function lifecycleOutcome(v: Verification, connection: Connection): LifecycleOutcome {
+  return {
+    status: v.status as OutcomeStatus,
+    awaitAction: v.action.state === 'pending',
+    actionWindowSeconds: connection.actionWindowSeconds,
+    autoClose: connection.autoClose,
+  };
+}

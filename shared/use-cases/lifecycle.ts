@@ -1,0 +1,154 @@
+/**
+ * The lifecycle tasks the state machine (statemachines/verification-lifecycle.asl.json) calls.
+ * Each is idempotent where the state machine may run it twice (Retry), and throws the named errors
+ * the ASL's Retry and Catch match.
+ */
+import { z } from 'zod';
+import type { AppContext } from '../composition.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { actionNote, outcomeNote, resolveNote } from '../domain/ticket-notes.js';
+import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
+import type { Verification } from '../domain/verification.js';
+import { loadConnection } from './intake-ticket.js';
+import { lifecycleOutcome } from './lifecycle-outcome.js';
+
+export const taskInputSchema = z.object({ verificationId: z.string().min(1) });
+
+export const awaitInputSchema = taskInputSchema.extend({
+  stage: z.enum(['completion', 'action']),
+  taskToken: z.string().min(1),
+});
+
+export const recordInputSchema = taskInputSchema.extend({
+  event: z.enum(['timed_out', 'delivery_failed', 'action_expired', 'write_back_failed']),
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+});
+
+export const ticketInputSchema = taskInputSchema.extend({ write: z.enum(['outcome', 'action', 'resolve']) });
+
+async function load(ctx: AppContext, verificationId: string): Promise<Verification> {
+  const v = await ctx.store.getVerification(verificationId);
+  if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
+  return v;
+}
+
+const at = (ctx: AppContext) => ctx.clock.now().toISOString();
+
+/** SendLink: a fresh token, only its hash stored, the link delivered through the Messenger. */
+export async function sendLink(ctx: AppContext, verificationId: string): Promise<void> {
+  const v = await load(ctx, verificationId);
+  if (v.status !== 'sent') return;
+  const token = newLinkToken();
+  await ctx.store.saveLinkToken(hashLinkToken(token), v.verificationId, v.linkExpiresAt);
+  // The token travels in the fragment: never sent to a server, never in access logs or Referer.
+  const link = `${ctx.config.PORTAL_BASE_URL}/#t=${token}`;
+  const minutes = Math.round((Date.parse(v.linkExpiresAt) - Date.parse(v.createdAt)) / 60_000);
+  await ctx.messenger.send({
+    channel: v.channel,
+    to: v.destination,
+    verificationId: v.verificationId,
+    subject: `Verify your identity for ticket ${v.ticketNumber}`,
+    text:
+      v.channel === 'sms'
+        ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${minutes} min)`
+        : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${minutes} minutes):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
+  });
+  await ctx.store.appendAudit({
+    verificationId: v.verificationId,
+    ticket: v.ticket,
+    actor: 'system',
+    action: 'link.delivered',
+    at: at(ctx),
+    details: { channel: v.channel, destination: v.destinationMasked },
+  });
+}
+
+/**
+ * AwaitCompletion / AwaitAction: store the callback token. If the requester already finished the
+ * stage, the portal could not see the token, so we send the callback ourselves.
+ */
+export async function awaitStage(ctx: AppContext, input: z.infer<typeof awaitInputSchema>): Promise<void> {
+  if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
+  const v = await load(ctx, input.verificationId);
+  if (input.stage === 'completion') {
+    const connection = await loadConnection(ctx, v.ticket.connectionId);
+    await ctx.workflow.sendTaskSuccess(input.taskToken, lifecycleOutcome(v, connection));
+  } else {
+    await ctx.workflow.sendTaskSuccess(input.taskToken, { actionState: v.action.state });
+  }
+}
+
+/** Timeouts and final failures: recorded on the verification, so they are visible and nothing is lost. */
+export async function recordEvent(ctx: AppContext, input: z.infer<typeof recordInputSchema>) {
+  const v = await load(ctx, input.verificationId);
+  const base = { verificationId: v.verificationId, ticket: v.ticket, actor: 'system', at: at(ctx) };
+  if (input.event === 'timed_out') {
+    try {
+      await ctx.store.transition(
+        v.verificationId,
+        'timed_out',
+        {},
+        { ...base, action: 'verification.timed_out' },
+      );
+    } catch (error) {
+      // Completed at the last moment: keep that outcome.
+      if (!(error instanceof AppError && error.code === 'VERIFICATION_ALREADY_COMPLETED')) throw error;
+    }
+    const connection = await loadConnection(ctx, v.ticket.connectionId);
+    return lifecycleOutcome(await load(ctx, v.verificationId), connection);
+  }
+  if (input.event === 'delivery_failed') {
+    await ctx.store.transition(
+      v.verificationId,
+      'cancelled',
+      {},
+      {
+        ...base,
+        action: 'verification.cancelled',
+        details: { reason: `link not delivered: ${input.error?.Error ?? 'Error'}` },
+      },
+    );
+    return undefined;
+  }
+  if (input.event === 'action_expired') {
+    await ctx.store.setAction(v.verificationId, ['pending'], 'expired', {
+      ...base,
+      action: 'action.expired',
+    });
+    return undefined;
+  }
+  const lastError = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
+  await ctx.store.setWriteBack(v.verificationId, 'failed', lastError);
+  await ctx.store.appendAudit({
+    ...base,
+    action: 'ticket.write_back_failed',
+    details: { error: input.error?.Error ?? 'Error' },
+  });
+  return undefined;
+}
+
+/** WriteBack / RecordAction / AutoClose: the writes to the ticket. */
+export async function writeToTicket(
+  ctx: AppContext,
+  input: z.infer<typeof ticketInputSchema>,
+): Promise<void> {
+  const v = await load(ctx, input.verificationId);
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const itsm = ctx.ticketSystems.forConnection(connection);
+  const ticketId = v.ticket.ticketId;
+  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
+  if (input.write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
+  if (input.write === 'action') await itsm.addNote(ticketId, actionNote(v));
+  if (input.write === 'resolve') {
+    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
+    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+  }
+  await ctx.store.setWriteBack(v.verificationId, 'done');
+  await ctx.store.appendAudit({
+    verificationId: v.verificationId,
+    ticket: v.ticket,
+    actor: 'system',
+    action: `ticket.${input.write}_written`,
+    at: at(ctx),
+  });
+}

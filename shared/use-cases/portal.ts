@@ -1,0 +1,220 @@
+/**
+ * The requester's side (primary course): open the link (the token is exchanged for a short-lived
+ * session scoped to one verification, the verification goes `in_progress`, questions are built
+ * once and frozen), answer and complete (graded, scored, written with a conditional transition so
+ * a double submission gets a clear 409), then, if passed and eligible, perform the requested action.
+ *
+ * Completing and the state machine's AwaitCompletion task can race: whichever runs second sends the
+ * callback, so exactly one SendTaskSuccess happens (see storeTaskToken's condition).
+ */
+import { z } from 'zod';
+import { secretNames } from '../adapters/secrets.js';
+import type { AppContext } from '../composition.js';
+import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
+import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
+import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
+import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
+import { isFinal, type Verification } from '../domain/verification.js';
+import { loadConnection } from './intake-ticket.js';
+import { lifecycleOutcome } from './lifecycle-outcome.js';
+
+export async function openPortalSession(ctx: AppContext, linkToken: string | undefined) {
+  if (!linkToken) throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
+  const link = await ctx.store.findLinkToken(hashLinkToken(linkToken));
+  if (!link) throw notFound('LINK_NOT_FOUND', 'This link is not valid');
+  const now = ctx.clock.now();
+  if (Date.parse(link.expiresAt) <= now.getTime()) throw gone('LINK_EXPIRED', 'This link has expired');
+  let v = await mustGet(ctx, link.verificationId);
+  if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
+  if (isFinal(v.status)) throw gone('LINK_ALREADY_USED', 'This link has already been used');
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+
+  if (v.status === 'sent') {
+    const requester = await ctx.directory.getUser(v.requesterId);
+    if (!requester)
+      throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+    const manager = requester.managerId ? await ctx.directory.getUser(requester.managerId) : undefined;
+    const questions = buildQuestions(
+      requester,
+      manager,
+      await ctx.directory.sampleUsers(12, requester.userId),
+    );
+    try {
+      v = await ctx.store.transition(
+        v.verificationId,
+        'in_progress',
+        { questions },
+        audit(v, 'verification.opened', now),
+      );
+    } catch (error) {
+      // Opened twice at once: the other request froze the questions; use those.
+      if (!(error instanceof AppError && error.code === 'INVALID_TRANSITION')) throw error;
+      v = await mustGet(ctx, v.verificationId);
+    }
+  }
+  const sessionExpires = new Date(
+    Math.min(now.getTime() + ctx.config.SESSION_MINUTES * 60_000, Date.parse(v.linkExpiresAt)),
+  );
+  return {
+    verificationId: v.verificationId,
+    ticketNumber: v.ticketNumber,
+    sessionToken: signSession(v.verificationId, sessionExpires, await sessionKey(ctx)),
+    sessionExpiresAt: sessionExpires.toISOString(),
+    minAnswered: connection.minAnswered,
+    questions: (v.questions ?? []).map(publicQuestion),
+  };
+}
+
+export const completeSchema = z
+  .object({
+    answers: z
+      .array(
+        z
+          .object({ questionId: z.string().min(1).max(16), optionId: z.string().min(1).max(16).nullable() })
+          .strict(),
+      )
+      .max(20),
+  })
+  .strict();
+
+export async function completeVerification(
+  ctx: AppContext,
+  sessionToken: string | undefined,
+  input: z.infer<typeof completeSchema>,
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (isFinal(v.status))
+    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  const questions = v.questions ?? [];
+  const ids = input.answers.map((a) => a.questionId);
+  if (new Set(ids).size !== ids.length) throw badRequest('INVALID_ANSWERS', 'A question was answered twice');
+  for (const answer of input.answers) {
+    const question = questions.find((q) => q.id === answer.questionId);
+    if (!question) throw badRequest('INVALID_ANSWERS', `Unknown question ${answer.questionId}`);
+    if (answer.optionId !== null && !question.options.some((o) => o.id === answer.optionId)) {
+      throw badRequest('INVALID_ANSWERS', `Unknown option for ${answer.questionId}`);
+    }
+  }
+  const requester = await ctx.directory.getUser(v.requesterId);
+  if (!requester)
+    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const { status, assessment } = assess({
+    requester,
+    destinationIsContactOnRecord: v.destinationIsContactOnRecord,
+    grades: gradeAnswers(questions, input.answers),
+    policy: { ...DEFAULT_SCORING, minAnswered: connection.minAnswered },
+  });
+  const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
+  const now = ctx.clock.now();
+  await ctx.store.transition(
+    v.verificationId,
+    status,
+    { assessment, completedAt: now.toISOString(), action: { state: eligibleForAction ? 'pending' : 'none' } },
+    audit(v, `verification.${status}`, now, {
+      riskScore: assessment.riskScore,
+      riskLevel: assessment.riskLevel,
+    }),
+  );
+  const stored = await mustGet(ctx, v.verificationId);
+  const token = stored.taskTokens?.completion;
+  if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
+  return {
+    verificationId: v.verificationId,
+    outcome: status,
+    // The requester learns the outcome, never which check failed or the score.
+    nextAction: eligibleForAction ? v.requestedAction : undefined,
+  };
+}
+
+export const actionSchema = z
+  .object({ action: z.literal('password_reset'), newPassword: z.string().min(1).max(256) })
+  .strict();
+
+/** NIST SP 800-63B: length is what counts; no composition rules. The engine issue adds a breached-password check. */
+const MIN_PASSWORD = 15;
+const MAX_PASSWORD = 64;
+
+export async function performAction(
+  ctx: AppContext,
+  sessionToken: string | undefined,
+  input: z.infer<typeof actionSchema>,
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (v.status !== 'passed' || v.requestedAction !== input.action) {
+    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
+  }
+  const length = [...input.newPassword].length;
+  if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
+    throw badRequest('PASSWORD_POLICY', `Choose a password of ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
+  }
+  const requester = await ctx.directory.getUser(v.requesterId);
+  if (!requester || requester.privileged)
+    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
+  const now = ctx.clock.now();
+  const claimed = await ctx.store.setAction(
+    v.verificationId,
+    ['pending'],
+    'running',
+    audit(v, 'action.started', now),
+  );
+  if (!claimed)
+    throw conflict('ACTION_ALREADY_DONE', 'This action has already been performed or has expired');
+  try {
+    await ctx.directory.resetPassword(requester.userId, input.newPassword);
+  } catch (error) {
+    await ctx.store.setAction(
+      v.verificationId,
+      ['running'],
+      'failed',
+      audit(v, 'action.failed', ctx.clock.now()),
+    );
+    throw error;
+  }
+  await ctx.store.setAction(
+    v.verificationId,
+    ['running'],
+    'done',
+    audit(v, 'action.password_reset', ctx.clock.now()),
+  );
+  const stored = await mustGet(ctx, v.verificationId);
+  const token = stored.taskTokens?.action;
+  if (token) await ctx.workflow.sendTaskSuccess(token, { actionState: 'done' });
+  return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
+}
+
+async function sessionVerification(ctx: AppContext, sessionToken: string | undefined): Promise<Verification> {
+  if (!sessionToken) throw unauthorized('SESSION_MISSING', 'Open the link from your message again');
+  const check = verifySession(sessionToken, await sessionKey(ctx), ctx.clock.now());
+  if (!check.ok) {
+    throw unauthorized(
+      check.reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_INVALID',
+      'Your session has ended; open the link again',
+    );
+  }
+  return mustGet(ctx, check.verificationId);
+}
+
+async function mustGet(ctx: AppContext, verificationId: string): Promise<Verification> {
+  const v = await ctx.store.getVerification(verificationId);
+  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  return v;
+}
+
+const sessionKey = (ctx: AppContext) => ctx.secrets.get(secretNames.portalSessionKey);
+
+function audit(
+  v: Verification,
+  action: string,
+  at: Date,
+  details?: Record<string, string | number | boolean>,
+) {
+  return {
+    verificationId: v.verificationId,
+    ticket: v.ticket,
+    actor: 'requester',
+    action,
+    at: at.toISOString(),
+    details,
+  };
+}

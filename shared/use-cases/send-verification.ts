@@ -1,0 +1,133 @@
+/**
+ * Send a verification (primary course): an agent picks a ticket that went through intake and a
+ * channel; the link goes to the requester's contact on record unless the agent types another
+ * destination (allowed, recorded and scored as riskier). The verification is stored as `sent`
+ * together with its audit event, then the lifecycle state machine starts and delivers the link.
+ * If the state machine cannot start, the verification is cancelled: nothing is left half-made.
+ */
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import type { AppContext } from '../composition.js';
+import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
+import { maskDestination } from '../domain/mask.js';
+import { isFinal, type Verification } from '../domain/verification.js';
+import { loadConnection } from './intake-ticket.js';
+
+export const sendVerificationSchema = z
+  .object({
+    connectionId: z.string().min(1).max(64),
+    ticketId: z.string().min(1).max(128),
+    channel: z.enum(['email', 'sms']),
+    /** Omit to use the contact on record. */
+    destination: z.string().trim().min(3).max(254).optional(),
+    requestedAction: z.enum(['password_reset']).optional(),
+  })
+  .strict()
+  .superRefine((value, issue) => {
+    if (value.destination === undefined) return;
+    const ok =
+      value.channel === 'email'
+        ? z.email().safeParse(value.destination).success
+        : /^\+[1-9]\d{6,14}$/.test(value.destination);
+    if (!ok)
+      issue.addIssue({
+        code: 'custom',
+        path: ['destination'],
+        message: `Not a valid ${value.channel} destination`,
+      });
+  });
+
+export type SendVerificationInput = z.infer<typeof sendVerificationSchema>;
+
+export async function sendVerification(ctx: AppContext, agent: string, input: SendVerificationInput) {
+  const connection = await loadConnection(ctx, input.connectionId);
+  const ref = { connectionId: connection.connectionId, ticketId: input.ticketId };
+  const ticket = await ctx.store.getTicket(ref);
+  if (!ticket) throw notFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
+  const requester = await ctx.directory.findByEmail(ticket.requesterEmail);
+  if (!requester)
+    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+
+  const onRecord = input.channel === 'email' ? requester.email : requester.mobilePhone;
+  const destination = input.destination ?? onRecord;
+  if (!destination)
+    throw new AppError(
+      'NO_CONTACT_ON_RECORD',
+      422,
+      `The requester has no ${input.channel} contact on record`,
+    );
+
+  const existing = await ctx.store.listVerificationsByTicket(ref);
+  if (existing.some((v) => !isFinal(v.status))) {
+    throw conflict('VERIFICATION_IN_PROGRESS', 'A verification for this ticket is still open');
+  }
+
+  const now = ctx.clock.now();
+  const verification: Verification = {
+    verificationId: ulid(now.getTime()),
+    ticket: ref,
+    ticketNumber: ticket.ticketNumber,
+    category: ticket.category,
+    requesterId: requester.userId,
+    requesterName: requester.displayName,
+    channel: input.channel,
+    destination,
+    destinationMasked: maskDestination(input.channel, destination),
+    destinationIsContactOnRecord: destination.toLowerCase() === onRecord?.toLowerCase(),
+    requestedAction: input.requestedAction,
+    agent,
+    status: 'sent',
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    linkExpiresAt: new Date(now.getTime() + connection.linkLifetimeSeconds * 1000).toISOString(),
+    writeBack: { state: 'pending' },
+    action: { state: 'none' },
+    expiresAtEpoch: Math.floor(now.getTime() / 1000) + ctx.config.RETENTION_DAYS * 86_400,
+  };
+  await ctx.store.createVerification(verification, {
+    verificationId: verification.verificationId,
+    ticket: ref,
+    actor: agent,
+    action: 'verification.sent',
+    at: verification.createdAt,
+    details: {
+      channel: input.channel,
+      destination: verification.destinationMasked,
+      contactOnRecord: verification.destinationIsContactOnRecord,
+    },
+  });
+
+  try {
+    await ctx.workflow.start({
+      verificationId: verification.verificationId,
+      linkLifetimeSeconds: connection.linkLifetimeSeconds,
+    });
+  } catch (error) {
+    await ctx.store.transition(
+      verification.verificationId,
+      'cancelled',
+      {},
+      {
+        verificationId: verification.verificationId,
+        actor: 'system',
+        action: 'verification.cancelled',
+        at: ctx.clock.now().toISOString(),
+        details: { reason: `workflow did not start: ${(error as Error).name}` },
+      },
+    );
+    throw unavailable('WORKFLOW_UNAVAILABLE', 'The verification could not be started; try again');
+  }
+  return toView(verification);
+}
+
+/** What the console API shows of a verification: no destination in clear, no tokens, no answers. */
+export function toView(v: Verification) {
+  const { destination: _d, taskTokens: _t, questions, ...rest } = v;
+  return { ...rest, questionCount: questions?.length ?? 0 };
+}
+
+export async function getVerificationView(ctx: AppContext, verificationId: string) {
+  const v = await ctx.store.getVerification(verificationId);
+  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  return toView(v);
+}
