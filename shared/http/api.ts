@@ -132,7 +132,7 @@ export function httpHandler<S extends z.ZodType | undefined = undefined>(
         });
       }
       if (error instanceof AppError) {
-        logger.warn('request failed', { route: route.path, code: error.code, message: error.message });
+        logger.warn('request failed', { route: route.path, code: error.code, detail: error.message });
         return respond(error.status, { error: { code: error.code, message: error.message } });
       }
       logger.error('unhandled error', { route: route.path, error });

@@ -18,7 +18,7 @@ export function taskHandler<S extends z.ZodType, R>(
       return await fn(input);
     } catch (error) {
       assertIsError(error);
-      logger.warn('task failed', { task, errorName: error.name, message: error.message });
+      logger.warn('task failed', { task, errorName: error.name, detail: error.message });
       throw error;
     }
   });

@@ -34,6 +34,12 @@ async function load(ctx: AppContext, verificationId: string): Promise<Verificati
 
 const at = (ctx: AppContext) => ctx.clock.now().toISOString();
 
+function lifetime(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} seconds`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}
+
 /** SendLink: a fresh token, only its hash stored, the link delivered through the Messenger. */
 export async function sendLink(ctx: AppContext, verificationId: string): Promise<void> {
   const v = await load(ctx, verificationId);
@@ -42,7 +48,7 @@ export async function sendLink(ctx: AppContext, verificationId: string): Promise
   await ctx.store.saveLinkToken(hashLinkToken(token), v.verificationId, v.linkExpiresAt);
   // The token travels in the fragment: never sent to a server, never in access logs or Referer.
   const link = `${ctx.config.PORTAL_BASE_URL}/#t=${token}`;
-  const minutes = Math.round((Date.parse(v.linkExpiresAt) - Date.parse(v.createdAt)) / 60_000);
+  const validFor = lifetime(Date.parse(v.linkExpiresAt) - Date.parse(v.createdAt));
   await ctx.messenger.send({
     channel: v.channel,
     to: v.destination,
@@ -50,8 +56,8 @@ export async function sendLink(ctx: AppContext, verificationId: string): Promise
     subject: `Verify your identity for ticket ${v.ticketNumber}`,
     text:
       v.channel === 'sms'
-        ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${minutes} min)`
-        : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${minutes} minutes):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
+        ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${validFor})`
+        : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${validFor}):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
   });
   await ctx.store.appendAudit({
     verificationId: v.verificationId,

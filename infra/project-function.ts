@@ -1,0 +1,97 @@
+/**
+ * The one Lambda shape of the project: every function under functions/<name>/handler.ts is
+ * deployed through this class, so runtime, architecture, bundling, tracing, timeout and logging
+ * are decided once.
+ */
+import { fileURLToPath } from 'node:url';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionName } from '../shared/manifest.js';
+
+/** The repository root: esbuild runs there and resolves functions/ and shared/ from it. */
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** ESM output still meets CommonJS dependencies that call `require`; give them one. */
+const REQUIRE_BANNER =
+  "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);";
+
+export interface ProjectFunctionProps {
+  /** Folder under functions/ holding handler.ts. */
+  readonly name: FunctionName;
+  readonly description?: string;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  readonly environment?: Record<string, string>;
+  /** @default one month */
+  readonly logRetention?: RetentionDays;
+  /** What happens to the log group when the function is removed. @default RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+export class ProjectFunction extends NodejsFunction {
+  /** The function's own log group (retention and removal policy set here, not by Lambda). */
+  readonly functionLogGroup: LogGroup;
+  readonly functionFolder: FunctionName;
+
+  constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
+    // Created in the parent scope because `this` does not exist before super().
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole: logs may only go to this function's
+    // log group (the managed policy allows any log group in the account).
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.name}`,
+    });
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+
+    super(scope, id, {
+      description: props.description,
+      entry: `${REPO_ROOT}functions/${props.name}/handler.ts`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      role,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: true,
+        // Stack traces only need the mappings; leaving the sources out keeps the bundle small.
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_BANNER,
+        // Bundle the AWS SDK too: the version tested is the version deployed, and tree-shaken
+        // ESM clients start faster than the runtime's full SDK.
+        bundleAwsSDK: true,
+        // The installed esbuild, never Docker: synth must work offline on these machines.
+        forceDockerBundling: false,
+      },
+    });
+    this.functionLogGroup = logGroup;
+    this.functionFolder = props.name;
+  }
+}

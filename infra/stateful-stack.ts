@@ -1,0 +1,111 @@
+/**
+ * Everything that holds data or identity and must outlive a redeploy of the code: the single
+ * table (and its key), the portal session secret and the SES sender identity. Nothing here is
+ * ever deleted with the stack.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { TABLE } from '../shared/adapters/dynamodb/table.js';
+import { secretNames } from '../shared/adapters/secrets.js';
+
+/** What the stateless stack needs from this one, passed by typed props. */
+export interface StatefulResources {
+  readonly table: ITable;
+  /** The customer-managed key the table is encrypted with (callers need kms:Decrypt on it). */
+  readonly tableKey: IKey;
+  readonly portalSessionSecret: ISecret;
+  readonly senderIdentity: IEmailIdentity;
+  /** The From address of every email (EMAIL_FROM). */
+  readonly senderEmail: string;
+  /** Prefix of every secret the functions read (SECRETS_PREFIX). */
+  readonly secretsPrefix: string;
+}
+
+export interface StatefulStackProps extends StackProps {
+  /** @default 'verify@example.com' */
+  readonly senderEmail?: string;
+  /** @default 'helpdesk-verify/' */
+  readonly secretsPrefix?: string;
+}
+
+export class StatefulStack extends Stack implements StatefulResources {
+  readonly table: Table;
+  readonly tableKey: Key;
+  readonly portalSessionSecret: Secret;
+  readonly senderIdentity: EmailIdentity;
+  readonly senderEmail: string;
+  readonly secretsPrefix: string;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+    this.senderEmail = props.senderEmail ?? 'verify@example.com';
+    this.secretsPrefix = props.secretsPrefix ?? 'helpdesk-verify/';
+
+    // Customer-managed key rather than AWS_MANAGED: the table holds PII (transcripts, contact
+    // details, audit trail). A key we own can be restricted by key policy, audited on its own,
+    // and disabled to make the data (and its PITR backups) unreadable at once. The cost is
+    // $1/month plus requests, which is small for what it buys. Rotated yearly by KMS.
+    this.tableKey = new Key(this, 'TableKey', {
+      description: 'Helpdesk Verify: encrypts the verification table',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+
+    // Built from the shared definition (also used by the local stack), so the two cannot drift.
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
+      timeToLiveAttribute: TABLE.ttlAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of TABLE.indexes) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.indexName,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+        projectionType: ProjectionType.ALL,
+      });
+    }
+
+    // Signs the short-lived portal session tokens. Read as `${SECRETS_PREFIX}portal-session-key`.
+    this.portalSessionSecret = new Secret(this, 'PortalSessionKey', {
+      secretName: `${this.secretsPrefix}${secretNames.portalSessionKey}`,
+      description: 'Helpdesk Verify: HMAC key for portal session tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.portalSessionSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'The portal session key signs tokens that live 15 minutes; rotating it by hand (put a new ' +
+          'random value) only ends open portal sessions, so a rotation Lambda is not worth its own ' +
+          'attack surface. Connection secrets are created and rotated per ITSM connection by operators.',
+      },
+    ]);
+
+    // The sender address. SES sends a verification email to it on deploy; until it is clicked
+    // (and the account is out of the SES sandbox) emails to requesters are rejected.
+    this.senderIdentity = new EmailIdentity(this, 'SenderIdentity', {
+      identity: Identity.email(this.senderEmail),
+    });
+  }
+}

@@ -1,0 +1,450 @@
+/**
+ * Code and wiring, safe to destroy and redeploy: one function per manifest entry with grants
+ * derived from its declared access, the HTTP API built from the route manifest, the lifecycle
+ * state machine from the shared ASL file, and the console's Cognito user pool.
+ */
+import { join } from 'node:path';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpRoute,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  UserPoolGroup,
+} from 'aws-cdk-lib/aws-cognito';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { TABLE } from '../shared/adapters/dynamodb/table.js';
+import { secretNames } from '../shared/adapters/secrets.js';
+import {
+  FUNCTIONS,
+  type FunctionName,
+  type FunctionSpec,
+  LIFECYCLE_TASKS,
+  ROUTES,
+  type Role,
+  type RouteSpec,
+  STATE_MACHINE_FILE,
+} from '../shared/manifest.js';
+import { ProjectFunction, REPO_ROOT } from './project-function.js';
+import type { StatefulResources } from './stateful-stack.js';
+
+/** The console roles; each becomes a Cognito group (the JWT's `cognito:groups`). */
+export const CONSOLE_ROLES = ['admin', 'agent', 'auditor'] as const satisfies readonly Role[];
+
+/** Functions run as Step Functions tasks get the longer timeout (the ASL's TimeoutSeconds). */
+const LIFECYCLE_FUNCTIONS: ReadonlySet<FunctionName> = new Set(Object.values(LIFECYCLE_TASKS));
+
+/** Data-plane actions the store actually uses (no Scan: every access pattern is a key or index query). */
+const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const TABLE_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+];
+/** What DynamoDB needs from the caller on a customer-managed key (CDK's set, wildcards spelled out). */
+const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITE_ACTIONS = [
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+];
+
+export interface StatelessStackProps extends StackProps {
+  readonly stateful: StatefulResources;
+  /** Base URL of the self-service portal, used in links (never taken from the Host header). */
+  readonly portalBaseUrl: string;
+  /** Base URL of the console, used in ticket notes and as the OAuth callback origin. */
+  readonly consoleBaseUrl: string;
+  /** @default 365 */
+  readonly retentionDays?: number;
+  /** Alphanumeric SMS sender id where the destination country supports it. */
+  readonly smsSenderId?: string;
+  /** Cognito hosted-login domain prefix (globally unique). @default helpdesk-verify-<account> */
+  readonly authDomainPrefix?: string;
+  /** @default RETAIN; non-production stages may pass DESTROY */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** @default ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Default-stage throttling of the HTTP API. @default 50 requests/s, burst 100 */
+  readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+export class StatelessStack extends Stack {
+  readonly functions: Readonly<Record<FunctionName, ProjectFunction>>;
+  readonly api: HttpApi;
+  readonly apiStage: HttpStage;
+  readonly routes: readonly HttpRoute[];
+  readonly stateMachine: StateMachine;
+  /** Known before the state machine exists (fixed name), which breaks the functions <-> state machine cycle. */
+  readonly stateMachineArn: string;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stateful } = props;
+    const logRemovalPolicy = props.logRemovalPolicy ?? RemovalPolicy.RETAIN;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+
+    // Every function reads STATE_MACHINE_ARN at cold start, and the state machine references the
+    // lifecycle functions' ARNs: a token reference would be circular. The name is fixed, so the
+    // ARN is a plain string built from it, and StartExecution is granted on that same string.
+    const stateMachineName = `${this.stackName}-lifecycle`;
+    this.stateMachineArn = this.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    const environment: Record<string, string> = {
+      TABLE_NAME: stateful.table.tableName,
+      STATE_MACHINE_ARN: this.stateMachineArn,
+      MESSENGER: 'aws',
+      SECRETS: 'aws',
+      SECRETS_PREFIX: stateful.secretsPrefix,
+      EMAIL_FROM: stateful.senderEmail,
+      PORTAL_BASE_URL: props.portalBaseUrl,
+      CONSOLE_BASE_URL: props.consoleBaseUrl,
+      RETENTION_DAYS: String(props.retentionDays ?? 365),
+      ...(props.smsSenderId ? { SMS_SENDER_ID: props.smsSenderId } : {}),
+    };
+
+    const functions = {} as Record<FunctionName, ProjectFunction>;
+    for (const spec of FUNCTIONS as readonly FunctionSpec[]) {
+      const name = spec.name as FunctionName;
+      const fn = new ProjectFunction(this, pascal(name), {
+        name,
+        description: spec.description,
+        timeout: Duration.seconds(LIFECYCLE_FUNCTIONS.has(name) ? 30 : 10),
+        environment,
+        logRemovalPolicy,
+        logRetention,
+      });
+      this.grantAccess(fn, spec, stateful);
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    // ---- Lifecycle state machine (the same ASL file runs locally) -------------------------
+    const lifecycleLogGroup = new LogGroup(this, 'LifecycleLogGroup', {
+      // The /aws/vendedlogs/ prefix keeps Step Functions from growing the account-wide
+      // CloudWatch Logs resource policy with one entry per log group.
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
+      retention: logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
+    this.stateMachine = new StateMachine(this, 'Lifecycle', {
+      stateMachineName,
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(join(REPO_ROOT, STATE_MACHINE_FILE)),
+      definitionSubstitutions: Object.fromEntries(
+        Object.entries(LIFECYCLE_TASKS).map(([key, name]) => [key, functions[name].functionArn]),
+      ),
+      tracingEnabled: true,
+      // Execution data would put verification payloads (and callback tokens) in the logs.
+      logs: { destination: lifecycleLogGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+    // Explicit grant on the unqualified ARNs the ASL uses (grantInvoke would add `<arn>:*` too).
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['lambda:InvokeFunction'],
+        resources: [...LIFECYCLE_FUNCTIONS].map((name) => functions[name].functionArn),
+      }),
+    );
+    NagSuppressions.addResourceSuppressions(
+      this.stateMachine,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Added by CDK for logging and tracing: the CloudWatch Logs delivery actions ' +
+            '(logs:CreateLogDelivery, PutResourcePolicy, ...) and xray:PutTraceSegments/' +
+            'PutTelemetryRecords/GetSampling* support no resource-level permissions.',
+          appliesTo: ['Resource::*'],
+        },
+      ],
+      true,
+    );
+
+    // ---- Console identity ------------------------------------------------------------------
+    this.userPool = new UserPool(this, 'ConsoleUsers', {
+      userPoolName: `${this.stackName}-console`,
+      // Agents are invited by an admin; nobody signs themselves up to a help-desk console.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true, email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Console users can send verifications and read transcripts: MFA is required, TOTP only
+      // (SMS MFA is phishable and would need an SNS role).
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      // Plus tier for threat protection (compromised credentials, adaptive authentication) in
+      // enforcement mode: billed per monthly active user, and console users are a few help-desk
+      // staff, so it costs little for the accounts most worth protecting.
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      // Holds the console accounts: kept when the stack is deleted.
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of CONSOLE_ROLES) {
+      new UserPoolGroup(this, `Group${pascal(role)}`, {
+        userPool: this.userPool,
+        groupName: role,
+        description: `Helpdesk Verify console role: ${role}`,
+      });
+    }
+    const loginDomain = this.userPool.addDomain('ConsoleLogin', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix ?? `helpdesk-verify-${this.account}` },
+    });
+    const consoleOrigin = new URL(props.consoleBaseUrl).origin;
+    this.userPoolClient = this.userPool.addClient('ConsoleClient', {
+      userPoolClientName: 'console',
+      // A browser SPA: public client, authorization code flow with PKCE, no client secret.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [`${consoleOrigin}/auth/callback`],
+        logoutUrls: [`${consoleOrigin}/`],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    // ---- HTTP API from the route manifest --------------------------------------------------
+    const accessLogGroup = new LogGroup(this, 'ApiAccessLogs', {
+      retention: logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${this.stackName}-api`,
+      description: 'Helpdesk Verify: ITSM webhooks, console API and portal API',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...new Set([consoleOrigin, new URL(props.portalBaseUrl).origin])],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.apiStage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.apiThrottle ?? { rateLimit: 50, burstLimit: 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogGroup),
+        // No query string, headers or body: tokens travel in the Authorization header only.
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            integrationStatus: '$context.integrationStatus',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    const consoleAuthorizer = new HttpJwtAuthorizer(
+      'ConsoleJwtAuthorizer',
+      this.userPool.userPoolProviderUrl,
+      { authorizerName: 'console-cognito', jwtAudience: [this.userPoolClient.userPoolClientId] },
+    );
+    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
+    const routes: HttpRoute[] = [];
+    for (const route of ROUTES as readonly RouteSpec[]) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(
+          `${pascal(route.function)}Integration`,
+          functions[route.function],
+        );
+        integrations.set(route.function, integration);
+      }
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        authorizer: route.auth === 'console' ? consoleAuthorizer : undefined,
+      });
+      if (!added) throw new Error(`No route created for ${route.method} ${route.path}`);
+      if (route.auth !== 'console') {
+        NagSuppressions.addResourceSuppressions(added, [
+          {
+            id: 'AwsSolutions-APIG4',
+            reason:
+              route.auth === 'webhook'
+                ? 'ITSM webhook: callers cannot present a Cognito JWT; the handler verifies the ' +
+                  "connection's timestamped HMAC-SHA256 signature (or Basic credentials) before anything else."
+                : 'Self-service portal: requesters have no account; the handler verifies the link ' +
+                  'token (SHA-256 lookup) or the short-lived portal session token on every request.',
+          },
+        ]);
+      }
+      routes.push(added);
+    }
+    this.routes = routes;
+
+    new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'LoginBaseUrl', {
+      value: loginDomain.baseUrl(),
+      description: 'Cognito hosted login',
+    });
+    new CfnOutput(this, 'TableName', { value: stateful.table.tableName });
+    new CfnOutput(this, 'StateMachineArn', { value: this.stateMachine.stateMachineArn });
+  }
+
+  /** Turns a manifest entry's `access` into IAM statements on that function's role, and nothing more. */
+  private grantAccess(fn: ProjectFunction, spec: FunctionSpec, stateful: StatefulResources): void {
+    const { access } = spec;
+    const wildcardReasons = [
+      'xray:PutTraceSegments/PutTelemetryRecords (added by CDK for active tracing) support no ' +
+        'resource-level permissions.',
+    ];
+    const allow = (actions: string[], resources: string[]) =>
+      fn.addToRolePolicy(new PolicyStatement({ actions, resources }));
+
+    // Table and its indexes by name (no `index/*`), and the table's key.
+    const table = stateful.table.tableArn;
+    const tableResources = [table, ...TABLE.indexes.map((i) => `${table}/index/${i.indexName}`)];
+    const write = access.table === 'readWrite';
+    allow(write ? [...TABLE_READ_ACTIONS, ...TABLE_WRITE_ACTIONS] : TABLE_READ_ACTIONS, tableResources);
+    allow(write ? [...KEY_READ_ACTIONS, ...KEY_WRITE_ACTIONS] : KEY_READ_ACTIONS, [stateful.tableKey.keyArn]);
+
+    if (access.startExecution) allow(['states:StartExecution'], [this.stateMachineArn]);
+
+    if (access.sendTaskResult) {
+      allow(['states:SendTaskSuccess', 'states:SendTaskFailure'], ['*']);
+      wildcardReasons.push(
+        'states:SendTaskSuccess/SendTaskFailure support no resource-level permissions (AWS Service ' +
+          'Authorization Reference: no resource types); the task token itself names the one waiting task.',
+      );
+    }
+
+    if (access.sendMessages) {
+      stateful.senderIdentity.grantSendEmail(fn);
+      // SMS straight to a phone number has no resource ARN, so AWS requires `*`. Pin it to this
+      // region, and deny publishing to any topic or endpoint ARN so `*` means "SMS only".
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['sns:Publish'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:RequestedRegion': this.region } },
+        }),
+      );
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: ['sns:Publish'],
+          resources: [`arn:${this.partition}:sns:*:*:*`],
+        }),
+      );
+      wildcardReasons.push(
+        'sns:Publish to a phone number (SMS) has no resource ARN, so AWS requires `*`; the statement ' +
+          'is pinned to this region by aws:RequestedRegion and publishing to any topic ARN is denied.',
+      );
+    }
+
+    const secretArns: string[] = [];
+    const secretArn = (name: string) =>
+      this.formatArn({
+        service: 'secretsmanager',
+        resource: 'secret',
+        // Secrets Manager appends "-" and six random characters to every secret ARN.
+        resourceName: `${stateful.secretsPrefix}${name}-??????`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    for (const secret of new Set(access.secrets)) {
+      if (secret === 'portal') secretArns.push(stateful.portalSessionSecret.secretArn);
+      else if (secret === 'webhook') secretArns.push(secretArn(secretNames.webhookSecrets('*')));
+      else secretArns.push(secretArn(secretNames.outboundCredentials('*')));
+    }
+    if (secretArns.length > 0) allow(['secretsmanager:GetSecretValue'], secretArns);
+    const connectionSecrets = access.secrets.filter((s) => s !== 'portal');
+    if (connectionSecrets.length > 0)
+      wildcardReasons.push(
+        `Per-connection ${connectionSecrets.join(' and ')} secrets are created by operators for each ` +
+          `ITSM connection (${stateful.secretsPrefix}connections/<connectionId>/<kind>), so the ARN ` +
+          'names the kind and leaves the connection id and the random suffix open.',
+      );
+
+    NagSuppressions.addResourceSuppressions(
+      fn,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: wildcardReasons.join(' '),
+          appliesTo: [
+            'Resource::*',
+            { regex: '/^Resource::arn:<AWS::Partition>:secretsmanager:.*:secret:.*connections\\/\\*\\//' },
+          ],
+        },
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(fn, [
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Node.js 22 on purpose: the design fixes one Node version for Lambda, the local stack and ' +
+          'the tests (the node@22 devDependency); moving to a newer runtime is a deliberate upgrade.',
+      },
+    ]);
+  }
+}
+
+/** `ticket-intake` -> `TicketIntake`. */
+function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,259 @@
+/**
+ * `npm run demo`: drives verifications end to end over HTTP against the running local stack
+ * (`npm start`) and prints each step with its time.
+ *
+ *   npm run demo                 all three paths
+ *   npm run demo -- --only passed|timeout|outage
+ *
+ * passed:  ticket -> link entry -> link sent -> opened -> answered -> Passed written back
+ *          -> password reset -> ticket resolved
+ * timeout: a 20-second link that is opened but never completed -> Timed Out written back
+ * outage:  the ticket desk refuses writes -> write-back retried with backoff -> shown as failed
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { secretNames } from '../shared/adapters/secrets.js';
+import { DEMO_REQUESTER_EMAIL, seedDirectory } from './seed.js';
+import { DEFAULT_PORTS } from './stack.js';
+
+const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const api = process.env.HV_API_URL ?? `http://127.0.0.1:${process.env.HV_PORT ?? DEFAULT_PORTS.gateway}`;
+const desk = process.env.HV_DESK_URL ?? `http://127.0.0.1:${process.env.HV_DESK_PORT ?? DEFAULT_PORTS.desk}`;
+const secrets = JSON.parse(readFileSync('.local/secrets.json', 'utf8')) as Record<string, string>;
+const deskAuth = `Basic ${Buffer.from(secrets[secretNames.outboundCredentials('local-desk')] ?? '').toString('base64')}`;
+
+let t0 = Date.now();
+const step = (text: string) =>
+  console.log(`  [+${((Date.now() - t0) / 1000).toFixed(2).padStart(6)} s] ${text}`);
+
+async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Timed out waiting for: ${what}`);
+}
+
+interface DeskTicket {
+  id: string;
+  number: string;
+  state: string;
+  verificationUrl?: string;
+  notes: { text: string }[];
+}
+const getTicket = async (id: string) =>
+  (await http('GET', `${desk}/api/tickets/${id}`, undefined, { authorization: deskAuth })).json
+    .ticket as DeskTicket;
+
+async function agentToken(): Promise<string> {
+  const res = await http('POST', `${api}/local-auth/token`, {
+    username: 'alice',
+    password: 'local-agent-password',
+  });
+  if (res.status !== 200) throw new Error(`Could not sign in as the demo agent (${res.status})`);
+  return res.json.id_token as string;
+}
+
+async function openTicket(connectionId: string): Promise<DeskTicket> {
+  const res = await http(
+    'POST',
+    `${desk}/api/tickets`,
+    {
+      category: 'password_reset',
+      subject: 'Locked out after holiday, please reset my password',
+      requesterEmail: DEMO_REQUESTER_EMAIL,
+      connectionId,
+    },
+    { authorization: deskAuth },
+  );
+  const ticket = res.json.ticket as DeskTicket;
+  step(`ticket ${ticket.number} opened in the ticket desk (category password_reset); webhook sent`);
+  const withLink = await until('link entry', async () => {
+    const t = await getTicket(ticket.id);
+    return t.verificationUrl ? t : undefined;
+  });
+  step(`link entry written to the ticket: "Send Verification Link" -> ${withLink.verificationUrl}`);
+  return withLink;
+}
+
+async function sendLink(
+  token: string,
+  connectionId: string,
+  ticket: DeskTicket,
+  requestedAction?: 'password_reset',
+) {
+  const res = await http(
+    'POST',
+    `${api}/api/verifications`,
+    { connectionId, ticketId: ticket.id, channel: 'sms', requestedAction },
+    { authorization: `Bearer ${token}` },
+  );
+  if (res.status !== 202) throw new Error(`send failed: ${JSON.stringify(res.json)}`);
+  const verificationId = res.json.verificationId as string;
+  step(
+    `agent alice sent a verification link by SMS to ${res.json.destinationMasked} (verification ${verificationId})`,
+  );
+  const message = await until('the SMS in the dev inbox', async () => {
+    const inbox = (await http('GET', `${api}/_dev/inbox.json`)).json as unknown as {
+      verificationId: string;
+      text: string;
+    }[];
+    return inbox.find((m) => m.verificationId === verificationId);
+  });
+  const linkToken = /#t=([\w-]+)/.exec(message.text)?.[1] ?? '';
+  step(`SMS delivered (dev inbox): "${message.text.replace(linkToken, `${linkToken.slice(0, 6)}…`)}"`);
+  return { verificationId, linkToken };
+}
+
+async function openLink(linkToken: string) {
+  const res = await http('GET', `${api}/portal/session`, undefined, { authorization: `Bearer ${linkToken}` });
+  if (res.status !== 200) throw new Error(`open failed: ${JSON.stringify(res.json)}`);
+  step(`requester opened the link: ${res.json.questions.length} questions, status in_progress`);
+  return res.json as {
+    sessionToken: string;
+    questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
+  };
+}
+
+/** The requester knows their own facts; `wrong` makes them pick other options. */
+function answers(session: Awaited<ReturnType<typeof openLink>>, wrong: boolean) {
+  const people = seedDirectory();
+  const me = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
+  const manager = people.find((p) => p.userId === me?.managerId);
+  const truth: Record<string, string | undefined> = {
+    q1: me?.department,
+    q2: manager?.displayName,
+    q3: me?.office,
+    q4: me?.startDate.slice(0, 4),
+  };
+  return session.questions.map((q) => {
+    const right = q.options.find((o) => o.label === truth[q.id]);
+    const pick = wrong ? q.options.find((o) => o.id !== right?.id) : right;
+    return { questionId: q.id, optionId: pick?.id ?? null };
+  });
+}
+
+async function verification(token: string, id: string) {
+  return (
+    await http('GET', `${api}/api/verifications/${id}`, undefined, { authorization: `Bearer ${token}` })
+  ).json;
+}
+
+async function passedPath(token: string) {
+  console.log('\nPassed path: verify, reset the password, resolve the ticket');
+  const ticket = await openTicket('local-desk');
+  const { verificationId, linkToken } = await sendLink(token, 'local-desk', ticket, 'password_reset');
+  const session = await openLink(linkToken);
+  const done = await http(
+    'POST',
+    `${api}/portal/complete`,
+    { answers: answers(session, false) },
+    { authorization: `Bearer ${session.sessionToken}` },
+  );
+  step(`requester completed: outcome ${done.json.outcome}, next action ${done.json.nextAction}`);
+  const again = await http(
+    'POST',
+    `${api}/portal/complete`,
+    { answers: answers(session, false) },
+    { authorization: `Bearer ${session.sessionToken}` },
+  );
+  step(`a second submission is refused: HTTP ${again.status} ${again.json.error?.code}`);
+  await until('outcome note', async () =>
+    (await getTicket(ticket.id)).notes.some((n) => n.text.includes('verification Passed')) ? true : undefined,
+  );
+  const v = await verification(token, verificationId);
+  step(
+    `outcome written back to the ticket: Passed, risk ${v.assessment.riskLevel} ${v.assessment.riskScore}/10`,
+  );
+  const reset = await http(
+    'POST',
+    `${api}/portal/action`,
+    { action: 'password_reset', newPassword: 'correct horse battery staple' },
+    { authorization: `Bearer ${session.sessionToken}` },
+  );
+  step(`requester reset their password on the portal: ${reset.json.state}`);
+  const resolved = await until('ticket resolved', async () => {
+    const t = await getTicket(ticket.id);
+    return t.state === 'resolved' ? t : undefined;
+  });
+  step(`ticket ${resolved.number} resolved automatically; ${resolved.notes.length} notes on the ticket:`);
+  for (const n of resolved.notes) console.log(`      - ${n.text.split('\n')[0]}`);
+}
+
+async function timeoutPath(token: string) {
+  console.log('\nTimed-out path: a 20-second link, opened but never completed');
+  const ticket = await openTicket('local-desk-short');
+  const { verificationId, linkToken } = await sendLink(token, 'local-desk-short', ticket);
+  await openLink(linkToken);
+  step('requester walks away...');
+  await until('timed out', async () =>
+    (await verification(token, verificationId)).status === 'timed_out' ? true : undefined,
+  );
+  step('link lifetime passed: verification timed_out');
+  await until('timed-out note', async () =>
+    (await getTicket(ticket.id)).notes.some((n) => n.text.includes('Timed Out')) ? true : undefined,
+  );
+  step('"Timed Out" written back to the ticket');
+  const late = await http('GET', `${api}/portal/session`, undefined, {
+    authorization: `Bearer ${linkToken}`,
+  });
+  step(`opening the link now: HTTP ${late.status} ${late.json.error?.code}`);
+}
+
+async function outagePath(token: string) {
+  console.log('\nITSM outage path: the ticket desk refuses every write during write-back');
+  const ticket = await openTicket('local-desk');
+  const { verificationId, linkToken } = await sendLink(token, 'local-desk', ticket);
+  const session = await openLink(linkToken);
+  await http('POST', `${desk}/_faults`, { writes: { mode: 'unavailable', remaining: 1000 } });
+  step('ticket desk now answers 503 to every write');
+  const done = await http(
+    'POST',
+    `${api}/portal/complete`,
+    { answers: answers(session, true) },
+    { authorization: `Bearer ${session.sessionToken}` },
+  );
+  step(`requester completed with wrong answers: outcome ${done.json.outcome}`);
+  step('write-back retried with exponential backoff (2 s, 4 s, 8 s)...');
+  const v = await until('write-back failed', async () => {
+    const current = await verification(token, verificationId);
+    return current.writeBack.state === 'failed' ? current : undefined;
+  });
+  await http('POST', `${desk}/_faults`, {});
+  step(
+    `write-back shown as failed: "${v.writeBack.lastError}"; outcome kept: ${v.status}, risk ${v.assessment.riskLevel}`,
+  );
+}
+
+const paths = { passed: passedPath, timeout: timeoutPath, outage: outagePath } as const;
+const chosen = values.only
+  ? [values.only as keyof typeof paths]
+  : (Object.keys(paths) as (keyof typeof paths)[]);
+try {
+  const token = await agentToken();
+  for (const name of chosen) {
+    const run = paths[name];
+    if (!run) throw new Error(`Unknown path ${name}: use passed, timeout or outage`);
+    t0 = Date.now();
+    await run(token);
+  }
+  console.log('\nDemo complete. See the ticket desk and the dev inbox for what happened.');
+} catch (error) {
+  const cause = (error as Error & { cause?: { code?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED')
+    console.error('The local stack is not running: start it with `npm start` first.');
+  else console.error(`Demo failed: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,253 @@
+/**
+ * The local HTTP gateway: routes every entry of the route manifest to the same handler code with
+ * API Gateway HTTP API (payload 2.0) events, checks console JWTs the way the API Gateway JWT
+ * authorizer does (issuer, audience, expiry; 401 `{"message":"Unauthorized"}`), and serves the
+ * local-only pages: the local issuer's token endpoint and the dev inbox.
+ */
+import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { ROUTES, type RouteSpec } from '../shared/manifest.js';
+import { invoke } from './lambda.js';
+
+const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
+/** API Gateway's own limit on a request body; the handlers enforce their much smaller one. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+export const LOCAL_AUDIENCE = 'helpdesk-verify-console';
+
+interface CompiledRoute {
+  spec: RouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(spec: RouteSpec): CompiledRoute {
+  const params: string[] = [];
+  const source = spec.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    params.push(name);
+    return '([^/]+)';
+  });
+  return { spec, pattern: new RegExp(`^${source}$`), params };
+}
+
+export interface ConsoleUser {
+  username: string;
+  password: string;
+  groups: readonly string[];
+}
+
+export interface GatewayOptions {
+  consoleUsers: readonly ConsoleUser[];
+  outboxDir: string;
+}
+
+export class LocalGateway {
+  private readonly routes = (ROUTES as readonly RouteSpec[]).map(compile);
+  private server?: Server;
+  private keys?: { privateKey: CryptoKey; publicKey: CryptoKey };
+  private issuer = '';
+  private readonly users = new Map<string, { salt: Buffer; hash: Buffer; groups: readonly string[] }>();
+
+  constructor(private readonly options: GatewayOptions) {}
+
+  async listen(port: number): Promise<string> {
+    this.keys = await generateKeyPair('RS256');
+    for (const u of this.options.consoleUsers) {
+      const salt = randomBytes(16);
+      this.users.set(u.username, { salt, hash: await scrypt(u.password, salt, 32), groups: u.groups });
+    }
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        console.error('gateway error', error);
+        if (!res.headersSent) json(res, 500, { message: 'Internal Server Error' });
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', () => resolve());
+    });
+    const address = this.server.address();
+    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+    this.issuer = `${url}/local-auth`;
+    return url;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** Issues a console token as the local stand-in for Cognito (same claims the handlers read). */
+  async issueToken(username: string, groups: readonly string[], ttlSeconds = 3600): Promise<string> {
+    if (!this.keys) throw new Error('gateway not started');
+    return new SignJWT({ 'cognito:username': username, 'cognito:groups': [...groups], token_use: 'id' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'local' })
+      .setSubject(username)
+      .setIssuer(this.issuer)
+      .setAudience(LOCAL_AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime(`${ttlSeconds}s`)
+      .sign(this.keys.privateKey);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const method = req.method ?? 'GET';
+    if (url.pathname === '/local-auth/token' && method === 'POST') return this.token(req, res);
+    if (url.pathname === '/local-auth/jwks.json')
+      return json(res, 200, { keys: [await exportJWK(this.keys?.publicKey as CryptoKey)] });
+    if (url.pathname === '/_dev/inbox.json') return json(res, 200, await this.outbox());
+    if (url.pathname === '/_dev/inbox') return inboxPage(res, await this.outbox());
+
+    const match = this.routes
+      .filter((r) => r.spec.method === method)
+      .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
+      .find((x) => x.m);
+    if (!match?.m) return json(res, 404, { message: 'Not Found' });
+
+    const body = await readBody(req);
+    if (body === undefined) return json(res, 413, { message: 'Request Entity Too Large' });
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).map(([k, v]) => [
+        k.toLowerCase(),
+        Array.isArray(v) ? v.join(',') : (v ?? ''),
+      ]),
+    );
+    let authorizer: { jwt: { claims: Record<string, unknown>; scopes: null } } | undefined;
+    if (match.r.spec.auth === 'console') {
+      const claims = await this.verify(headers.authorization);
+      if (!claims) return json(res, 401, { message: 'Unauthorized' });
+      authorizer = { jwt: { claims, scopes: null } };
+    }
+    const now = new Date();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${match.r.spec.method} ${match.r.spec.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
+      pathParameters: Object.fromEntries(
+        match.r.params.map((p, i) => [p, decodeURIComponent(match.m?.[i + 1] ?? '')]),
+      ),
+      body: body.length > 0 ? body.toString('utf8') : undefined,
+      isBase64Encoded: false,
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: url.host,
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${req.httpVersion}`,
+          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: `${match.r.spec.method} ${match.r.spec.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        ...(authorizer ? { authorizer } : {}),
+      } as APIGatewayProxyEventV2['requestContext'],
+    };
+    const result = (await invoke(match.r.spec.function, event)) as APIGatewayProxyStructuredResultV2;
+    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.end(result.body ?? '');
+  }
+
+  private async verify(authorization: string | undefined): Promise<Record<string, unknown> | undefined> {
+    const token = authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
+    if (!token || !this.keys) return undefined;
+    try {
+      const { payload } = await jwtVerify(token, this.keys.publicKey, {
+        issuer: this.issuer,
+        audience: LOCAL_AUDIENCE,
+      });
+      return payload as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async token(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    let input: { username?: unknown; password?: unknown } = {};
+    try {
+      input = JSON.parse(body?.toString('utf8') ?? '{}');
+    } catch {
+      return json(res, 400, { error: 'invalid_request' });
+    }
+    const user = typeof input.username === 'string' ? this.users.get(input.username) : undefined;
+    const candidate = await scrypt(String(input.password ?? ''), user?.salt ?? randomBytes(16), 32);
+    if (!user || !timingSafeEqual(candidate, user.hash)) return json(res, 401, { error: 'invalid_grant' });
+    return json(res, 200, {
+      id_token: await this.issueToken(String(input.username), user.groups),
+      token_type: 'Bearer',
+      expires_in: 3600,
+    });
+  }
+
+  private async outbox(): Promise<Record<string, unknown>[]> {
+    const files = await readdir(this.options.outboxDir).catch(() => [] as string[]);
+    const messages = await Promise.all(
+      files
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .reverse()
+        .slice(0, 200)
+        .map(
+          async (f) =>
+            JSON.parse(await readFile(join(this.options.outboxDir, f), 'utf8')) as Record<string, unknown>,
+        ),
+    );
+    return messages;
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > GATEWAY_MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function json(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+const escape = (s: unknown) =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+function inboxPage(res: ServerResponse, messages: Record<string, unknown>[]) {
+  const linkify = (text: string) => escape(text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
+  const items = messages
+    .map(
+      (m) => `<article><h2>${escape(m.channel === 'sms' ? 'SMS' : 'Email')} to ${escape(m.to)}</h2>
+<p><time>${escape(m.sentAt)}</time> · verification ${escape(m.verificationId)}</p>
+${m.channel === 'email' ? `<p><strong>${escape(m.subject)}</strong></p>` : ''}<pre>${linkify(String(m.text))}</pre></article>`,
+    )
+    .join('');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Dev inbox</title><style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;word-break:break-all}</style>
+<h1>Dev inbox</h1><p>Every email and SMS the local stack sent, newest first. Local only: in AWS these go through SES and SNS.</p>
+${items || '<p>Nothing sent yet.</p>'}</html>`);
+}

@@ -1,0 +1,152 @@
+/**
+ * Demo data for the local stack: an organisation in the local directory, the local ticket desk
+ * connections, console users for the local issuer, and the secrets file (generated once).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { secretNames } from '../shared/adapters/secrets.js';
+import type { Connection, DirectoryUser } from '../shared/ports.js';
+
+const DEPARTMENTS = [
+  'Finance',
+  'Engineering',
+  'Sales',
+  'Human Resources',
+  'Legal',
+  'Marketing',
+  'Operations',
+];
+const OFFICES = [
+  { office: 'Lisbon', country: 'PT' },
+  { office: 'London', country: 'GB' },
+  { office: 'Berlin', country: 'DE' },
+  { office: 'Austin', country: 'US' },
+  { office: 'Toronto', country: 'CA' },
+];
+const NAMES = [
+  ['Zoë', 'Martín'],
+  ['José', 'Álvarez'],
+  ['Siobhán', "O'Connor"],
+  ['Bill', 'Henderson'],
+  ['Margaret', 'Nguyen'],
+  ['Łukasz', 'Kowalski'],
+  ['Aïcha', 'Benali'],
+  ['Søren', 'Lindqvist'],
+  ['Priya', 'Raghunathan'],
+  ['François', 'Dubois'],
+  ['Chidi', 'Okafor'],
+  ['Mei', 'Tanaka'],
+  ['Björn', 'Eriksson'],
+  ['Ana', 'Sousa'],
+  ['Robert', 'Fitzgerald'],
+  ['Elena', 'Petrova'],
+  ['Mateo', 'Rossi'],
+  ['Fatima', 'Haddad'],
+  ['Kwame', 'Mensah'],
+  ['Ingrid', 'Larsen'],
+  ['Dmitri', 'Volkov'],
+  ['Hannah', 'Schäfer'],
+  ['Yusuf', 'Demir'],
+  ['Grace', 'Whitfield'],
+  ['Tomás', 'Ferreira'],
+  ['Nadia', 'Rahman'],
+  ['Oliver', 'Brennan'],
+  ['Camille', 'Laurent'],
+  ['Raj', 'Patel'],
+  ['Leilani', 'Kahale'],
+  ['Sven', 'Andersson'],
+  ['Chloé', 'Moreau'],
+];
+
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ł/g, 'l')
+    .replace(/Ł/g, 'L')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
+
+/** A deterministic organisation: the first person is the demo requester, the last an administrator. */
+export function seedDirectory(): DirectoryUser[] {
+  const users = NAMES.map(([given = '', family = ''], i): DirectoryUser => {
+    const place = OFFICES[i % OFFICES.length] ?? { office: 'London', country: 'GB' };
+    return {
+      userId: `u${String(i + 1).padStart(3, '0')}`,
+      displayName: `${given} ${family}`,
+      givenName: given,
+      email: `${ascii(given)}.${ascii(family)}@example.com`,
+      mobilePhone: `+1415555${String(100 + i).padStart(4, '0')}`,
+      department: DEPARTMENTS[i % DEPARTMENTS.length] ?? 'Finance',
+      title: i < 7 ? 'Head of department' : 'Specialist',
+      office: place.office,
+      country: place.country,
+      // The first seven people lead a department each; everyone else reports to their department head.
+      managerId: i < 7 ? undefined : `u${String((i % DEPARTMENTS.length) + 1).padStart(3, '0')}`,
+      startDate: `${2012 + (i % 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      privileged: i === NAMES.length - 1,
+      enabled: true,
+    };
+  });
+  // The demo requester (Zoë) reports to someone in her own department.
+  const demo = users[0];
+  if (demo) demo.managerId = 'u008';
+  return users;
+}
+
+export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
+
+export const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];
+
+export function seedConnections(deskUrl: string): Connection[] {
+  const base = {
+    type: 'local' as const,
+    baseUrl: deskUrl,
+    gatedCategories: GATED_CATEGORIES,
+    autoClose: true,
+    closeCode: 'Solved (Permanently)',
+    actionWindowSeconds: 900,
+    minAnswered: 3,
+  };
+  return [
+    { ...base, connectionId: 'local-desk', name: 'Local ticket desk', linkLifetimeSeconds: 900 },
+    // Same desk, short links: for rehearsing the timed-out path in seconds.
+    {
+      ...base,
+      connectionId: 'local-desk-short',
+      name: 'Local ticket desk (20 s links)',
+      linkLifetimeSeconds: 20,
+    },
+  ];
+}
+
+/** Console users of the local issuer. Local development only; Cognito holds the real ones. */
+export const CONSOLE_USERS = [
+  { username: 'alice', password: 'local-agent-password', groups: ['agent'] },
+  { username: 'adam', password: 'local-admin-password', groups: ['admin'] },
+  { username: 'audrey', password: 'local-auditor-password', groups: ['auditor'] },
+] as const;
+
+export interface LocalSecrets {
+  [name: string]: string;
+}
+
+/** The local secrets file: created with random values on first start, kept afterwards. */
+export function ensureSecretsFile(path: string, connections: Connection[]): LocalSecrets {
+  const existing: LocalSecrets = existsSync(path)
+    ? (JSON.parse(readFileSync(path, 'utf8')) as LocalSecrets)
+    : {};
+  const random = () => randomBytes(32).toString('base64url');
+  const secrets: LocalSecrets = { ...existing };
+  secrets[secretNames.portalSessionKey] ??= random();
+  // Every local connection talks to the same desk, so they share its integration user.
+  const deskCredentials = `hv-integration:${random()}`;
+  for (const c of connections) {
+    secrets[secretNames.webhookSecrets(c.connectionId)] ??= JSON.stringify([random()]);
+    secrets[secretNames.outboundCredentials(c.connectionId)] ??= deskCredentials;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}

@@ -1,0 +1,139 @@
+/**
+ * The whole product on one machine: DynamoDB Local, the table from the shared definition, seeded
+ * demo data, the local Step Functions endpoint running the real ASL, the local gateway serving the
+ * route manifest, and the local ticket desk. Used by `npm start`, the demo's tests and the benchmarks.
+ */
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
+import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
+import { secretNames } from '../shared/adapters/secrets.js';
+import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
+import { LocalGateway } from './gateway.js';
+import { freePort } from './ports.js';
+import { CONSOLE_USERS, ensureSecretsFile, seedConnections, seedDirectory } from './seed.js';
+import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
+import { TicketDesk } from './ticket-desk.js';
+
+export interface LocalStackOptions {
+  /** Where data persists (DynamoDB files, outbox, secrets, desk tickets). */
+  dataDir: string;
+  /** Wipe dataDir first. */
+  fresh?: boolean;
+  /** 0 picks a free port. */
+  ports?: Partial<Record<'gateway' | 'desk' | 'stepFunctions' | 'dynamodb', number>>;
+  /** Use an already running DynamoDB (tests share one); otherwise DynamoDB Local is started. */
+  dynamodbEndpoint?: string;
+  tableName?: string;
+  /** Milliseconds between state-machine retries (tests); AWS timings when omitted. */
+  retryIntervalOverrides?: Record<string, number>;
+  deskRetryDelaysMs?: number[];
+}
+
+export interface LocalStack {
+  urls: { api: string; desk: string; inbox: string; stepFunctions: string; dynamodb: string };
+  tableName: string;
+  desk: TicketDesk;
+  gateway: LocalGateway;
+  stepFunctions: LocalStepFunctions;
+  store: DynamoDbVerificationStore;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORTS = { gateway: 8787, desk: 8788, stepFunctions: 8789, dynamodb: 8790 };
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dataDir = resolve(options.dataDir);
+  if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
+  const wanted = { ...DEFAULT_PORTS, ...options.ports };
+  const port = async (p: number) => (p === 0 ? freePort() : p);
+  const ports = {
+    gateway: await port(wanted.gateway),
+    desk: await port(wanted.desk),
+    stepFunctions: await port(wanted.stepFunctions),
+    dynamodb: await port(wanted.dynamodb),
+  };
+  const apiUrl = `http://127.0.0.1:${ports.gateway}`;
+  const deskUrl = `http://127.0.0.1:${ports.desk}`;
+  const tableName = options.tableName ?? 'helpdesk-verify';
+  const outboxDir = join(dataDir, 'outbox');
+  const secretsFile = join(dataDir, 'secrets.json');
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stoppers.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    let dynamodbEndpoint = options.dynamodbEndpoint;
+    if (!dynamodbEndpoint) {
+      checkJava();
+      const ddb = await startDynamoDbLocal(ports.dynamodb, join(dataDir, 'dynamodb'));
+      stoppers.push(ddb.stop);
+      dynamodbEndpoint = ddb.endpoint;
+    }
+    const connections = seedConnections(deskUrl);
+    const secrets = ensureSecretsFile(secretsFile, connections);
+
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
+      SFN_ENDPOINT: `http://127.0.0.1:${ports.stepFunctions}`,
+      MESSENGER: 'outbox',
+      OUTBOX_DIR: outboxDir,
+      SECRETS: 'file',
+      SECRETS_FILE: secretsFile,
+      PORTAL_BASE_URL: `${apiUrl}/portal-app`,
+      CONSOLE_BASE_URL: `${apiUrl}/console`,
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+
+    const client = localDynamoClient(dynamodbEndpoint);
+    await ensureTable(client, tableName);
+    const store = new DynamoDbVerificationStore({ tableName, client });
+    await new DynamoDbDirectory({ tableName, client }).putUsers(seedDirectory());
+    for (const c of connections) await store.putConnection(c);
+
+    const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });
+    await stepFunctions.listen(ports.stepFunctions);
+    stoppers.push(() => stepFunctions.stop());
+
+    const gateway = new LocalGateway({ consoleUsers: CONSOLE_USERS, outboxDir });
+    await gateway.listen(ports.gateway);
+    stoppers.push(() => gateway.stop());
+
+    const desk = new TicketDesk({
+      credentials: secrets[secretNames.outboundCredentials('local-desk')] as string,
+      webhookBaseUrl: `${apiUrl}/webhooks`,
+      webhookSecret: (id) =>
+        (JSON.parse(secrets[secretNames.webhookSecrets(id)] ?? '[""]') as string[])[0] ?? '',
+      defaultConnectionId: 'local-desk',
+      dataFile: join(dataDir, 'ticket-desk.json'),
+      retryDelaysMs: options.deskRetryDelaysMs,
+    });
+    await desk.listen(ports.desk);
+    stoppers.push(() => desk.stop());
+
+    return {
+      urls: {
+        api: apiUrl,
+        desk: deskUrl,
+        inbox: `${apiUrl}/_dev/inbox`,
+        stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
+        dynamodb: dynamodbEndpoint,
+      },
+      tableName,
+      desk,
+      gateway,
+      stepFunctions,
+      store,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * The local ticket desk: a small ITSM the local stack runs so the whole lifecycle can be watched
+ * without a ServiceNow or ChangeGear instance (their simulators come with the connectors issue).
+ *
+ * - REST API with Basic auth: GET/PATCH /api/tickets/{id} (notes are a journal: each PATCH with a
+ *   note appends one), POST /api/tickets to open a ticket.
+ * - Opening a ticket delivers a signed webhook to Helpdesk Verify (`t=<unix>,v1=<hmac>` over the
+ *   body, as the shipped business-rule script does), retried a few times on failure.
+ * - Fault injection (POST /_faults) to rehearse ITSM outages: reads or writes answer 503 (or 404)
+ *   for the next N calls.
+ * - A page at / to open tickets and read their notes.
+ * Tickets persist in a JSON file when a path is given.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { signWebhook } from '../shared/domain/tokens.js';
+
+export interface DeskNote {
+  at: string;
+  text: string;
+  link?: { label: string; url: string };
+}
+
+export interface DeskTicket {
+  id: string;
+  number: string;
+  category: string;
+  subject: string;
+  requesterEmail: string;
+  state: 'new' | 'in_progress' | 'resolved';
+  verificationUrl?: string;
+  closeCode?: string;
+  notes: DeskNote[];
+  webhook: { connectionId: string; deliveries: { at: string; status: number | string }[] };
+}
+
+type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
+interface Faults {
+  reads?: { mode: FaultMode; remaining: number };
+  writes?: { mode: FaultMode; remaining: number };
+}
+
+export interface TicketDeskOptions {
+  /** user:password the integration uses. */
+  credentials: string;
+  /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
+  webhookBaseUrl: string;
+  /** The signing secret per connection. */
+  webhookSecret: (connectionId: string) => string;
+  defaultConnectionId: string;
+  dataFile?: string;
+  /** Delays between webhook delivery attempts, ms. */
+  retryDelaysMs?: number[];
+}
+
+const CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock', 'hardware', 'software', 'other'];
+
+export class TicketDesk {
+  private tickets: DeskTicket[] = [];
+  private faults: Faults = {};
+  private server?: Server;
+  private readonly pending = new Set<Promise<void>>();
+  /** Calls to the REST API, for tests and the demo: method and what happened. */
+  readonly calls: { method: string; id: string; status: number }[] = [];
+
+  constructor(private readonly options: TicketDeskOptions) {
+    if (options.dataFile && existsSync(options.dataFile)) {
+      this.tickets = JSON.parse(readFileSync(options.dataFile, 'utf8')) as DeskTicket[];
+    }
+  }
+
+  async listen(port: number): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      this.server?.listen(port, '127.0.0.1', () => resolve());
+    });
+    const address = this.server.address();
+    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  get(id: string): DeskTicket | undefined {
+    return this.tickets.find((t) => t.id === id);
+  }
+
+  /** Opens a ticket and delivers the webhook in the background, as an ITSM would. */
+  open(input: {
+    category: string;
+    subject: string;
+    requesterEmail: string;
+    connectionId?: string;
+  }): DeskTicket {
+    const seq = this.tickets.length + 1;
+    const ticket: DeskTicket = {
+      id: `t${Date.now().toString(36)}${seq}`,
+      number: `INC${String(1000 + seq).padStart(7, '0')}`,
+      category: input.category,
+      subject: input.subject,
+      requesterEmail: input.requesterEmail,
+      state: 'new',
+      notes: [],
+      webhook: { connectionId: input.connectionId ?? this.options.defaultConnectionId, deliveries: [] },
+    };
+    this.tickets.push(ticket);
+    this.save();
+    const delivery = this.deliver(ticket).finally(() => this.pending.delete(delivery));
+    this.pending.add(delivery);
+    return ticket;
+  }
+
+  setFaults(faults: Faults): void {
+    this.faults = faults;
+  }
+
+  private async deliver(ticket: DeskTicket): Promise<void> {
+    const body = JSON.stringify({ ticketId: ticket.id, number: ticket.number, event: 'created' });
+    const delays = this.options.retryDelaysMs ?? [1000, 5000, 15000];
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      const connectionId = ticket.webhook.connectionId;
+      let status: number | string;
+      try {
+        const response = await fetch(`${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-helpdesk-verify-signature': signWebhook(
+              body,
+              this.options.webhookSecret(connectionId),
+              new Date(),
+            ),
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        status = response.status;
+      } catch (error) {
+        status = (error as Error).name;
+      }
+      ticket.webhook.deliveries.push({ at: new Date().toISOString(), status });
+      this.save();
+      // 2xx and 4xx are final (4xx means we sent something wrong); 5xx and network errors are retried.
+      if (typeof status === 'number' && status < 500) return;
+      const delay = delays[attempt];
+      if (delay === undefined) return;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  private save(): void {
+    if (this.options.dataFile) writeFileSync(this.options.dataFile, JSON.stringify(this.tickets, null, 1));
+  }
+
+  private authorised(req: IncomingMessage): boolean {
+    const expected = Buffer.from(`Basic ${Buffer.from(this.options.credentials).toString('base64')}`);
+    const given = Buffer.from(req.headers.authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private fault(kind: 'reads' | 'writes'): FaultMode | undefined {
+    const f = this.faults[kind];
+    if (!f || f.remaining <= 0) return undefined;
+    f.remaining -= 1;
+    return f.mode;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://desk');
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && url.pathname === '/') return page(res, this.tickets);
+    if (method === 'POST' && url.pathname === '/ui/tickets') {
+      const form = new URLSearchParams(await readText(req));
+      this.open({
+        category: form.get('category') ?? 'other',
+        subject: form.get('subject') ?? '',
+        requesterEmail: form.get('requesterEmail') ?? '',
+      });
+      res.writeHead(303, { location: '/' });
+      return void res.end();
+    }
+    if (method === 'POST' && url.pathname === '/_faults') {
+      this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
+      return send(res, 200, { faults: this.faults });
+    }
+    if (!url.pathname.startsWith('/api/tickets')) return send(res, 404, { error: 'not found' });
+    if (!this.authorised(req)) return send(res, 401, { error: 'authentication required' });
+
+    if (method === 'POST' && url.pathname === '/api/tickets') {
+      const input = JSON.parse(await readText(req)) as Parameters<TicketDesk['open']>[0];
+      return send(res, 201, { ticket: this.open(input) });
+    }
+    const id = decodeURIComponent(url.pathname.slice('/api/tickets/'.length));
+    const isWrite = method === 'PATCH';
+    const injected = this.fault(isWrite ? 'writes' : 'reads');
+    const ticket = this.get(id);
+    const status =
+      injected === 'unavailable'
+        ? 503
+        : injected === 'rate_limited'
+          ? 429
+          : injected === 'not_found' || !ticket
+            ? 404
+            : 200;
+    this.calls.push({ method, id, status });
+    if (status === 429) return send(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
+    if (status !== 200 || !ticket)
+      return send(res, status, { error: status === 404 ? 'no such ticket' : 'service unavailable' });
+    if (method === 'GET') return send(res, 200, { ticket });
+    if (!isWrite) return send(res, 405, { error: 'method not allowed' });
+
+    const patch = JSON.parse(await readText(req)) as {
+      verificationUrl?: string;
+      note?: { text: string; link?: { label: string; url: string } };
+      state?: DeskTicket['state'];
+      closeCode?: string;
+    };
+    if (patch.verificationUrl) ticket.verificationUrl = patch.verificationUrl;
+    if (patch.note) ticket.notes.push({ at: new Date().toISOString(), ...patch.note });
+    if (patch.state) ticket.state = patch.state;
+    if (patch.closeCode) ticket.closeCode = patch.closeCode;
+    this.save();
+    return send(res, 200, { ticket });
+  }
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+const escape = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+function page(res: ServerResponse, tickets: DeskTicket[]) {
+  const rows = [...tickets]
+    .reverse()
+    .map(
+      (t) => `<article><h2>${escape(t.number)} <small>${escape(t.category)} · ${escape(t.state)}</small></h2>
+<p>${escape(t.subject)} — ${escape(t.requesterEmail)}</p>
+${t.verificationUrl ? `<p>Verification: <a href="${escape(t.verificationUrl)}">Send Verification Link</a></p>` : ''}
+<ol>${t.notes
+        .map(
+          (n) =>
+            `<li><time>${escape(n.at)}</time><pre>${escape(n.text)}</pre>${n.link ? `<a href="${escape(n.link.url)}">${escape(n.link.label)}</a>` : ''}</li>`,
+        )
+        .join('')}</ol></article>`,
+    )
+    .join('');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'",
+  });
+  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Local ticket desk</title>
+<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.4rem;max-width:28rem}</style>
+<h1>Local ticket desk</h1>
+<p>A stand-in ITSM for the local stack. Open a ticket in a gated category and watch Helpdesk Verify write to it.</p>
+<form method="post" action="/ui/tickets">
+<label>Category <select name="category">${CATEGORIES.map((c) => `<option>${c}</option>`).join('')}</select></label>
+<label>Subject <input name="subject" required value="Locked out, please reset my password"></label>
+<label>Requester email <input name="requesterEmail" type="email" required value="zoe.martin@example.com"></label>
+<button>Open ticket</button></form>${rows}</html>`);
+}
