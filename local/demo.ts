@@ -33,6 +33,7 @@ async function http(method: string, url: string, body?: unknown, headers: Record
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: the demo reads loosely shaped JSON responses
   return { status: res.status, json: (text ? JSON.parse(text) : undefined) as Record<string, any> };
 }
 

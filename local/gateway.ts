@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
+import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
@@ -226,19 +227,13 @@ function json(res: ServerResponse, status: number, body: unknown) {
   res.end(JSON.stringify(body));
 }
 
-const escape = (s: unknown) =>
-  String(s).replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
 function inboxPage(res: ServerResponse, messages: Record<string, unknown>[]) {
-  const linkify = (text: string) => escape(text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
+  const linkify = (text: string) => escapeHtml(text).replace(/(https?:\/\/[^\s<]+)/g, '<a href="$1">$1</a>');
   const items = messages
     .map(
-      (m) => `<article><h2>${escape(m.channel === 'sms' ? 'SMS' : 'Email')} to ${escape(m.to)}</h2>
-<p><time>${escape(m.sentAt)}</time> · verification ${escape(m.verificationId)}</p>
-${m.channel === 'email' ? `<p><strong>${escape(m.subject)}</strong></p>` : ''}<pre>${linkify(String(m.text))}</pre></article>`,
+      (m) => `<article><h2>${escapeHtml(m.channel === 'sms' ? 'SMS' : 'Email')} to ${escapeHtml(m.to)}</h2>
+<p><time>${escapeHtml(m.sentAt)}</time> · verification ${escapeHtml(m.verificationId)}</p>
+${m.channel === 'email' ? `<p><strong>${escapeHtml(m.subject)}</strong></p>` : ''}<pre>${linkify(String(m.text))}</pre></article>`,
     )
     .join('');
   res.writeHead(200, {

@@ -3,7 +3,7 @@
  * demo data, the local Step Functions endpoint running the real ASL, the local gateway serving the
  * route manifest, and the local ticket desk. Used by `npm start`, the demo's tests and the benchmarks.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
@@ -26,7 +26,7 @@ export interface LocalStackOptions {
   dynamodbEndpoint?: string;
   tableName?: string;
   /** Milliseconds between state-machine retries (tests); AWS timings when omitted. */
-  retryIntervalOverrides?: Record<string, number>;
+  retryIntervalOverrides?: Record<string, number | number[]>;
   deskRetryDelaysMs?: number[];
 }
 
@@ -108,8 +108,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const desk = new TicketDesk({
       credentials: secrets[secretNames.outboundCredentials('local-desk')] as string,
       webhookBaseUrl: `${apiUrl}/webhooks`,
-      webhookSecret: (id) =>
-        (JSON.parse(secrets[secretNames.webhookSecrets(id)] ?? '[""]') as string[])[0] ?? '',
+      // Read on every delivery, like the ITSM's own configuration: connections can be added while running.
+      webhookSecret: (id) => {
+        const current = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+        return (JSON.parse(current[secretNames.webhookSecrets(id)] ?? '[""]') as string[])[0] ?? '';
+      },
       defaultConnectionId: 'local-desk',
       dataFile: join(dataDir, 'ticket-desk.json'),
       retryDelaysMs: options.deskRetryDelaysMs,

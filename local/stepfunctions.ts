@@ -84,7 +84,7 @@ export function localDefinition(): { definition: Json; functionOfArn: Map<string
 
 export interface LocalStepFunctionsOptions {
   /** Milliseconds between retries per state, to keep tests fast; AWS timings when omitted. */
-  retryIntervalOverrides?: Record<string, number>;
+  retryIntervalOverrides?: Record<string, number | number[]>;
 }
 
 export class LocalStepFunctions {

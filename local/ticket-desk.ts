@@ -15,6 +15,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { signWebhook } from '../shared/domain/tokens.js';
+import { escapeHtml } from './html.js';
 
 export interface DeskNote {
   at: string;
@@ -241,23 +242,19 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 }
 
-const escape = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
 function page(res: ServerResponse, tickets: DeskTicket[]) {
   const rows = [...tickets]
     .reverse()
     .map(
-      (t) => `<article><h2>${escape(t.number)} <small>${escape(t.category)} · ${escape(t.state)}</small></h2>
-<p>${escape(t.subject)} — ${escape(t.requesterEmail)}</p>
-${t.verificationUrl ? `<p>Verification: <a href="${escape(t.verificationUrl)}">Send Verification Link</a></p>` : ''}
+      (
+        t,
+      ) => `<article><h2>${escapeHtml(t.number)} <small>${escapeHtml(t.category)} · ${escapeHtml(t.state)}</small></h2>
+<p>${escapeHtml(t.subject)} — ${escapeHtml(t.requesterEmail)}</p>
+${t.verificationUrl ? `<p>Verification: <a href="${escapeHtml(t.verificationUrl)}">Send Verification Link</a></p>` : ''}
 <ol>${t.notes
         .map(
           (n) =>
-            `<li><time>${escape(n.at)}</time><pre>${escape(n.text)}</pre>${n.link ? `<a href="${escape(n.link.url)}">${escape(n.link.label)}</a>` : ''}</li>`,
+            `<li><time>${escapeHtml(n.at)}</time><pre>${escapeHtml(n.text)}</pre>${n.link ? `<a href="${escapeHtml(n.link.url)}">${escapeHtml(n.link.label)}</a>` : ''}</li>`,
         )
         .join('')}</ol></article>`,
     )

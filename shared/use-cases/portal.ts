@@ -169,6 +169,7 @@ export async function performAction(
       'failed',
       audit(v, 'action.failed', ctx.clock.now()),
     );
+    await resumeAfterAction(ctx, v.verificationId, 'failed');
     throw error;
   }
   await ctx.store.setAction(
@@ -177,10 +178,14 @@ export async function performAction(
     'done',
     audit(v, 'action.password_reset', ctx.clock.now()),
   );
-  const stored = await mustGet(ctx, v.verificationId);
-  const token = stored.taskTokens?.action;
-  if (token) await ctx.workflow.sendTaskSuccess(token, { actionState: 'done' });
+  await resumeAfterAction(ctx, v.verificationId, 'done');
   return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
+}
+
+/** If AwaitAction stored its token before the action closed, resume it; otherwise it resumes itself. */
+async function resumeAfterAction(ctx: AppContext, verificationId: string, actionState: 'done' | 'failed') {
+  const token = (await mustGet(ctx, verificationId)).taskTokens?.action;
+  if (token) await ctx.workflow.sendTaskSuccess(token, { actionState });
 }
 
 async function sessionVerification(ctx: AppContext, sessionToken: string | undefined): Promise<Verification> {

@@ -255,10 +255,13 @@ export class DynamoDbVerificationStore implements VerificationStore {
   }
 
   async storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean> {
+    // Only while the stage is still open; the portal re-reads the token after closing it.
     const condition =
-      stage === 'completion' ? '#status IN (:sent, :inProgress)' : '#action.#state = :pending';
+      stage === 'completion' ? '#status IN (:sent, :inProgress)' : '#action.#state IN (:pending, :running)';
     const values =
-      stage === 'completion' ? { ':sent': 'sent', ':inProgress': 'in_progress' } : { ':pending': 'pending' };
+      stage === 'completion'
+        ? { ':sent': 'sent', ':inProgress': 'in_progress' }
+        : { ':pending': 'pending', ':running': 'running' };
     const names: Record<string, string> =
       stage === 'completion' ? { '#status': 'status' } : { '#action': 'action', '#state': 'state' };
     try {

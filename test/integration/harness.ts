@@ -1,0 +1,206 @@
+/**
+ * Drives the real local stack from tests: DynamoDB Local, the real ASL in aws-local-stepfunctions
+ * behind the local Step Functions endpoint, the gateway with API Gateway v2 events, and the ticket
+ * desk as the ITSM. Retry intervals are shortened; everything else is as in `npm start`.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { inject } from 'vitest';
+import { DEMO_REQUESTER_EMAIL, seedConnections, seedDirectory } from '../../local/seed.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { secretNames } from '../../shared/adapters/secrets.js';
+import type { Verification } from '../../shared/domain/verification.js';
+import type { Connection } from '../../shared/ports.js';
+
+const FAST = [20, 40, 80];
+
+export interface Harness {
+  stack: LocalStack;
+  api: string;
+  agentToken: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hv-it-'));
+  const stack = await startLocalStack({
+    dataDir,
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    tableName: `it-${randomUUID().slice(0, 8)}`,
+    ports: { gateway: 0, desk: 0, stepFunctions: 0 },
+    retryIntervalOverrides: { SendLink: FAST, WriteBack: FAST, RecordAction: FAST, AutoClose: FAST },
+    deskRetryDelaysMs: [20, 40],
+  });
+  const agentToken = await stack.gateway.issueToken('alice', ['agent']);
+  return { stack, api: stack.urls.api, agentToken, dataDir, stop: () => stack.stop() };
+}
+
+export async function call(
+  h: Harness,
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+) {
+  const res = await fetch(`${h.api}${path}`, {
+    method,
+    headers: {
+      ...(options.body !== undefined || options.raw !== undefined
+        ? { 'content-type': 'application/json' }
+        : {}),
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...options.headers,
+    },
+    body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
+  });
+  const text = await res.text();
+  // biome-ignore lint/suspicious/noExplicitAny: tests read loosely shaped JSON responses
+  return { status: res.status, json: (text ? JSON.parse(text) : undefined) as any };
+}
+
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** Adds a connection to the same desk with a different policy, with the same secrets as local-desk. */
+export async function putConnection(h: Harness, patch: Partial<Connection> & { connectionId: string }) {
+  const [base] = seedConnections(h.stack.urls.desk);
+  await h.stack.store.putConnection({ ...(base as Connection), ...patch });
+  const file = join(h.dataDir, 'secrets.json');
+  const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+  secrets[secretNames.webhookSecrets(patch.connectionId)] =
+    secrets[secretNames.webhookSecrets('local-desk')] ?? '';
+  secrets[secretNames.outboundCredentials(patch.connectionId)] =
+    secrets[secretNames.outboundCredentials('local-desk')] ?? '';
+  writeFileSync(file, JSON.stringify(secrets));
+}
+
+/** Opens a gated ticket in the desk and waits for the link entry. */
+export async function openTicket(
+  h: Harness,
+  connectionId = 'local-desk',
+  requesterEmail = DEMO_REQUESTER_EMAIL,
+) {
+  const ticket = h.stack.desk.open({
+    category: 'password_reset',
+    subject: 'Locked out',
+    requesterEmail,
+    connectionId,
+  });
+  await until('link entry', () => h.stack.desk.get(ticket.id)?.verificationUrl);
+  return ticket;
+}
+
+export async function sendLink(
+  h: Harness,
+  ticketId: string,
+  extra: {
+    connectionId?: string;
+    requestedAction?: 'password_reset';
+    destination?: string;
+    channel?: 'email' | 'sms';
+  } = {},
+) {
+  const res = await call(h, 'POST', '/api/verifications', {
+    token: h.agentToken,
+    body: {
+      connectionId: extra.connectionId ?? 'local-desk',
+      ticketId,
+      channel: extra.channel ?? 'email',
+      ...extra,
+    },
+  });
+  if (res.status !== 202) throw new Error(`send failed ${res.status} ${JSON.stringify(res.json)}`);
+  const verificationId = res.json.verificationId as string;
+  const message = await until('message in outbox', async () => {
+    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as {
+      verificationId: string;
+      text: string;
+      to: string;
+    }[];
+    return inbox.find((m) => m.verificationId === verificationId);
+  });
+  const linkToken = /#t=([\w-]+)/.exec(message.text)?.[1] ?? '';
+  return { verificationId, linkToken, message };
+}
+
+export interface PortalSession {
+  sessionToken: string;
+  questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
+}
+
+export async function openLink(h: Harness, linkToken: string): Promise<PortalSession> {
+  const res = await call(h, 'GET', '/portal/session', { token: linkToken });
+  if (res.status !== 200) throw new Error(`open failed ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json as PortalSession;
+}
+
+/** Answers as the demo requester would: right, wrong (first non-matching option) or skipped. */
+export function answers(
+  session: PortalSession,
+  kind: 'right' | 'wrong' | 'skip',
+  email = DEMO_REQUESTER_EMAIL,
+) {
+  const people = seedDirectory();
+  const me = people.find((p) => p.email === email);
+  const manager = people.find((p) => p.userId === me?.managerId);
+  const truth: Record<string, string | undefined> = {
+    q1: me?.department,
+    q2: manager?.displayName,
+    q3: me?.office,
+    q4: me?.startDate.slice(0, 4),
+  };
+  return {
+    answers: session.questions.map((q) => {
+      const right = q.options.find((o) => o.label === truth[q.id]);
+      if (!right) throw new Error(`no right option for ${q.id}`);
+      const optionId =
+        kind === 'skip'
+          ? null
+          : kind === 'right'
+            ? right.id
+            : (q.options.find((o) => o.id !== right.id)?.id ?? null);
+      return { questionId: q.id, optionId };
+    }),
+  };
+}
+
+export async function verification(h: Harness, id: string): Promise<Verification> {
+  const v = await h.stack.store.getVerification(id);
+  if (!v) throw new Error(`no verification ${id}`);
+  return v;
+}
+
+export async function execution(h: Harness, verificationId: string) {
+  const sfn = new SFNClient({
+    endpoint: h.stack.urls.stepFunctions,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const arn = `arn:aws:states:us-east-1:000000000000:execution:verification-lifecycle:${verificationId}`;
+  return sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+}
+
+export async function finished(h: Harness, verificationId: string, timeoutMs = 20_000) {
+  return until(
+    'execution to finish',
+    async () => {
+      const e = await execution(h, verificationId);
+      return e.status === 'RUNNING' ? undefined : e;
+    },
+    timeoutMs,
+  );
+}

@@ -1,0 +1,257 @@
+/**
+ * The verification lifecycle through the real ASL (aws-local-stepfunctions), DynamoDB Local, the
+ * gateway and the ticket desk: every outcome, write-back retry and failure, auto-close on and off,
+ * and a double completion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  answers,
+  call,
+  execution,
+  finished,
+  type Harness,
+  openLink,
+  openTicket,
+  putConnection,
+  sendLink,
+  startHarness,
+  until,
+  verification,
+} from './harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+  await putConnection(h, { connectionId: 'no-close', autoClose: false });
+  await putConnection(h, { connectionId: 'short', linkLifetimeSeconds: 2 });
+});
+afterAll(() => h.stop());
+
+const notes = (ticketId: string) => h.stack.desk.get(ticketId)?.notes.map((n) => n.text) ?? [];
+
+describe('passed with password reset and auto-close', () => {
+  it('verifies, writes back, records the reset and resolves the ticket', async () => {
+    // Prepare
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken, message } = await sendLink(h, ticket.id, {
+      requestedAction: 'password_reset',
+    });
+    expect(message.to).toBe('zoe.martin@example.com');
+
+    // Act
+    const session = await openLink(h, linkToken);
+    expect((await verification(h, verificationId)).status).toBe('in_progress');
+    const done = await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    await until(
+      'awaiting the action',
+      async () => (await verification(h, verificationId)).taskTokens?.action,
+    );
+    const reset = await call(h, 'POST', '/portal/action', {
+      token: session.sessionToken,
+      body: { action: 'password_reset', newPassword: 'correct horse battery staple' },
+    });
+    const exec = await finished(h, verificationId);
+
+    // Assess
+    expect(done.json).toEqual({ verificationId, outcome: 'passed', nextAction: 'password_reset' });
+    expect(reset.status).toBe(200);
+    expect(exec.status).toBe('SUCCEEDED');
+    const v = await verification(h, verificationId);
+    expect(v.status).toBe('passed');
+    expect(v.assessment?.riskLevel).toBe('verified');
+    expect(v.action.state).toBe('done');
+    expect(v.writeBack.state).toBe('done');
+    expect(v.ticketResolvedAt).toBeDefined();
+    const desk = h.stack.desk.get(ticket.id);
+    expect(desk?.state).toBe('resolved');
+    expect(desk?.closeCode).toBe('Solved (Permanently)');
+    const trail = notes(ticket.id);
+    expect(trail).toHaveLength(4);
+    expect(trail[1]).toContain('identity verification Passed');
+    expect(trail[1]).toContain(verificationId);
+    expect(trail[1]).not.toContain('zoe.martin@example.com');
+    expect(trail[2]).toContain('reset their password');
+    expect(trail[3]).toContain('Resolved automatically');
+    const actions = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'verification.sent',
+        'link.delivered',
+        'verification.opened',
+        'verification.passed',
+        'action.password_reset',
+        'ticket.outcome_written',
+        'ticket.action_written',
+        'ticket.resolve_written',
+      ]),
+    );
+  });
+
+  it('leaves the ticket open when auto-close is off', async () => {
+    const ticket = await openTicket(h, 'no-close');
+    const { verificationId, linkToken } = await sendLink(h, ticket.id, {
+      connectionId: 'no-close',
+      requestedAction: 'password_reset',
+    });
+    const session = await openLink(h, linkToken);
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    await call(h, 'POST', '/portal/action', {
+      token: session.sessionToken,
+      body: { action: 'password_reset', newPassword: 'correct horse battery staple' },
+    });
+    expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
+    expect(h.stack.desk.get(ticket.id)?.state).toBe('new');
+    expect(notes(ticket.id).at(-1)).toContain('reset their password');
+    expect((await verification(h, verificationId)).ticketResolvedAt).toBeUndefined();
+  });
+});
+
+describe('other outcomes', () => {
+  it('fails on wrong answers and writes Failed with a recommendation', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id, { requestedAction: 'password_reset' });
+    const session = await openLink(h, linkToken);
+    const done = await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'wrong'),
+    });
+    expect(done.json.outcome).toBe('failed');
+    expect(done.json.nextAction).toBeUndefined();
+    expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
+    const v = await verification(h, verificationId);
+    expect(v.assessment?.riskLevel).toBe('high');
+    expect(v.action.state).toBe('none');
+    expect(notes(ticket.id).at(-1)).toMatch(/verification Failed[\s\S]*Risk: High[\s\S]*reject this request/);
+    const action = await call(h, 'POST', '/portal/action', {
+      token: session.sessionToken,
+      body: { action: 'password_reset', newPassword: 'correct horse battery staple' },
+    });
+    expect(action.status).toBe(403);
+    expect(action.json.error.code).toBe('ACTION_NOT_ALLOWED');
+  });
+
+  it('records Not Enough Questions when the requester skips', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    const done = await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'skip'),
+    });
+    expect(done.json.outcome).toBe('not_enough_questions');
+    await finished(h, verificationId);
+    expect(notes(ticket.id).at(-1)).toContain('verification Not Enough Questions');
+  });
+
+  it('times out when the link lifetime passes and still writes back', async () => {
+    const ticket = await openTicket(h, 'short');
+    const { verificationId, linkToken } = await sendLink(h, ticket.id, { connectionId: 'short' });
+    await openLink(h, linkToken);
+    const exec = await finished(h, verificationId);
+    expect(exec.status).toBe('SUCCEEDED');
+    const v = await verification(h, verificationId);
+    expect(v.status).toBe('timed_out');
+    expect(v.writeBack.state).toBe('done');
+    expect(notes(ticket.id).at(-1)).toContain('verification Timed Out');
+    const late = await call(h, 'GET', '/portal/session', { token: linkToken });
+    expect(late.status).toBe(410);
+    expect(late.json.error.code).toBe('LINK_EXPIRED');
+  });
+});
+
+describe('write-back faults', () => {
+  it('retries a write-back while the ITSM is unavailable, then succeeds', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    const before = h.stack.desk.calls.length;
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 2 } });
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
+    const patches = h.stack.desk.calls
+      .slice(before)
+      .filter((c) => c.method === 'PATCH' && c.id === ticket.id);
+    expect(patches.map((c) => c.status)).toEqual([503, 503, 200]);
+    expect((await verification(h, verificationId)).writeBack.state).toBe('done');
+    expect(notes(ticket.id).filter((n) => n.includes('verification Passed'))).toHaveLength(1);
+  });
+
+  it('keeps the outcome and shows the failure when retries run out', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    const exec = await finished(h, verificationId);
+    h.stack.desk.setFaults({});
+    expect(exec.status).toBe('FAILED');
+    expect(exec.error).toBe('WriteBackFailed');
+    const v = await verification(h, verificationId);
+    expect(v.status).toBe('passed');
+    expect(v.assessment?.riskLevel).toBe('verified');
+    expect(v.writeBack).toMatchObject({
+      state: 'failed',
+      lastError: expect.stringContaining('TicketSystemRetryableError'),
+    });
+    const patches = h.stack.desk.calls.filter(
+      (c) => c.method === 'PATCH' && c.id === ticket.id && c.status === 503,
+    );
+    expect(patches).toHaveLength(4);
+  });
+
+  it('does not retry a permanent failure (ticket gone) and shows it', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    h.stack.desk.setFaults({ writes: { mode: 'not_found', remaining: 100 } });
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'wrong'),
+    });
+    const exec = await finished(h, verificationId);
+    h.stack.desk.setFaults({});
+    expect(exec.error).toBe('WriteBackFailed');
+    const v = await verification(h, verificationId);
+    expect(v.status).toBe('failed');
+    expect(v.writeBack.lastError).toContain('TicketSystemPermanentError');
+    expect(
+      h.stack.desk.calls.filter((c) => c.method === 'PATCH' && c.id === ticket.id && c.status === 404),
+    ).toHaveLength(1);
+  });
+});
+
+describe('double completion', () => {
+  it('lets one of two simultaneous submissions win; the other gets a clear 409', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    const [a, b] = await Promise.all([
+      call(h, 'POST', '/portal/complete', { token: session.sessionToken, body: answers(session, 'right') }),
+      call(h, 'POST', '/portal/complete', { token: session.sessionToken, body: answers(session, 'wrong') }),
+    ]);
+    const statuses = [a.status, b.status].sort();
+    expect(statuses).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.json.error.code).toBe('VERIFICATION_ALREADY_COMPLETED');
+    const winner = a.status === 200 ? a : b;
+    expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
+    expect((await verification(h, verificationId)).status).toBe(winner.json.outcome);
+    const outcomes = (await h.stack.store.listAudit(verificationId)).filter((e) =>
+      /^verification\.(passed|failed)$/.test(e.action),
+    );
+    expect(outcomes).toHaveLength(1);
+    expect((await execution(h, verificationId)).status).toBe('SUCCEEDED');
+  });
+});
