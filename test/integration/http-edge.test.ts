@@ -1,0 +1,283 @@
+/**
+ * Bad input and repeated input at the HTTP edge, through the local gateway: each gets a clear 4xx
+ * with a stable code and leaves nothing half-written.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { secretNames } from '../../shared/adapters/secrets.js';
+import { signWebhook } from '../../shared/domain/tokens.js';
+import {
+  answers,
+  call,
+  type Harness,
+  openLink,
+  openTicket,
+  sendLink,
+  startHarness,
+  until,
+  verification,
+} from './harness.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.stop());
+
+function webhookSecret(connectionId = 'local-desk'): string {
+  const secrets = JSON.parse(readFileSync(join(h.dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+  return (JSON.parse(secrets[secretNames.webhookSecrets(connectionId)] ?? '[]') as string[])[0] ?? '';
+}
+
+function deliver(
+  raw: string,
+  options: { at?: Date; secret?: string; connectionId?: string; contentType?: string } = {},
+) {
+  return call(h, 'POST', `/webhooks/${options.connectionId ?? 'local-desk'}`, {
+    raw,
+    headers: {
+      'content-type': options.contentType ?? 'application/json',
+      'x-helpdesk-verify-signature': signWebhook(
+        raw,
+        options.secret ?? webhookSecret(),
+        options.at ?? new Date(),
+      ),
+    },
+  });
+}
+
+/** A ticket that exists in the desk but whose webhook we deliver ourselves (to a connection the desk does not call). */
+function deskTicket(category = 'password_reset') {
+  return h.stack.desk.open({
+    category,
+    subject: 'Locked out',
+    requesterEmail: 'zoe.martin@example.com',
+    connectionId: 'nobody',
+  });
+}
+
+describe('ticket intake webhook', () => {
+  it('answers duplicate and concurrent deliveries with one ticket record and one link entry', async () => {
+    const ticket = deskTicket();
+    const body = JSON.stringify({ ticketId: ticket.id, event: 'created' });
+    const results = await Promise.all([deliver(body), deliver(body), deliver(body)]);
+    const again = await deliver(body);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    expect(again.json).toEqual({ result: 'duplicate' });
+    expect(
+      h.stack.desk.get(ticket.id)?.notes.filter((n) => n.link?.label === 'Send Verification Link'),
+    ).toHaveLength(1);
+    expect(
+      (await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }))?.linkEntry,
+    ).toBe('done');
+  });
+
+  it('ignores tickets in categories that do not require verification', async () => {
+    const ticket = deskTicket('hardware');
+    const res = await deliver(JSON.stringify({ ticketId: ticket.id }));
+    expect(res.status).toBe(200);
+    expect(res.json).toEqual({ result: 'ignored', reason: 'category_not_gated' });
+    expect(h.stack.desk.get(ticket.id)?.notes).toHaveLength(0);
+    expect(
+      await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+    ).toBeUndefined();
+  });
+
+  it('answers 503 while the ITSM is down so it delivers again, and the redelivery writes the entry once', async () => {
+    const ticket = deskTicket();
+    const body = JSON.stringify({ ticketId: ticket.id });
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 1 } });
+    const first = await deliver(body);
+    expect(first.status).toBe(503);
+    expect(first.json.error.code).toBe('ITSM_UNAVAILABLE');
+    const second = await deliver(body);
+    expect(second.status).toBe(201);
+    expect(h.stack.desk.get(ticket.id)?.notes).toHaveLength(1);
+  });
+
+  it.each([
+    ['unknown connection', { connectionId: 'nope' }, 404, 'UNKNOWN_CONNECTION'],
+    ['wrong secret', { secret: 'x'.repeat(43) }, 401, 'INVALID_SIGNATURE'],
+    ['stale timestamp', { at: new Date(Date.now() - 10 * 60_000) }, 401, 'INVALID_SIGNATURE'],
+    ['wrong content type', { contentType: 'text/plain' }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
+  ])('refuses a delivery with %s', async (_name, options, status, code) => {
+    const ticket = deskTicket();
+    const res = await deliver(JSON.stringify({ ticketId: ticket.id }), options);
+    expect(res.status).toBe(status);
+    expect(res.json.error.code).toBe(code);
+    expect(
+      await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+    ).toBeUndefined();
+  });
+
+  it('refuses malformed JSON, an invalid payload and an oversize body', async () => {
+    expect((await deliver('{"ticketId":')).json.error.code).toBe('MALFORMED_JSON');
+    expect((await deliver('{"ticketId":42}')).json.error.code).toBe('VALIDATION_FAILED');
+    const big = await deliver(JSON.stringify({ ticketId: 'x', pad: 'a'.repeat(20_000) }));
+    expect(big.status).toBe(413);
+    expect(big.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses an unsigned delivery', async () => {
+    const res = await call(h, 'POST', '/webhooks/local-desk', { body: { ticketId: 'x' } });
+    expect(res.status).toBe(401);
+    expect(res.json.error.code).toBe('INVALID_SIGNATURE');
+  });
+});
+
+describe('sending a link', () => {
+  it('needs a signed-in agent or admin', async () => {
+    const anonymous = await call(h, 'POST', '/api/verifications', { body: {} });
+    expect(anonymous.status).toBe(401);
+    const expired = await call(h, 'POST', '/api/verifications', {
+      body: {},
+      token: await h.stack.gateway.issueToken('alice', ['agent'], -10),
+    });
+    expect(expired.status).toBe(401);
+    const auditor = await call(h, 'POST', '/api/verifications', {
+      body: {},
+      token: await h.stack.gateway.issueToken('audrey', ['auditor']),
+    });
+    expect(auditor.status).toBe(403);
+    expect(auditor.json.error.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses bad bodies with stable codes and creates nothing', async () => {
+    const ticket = await openTicket(h);
+    const malformed = await call(h, 'POST', '/api/verifications', {
+      token: h.agentToken,
+      raw: '{"connectionId":',
+    });
+    expect(malformed.json.error.code).toBe('MALFORMED_JSON');
+    const badPhone = await call(h, 'POST', '/api/verifications', {
+      token: h.agentToken,
+      body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'sms', destination: '555-1234' },
+    });
+    expect(badPhone.status).toBe(400);
+    expect(badPhone.json.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ path: 'destination' }],
+    });
+    const unknownTicket = await call(h, 'POST', '/api/verifications', {
+      token: h.agentToken,
+      body: { connectionId: 'local-desk', ticketId: 'nope', channel: 'email' },
+    });
+    expect(unknownTicket.status).toBe(404);
+    expect(unknownTicket.json.error.code).toBe('TICKET_NOT_FOUND');
+    expect(
+      await h.stack.store.listVerificationsByTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+    ).toEqual([]);
+  });
+
+  it('records an agent-typed destination, refuses a second open verification, and scores it riskier', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken, message } = await sendLink(h, ticket.id, {
+      channel: 'sms',
+      destination: '+447700900123',
+    });
+    expect(message.to).toBe('+447700900123');
+    const second = await call(h, 'POST', '/api/verifications', {
+      token: h.agentToken,
+      body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'email' },
+    });
+    expect(second.status).toBe(409);
+    expect(second.json.error.code).toBe('VERIFICATION_IN_PROGRESS');
+    const view = await call(h, 'GET', `/api/verifications/${verificationId}`, { token: h.agentToken });
+    expect(view.json).toMatchObject({ destinationIsContactOnRecord: false, destinationMasked: '***23' });
+    expect(JSON.stringify(view.json)).not.toContain('+447700900123');
+    const session = await openLink(h, linkToken);
+    const done = await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    expect(done.json.outcome).toBe('failed');
+    const v = await verification(h, verificationId);
+    expect(v.assessment?.reasons.map((r) => r.code)).toContain('AGENT_TYPED_DESTINATION');
+  });
+});
+
+describe('portal', () => {
+  it('refuses missing, unknown and tampered tokens', async () => {
+    expect((await call(h, 'GET', '/portal/session')).json.error.code).toBe('LINK_TOKEN_MISSING');
+    const unknown = await call(h, 'GET', '/portal/session', { token: 'A'.repeat(43) });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.code).toBe('LINK_NOT_FOUND');
+    const forged = await call(h, 'POST', '/portal/complete', {
+      token: 'v1.01ABC.9999999999.00',
+      body: { answers: [] },
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.json.error.code).toBe('SESSION_INVALID');
+  });
+
+  it('keeps the questions frozen across reloads and rejects answers to unknown questions without a write', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const first = await openLink(h, linkToken);
+    const reload = await openLink(h, linkToken);
+    expect(reload.questions).toEqual(first.questions);
+    const bad = await call(h, 'POST', '/portal/complete', {
+      token: first.sessionToken,
+      body: { answers: [{ questionId: 'q99', optionId: 'q99o1' }] },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe('INVALID_ANSWERS');
+    expect((await verification(h, verificationId)).status).toBe('in_progress');
+    const wrongType = await call(h, 'POST', '/portal/complete', {
+      token: first.sessionToken,
+      raw: 'answers=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(wrongType.status).toBe(415);
+    await call(h, 'POST', '/portal/complete', { token: first.sessionToken, body: answers(first, 'right') });
+    const used = await call(h, 'GET', '/portal/session', { token: linkToken });
+    expect(used.status).toBe(410);
+    expect(used.json.error.code).toBe('LINK_ALREADY_USED');
+  });
+
+  it('refuses a weak password and a second reset', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id, { requestedAction: 'password_reset' });
+    const session = await openLink(h, linkToken);
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    const short = await call(h, 'POST', '/portal/action', {
+      token: session.sessionToken,
+      body: { action: 'password_reset', newPassword: 'short' },
+    });
+    expect(short.status).toBe(400);
+    expect(short.json.error.code).toBe('PASSWORD_POLICY');
+    expect((await verification(h, verificationId)).action.state).toBe('pending');
+    const body = { action: 'password_reset', newPassword: 'a long enough passphrase' };
+    const [a, b] = await Promise.all([
+      call(h, 'POST', '/portal/action', { token: session.sessionToken, body }),
+      call(h, 'POST', '/portal/action', { token: session.sessionToken, body }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    await until(
+      'action recorded',
+      async () => (await verification(h, verificationId)).action.state === 'done',
+    );
+  });
+});
+
+describe('status transitions', () => {
+  it('refuses a transition the table does not allow, leaving the record and the audit log untouched', async () => {
+    const ticket = await openTicket(h);
+    const { verificationId } = await sendLink(h, ticket.id);
+    const before = await verification(h, verificationId);
+    const auditBefore = await h.stack.store.listAudit(verificationId);
+    const attempt = h.stack.store.transition(
+      verificationId,
+      'passed',
+      {},
+      { verificationId, actor: 'test', action: 'x', at: new Date().toISOString() },
+    );
+    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_TRANSITION', status: 409 });
+    expect(await verification(h, verificationId)).toEqual(before);
+    expect(await h.stack.store.listAudit(verificationId)).toEqual(auditBefore);
+  });
+});
