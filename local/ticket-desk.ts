@@ -59,6 +59,8 @@ const CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock', 'hardware',
 
 export class TicketDesk {
   private tickets: DeskTicket[] = [];
+  private readonly byId = new Map<string, DeskTicket>();
+  private saveTimer?: NodeJS.Timeout;
   private faults: Faults = {};
   private server?: Server;
   private readonly pending = new Set<Promise<void>>();
@@ -68,6 +70,7 @@ export class TicketDesk {
   constructor(private readonly options: TicketDeskOptions) {
     if (options.dataFile && existsSync(options.dataFile)) {
       this.tickets = JSON.parse(readFileSync(options.dataFile, 'utf8')) as DeskTicket[];
+      for (const t of this.tickets) this.byId.set(t.id, t);
     }
   }
 
@@ -85,20 +88,22 @@ export class TicketDesk {
 
   async stop(): Promise<void> {
     await Promise.allSettled([...this.pending]);
+    this.flush();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
   get(id: string): DeskTicket | undefined {
-    return this.tickets.find((t) => t.id === id);
+    return this.byId.get(id);
   }
 
-  /** Opens a ticket and delivers the webhook in the background, as an ITSM would. */
-  open(input: {
-    category: string;
-    subject: string;
-    requesterEmail: string;
-    connectionId?: string;
-  }): DeskTicket {
+  /**
+   * Opens a ticket and delivers the webhook in the background, as an ITSM would. With
+   * `deliver: false` the caller delivers it (tests and benchmarks that sign their own deliveries).
+   */
+  open(
+    input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
+    { deliver = true } = {},
+  ): DeskTicket {
     const seq = this.tickets.length + 1;
     const ticket: DeskTicket = {
       id: `t${Date.now().toString(36)}${seq}`,
@@ -111,7 +116,9 @@ export class TicketDesk {
       webhook: { connectionId: input.connectionId ?? this.options.defaultConnectionId, deliveries: [] },
     };
     this.tickets.push(ticket);
+    this.byId.set(ticket.id, ticket);
     this.save();
+    if (!deliver) return ticket;
     const delivery = this.deliver(ticket).finally(() => this.pending.delete(delivery));
     this.pending.add(delivery);
     return ticket;
@@ -155,7 +162,15 @@ export class TicketDesk {
     }
   }
 
+  /** Persists soon, not on every change: the file holds every ticket. */
   private save(): void {
+    if (!this.options.dataFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flush(), 200);
+  }
+
+  private flush(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
     if (this.options.dataFile) writeFileSync(this.options.dataFile, JSON.stringify(this.tickets, null, 1));
   }
 

@@ -1,6 +1,7 @@
 /**
- * The composition root: builds every adapter from configuration once per cold start. Handlers ask
- * for the context and never construct clients or branch on where they run.
+ * The composition root: one factory per port, each building its adapter from configuration once
+ * per cold start. A handler composes only the ports its use case needs, so its bundle carries only
+ * those AWS clients. Handlers never construct clients or branch on where they run.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -26,55 +27,90 @@ import type {
 
 export interface AppContext {
   config: Config;
+  clock: Clock;
   store: VerificationStore;
   directory: Directory;
   ticketSystems: TicketSystems;
   messenger: Messenger;
   workflow: Workflow;
   secrets: Secrets;
-  clock: Clock;
 }
 
-export function buildContext(config: Config): AppContext {
-  const region = config.AWS_REGION;
-  const dynamo = new DynamoDBClient({ region, endpoint: config.DYNAMODB_ENDPOINT });
-  const secrets: Secrets =
-    config.SECRETS === 'file'
-      ? new FileSecrets(config.SECRETS_FILE as string)
-      : new SecretsManagerSecrets(new SecretsManagerClient({ region }), config.SECRETS_PREFIX);
-  const messenger: Messenger =
-    config.MESSENGER === 'outbox'
-      ? new OutboxMessenger(config.OUTBOX_DIR as string)
-      : new AwsMessenger(
-          new SESv2Client({ region }),
-          new SNSClient({ region }),
-          config.EMAIL_FROM,
-          config.SMS_SENDER_ID,
-        );
-  return {
-    config,
-    store: new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo }),
-    directory: new DynamoDbDirectory({ tableName: config.TABLE_NAME, client: dynamo }),
-    ticketSystems: {
-      forConnection: (connection) =>
-        new LocalTicketSystem(connection.connectionId, connection.baseUrl, () =>
-          secrets.get(secretNames.outboundCredentials(connection.connectionId)),
-        ),
-    },
-    messenger,
-    workflow: new StepFunctionsWorkflow(
-      new SFNClient({ region, endpoint: config.SFN_ENDPOINT }),
-      config.STATE_MACHINE_ARN,
-    ),
-    secrets,
-    clock: { now: () => new Date() },
+/** What a use case needs: the named ports, plus configuration and the clock. */
+export type Ctx<K extends keyof AppContext = never> = Pick<AppContext, K | 'config' | 'clock'>;
+
+function once<T>(build: (config: Config) => T): (config: Config) => T {
+  let built: T | undefined;
+  return (config) => {
+    built ??= build(config);
+    return built;
   };
 }
 
-let context: AppContext | undefined;
+const dynamo = /* @__PURE__ */ once(
+  (config) => new DynamoDBClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
+);
 
-/** The process-wide context, built on first use from `process.env`. */
-export function appContext(): AppContext {
-  context ??= buildContext(loadConfig());
-  return context;
+export const store = /* @__PURE__ */ once<VerificationStore>(
+  (config) => new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo(config) }),
+);
+
+export const directory = /* @__PURE__ */ once<Directory>(
+  (config) => new DynamoDbDirectory({ tableName: config.TABLE_NAME, client: dynamo(config) }),
+);
+
+export const secrets = /* @__PURE__ */ once<Secrets>((config) =>
+  config.SECRETS === 'file'
+    ? new FileSecrets(config.SECRETS_FILE as string)
+    : new SecretsManagerSecrets(
+        new SecretsManagerClient({ region: config.AWS_REGION }),
+        config.SECRETS_PREFIX,
+      ),
+);
+
+export const ticketSystems = /* @__PURE__ */ once<TicketSystems>((config) => {
+  const secretStore = secrets(config);
+  return {
+    forConnection: (connection) =>
+      new LocalTicketSystem(connection.connectionId, connection.baseUrl, () =>
+        secretStore.get(secretNames.outboundCredentials(connection.connectionId)),
+      ),
+  };
+});
+
+export const messenger = /* @__PURE__ */ once<Messenger>((config) =>
+  config.MESSENGER === 'outbox'
+    ? new OutboxMessenger(config.OUTBOX_DIR as string)
+    : new AwsMessenger(
+        new SESv2Client({ region: config.AWS_REGION }),
+        new SNSClient({ region: config.AWS_REGION }),
+        config.EMAIL_FROM,
+        config.SMS_SENDER_ID,
+      ),
+);
+
+export const workflow = /* @__PURE__ */ once<Workflow>(
+  (config) =>
+    new StepFunctionsWorkflow(
+      new SFNClient({ region: config.AWS_REGION, endpoint: config.SFN_ENDPOINT }),
+      config.STATE_MACHINE_ARN,
+    ),
+);
+
+export const systemClock: Clock = { now: () => new Date() };
+
+type Factories = { [K in Exclude<keyof AppContext, 'config' | 'clock'>]?: (config: Config) => AppContext[K] };
+
+/**
+ * Builds a handler's context at module load (cold start): configuration validated from
+ * `process.env`, then the given factories, e.g. `compose({ store, workflow })`.
+ */
+export function compose<F extends Factories>(
+  factories: F,
+  config: Config = loadConfig(),
+): Ctx<Extract<keyof F, keyof AppContext>> {
+  const built = Object.fromEntries(
+    Object.entries(factories).map(([name, factory]) => [name, (factory as (c: Config) => unknown)(config)]),
+  );
+  return { config, clock: systemClock, ...built } as Ctx<Extract<keyof F, keyof AppContext>>;
 }

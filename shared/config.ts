@@ -2,27 +2,31 @@
  * Configuration, validated once when a function's module loads: a missing or malformed variable
  * fails the cold start, not a request.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+const nonEmpty = () => z.string().check(z.minLength(1));
+const int = (min: number, max: number, fallback: number) =>
+  z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
 
 const schema = z.object({
-  TABLE_NAME: z.string().min(1),
-  AWS_REGION: z.string().default('us-east-1'),
+  TABLE_NAME: nonEmpty(),
+  AWS_REGION: z._default(z.string(), 'us-east-1'),
   /** Set locally to DynamoDB Local; unset in AWS. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  STATE_MACHINE_ARN: z.string().min(1),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  STATE_MACHINE_ARN: nonEmpty(),
   /** Set locally to the local Step Functions endpoint; unset in AWS. */
-  SFN_ENDPOINT: z.url().optional(),
-  MESSENGER: z.enum(['aws', 'outbox']).default('aws'),
-  OUTBOX_DIR: z.string().optional(),
-  EMAIL_FROM: z.string().default('verify@example.com'),
-  SMS_SENDER_ID: z.string().optional(),
-  SECRETS: z.enum(['aws', 'file']).default('aws'),
-  SECRETS_PREFIX: z.string().default('helpdesk-verify/'),
-  SECRETS_FILE: z.string().optional(),
+  SFN_ENDPOINT: z.optional(z.url()),
+  MESSENGER: z._default(z.enum(['aws', 'outbox']), 'aws'),
+  OUTBOX_DIR: z.optional(z.string()),
+  EMAIL_FROM: z._default(z.string(), 'verify@example.com'),
+  SMS_SENDER_ID: z.optional(z.string()),
+  SECRETS: z._default(z.enum(['aws', 'file']), 'aws'),
+  SECRETS_PREFIX: z._default(z.string(), 'helpdesk-verify/'),
+  SECRETS_FILE: z.optional(z.string()),
   PORTAL_BASE_URL: z.url(),
   CONSOLE_BASE_URL: z.url(),
-  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
-  SESSION_MINUTES: z.coerce.number().int().min(1).max(60).default(15),
+  RETENTION_DAYS: int(1, 3650, 365),
+  SESSION_MINUTES: int(1, 60, 15),
 });
 
 export type Config = z.infer<typeof schema>;

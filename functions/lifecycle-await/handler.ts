@@ -1,8 +1,8 @@
 /** Lifecycle tasks AwaitCompletion and AwaitAction (.waitForTaskToken): store the callback token. */
-import { appContext } from '../../shared/composition.js';
+import { compose, store, workflow } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { awaitInputSchema, awaitStage } from '../../shared/use-cases/lifecycle.js';
 
-const ctx = appContext();
+const ctx = compose({ store, workflow });
 
 export const handler = taskHandler('AwaitStage', awaitInputSchema, (input) => awaitStage(ctx, input));

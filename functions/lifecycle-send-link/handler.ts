@@ -1,9 +1,9 @@
 /** Lifecycle task SendLink: creates the link token and delivers the link. */
-import { appContext } from '../../shared/composition.js';
+import { compose, messenger, store } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { sendLink, taskInputSchema } from '../../shared/use-cases/lifecycle.js';
 
-const ctx = appContext();
+const ctx = compose({ store, messenger });
 
 export const handler = taskHandler('SendLink', taskInputSchema, (input) =>
   sendLink(ctx, input.verificationId),

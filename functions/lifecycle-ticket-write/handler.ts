@@ -1,8 +1,8 @@
 /** Lifecycle tasks WriteBack, RecordAction and AutoClose: the writes to the ticket. */
-import { appContext } from '../../shared/composition.js';
+import { compose, store, ticketSystems } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { ticketInputSchema, writeToTicket } from '../../shared/use-cases/lifecycle.js';
 
-const ctx = appContext();
+const ctx = compose({ store, ticketSystems });
 
 export const handler = taskHandler('TicketWrite', ticketInputSchema, (input) => writeToTicket(ctx, input));

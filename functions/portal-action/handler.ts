@@ -1,10 +1,10 @@
 /** POST /portal/action (Authorization: Bearer <session>): the verified requester resets their password. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { actionSchema, performAction } from '../../shared/use-cases/portal.js';
 
-const ctx = appContext();
+const ctx = compose({ store, directory, secrets, workflow });
 
 export const handler = httpHandler('portal-action', { body: actionSchema }, async ({ bearer, body }) => ({
   status: 200,

@@ -1,10 +1,10 @@
 /** POST /portal/complete (Authorization: Bearer <session>): the requester submits the answers. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { completeSchema, completeVerification } from '../../shared/use-cases/portal.js';
 
-const ctx = appContext();
+const ctx = compose({ store, directory, secrets, workflow });
 
 export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ bearer, body }) => ({
   status: 200,

@@ -1,10 +1,10 @@
 /** GET /portal/session (Authorization: Bearer <link token>): the requester opened the link. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, directory, secrets, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { openPortalSession } from '../../shared/use-cases/portal.js';
 
-const ctx = appContext();
+const ctx = compose({ store, directory, secrets });
 
 export const handler = httpHandler('portal-open', {}, async ({ bearer }) => ({
   status: 200,

@@ -1,10 +1,10 @@
 /** POST /api/verifications: an agent sends a verification link for a ticket. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, directory, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { sendVerification, sendVerificationSchema } from '../../shared/use-cases/send-verification.js';
 
-const ctx = appContext();
+const ctx = compose({ store, directory, workflow });
 
 export const handler = httpHandler(
   'send-link',

@@ -1,10 +1,10 @@
 /** POST /webhooks/{connectionId}: a ticket was created in the ITSM. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, secrets, store, ticketSystems } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { intakeTicket } from '../../shared/use-cases/intake-ticket.js';
 
-const ctx = appContext();
+const ctx = compose({ store, secrets, ticketSystems });
 
 export const handler = httpHandler('ticket-intake', { rawBody: true }, async ({ event, rawBody }) => {
   const signature = event.headers?.['x-helpdesk-verify-signature'];

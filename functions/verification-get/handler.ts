@@ -1,10 +1,10 @@
 /** GET /api/verifications/{verificationId}: one verification, as the console shows it. */
 
-import { appContext } from '../../shared/composition.js';
+import { compose, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { getVerificationView } from '../../shared/use-cases/send-verification.js';
 
-const ctx = appContext();
+const ctx = compose({ store });
 
 export const handler = httpHandler('verification-get', {}, async ({ event }) => ({
   status: 200,

@@ -6,7 +6,7 @@
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { type $ZodType, type output, safeParse } from 'zod/v4/core';
 import { AppError, assertIsError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { type FunctionName, type Role, routeFor } from '../manifest.js';
@@ -72,7 +72,7 @@ function principalOf(event: APIGatewayProxyEventV2, allowed: readonly Role[]): P
   return { username, roles };
 }
 
-function readBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S | undefined, raw: boolean) {
+function readBody<S extends $ZodType>(event: APIGatewayProxyEventV2, schema: S | undefined, raw: boolean) {
   const text = event.body
     ? event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
@@ -93,25 +93,25 @@ function readBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S 
   } catch {
     throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = safeParse(schema, json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
     throw badRequest('VALIDATION_FAILED', 'The request body is invalid', issues);
   }
-  return { text, body: parsed.data as z.infer<S> };
+  return { text, body: parsed.data as output<S> };
 }
 
-export interface HttpOptions<S extends z.ZodType | undefined> {
+export interface HttpOptions<S extends $ZodType | undefined> {
   /** Validates the JSON body; omit for routes without a body. */
   body?: S;
   /** Keep the body as the raw string (signed webhooks); content type and size are still checked. */
   rawBody?: boolean;
 }
 
-export function httpHandler<S extends z.ZodType | undefined = undefined>(
+export function httpHandler<S extends $ZodType | undefined = undefined>(
   functionName: FunctionName,
   options: HttpOptions<S>,
-  fn: (request: HttpRequest<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<HttpResult>,
+  fn: (request: HttpRequest<S extends $ZodType ? output<S> : undefined>) => Promise<HttpResult>,
 ) {
   const route = routeFor(functionName);
   if (!route) throw new Error(`No route for ${functionName} in shared/manifest.ts`);

@@ -3,17 +3,17 @@
  * (the name is what the ASL's Retry and Catch match), then rethrows so Step Functions sees them.
  */
 import middy from '@middy/core';
-import type { z } from 'zod';
+import { type $ZodType, type output, parse } from 'zod/v4/core';
 import { assertIsError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 
-export function taskHandler<S extends z.ZodType, R>(
+export function taskHandler<S extends $ZodType, R>(
   task: string,
   schema: S,
-  fn: (input: z.infer<S>) => Promise<R>,
+  fn: (input: output<S>) => Promise<R>,
 ) {
   return middy<unknown, R>().handler(async (event) => {
-    const input = schema.parse(event);
+    const input = parse(schema, event);
     try {
       return await fn(input);
     } catch (error) {

@@ -8,9 +8,9 @@
  * If the ITSM is down we answer 503 so that the ITSM delivers again; a redelivery picks up a
  * failed entry.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { secretNames } from '../adapters/secrets.js';
-import type { AppContext } from '../composition.js';
+import type { Ctx } from '../composition.js';
 import {
   badRequest,
   notFound,
@@ -22,21 +22,23 @@ import { linkEntryNote } from '../domain/ticket-notes.js';
 import { verifyWebhook } from '../domain/tokens.js';
 import type { Connection, TicketRecord } from '../ports.js';
 
-export const webhookPayloadSchema = z.object({ ticketId: z.string().min(1).max(128) });
+export const webhookPayloadSchema = z.object({
+  ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
+});
 
 export type IntakeResult =
   | { result: 'ignored'; reason: 'category_not_gated' }
   | { result: 'duplicate' }
   | { result: 'link_entry_written'; ticketId: string };
 
-export async function loadConnection(ctx: AppContext, connectionId: string): Promise<Connection> {
+export async function loadConnection(ctx: Ctx<'store'>, connectionId: string): Promise<Connection> {
   const connection = await ctx.store.getConnection(connectionId);
   if (!connection) throw notFound('UNKNOWN_CONNECTION', 'No such connection');
   return connection;
 }
 
 export async function intakeTicket(
-  ctx: AppContext,
+  ctx: Ctx<'store' | 'secrets' | 'ticketSystems'>,
   input: { connectionId: string; rawBody: string; signature: string | undefined },
 ): Promise<IntakeResult> {
   const connection = await loadConnection(ctx, input.connectionId);
@@ -91,7 +93,10 @@ export async function intakeTicket(
 function parseSecretList(value: string): string[] {
   const trimmed = value.trim();
   const list: unknown = trimmed.startsWith('[') ? JSON.parse(trimmed) : [trimmed];
-  return z.array(z.string().min(16)).min(1).parse(list);
+  return z
+    .array(z.string().check(z.minLength(16)))
+    .check(z.minLength(1))
+    .parse(list);
 }
 
 function parsePayload(rawBody: string) {

@@ -3,8 +3,8 @@
  * Each is idempotent where the state machine may run it twice (Retry), and throws the named errors
  * the ASL's Retry and Catch match.
  */
-import { z } from 'zod';
-import type { AppContext } from '../composition.js';
+import * as z from 'zod/mini';
+import type { Ctx } from '../composition.js';
 import { AppError, notFound } from '../domain/errors.js';
 import { actionNote, outcomeNote, resolveNote } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
@@ -12,27 +12,31 @@ import type { Verification } from '../domain/verification.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 
-export const taskInputSchema = z.object({ verificationId: z.string().min(1) });
+const id = z.string().check(z.minLength(1));
 
-export const awaitInputSchema = taskInputSchema.extend({
+export const taskInputSchema = z.object({ verificationId: id });
+
+export const awaitInputSchema = z.extend(taskInputSchema, {
   stage: z.enum(['completion', 'action']),
-  taskToken: z.string().min(1),
+  taskToken: id,
 });
 
-export const recordInputSchema = taskInputSchema.extend({
+export const recordInputSchema = z.extend(taskInputSchema, {
   event: z.enum(['timed_out', 'delivery_failed', 'action_expired', 'write_back_failed']),
-  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
+  error: z.optional(z.object({ Error: z.optional(z.string()), Cause: z.optional(z.string()) })),
 });
 
-export const ticketInputSchema = taskInputSchema.extend({ write: z.enum(['outcome', 'action', 'resolve']) });
+export const ticketInputSchema = z.extend(taskInputSchema, {
+  write: z.enum(['outcome', 'action', 'resolve']),
+});
 
-async function load(ctx: AppContext, verificationId: string): Promise<Verification> {
+async function load(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
   const v = await ctx.store.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
   return v;
 }
 
-const at = (ctx: AppContext) => ctx.clock.now().toISOString();
+const at = (ctx: Ctx) => ctx.clock.now().toISOString();
 
 function lifetime(ms: number): string {
   const minutes = Math.round(ms / 60_000);
@@ -41,7 +45,7 @@ function lifetime(ms: number): string {
 }
 
 /** SendLink: a fresh token, only its hash stored, the link delivered through the Messenger. */
-export async function sendLink(ctx: AppContext, verificationId: string): Promise<void> {
+export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: string): Promise<void> {
   const v = await load(ctx, verificationId);
   if (v.status !== 'sent') return;
   const token = newLinkToken();
@@ -73,7 +77,10 @@ export async function sendLink(ctx: AppContext, verificationId: string): Promise
  * AwaitCompletion / AwaitAction: store the callback token. If the requester already finished the
  * stage, the portal could not see the token, so we send the callback ourselves.
  */
-export async function awaitStage(ctx: AppContext, input: z.infer<typeof awaitInputSchema>): Promise<void> {
+export async function awaitStage(
+  ctx: Ctx<'store' | 'workflow'>,
+  input: z.infer<typeof awaitInputSchema>,
+): Promise<void> {
   if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
   const v = await load(ctx, input.verificationId);
   if (input.stage === 'completion') {
@@ -85,7 +92,7 @@ export async function awaitStage(ctx: AppContext, input: z.infer<typeof awaitInp
 }
 
 /** Timeouts and final failures: recorded on the verification, so they are visible and nothing is lost. */
-export async function recordEvent(ctx: AppContext, input: z.infer<typeof recordInputSchema>) {
+export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recordInputSchema>) {
   const v = await load(ctx, input.verificationId);
   const base = { verificationId: v.verificationId, ticket: v.ticket, actor: 'system', at: at(ctx) };
   if (input.event === 'timed_out') {
@@ -135,7 +142,7 @@ export async function recordEvent(ctx: AppContext, input: z.infer<typeof recordI
 
 /** WriteBack / RecordAction / AutoClose: the writes to the ticket. */
 export async function writeToTicket(
-  ctx: AppContext,
+  ctx: Ctx<'store' | 'ticketSystems'>,
   input: z.infer<typeof ticketInputSchema>,
 ): Promise<void> {
   const v = await load(ctx, input.verificationId);

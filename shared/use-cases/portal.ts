@@ -7,9 +7,9 @@
  * Completing and the state machine's AwaitCompletion task can race: whichever runs second sends the
  * callback, so exactly one SendTaskSuccess happens (see storeTaskToken's condition).
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { secretNames } from '../adapters/secrets.js';
-import type { AppContext } from '../composition.js';
+import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
 import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
@@ -18,7 +18,10 @@ import { isFinal, type Verification } from '../domain/verification.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 
-export async function openPortalSession(ctx: AppContext, linkToken: string | undefined) {
+export async function openPortalSession(
+  ctx: Ctx<'store' | 'directory' | 'secrets'>,
+  linkToken: string | undefined,
+) {
   if (!linkToken) throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
   const link = await ctx.store.findLinkToken(hashLinkToken(linkToken));
   if (!link) throw notFound('LINK_NOT_FOUND', 'This link is not valid');
@@ -65,20 +68,16 @@ export async function openPortalSession(ctx: AppContext, linkToken: string | und
   };
 }
 
-export const completeSchema = z
-  .object({
-    answers: z
-      .array(
-        z
-          .object({ questionId: z.string().min(1).max(16), optionId: z.string().min(1).max(16).nullable() })
-          .strict(),
-      )
-      .max(20),
-  })
-  .strict();
+const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
+
+export const completeSchema = z.strictObject({
+  answers: z
+    .array(z.strictObject({ questionId: shortId(), optionId: z.nullable(shortId()) }))
+    .check(z.maxLength(20)),
+});
 
 export async function completeVerification(
-  ctx: AppContext,
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
   sessionToken: string | undefined,
   input: z.infer<typeof completeSchema>,
 ) {
@@ -127,16 +126,17 @@ export async function completeVerification(
   };
 }
 
-export const actionSchema = z
-  .object({ action: z.literal('password_reset'), newPassword: z.string().min(1).max(256) })
-  .strict();
+export const actionSchema = z.strictObject({
+  action: z.literal('password_reset'),
+  newPassword: z.string().check(z.minLength(1), z.maxLength(256)),
+});
 
 /** NIST SP 800-63B: length is what counts; no composition rules. The engine issue adds a breached-password check. */
 const MIN_PASSWORD = 15;
 const MAX_PASSWORD = 64;
 
 export async function performAction(
-  ctx: AppContext,
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
   sessionToken: string | undefined,
   input: z.infer<typeof actionSchema>,
 ) {
@@ -183,12 +183,19 @@ export async function performAction(
 }
 
 /** If AwaitAction stored its token before the action closed, resume it; otherwise it resumes itself. */
-async function resumeAfterAction(ctx: AppContext, verificationId: string, actionState: 'done' | 'failed') {
+async function resumeAfterAction(
+  ctx: Ctx<'store' | 'workflow'>,
+  verificationId: string,
+  actionState: 'done' | 'failed',
+) {
   const token = (await mustGet(ctx, verificationId)).taskTokens?.action;
   if (token) await ctx.workflow.sendTaskSuccess(token, { actionState });
 }
 
-async function sessionVerification(ctx: AppContext, sessionToken: string | undefined): Promise<Verification> {
+async function sessionVerification(
+  ctx: Ctx<'store' | 'secrets'>,
+  sessionToken: string | undefined,
+): Promise<Verification> {
   if (!sessionToken) throw unauthorized('SESSION_MISSING', 'Open the link from your message again');
   const check = verifySession(sessionToken, await sessionKey(ctx), ctx.clock.now());
   if (!check.ok) {
@@ -200,13 +207,13 @@ async function sessionVerification(ctx: AppContext, sessionToken: string | undef
   return mustGet(ctx, check.verificationId);
 }
 
-async function mustGet(ctx: AppContext, verificationId: string): Promise<Verification> {
+async function mustGet(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
   const v = await ctx.store.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return v;
 }
 
-const sessionKey = (ctx: AppContext) => ctx.secrets.get(secretNames.portalSessionKey);
+const sessionKey = (ctx: Ctx<'secrets'>) => ctx.secrets.get(secretNames.portalSessionKey);
 
 function audit(
   v: Verification,

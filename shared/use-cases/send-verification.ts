@@ -6,40 +6,44 @@
  * If the state machine cannot start, the verification is cancelled: nothing is left half-made.
  */
 import { ulid } from 'ulid';
-import { z } from 'zod';
-import type { AppContext } from '../composition.js';
+import * as z from 'zod/mini';
+import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import { isFinal, type Verification } from '../domain/verification.js';
 import { loadConnection } from './intake-ticket.js';
 
+const email = z.email();
+const e164 = /^\+[1-9]\d{6,14}$/;
+
 export const sendVerificationSchema = z
-  .object({
-    connectionId: z.string().min(1).max(64),
-    ticketId: z.string().min(1).max(128),
+  .strictObject({
+    connectionId: z.string().check(z.minLength(1), z.maxLength(64)),
+    ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
     channel: z.enum(['email', 'sms']),
     /** Omit to use the contact on record. */
-    destination: z.string().trim().min(3).max(254).optional(),
-    requestedAction: z.enum(['password_reset']).optional(),
+    destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
+    requestedAction: z.optional(z.enum(['password_reset'])),
   })
-  .strict()
-  .superRefine((value, issue) => {
-    if (value.destination === undefined) return;
-    const ok =
-      value.channel === 'email'
-        ? z.email().safeParse(value.destination).success
-        : /^\+[1-9]\d{6,14}$/.test(value.destination);
-    if (!ok)
-      issue.addIssue({
-        code: 'custom',
+  .check(
+    z.refine(
+      (v) =>
+        v.destination === undefined ||
+        (v.channel === 'email' ? email.safeParse(v.destination).success : e164.test(v.destination)),
+      {
         path: ['destination'],
-        message: `Not a valid ${value.channel} destination`,
-      });
-  });
+        message: 'Not a valid destination for this channel (email address, or E.164 phone number)',
+      },
+    ),
+  );
 
 export type SendVerificationInput = z.infer<typeof sendVerificationSchema>;
 
-export async function sendVerification(ctx: AppContext, agent: string, input: SendVerificationInput) {
+export async function sendVerification(
+  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  agent: string,
+  input: SendVerificationInput,
+) {
   const connection = await loadConnection(ctx, input.connectionId);
   const ref = { connectionId: connection.connectionId, ticketId: input.ticketId };
   const ticket = await ctx.store.getTicket(ref);
@@ -126,7 +130,7 @@ export function toView(v: Verification) {
   return { ...rest, questionCount: questions?.length ?? 0 };
 }
 
-export async function getVerificationView(ctx: AppContext, verificationId: string) {
+export async function getVerificationView(ctx: Ctx<'store'>, verificationId: string) {
   const v = await ctx.store.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return toView(v);
