@@ -138,7 +138,9 @@ try {
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/intake-${result.at.replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`Saved ${file}`);
+  // The latest run is kept in git as the reference; timestamped runs stay local.
+  writeFileSync('bench/results/latest-intake.json', `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`Saved ${file} and bench/results/latest-intake.json`);
 } finally {
   await stack.stop();
 }

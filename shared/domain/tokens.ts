@@ -16,10 +16,12 @@ export function hashLinkToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
+
+/** Buffer.from(hex) stops at the first non-hex character, so the shape is checked first. */
 function safeEqualHex(a: string, b: string): boolean {
-  const left = Buffer.from(a, 'hex');
-  const right = Buffer.from(b, 'hex');
-  return left.length === right.length && left.length > 0 && timingSafeEqual(left, right);
+  if (!SHA256_HEX.test(a) || !SHA256_HEX.test(b)) return false;
+  return timingSafeEqual(Buffer.from(a, 'hex'), Buffer.from(b, 'hex'));
 }
 
 const hmacHex = (key: string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest('hex');
@@ -69,7 +71,7 @@ export function verifyWebhook(
       return [k, v.join('=')] as const;
     }),
   );
-  const t = Number(fields.get('t'));
+  const t = /^\d+$/.test(fields.get('t') ?? '') ? Number(fields.get('t')) : Number.NaN;
   const signatures = header
     .split(',')
     .map((p) => p.trim())

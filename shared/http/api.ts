@@ -7,7 +7,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type $ZodType, type output, safeParse } from 'zod/v4/core';
-import { AppError, assertIsError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
+import { AppError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { type FunctionName, type Role, routeFor } from '../manifest.js';
 
@@ -123,8 +123,8 @@ export function httpHandler<S extends $ZodType | undefined = undefined>(
       const bearer = auth?.match(/^Bearer\s+(\S+)$/i)?.[1];
       const result = await fn({ event, body: body as never, rawBody: text, principal, bearer });
       return respond(result.status, result.body);
-    } catch (error) {
-      assertIsError(error);
+    } catch (thrown) {
+      const error = thrown instanceof Error ? thrown : new Error(`Non-error thrown: ${String(thrown)}`);
       if (error instanceof AppError && error.status < 500) {
         logger.info('request refused', { route: route.path, code: error.code, status: error.status });
         return respond(error.status, {
