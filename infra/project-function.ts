@@ -10,20 +10,20 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { FunctionName } from '../shared/manifest.js';
+import { type FunctionName, LIFECYCLE_TASKS } from '../shared/manifest.js';
 
 /** The repository root: esbuild runs there and resolves functions/ and shared/ from it. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** ESM output still meets CommonJS dependencies that call `require`; give them one. */
-const REQUIRE_BANNER =
+export const REQUIRE_BANNER =
   "import { createRequire as __projectCreateRequire } from 'node:module'; const require = __projectCreateRequire(import.meta.url);";
 
 export interface ProjectFunctionProps {
   /** Folder under functions/ holding handler.ts. */
   readonly name: FunctionName;
   readonly description?: string;
-  /** @default 10 seconds */
+  /** @default 30 s for Step Functions tasks (the ASL's TimeoutSeconds), 10 s for HTTP handlers */
   readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
@@ -37,6 +37,8 @@ export interface ProjectFunctionProps {
 export class ProjectFunction extends NodejsFunction {
   /** The function's own log group (retention and removal policy set here, not by Lambda). */
   readonly functionLogGroup: LogGroup;
+  /** The execution role (the function's `role`, typed as the concrete Role). */
+  readonly executionRole: Role;
   readonly functionFolder: FunctionName;
 
   constructor(scope: Construct, id: string, props: ProjectFunctionProps) {
@@ -67,7 +69,7 @@ export class ProjectFunction extends NodejsFunction {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
-      timeout: props.timeout ?? Duration.seconds(10),
+      timeout: props.timeout ?? defaultTimeout(props.name),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
@@ -92,6 +94,13 @@ export class ProjectFunction extends NodejsFunction {
       },
     });
     this.functionLogGroup = logGroup;
+    this.executionRole = role;
     this.functionFolder = props.name;
   }
+}
+
+const LIFECYCLE_FUNCTIONS: ReadonlySet<FunctionName> = new Set(Object.values(LIFECYCLE_TASKS));
+
+function defaultTimeout(name: FunctionName): Duration {
+  return Duration.seconds(LIFECYCLE_FUNCTIONS.has(name) ? 30 : 10);
 }

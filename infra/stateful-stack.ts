@@ -3,7 +3,7 @@
  * table (and its key), the portal session secret and the SES sender identity. Nothing here is
  * ever deleted with the stack.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -15,7 +15,6 @@ import {
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
-import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
 import { secretNames } from '../shared/adapters/secrets.js';
@@ -92,20 +91,23 @@ export class StatefulStack extends Stack implements StatefulResources {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    NagSuppressions.addResourceSuppressions(this.portalSessionSecret, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The portal session key signs tokens that live 15 minutes; rotating it by hand (put a new ' +
-          'random value) only ends open portal sessions, so a rotation Lambda is not worth its own ' +
-          'attack surface. Connection secrets are created and rotated per ITSM connection by operators.',
-      },
-    ]);
+    Validations.of(this.portalSessionSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The portal session key signs tokens that live 15 minutes; rotating it by hand (put a new ' +
+        'random value) only ends open portal sessions, so a rotation Lambda is not worth its own ' +
+        'attack surface. Connection secrets are created and rotated per ITSM connection by operators.',
+    });
 
     // The sender address. SES sends a verification email to it on deploy; until it is clicked
     // (and the account is out of the SES sandbox) emails to requesters are rejected.
     this.senderIdentity = new EmailIdentity(this, 'SenderIdentity', {
       identity: Identity.email(this.senderEmail),
     });
+    // Kept like everything here: recreating it would need the address to be verified again.
+    this.senderIdentity.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'PortalSessionSecretName', { value: this.portalSessionSecret.secretName });
   }
 }

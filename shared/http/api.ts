@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { type $ZodType, type output, safeParse } from 'zod/v4/core';
 import { AppError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
 import { logger } from '../logger.js';
-import { type FunctionName, type Role, routeFor } from '../manifest.js';
+import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -66,7 +66,7 @@ function principalOf(event: APIGatewayProxyEventV2, allowed: readonly Role[]): P
   const username = claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
   if (!claims || typeof username !== 'string') throw unauthorized('UNAUTHENTICATED', 'Sign in first');
   const roles = claimList(claims['cognito:groups']).filter((r): r is Role =>
-    ['admin', 'agent', 'auditor'].includes(r),
+    (ROLES as readonly string[]).includes(r),
   );
   if (!roles.some((r) => allowed.includes(r))) throw forbidden('FORBIDDEN', 'Your role does not allow this');
   return { username, roles };

@@ -1,0 +1,77 @@
+/**
+ * Builds the whole deployment into an App: used by infra/app.ts and by the infra tests, so the
+ * tests check exactly what `cdk synth` produces (including the cdk-nag checks).
+ */
+import { type App, type Environment, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stateful-stack.js';
+import { StatelessStack } from './stateless-stack.js';
+
+export interface DeploymentSettings {
+  /** `prod` keeps log groups on delete; any other stage lets them go. Data is always retained. */
+  readonly stage: string;
+  readonly senderEmail: string;
+  readonly secretsPrefix: string;
+  readonly portalBaseUrl: string;
+  readonly consoleBaseUrl: string;
+  readonly retentionDays: number;
+  readonly smsSenderId?: string;
+  readonly authDomainPrefix?: string;
+}
+
+export const DEFAULT_SETTINGS: DeploymentSettings = {
+  stage: 'prod',
+  senderEmail: 'verify@example.com',
+  secretsPrefix: 'helpdesk-verify/',
+  portalBaseUrl: 'https://verify.example.com',
+  consoleBaseUrl: 'https://console.example.com',
+  retentionDays: 365,
+};
+
+/** Reads the settings from CDK context (`cdk.json` or `-c key=value`), falling back to the defaults. */
+export function settingsFromContext(app: App): DeploymentSettings {
+  const read = (key: string): string | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+  const retentionDays = Number(read('retentionDays') ?? DEFAULT_SETTINGS.retentionDays);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650)
+    throw new Error(`Context retentionDays must be an integer from 1 to 3650, got ${retentionDays}`);
+  return {
+    stage: read('stage') ?? DEFAULT_SETTINGS.stage,
+    senderEmail: read('senderEmail') ?? DEFAULT_SETTINGS.senderEmail,
+    secretsPrefix: read('secretsPrefix') ?? DEFAULT_SETTINGS.secretsPrefix,
+    portalBaseUrl: read('portalBaseUrl') ?? DEFAULT_SETTINGS.portalBaseUrl,
+    consoleBaseUrl: read('consoleBaseUrl') ?? DEFAULT_SETTINGS.consoleBaseUrl,
+    retentionDays,
+    smsSenderId: read('smsSenderId'),
+    authDomainPrefix: read('authDomainPrefix'),
+  };
+}
+
+export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?: Environment) {
+  for (const key of ['portalBaseUrl', 'consoleBaseUrl'] as const) {
+    const url = new URL(settings[key]);
+    if (url.protocol !== 'https:') throw new Error(`${key} must be an https URL, got ${settings[key]}`);
+  }
+  const stateful = new StatefulStack(app, 'HelpdeskVerify-Stateful', {
+    env,
+    description: 'Helpdesk Verify: table, secrets, SES identity (retained)',
+    senderEmail: settings.senderEmail,
+    secretsPrefix: settings.secretsPrefix,
+  });
+  const stateless = new StatelessStack(app, 'HelpdeskVerify-Stateless', {
+    env,
+    description: 'Helpdesk Verify: functions, HTTP API, lifecycle state machine, console user pool',
+    stateful,
+    portalBaseUrl: settings.portalBaseUrl,
+    consoleBaseUrl: settings.consoleBaseUrl,
+    retentionDays: settings.retentionDays,
+    smsSenderId: settings.smsSenderId,
+    authDomainPrefix: settings.authDomainPrefix,
+    logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
+  // cdk-nag v3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synth.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { stateful, stateless };
+}
