@@ -35,6 +35,8 @@ export interface TicketRecord extends TicketRef {
   createdAt: string;
   /** The "Send verification link" entry on the ticket: written once per ticket. */
   linkEntry: 'pending' | 'writing' | 'done' | 'failed';
+  /** The newest verification of this ticket; the lock that keeps one open verification per ticket. */
+  lastVerificationId?: string;
 }
 
 export interface AuditEvent {
@@ -67,11 +69,18 @@ export interface VerificationStore {
     to: TicketRecord['linkEntry'],
   ): Promise<boolean>;
 
-  createVerification(verification: Verification, audit: AuditEvent): Promise<void>;
+  /**
+   * Stores a new verification and its audit event, and makes it the ticket's latest, provided the
+   * ticket's latest is still `previousVerificationId` (optimistic lock: of two concurrent sends for
+   * one ticket, one wins). Throws VERIFICATION_IN_PROGRESS (409) otherwise.
+   */
+  createVerification(
+    verification: Verification,
+    audit: AuditEvent,
+    previousVerificationId: string | undefined,
+  ): Promise<void>;
   getVerification(verificationId: string): Promise<Verification | undefined>;
   listVerificationsByTicket(ref: TicketRef): Promise<Verification[]>;
-  /** Newest first across months, without Scan. */
-  listRecentVerifications(limit: number): Promise<Verification[]>;
   /**
    * The only way a status changes: the write is conditioned on the current status being one the
    * transition table allows. Throws InvalidTransition (409) otherwise.

@@ -55,10 +55,13 @@ export class LocalTicketSystem implements TicketSystem {
     if (response.ok) return response.json();
     const detail = `${method} ticket ${ticketId}: HTTP ${response.status}`;
     if (response.status === 429 || response.status >= 500) throw new TicketSystemRetryableError(detail);
-    if (response.status === 404) throw new TicketSystemPermanentError(`${detail} (ticket not found)`);
+    if (response.status === 404) throw new TicketSystemPermanentError(`${detail} (ticket not found)`, 404);
     if (response.status === 401 || response.status === 403) {
-      throw new TicketSystemPermanentError(`${detail} (check the integration user's credentials and role)`);
+      throw new TicketSystemPermanentError(
+        `${detail} (check the integration user's credentials and role)`,
+        response.status,
+      );
     }
-    throw new TicketSystemPermanentError(detail);
+    throw new TicketSystemPermanentError(detail, response.status);
   }
 }

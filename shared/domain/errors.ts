@@ -32,6 +32,13 @@ export class TicketSystemRetryableError extends Error {
 }
 export class TicketSystemPermanentError extends Error {
   override name = 'TicketSystemPermanentError';
+  /** The ITSM's HTTP status, when it answered. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 export class MessengerRetryableError extends Error {
   override name = 'MessengerRetryableError';

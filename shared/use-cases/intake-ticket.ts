@@ -12,8 +12,10 @@ import * as z from 'zod/mini';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import {
+  AppError,
   badRequest,
   notFound,
+  TicketSystemPermanentError,
   TicketSystemRetryableError,
   unauthorized,
   unavailable,
@@ -49,9 +51,18 @@ export async function intakeTicket(
   const payload = parsePayload(input.rawBody);
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticket = await itsm.getTicket(payload.ticketId).catch((error: unknown) => {
-    if (error instanceof TicketSystemRetryableError)
+    if (error instanceof TicketSystemRetryableError) {
       throw unavailable('ITSM_UNAVAILABLE', 'The ticket system did not answer; deliver again later');
-    throw notFound('TICKET_NOT_FOUND', 'The ticket could not be read from the ticket system');
+    }
+    if (error instanceof TicketSystemPermanentError && error.status === 404) {
+      throw notFound('TICKET_NOT_FOUND', 'The ticket does not exist in the ticket system');
+    }
+    // Our integration user was refused: answered as a server error so the ITSM keeps the delivery.
+    throw new AppError(
+      'ITSM_REJECTED',
+      502,
+      'The ticket system refused to show the ticket; check the connection',
+    );
   });
   if (!connection.gatedCategories.includes(ticket.category)) {
     return { result: 'ignored', reason: 'category_not_gated' };

@@ -61,8 +61,10 @@ export async function sendVerification(
       `The requester has no ${input.channel} contact on record`,
     );
 
-  const existing = await ctx.store.listVerificationsByTicket(ref);
-  if (existing.some((v) => !isFinal(v.status))) {
+  const previous = ticket.lastVerificationId
+    ? await ctx.store.getVerification(ticket.lastVerificationId)
+    : undefined;
+  if (previous && !isFinal(previous.status)) {
     throw conflict('VERIFICATION_IN_PROGRESS', 'A verification for this ticket is still open');
   }
 
@@ -88,18 +90,22 @@ export async function sendVerification(
     action: { state: 'none' },
     expiresAtEpoch: Math.floor(now.getTime() / 1000) + ctx.config.RETENTION_DAYS * 86_400,
   };
-  await ctx.store.createVerification(verification, {
-    verificationId: verification.verificationId,
-    ticket: ref,
-    actor: agent,
-    action: 'verification.sent',
-    at: verification.createdAt,
-    details: {
-      channel: input.channel,
-      destination: verification.destinationMasked,
-      contactOnRecord: verification.destinationIsContactOnRecord,
+  await ctx.store.createVerification(
+    verification,
+    {
+      verificationId: verification.verificationId,
+      ticket: ref,
+      actor: agent,
+      action: 'verification.sent',
+      at: verification.createdAt,
+      details: {
+        channel: input.channel,
+        destination: verification.destinationMasked,
+        contactOnRecord: verification.destinationIsContactOnRecord,
+      },
     },
-  });
+    ticket.lastVerificationId,
+  );
 
   try {
     await ctx.workflow.start({

@@ -172,6 +172,22 @@ describe('sending a link', () => {
     ).toEqual([]);
   });
 
+  it('lets one of two simultaneous sends for a ticket win; the other gets a clear 409', async () => {
+    const ticket = await openTicket(h);
+    const body = { connectionId: 'local-desk', ticketId: ticket.id, channel: 'email' };
+    const results = await Promise.all([
+      call(h, 'POST', '/api/verifications', { token: h.agentToken, body }),
+      call(h, 'POST', '/api/verifications', { token: h.agentToken, body }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
+    expect(results.find((r) => r.status === 409)?.json.error.code).toBe('VERIFICATION_IN_PROGRESS');
+    const stored = await h.stack.store.listVerificationsByTicket({
+      connectionId: 'local-desk',
+      ticketId: ticket.id,
+    });
+    expect(stored).toHaveLength(1);
+  });
+
   it('records an agent-typed destination, refuses a second open verification, and scores it riskier', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken, message } = await sendLink(h, ticket.id, {

@@ -141,30 +141,55 @@ export class DynamoDbVerificationStore implements VerificationStore {
     }
   }
 
-  async createVerification(verification: Verification, audit: AuditEvent): Promise<void> {
+  async createVerification(
+    verification: Verification,
+    audit: AuditEvent,
+    previousVerificationId: string | undefined,
+  ): Promise<void> {
     const { ticket } = verification;
-    await this.doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.table,
-              Item: {
-                ...keys.verification(verification.verificationId),
-                gsi1pk: keys.verificationsMonth(verification.createdAt),
-                gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
-                gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
-                gsi2sk: verification.createdAt,
-                ...verification,
-                taskTokens: {},
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.ticket(ticket.connectionId, ticket.ticketId),
+                UpdateExpression: 'SET lastVerificationId = :id',
+                ConditionExpression: previousVerificationId
+                  ? 'lastVerificationId = :previous'
+                  : 'attribute_exists(pk) AND attribute_not_exists(lastVerificationId)',
+                ExpressionAttributeValues: {
+                  ':id': verification.verificationId,
+                  ...(previousVerificationId ? { ':previous': previousVerificationId } : {}),
+                },
               },
-              ConditionExpression: 'attribute_not_exists(pk)',
             },
-          },
-          { Put: { TableName: this.table, Item: this.auditItem(audit, verification.expiresAtEpoch) } },
-        ],
-      }),
-    );
+            {
+              Put: {
+                TableName: this.table,
+                Item: {
+                  ...keys.verification(verification.verificationId),
+                  gsi1pk: keys.verificationsMonth(verification.createdAt),
+                  gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
+                  gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
+                  gsi2sk: verification.createdAt,
+                  ...verification,
+                  taskTokens: {},
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            { Put: { TableName: this.table, Item: this.auditItem(audit, verification.expiresAtEpoch) } },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) {
+        throw conflict('VERIFICATION_IN_PROGRESS', 'Another verification for this ticket was just sent');
+      }
+      throw error;
+    }
   }
 
   async getVerification(verificationId: string): Promise<Verification | undefined> {
@@ -185,26 +210,6 @@ export class DynamoDbVerificationStore implements VerificationStore {
       }),
     );
     return (out.Items ?? []).map((i) => strip<Verification>(i) as Verification);
-  }
-
-  async listRecentVerifications(limit: number): Promise<Verification[]> {
-    const found: Verification[] = [];
-    const month = this.now();
-    for (let back = 0; back < 12 && found.length < limit; back++) {
-      const at = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - back, 1)).toISOString();
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.verificationsMonth(at) },
-          ScanIndexForward: false,
-          Limit: limit - found.length,
-        }),
-      );
-      for (const item of out.Items ?? []) found.push(strip<Verification>(item) as Verification);
-    }
-    return found;
   }
 
   async transition(
