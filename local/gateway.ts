@@ -14,6 +14,7 @@ import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from '
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
+import { listenOn } from './ports.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
 /** API Gateway's own limit on a request body; the handlers enforce their much smaller one. */
@@ -67,12 +68,7 @@ export class LocalGateway {
         if (!res.headersSent) json(res, 500, { message: 'Internal Server Error' });
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+    const url = await listenOn(this.server, port, 'API gateway');
     this.issuer = `${url}/local-auth`;
     return url;
   }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 
 /** A startup problem the user can fix; printed without a stack trace. */
@@ -47,4 +48,22 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Starts `server` on 127.0.0.1:`port` (0 picks one); a taken port is a StartupError. Returns the base URL. */
+export async function listenOn(server: Server, port: number, what: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new StartupError(
+              `Port ${port} (${what}) is already in use. Stop whatever uses it, or set another port.`,
+            )
+          : error,
+      ),
+    );
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
 }

@@ -18,6 +18,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type FunctionName, LIFECYCLE_TASKS, STATE_MACHINE_FILE } from '../shared/manifest.js';
 import { invoke } from './lambda.js';
+import { listenOn } from './ports.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -132,12 +133,8 @@ export class LocalStepFunctions {
           res.end(JSON.stringify({ __type: e.type, message: e.message }));
         });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+    const url = await listenOn(this.server, port, 'Step Functions endpoint');
+    return url;
   }
 
   async stop(): Promise<void> {

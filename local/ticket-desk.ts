@@ -16,6 +16,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { signWebhook } from '../shared/domain/tokens.js';
 import { escapeHtml } from './html.js';
+import { listenOn } from './ports.js';
 
 export interface DeskNote {
   at: string;
@@ -78,12 +79,8 @@ export class TicketDesk {
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server?.once('error', reject);
-      this.server?.listen(port, '127.0.0.1', () => resolve());
-    });
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+    const url = await listenOn(this.server, port, 'ticket desk');
+    return url;
   }
 
   async stop(): Promise<void> {
