@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { secretNames } from '../shared/adapters/secrets.js';
-import { DEMO_REQUESTER_EMAIL, seedDirectory } from './seed.js';
+import { DEMO_REQUESTER_EMAIL, knownAnswers } from './seed.js';
 import { DEFAULT_PORTS } from './stack.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' } } });
@@ -130,15 +130,7 @@ async function openLink(linkToken: string) {
 
 /** The requester knows their own facts; `wrong` makes them pick other options. */
 function answers(session: Awaited<ReturnType<typeof openLink>>, wrong: boolean) {
-  const people = seedDirectory();
-  const me = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
-  const manager = people.find((p) => p.userId === me?.managerId);
-  const truth: Record<string, string | undefined> = {
-    q1: me?.department,
-    q2: manager?.displayName,
-    q3: me?.office,
-    q4: me?.startDate.slice(0, 4),
-  };
+  const truth = knownAnswers(DEMO_REQUESTER_EMAIL);
   return session.questions.map((q) => {
     const right = q.options.find((o) => o.label === truth[q.id]);
     const pick = wrong ? q.options.find((o) => o.id !== right?.id) : right;

@@ -97,6 +97,17 @@ export function seedDirectory(): DirectoryUser[] {
 
 export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
 
+/**
+ * What a seeded person knows about themselves, by question id (shared/domain/questions.ts):
+ * the demo and the tests answer as the real requester would.
+ */
+export function knownAnswers(email: string): Record<string, string | undefined> {
+  const people = seedDirectory();
+  const me = people.find((p) => p.email === email);
+  const manager = people.find((p) => p.userId === me?.managerId);
+  return { q1: me?.department, q2: manager?.displayName, q3: me?.office, q4: me?.startDate.slice(0, 4) };
+}
+
 export const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];
 
 export function seedConnections(deskUrl: string): Connection[] {

@@ -34,7 +34,7 @@ export interface TicketRecord extends TicketRef {
   requesterEmail: string;
   createdAt: string;
   /** The "Send verification link" entry on the ticket: written once per ticket. */
-  linkEntry: 'pending' | 'writing' | 'done' | 'failed';
+  linkEntry: 'writing' | 'done' | 'failed';
   /** The newest verification of this ticket; the lock that keeps one open verification per ticket. */
   lastVerificationId?: string;
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
-import { DEMO_REQUESTER_EMAIL, seedConnections, seedDirectory } from '../../local/seed.js';
+import { DEMO_REQUESTER_EMAIL, knownAnswers, seedConnections } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Verification } from '../../shared/domain/verification.js';
@@ -154,15 +154,7 @@ export function answers(
   kind: 'right' | 'wrong' | 'skip',
   email = DEMO_REQUESTER_EMAIL,
 ) {
-  const people = seedDirectory();
-  const me = people.find((p) => p.email === email);
-  const manager = people.find((p) => p.userId === me?.managerId);
-  const truth: Record<string, string | undefined> = {
-    q1: me?.department,
-    q2: manager?.displayName,
-    q3: me?.office,
-    q4: me?.startDate.slice(0, 4),
-  };
+  const truth = knownAnswers(email);
   return {
     answers: session.questions.map((q) => {
       const right = q.options.find((o) => o.label === truth[q.id]);

@@ -14,6 +14,7 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
@@ -38,6 +39,7 @@ import type {
 import { keys, TABLE } from './table.js';
 
 type Item = Record<string, unknown>;
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 const KEY_NAMES = new Set<string>([
   TABLE.partitionKey,
   TABLE.sortKey,
@@ -47,6 +49,15 @@ const KEY_NAMES = new Set<string>([
 function strip<T>(item: Item | undefined): T | undefined {
   if (!item) return undefined;
   return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
+}
+
+/** `IN (:p0, :p1, ...)` and its values, for conditions on a set of allowed states. */
+function inList(prefix: string, values: readonly string[]) {
+  const names = values.map((_, i) => `:${prefix}${i}`);
+  return {
+    expression: `IN (${names.join(', ')})`,
+    values: Object.fromEntries(values.map((v, i) => [names[i], v])),
+  };
 }
 
 const isConditionFailure = (error: unknown) =>
@@ -90,21 +101,17 @@ export class DynamoDbVerificationStore implements VerificationStore {
   }
 
   async createTicket(ticket: TicketRecord): Promise<{ created: boolean; ticket: TicketRecord }> {
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: { ...keys.ticket(ticket.connectionId, ticket.ticketId), ...ticket },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { created: true, ticket };
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      const existing = await this.getTicket(ticket);
-      if (!existing) throw error;
-      return { created: false, ticket: existing };
-    }
+    const created = await this.conditionally(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.ticket(ticket.connectionId, ticket.ticketId), ...ticket },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (created) return { created, ticket };
+    const existing = await this.getTicket(ticket);
+    if (!existing) throw new Error('Ticket record vanished after a conflicting create');
+    return { created, ticket: existing };
   }
 
   async getTicket(ref: TicketRef): Promise<TicketRecord | undefined> {
@@ -123,22 +130,16 @@ export class DynamoDbVerificationStore implements VerificationStore {
     from: TicketRecord['linkEntry'][],
     to: TicketRecord['linkEntry'],
   ): Promise<boolean> {
-    const names = from.map((_, i) => `:f${i}`);
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.ticket(ref.connectionId, ref.ticketId),
-          UpdateExpression: 'SET linkEntry = :to',
-          ConditionExpression: `linkEntry IN (${names.join(', ')})`,
-          ExpressionAttributeValues: { ':to': to, ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const allowed = inList('f', from);
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.ticket(ref.connectionId, ref.ticketId),
+        UpdateExpression: 'SET linkEntry = :to',
+        ConditionExpression: `linkEntry ${allowed.expression}`,
+        ExpressionAttributeValues: { ':to': to, ...allowed.values },
+      }),
+    );
   }
 
   async createVerification(
@@ -147,49 +148,43 @@ export class DynamoDbVerificationStore implements VerificationStore {
     previousVerificationId: string | undefined,
   ): Promise<void> {
     const { ticket } = verification;
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.ticket(ticket.connectionId, ticket.ticketId),
-                UpdateExpression: 'SET lastVerificationId = :id',
-                ConditionExpression: previousVerificationId
-                  ? 'lastVerificationId = :previous'
-                  : 'attribute_exists(pk) AND attribute_not_exists(lastVerificationId)',
-                ExpressionAttributeValues: {
-                  ':id': verification.verificationId,
-                  ...(previousVerificationId ? { ':previous': previousVerificationId } : {}),
-                },
-              },
+    const created = await this.withAudit(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.ticket(ticket.connectionId, ticket.ticketId),
+            UpdateExpression: 'SET lastVerificationId = :id',
+            ConditionExpression: previousVerificationId
+              ? 'lastVerificationId = :previous'
+              : 'attribute_exists(pk) AND attribute_not_exists(lastVerificationId)',
+            ExpressionAttributeValues: {
+              ':id': verification.verificationId,
+              ...(previousVerificationId ? { ':previous': previousVerificationId } : {}),
             },
-            {
-              Put: {
-                TableName: this.table,
-                Item: {
-                  ...keys.verification(verification.verificationId),
-                  gsi1pk: keys.verificationsMonth(verification.createdAt),
-                  gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
-                  gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
-                  gsi2sk: verification.createdAt,
-                  ...verification,
-                  taskTokens: {},
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
+          },
+        },
+        {
+          Put: {
+            TableName: this.table,
+            Item: {
+              ...keys.verification(verification.verificationId),
+              gsi1pk: keys.verificationsMonth(verification.createdAt),
+              gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
+              gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
+              gsi2sk: verification.createdAt,
+              ...verification,
+              taskTokens: {},
             },
-            { Put: { TableName: this.table, Item: this.auditItem(audit, verification.expiresAtEpoch) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) {
-        throw conflict('VERIFICATION_IN_PROGRESS', 'Another verification for this ticket was just sent');
-      }
-      throw error;
-    }
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      audit,
+      verification.expiresAtEpoch,
+    );
+    if (!created)
+      throw conflict('VERIFICATION_IN_PROGRESS', 'Another verification for this ticket was just sent');
   }
 
   async getVerification(verificationId: string): Promise<Verification | undefined> {
@@ -224,32 +219,30 @@ export class DynamoDbVerificationStore implements VerificationStore {
     const entries = Object.entries(set).filter(([, v]) => v !== undefined);
     const current = await this.getVerification(verificationId);
     if (!current) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.verification(verificationId),
-                UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
-                ConditionExpression: `attribute_exists(pk) AND #status IN (${sources.map((_, i) => `:s${i}`).join(', ')})`,
-                ExpressionAttributeNames: {
-                  '#status': 'status',
-                  ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
-                },
-                ExpressionAttributeValues: {
-                  ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
-                  ...Object.fromEntries(sources.map((s, i) => [`:s${i}`, s])),
-                },
-              },
+    const allowed = inList('s', sources);
+    const changed = await this.withAudit(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.verification(verificationId),
+            UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+            ConditionExpression: `attribute_exists(pk) AND #status ${allowed.expression}`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
             },
-            { Put: { TableName: this.table, Item: this.auditItem(audit, current.expiresAtEpoch) } },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
+            ExpressionAttributeValues: {
+              ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+              ...allowed.values,
+            },
+          },
+        },
+      ],
+      audit,
+      current.expiresAtEpoch,
+    );
+    if (!changed) {
       const latest = await this.getVerification(verificationId);
       if (latest && isFinal(latest.status)) {
         throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${latest.status}`);
@@ -269,22 +262,16 @@ export class DynamoDbVerificationStore implements VerificationStore {
         : { ':pending': 'pending', ':running': 'running' };
     const names: Record<string, string> =
       stage === 'completion' ? { '#status': 'status' } : { '#action': 'action', '#state': 'state' };
-    try {
-      await this.doc.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: keys.verification(verificationId),
-          UpdateExpression: 'SET taskTokens.#stage = :token',
-          ConditionExpression: `attribute_exists(pk) AND ${condition}`,
-          ExpressionAttributeNames: { '#stage': stage, ...names },
-          ExpressionAttributeValues: { ':token': token, ...values },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'SET taskTokens.#stage = :token',
+        ConditionExpression: `attribute_exists(pk) AND ${condition}`,
+        ExpressionAttributeNames: { '#stage': stage, ...names },
+        ExpressionAttributeValues: { ':token': token, ...values },
+      }),
+    );
   }
 
   async setWriteBack(verificationId: string, state: WriteBackState, lastError?: string): Promise<void> {
@@ -308,33 +295,23 @@ export class DynamoDbVerificationStore implements VerificationStore {
     const current = await this.getVerification(verificationId);
     if (!current) return false;
     const at = this.now().toISOString();
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.table,
-                Key: keys.verification(verificationId),
-                UpdateExpression: 'SET #action.#state = :to, #action.completedAt = :at, updatedAt = :at',
-                ConditionExpression: `#action.#state IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
-                ExpressionAttributeNames: { '#action': 'action', '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':to': to,
-                  ':at': at,
-                  ...Object.fromEntries(from.map((f, i) => [`:f${i}`, f])),
-                },
-              },
-            },
-            { Put: { TableName: this.table, Item: this.auditItem(audit, current.expiresAtEpoch) } },
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
+    const allowed = inList('f', from);
+    return this.withAudit(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.verification(verificationId),
+            UpdateExpression: 'SET #action.#state = :to, #action.completedAt = :at, updatedAt = :at',
+            ConditionExpression: `#action.#state ${allowed.expression}`,
+            ExpressionAttributeNames: { '#action': 'action', '#state': 'state' },
+            ExpressionAttributeValues: { ':to': to, ':at': at, ...allowed.values },
+          },
+        },
+      ],
+      audit,
+      current.expiresAtEpoch,
+    );
   }
 
   async markTicketResolved(verificationId: string, at: string): Promise<void> {
@@ -388,6 +365,29 @@ export class DynamoDbVerificationStore implements VerificationStore {
       }),
     );
     return (out.Items ?? []).map((i) => strip<AuditEvent>(i) as AuditEvent);
+  }
+
+  /** Sends a conditional write; false when its condition failed, any other error thrown. */
+  private async conditionally(command: PutCommand | UpdateCommand | TransactWriteCommand): Promise<boolean> {
+    try {
+      await this.doc.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** A change and the audit event that records it, in one transaction: neither exists without the other. */
+  private withAudit(items: TransactItem[], audit: AuditEvent, expiresAtEpoch: number): Promise<boolean> {
+    return this.conditionally(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...items,
+          { Put: { TableName: this.table, Item: this.auditItem(audit, expiresAtEpoch) } },
+        ],
+      }),
+    );
   }
 
   private auditItem(event: AuditEvent, expiresAtEpoch?: number): Item {
