@@ -13,6 +13,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // Expected task failures (retries, outages) are logged as warnings; keep the output readable.
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
         },
       },
     ],

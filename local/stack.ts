@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
+import { isFinal } from '../shared/domain/verification.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
 import { freePort } from './ports.js';
@@ -33,6 +34,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { api: string; desk: string; inbox: string; stepFunctions: string; dynamodb: string };
   tableName: string;
+  /** Verifications whose lifecycle was still running when the stack last stopped, now resumed. */
+  resumed: number;
   desk: TicketDesk;
   gateway: LocalGateway;
   stepFunctions: LocalStepFunctions;
@@ -100,6 +103,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });
     await stepFunctions.listen(ports.stepFunctions);
     stoppers.push(() => stepFunctions.stop());
+    const resumed = await resumeLifecycles(store, stepFunctions);
 
     const gateway = new LocalGateway({ consoleUsers: CONSOLE_USERS, outboxDir });
     await gateway.listen(ports.gateway);
@@ -129,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         dynamodb: dynamodbEndpoint,
       },
       tableName,
+      resumed,
       desk,
       gateway,
       stepFunctions,
@@ -139,4 +144,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * The local Step Functions endpoint keeps executions in memory, so stopping the stack ends them.
+ * On start, every verification of the last month whose lifecycle had not finished gets a new
+ * execution: SendLink and ticket writes already made are skipped, a finished verification is
+ * picked up by AwaitCompletion at once, an open one waits out the rest of its link lifetime.
+ */
+async function resumeLifecycles(store: DynamoDbVerificationStore, stepFunctions: LocalStepFunctions) {
+  const monthAgo = new Date(Date.now() - 31 * 86_400_000);
+  const unfinished = (await store.listVerificationsSince(monthAgo)).filter(
+    (v) =>
+      v.status !== 'cancelled' &&
+      (!isFinal(v.status) ||
+        v.writeBack.state === 'pending' ||
+        ['pending', 'running'].includes(v.action.state)),
+  );
+  for (const v of unfinished) {
+    const remaining = Math.ceil((Date.parse(v.linkExpiresAt) - Date.now()) / 1000);
+    const input = { verificationId: v.verificationId, linkLifetimeSeconds: Math.max(1, remaining) };
+    stepFunctions.startExecution(v.verificationId, JSON.stringify(input));
+  }
+  return unfinished.length;
 }

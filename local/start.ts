@@ -29,6 +29,10 @@ try {
   DynamoDB Local   ${stack.urls.dynamodb}   (table ${stack.tableName}; data in .local/)
 Console users (local issuer, POST ${stack.urls.api}/local-auth/token): alice/agent, adam/admin, audrey/auditor; passwords in local/seed.ts
 Try it: npm run demo        Stop: Ctrl-C`);
+  if (stack.resumed > 0)
+    console.log(
+      `Resumed ${stack.resumed} verification lifecycle(s) left running when the stack last stopped.`,
+    );
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

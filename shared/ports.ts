@@ -7,6 +7,7 @@ import type {
   Channel,
   LifecycleOutcome,
   TicketRef,
+  TicketWrite,
   Verification,
   VerificationStatus,
   WaitStage,
@@ -93,7 +94,15 @@ export interface VerificationStore {
   ): Promise<Verification>;
   /** Stores a callback token while the verification is still waiting for that stage; false otherwise. */
   storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean>;
-  setWriteBack(verificationId: string, state: WriteBackState, lastError?: string): Promise<void>;
+  /** Records the state of the ticket writes; `written` adds one to the list of writes made. */
+  setWriteBack(
+    verificationId: string,
+    state: WriteBackState,
+    details?: { lastError?: string; written?: TicketWrite },
+  ): Promise<void>;
+  markLinkDelivered(verificationId: string, at: string): Promise<void>;
+  /** Verifications created since `since`, newest first, from the monthly index (no Scan). */
+  listVerificationsSince(since: Date): Promise<Verification[]>;
   /** Moves the action sub-state only if it is in `from`; false otherwise. */
   setAction(
     verificationId: string,

@@ -40,6 +40,9 @@ export function isFinal(status: VerificationStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
 
+/** The writes to the ticket after the outcome, in lifecycle order. */
+export type TicketWrite = 'outcome' | 'action' | 'resolve';
+
 /** State of the writes to the ticket (outcome note, action note, resolve). */
 export type WriteBackState = 'pending' | 'done' | 'failed';
 /** State of the automated action the requester may perform after passing. */
@@ -99,7 +102,15 @@ export interface Verification {
   questions?: Question[];
   assessment?: Assessment;
   completedAt?: string;
-  writeBack: { state: WriteBackState; lastError?: string; updatedAt?: string };
+  writeBack: {
+    state: WriteBackState;
+    lastError?: string;
+    updatedAt?: string;
+    /** The ticket writes already made, so a re-run never writes one twice. */
+    written?: TicketWrite[];
+  };
+  /** When the link was handed to the Messenger; a re-run of SendLink does not send again. */
+  linkDeliveredAt?: string;
   action: { state: ActionState; completedAt?: string };
   ticketResolvedAt?: string;
   /** Step Functions callback tokens, per waiting stage. */

@@ -47,7 +47,8 @@ function lifetime(ms: number): string {
 /** SendLink: a fresh token, only its hash stored, the link delivered through the Messenger. */
 export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: string): Promise<void> {
   const v = await load(ctx, verificationId);
-  if (v.status !== 'sent') return;
+  // Opened, finished or already delivered (a re-run after a retry or a resumed execution): nothing to send.
+  if (v.status !== 'sent' || v.linkDeliveredAt) return;
   const token = newLinkToken();
   await ctx.store.saveLinkToken(hashLinkToken(token), v.verificationId, v.linkExpiresAt);
   // The token travels in the fragment: never sent to a server, never in access logs or Referer.
@@ -63,6 +64,7 @@ export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: 
         ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${validFor})`
         : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${validFor}):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
   });
+  await ctx.store.markLinkDelivered(v.verificationId, at(ctx));
   await ctx.store.appendAudit({
     verificationId: v.verificationId,
     ticket: v.ticket,
@@ -131,7 +133,7 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
     return undefined;
   }
   const lastError = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
-  await ctx.store.setWriteBack(v.verificationId, 'failed', lastError);
+  await ctx.store.setWriteBack(v.verificationId, 'failed', { lastError });
   await ctx.store.appendAudit({
     ...base,
     action: 'ticket.write_back_failed',
@@ -146,6 +148,8 @@ export async function writeToTicket(
   input: z.infer<typeof ticketInputSchema>,
 ): Promise<void> {
   const v = await load(ctx, input.verificationId);
+  // Made already (a resumed execution, or a manual retry of what failed): never write it twice.
+  if (v.writeBack.written?.includes(input.write)) return;
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticketId = v.ticket.ticketId;
@@ -156,7 +160,7 @@ export async function writeToTicket(
     await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
     await ctx.store.markTicketResolved(v.verificationId, at(ctx));
   }
-  await ctx.store.setWriteBack(v.verificationId, 'done');
+  await ctx.store.setWriteBack(v.verificationId, 'done', { written: input.write });
   await ctx.store.appendAudit({
     verificationId: v.verificationId,
     ticket: v.ticket,

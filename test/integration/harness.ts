@@ -26,12 +26,37 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hv-it-'));
+  return launch(mkdtempSync(join(tmpdir(), 'hv-it-')), `it-${randomUUID().slice(0, 8)}`, {
+    gateway: 0,
+    desk: 0,
+    stepFunctions: 0,
+  });
+}
+
+/**
+ * Stops the stack and starts it again on the same data, table and ports (the handlers, loaded
+ * once per test file, keep the endpoints they read at first start), as `npm start` would.
+ */
+export async function restartHarness(h: Harness): Promise<Harness> {
+  await h.stop();
+  const port = (url: string) => Number(new URL(url).port);
+  return launch(h.dataDir, h.stack.tableName, {
+    gateway: port(h.stack.urls.api),
+    desk: port(h.stack.urls.desk),
+    stepFunctions: port(h.stack.urls.stepFunctions),
+  });
+}
+
+async function launch(
+  dataDir: string,
+  tableName: string,
+  ports: { gateway: number; desk: number; stepFunctions: number },
+) {
   const stack = await startLocalStack({
     dataDir,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
-    tableName: `it-${randomUUID().slice(0, 8)}`,
-    ports: { gateway: 0, desk: 0, stepFunctions: 0 },
+    tableName,
+    ports,
     retryIntervalOverrides: { SendLink: FAST, WriteBack: FAST, RecordAction: FAST, AutoClose: FAST },
     deskRetryDelaysMs: [20, 40],
   });

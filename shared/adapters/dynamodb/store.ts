@@ -24,6 +24,7 @@ import {
   allowedSources,
   isFinal,
   type TicketRef,
+  type TicketWrite,
   type Verification,
   type VerificationStatus,
   type WaitStage,
@@ -274,16 +275,74 @@ export class DynamoDbVerificationStore implements VerificationStore {
     );
   }
 
-  async setWriteBack(verificationId: string, state: WriteBackState, lastError?: string): Promise<void> {
+  async setWriteBack(
+    verificationId: string,
+    state: WriteBackState,
+    details: { lastError?: string; written?: TicketWrite } = {},
+  ): Promise<void> {
+    const set = ['writeBack.#state = :state', 'writeBack.updatedAt = :at'];
+    const values: Item = { ':state': state, ':at': this.now().toISOString() };
+    if (details.written) {
+      set.push('writeBack.written = list_append(if_not_exists(writeBack.written, :none), :written)');
+      Object.assign(values, { ':none': [], ':written': [details.written] });
+    }
+    if (details.lastError !== undefined) {
+      set.push('writeBack.lastError = :error');
+      values[':error'] = details.lastError;
+    }
     await this.doc.send(
       new UpdateCommand({
         TableName: this.table,
         Key: keys.verification(verificationId),
-        UpdateExpression: 'SET writeBack = :wb',
+        UpdateExpression: `SET ${set.join(', ')}${details.lastError === undefined ? ' REMOVE writeBack.lastError' : ''}`,
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':wb': { state, lastError, updatedAt: this.now().toISOString() } },
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: values,
       }),
     );
+  }
+
+  async markLinkDelivered(verificationId: string, at: string): Promise<void> {
+    await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'SET linkDeliveredAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      }),
+    );
+  }
+
+  async listVerificationsSince(since: Date): Promise<Verification[]> {
+    const found: Verification[] = [];
+    const now = this.now();
+    const sinceIso = since.toISOString();
+    for (
+      let month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+      month.toISOString().slice(0, 7) >= sinceIso.slice(0, 7);
+      month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1))
+    ) {
+      let startKey: Item | undefined;
+      do {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.table,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+            ExpressionAttributeValues: {
+              ':pk': keys.verificationsMonth(month.toISOString()),
+              ':since': sinceIso,
+            },
+            ScanIndexForward: false,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of out.Items ?? []) found.push(strip<Verification>(item) as Verification);
+        startKey = out.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return found;
   }
 
   async setAction(
