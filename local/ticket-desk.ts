@@ -277,7 +277,7 @@ ${t.verificationUrl ? `<p>Verification: <a href="${escapeHtml(t.verificationUrl)
   });
   res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Local ticket desk</title>
-<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.4rem;max-width:28rem}</style>
+<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.6rem;max-width:28rem}label{display:grid;gap:.2rem}input,select,button{font:inherit;padding:.35rem}</style>
 <h1>Local ticket desk</h1>
 <p>A stand-in ITSM for the local stack. Open a ticket in a gated category and watch Helpdesk Verify write to it.</p>
 <form method="post" action="/ui/tickets">
