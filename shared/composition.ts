@@ -10,7 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
-import { LocalTicketSystem } from './adapters/local-ticket-system.js';
+import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
 import { AwsMessenger, OutboxMessenger } from './adapters/messengers.js';
 import { FileSecrets, SecretsManagerSecrets, secretNames } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';

@@ -29,6 +29,13 @@ export const unavailable = (code: string, message: string) => new AppError(code,
  */
 export class TicketSystemRetryableError extends Error {
   override name = 'TicketSystemRetryableError';
+  /** The ITSM's Retry-After, when it sent one. */
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
 }
 export class TicketSystemPermanentError extends Error {
   override name = 'TicketSystemPermanentError';

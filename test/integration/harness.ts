@@ -13,7 +13,7 @@ import { DEMO_REQUESTER_EMAIL, knownAnswers, seedConnections } from '../../local
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Verification } from '../../shared/domain/verification.js';
-import type { Connection } from '../../shared/ports.js';
+import type { ConnectionPolicy, LocalDeskConnection } from '../../shared/ports.js';
 
 const FAST = [20, 40, 80];
 
@@ -101,9 +101,9 @@ export async function until<T>(
 }
 
 /** Adds a connection to the same desk with a different policy, with the same secrets as local-desk. */
-export async function putConnection(h: Harness, patch: Partial<Connection> & { connectionId: string }) {
+export async function putConnection(h: Harness, patch: Partial<ConnectionPolicy> & { connectionId: string }) {
   const [base] = seedConnections(h.stack.urls.desk);
-  await h.stack.store.putConnection({ ...(base as Connection), ...patch });
+  await h.stack.store.putConnection({ ...(base as LocalDeskConnection), ...patch });
   const file = join(h.dataDir, 'secrets.json');
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   secrets[secretNames.webhookSecrets(patch.connectionId)] =

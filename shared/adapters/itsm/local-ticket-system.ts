@@ -4,8 +4,8 @@
  * Faults are classified the way the ASL expects: timeouts, 429 and 5xx are retryable; the rest is
  * permanent.
  */
-import { TicketSystemPermanentError, TicketSystemRetryableError } from '../domain/errors.js';
-import type { Ticket, TicketNote, TicketSystem } from '../ports.js';
+import type { Ticket, TicketNote, TicketSystem } from '../../ports.js';
+import { basicAuth, throwForStatus, timedFetch } from './http.js';
 
 export class LocalTicketSystem implements TicketSystem {
   constructor(
@@ -36,32 +36,23 @@ export class LocalTicketSystem implements TicketSystem {
   }
 
   private async call(method: 'GET' | 'PATCH', ticketId: string, body?: unknown): Promise<unknown> {
-    const url = `${this.baseUrl}/api/tickets/${encodeURIComponent(ticketId)}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
+    const detail = `${method} ticket ${ticketId}`;
+    const response = await timedFetch(
+      `${this.baseUrl}/api/tickets/${encodeURIComponent(ticketId)}`,
+      {
         method,
         headers: {
-          authorization: `Basic ${Buffer.from(await this.credentials()).toString('base64')}`,
+          authorization: basicAuth(await this.credentials()),
           accept: 'application/json',
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new TicketSystemRetryableError(`Ticket system unreachable: ${(error as Error).name}`);
-    }
-    if (response.ok) return response.json();
-    const detail = `${method} ticket ${ticketId}: HTTP ${response.status}`;
-    if (response.status === 429 || response.status >= 500) throw new TicketSystemRetryableError(detail);
-    if (response.status === 404) throw new TicketSystemPermanentError(`${detail} (ticket not found)`, 404);
-    if (response.status === 401 || response.status === 403) {
-      throw new TicketSystemPermanentError(
-        `${detail} (check the integration user's credentials and role)`,
-        response.status,
-      );
-    }
-    throw new TicketSystemPermanentError(detail, response.status);
+      },
+      this.timeoutMs,
+      detail,
+    );
+    if (!response.ok)
+      await throwForStatus(response, detail, { forbidden: "check the integration user's credentials" });
+    return response.json();
   }
 }

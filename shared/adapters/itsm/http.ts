@@ -1,0 +1,57 @@
+/**
+ * The HTTP plumbing every ticket-system adapter shares: a timed fetch and one classification of
+ * failures into the named errors the state machine's Retry and Catch match.
+ *
+ * Retryable: network failures and timeouts, 429 (with Retry-After), 5xx, and conflicts the adapter
+ * could not resolve itself. Permanent: 401/403 (with the adapter's hint naming the missing role),
+ * 404 (ticket gone), any other 4xx (validation).
+ */
+import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../domain/errors.js';
+
+export interface FailureHints {
+  /** Appended to 401/403 messages: what the integration user lacks, in the ITSM's own words. */
+  forbidden: string;
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date), if present and sane. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim()) ? Number(header) : (Date.parse(header) - now) / 1000;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.min(Math.ceil(seconds), 3600) : undefined;
+}
+
+/** Throws the named error for a failed response; `detail` says what was attempted (no secrets, no PII). */
+export async function throwForStatus(
+  response: Response,
+  detail: string,
+  hints: FailureHints,
+): Promise<never> {
+  const status = response.status;
+  const body = await response.text().catch(() => '');
+  // ITSM error bodies explain themselves (ServiceNow: {"error":{"message","detail"}}); keep a short excerpt.
+  const excerpt = body.replace(/\s+/g, ' ').slice(0, 200);
+  const message = `${detail}: HTTP ${status}${excerpt ? ` ${excerpt}` : ''}`;
+  if (status === 429 || status >= 500) {
+    throw new TicketSystemRetryableError(message, retryAfterSeconds(response.headers.get('retry-after')));
+  }
+  if (status === 401 || status === 403)
+    throw new TicketSystemPermanentError(`${message} (${hints.forbidden})`, status);
+  throw new TicketSystemPermanentError(status === 404 ? `${message} (ticket not found)` : message, status);
+}
+
+/** fetch with a timeout; a network failure or timeout is retryable. */
+export async function timedFetch(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  detail: string,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new TicketSystemRetryableError(`${detail}: ticket system unreachable (${(error as Error).name})`);
+  }
+}
+
+export const basicAuth = (userAndPassword: string) =>
+  `Basic ${Buffer.from(userAndPassword).toString('base64')}`;
