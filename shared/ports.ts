@@ -164,6 +164,13 @@ export interface VerificationStore {
   saveLinkToken(tokenHash: string, verificationId: string, expiresAt: string): Promise<void>;
   findLinkToken(tokenHash: string): Promise<{ verificationId: string; expiresAt: string } | undefined>;
 
+  /**
+   * Claims a signed webhook delivery (by the hash of its signature) for `ttlSeconds`; false when it
+   * was claimed before: a replay. `releaseDelivery` gives the claim back so the sender may retry.
+   */
+  claimDelivery(signatureHash: string, ttlSeconds: number): Promise<boolean>;
+  releaseDelivery(signatureHash: string): Promise<void>;
+
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(verificationId: string): Promise<AuditEvent[]>;
 }

@@ -1,5 +1,4 @@
 /** POST /webhooks/{connectionId}: a ticket was created in the ITSM. */
-
 import { compose, secrets, store, ticketSystems } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { intakeTicket } from '../../shared/use-cases/intake-ticket.js';
@@ -7,11 +6,11 @@ import { intakeTicket } from '../../shared/use-cases/intake-ticket.js';
 const ctx = compose({ store, secrets, ticketSystems });
 
 export const handler = httpHandler('ticket-intake', { rawBody: true }, async ({ event, rawBody }) => {
-  const signature = event.headers?.['x-helpdesk-verify-signature'];
   const result = await intakeTicket(ctx, {
     connectionId: event.pathParameters?.connectionId ?? '',
     rawBody,
-    signature,
+    signature: event.headers?.['x-helpdesk-verify-signature'],
+    authorization: event.headers?.authorization,
   });
   return { status: result.result === 'link_entry_written' ? 201 : 200, body: result };
 });

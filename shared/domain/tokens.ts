@@ -83,3 +83,16 @@ export function verifyWebhook(
   const match = signatures.some((sig) => expected.some((e) => safeEqualHex(sig, e)));
   return match ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
+
+/**
+ * Basic credentials (senders that cannot sign, e.g. ChangeGear webhooks): any of the accepted
+ * `user:password` values, compared in constant time over their SHA-256 digests.
+ */
+export function verifyBasic(header: string | undefined, accepted: string[]): boolean {
+  const encoded = header?.match(/^Basic\s+([A-Za-z0-9+/=]+)$/i)?.[1];
+  if (!encoded) return false;
+  const given = createHash('sha256').update(Buffer.from(encoded, 'base64').toString('utf8')).digest();
+  return accepted
+    .map((value) => timingSafeEqual(given, createHash('sha256').update(value, 'utf8').digest()))
+    .some(Boolean);
+}

@@ -1,19 +1,24 @@
 /**
- * Ticket intake (primary course): the ITSM posts a signed webhook when a ticket is created; we
- * check the signature, re-fetch the ticket through the ITSM's API (never trusting the payload for
- * facts), and if its category requires verification write one "Send Verification Link" entry.
+ * Ticket intake (primary course): the ITSM posts a webhook when a ticket is created; we
+ * authenticate the delivery (a timestamped HMAC signature, or Basic credentials for senders that
+ * cannot sign), re-fetch the ticket through the ITSM's API (never trusting the payload for facts),
+ * and if its category requires verification write one "Send Verification Link" entry.
  *
  * Duplicate deliveries and create+update bursts leave one ticket record and one link entry: the
  * ticket record is created conditionally and the entry is written by whoever holds it in `writing`.
- * If the ITSM is down we answer 503 so that the ITSM delivers again; a redelivery picks up a
- * failed entry.
+ * A replayed signed delivery (same signature) is refused. If the ITSM is down we answer 503 so that
+ * the sender delivers again (the claim on a signed delivery is released so its retry is accepted);
+ * a redelivery picks up a failed entry.
  */
+import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
+import { type Delivery, inboundAuth, parseDelivery } from '../domain/deliveries.js';
 import {
   AppError,
   badRequest,
+  conflict,
   notFound,
   TicketSystemPermanentError,
   TicketSystemRetryableError,
@@ -21,17 +26,22 @@ import {
   unavailable,
 } from '../domain/errors.js';
 import { linkEntryNote } from '../domain/ticket-notes.js';
-import { verifyWebhook } from '../domain/tokens.js';
+import { verifyBasic, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS } from '../domain/tokens.js';
 import type { Connection, TicketRecord } from '../ports.js';
 
-export const webhookPayloadSchema = z.object({
-  ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
-});
-
 export type IntakeResult =
-  | { result: 'ignored'; reason: 'category_not_gated' }
+  | { result: 'ignored'; reason: string }
   | { result: 'duplicate' }
   | { result: 'link_entry_written'; ticketId: string };
+
+export interface WebhookDelivery {
+  connectionId: string;
+  rawBody: string;
+  /** X-Helpdesk-Verify-Signature */
+  signature: string | undefined;
+  /** Authorization (Basic, for senders that cannot sign) */
+  authorization: string | undefined;
+}
 
 export async function loadConnection(ctx: Ctx<'store'>, connectionId: string): Promise<Connection> {
   const connection = await ctx.store.getConnection(connectionId);
@@ -41,22 +51,47 @@ export async function loadConnection(ctx: Ctx<'store'>, connectionId: string): P
 
 export async function intakeTicket(
   ctx: Ctx<'store' | 'secrets' | 'ticketSystems'>,
-  input: { connectionId: string; rawBody: string; signature: string | undefined },
+  input: WebhookDelivery,
 ): Promise<IntakeResult> {
   const connection = await loadConnection(ctx, input.connectionId);
-  const secrets = parseSecretList(await ctx.secrets.get(secretNames.webhookSecrets(connection.connectionId)));
-  const check = verifyWebhook(input.signature, input.rawBody, secrets, ctx.clock.now());
-  if (!check.ok) throw unauthorized('INVALID_SIGNATURE', `Webhook signature ${check.reason}`);
+  const accepted = parseSecretList(
+    await ctx.secrets.get(secretNames.webhookSecrets(connection.connectionId)),
+  );
+  let claim: string | undefined;
+  if (inboundAuth(connection) === 'basic') {
+    if (!verifyBasic(input.authorization, accepted))
+      throw unauthorized('INVALID_CREDENTIALS', 'Webhook credentials refused');
+  } else {
+    const check = verifyWebhook(input.signature, input.rawBody, accepted, ctx.clock.now());
+    if (!check.ok) throw unauthorized('INVALID_SIGNATURE', `Webhook signature ${check.reason}`);
+    claim = createHash('sha256')
+      .update(input.signature ?? '')
+      .digest('hex');
+    // Twice the tolerance: a signature older than that is refused as stale anyway.
+    if (!(await ctx.store.claimDelivery(claim, 2 * WEBHOOK_TOLERANCE_SECONDS))) {
+      throw conflict('WEBHOOK_REPLAYED', 'This delivery was already received');
+    }
+  }
+  try {
+    return await actOn(ctx, connection, parsePayload(connection, input.rawBody));
+  } catch (error) {
+    if (claim && error instanceof AppError && error.status === 503) await ctx.store.releaseDelivery(claim);
+    throw error;
+  }
+}
 
-  const payload = parsePayload(input.rawBody);
+async function actOn(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  connection: Connection,
+  delivery: Delivery,
+): Promise<IntakeResult> {
+  if (!delivery.act) return { result: 'ignored', reason: delivery.reason };
   const itsm = ctx.ticketSystems.forConnection(connection);
-  const ticket = await itsm.getTicket(payload.ticketId).catch((error: unknown) => {
+  const ticket = await itsm.getTicket(delivery.ticketId).catch((error: unknown) => {
     if (error instanceof TicketSystemRetryableError) {
       throw unavailable('ITSM_UNAVAILABLE', 'The ticket system did not answer; deliver again later');
     }
-    if (error instanceof TicketSystemPermanentError && error.status === 404) {
-      throw notFound('TICKET_NOT_FOUND', 'The ticket does not exist in the ticket system');
-    }
+    if (error instanceof TicketSystemPermanentError && error.status === 404) return undefined;
     // Our integration user was refused: answered as a server error so the ITSM keeps the delivery.
     throw new AppError(
       'ITSM_REJECTED',
@@ -64,6 +99,8 @@ export async function intakeTicket(
       'The ticket system refused to show the ticket; check the connection',
     );
   });
+  // Deleted since (ChangeGear also posts deletes), or never existed: nothing to do.
+  if (!ticket) return { result: 'ignored', reason: 'ticket_not_found' };
   if (!connection.gatedCategories.includes(ticket.category)) {
     return { result: 'ignored', reason: 'category_not_gated' };
   }
@@ -110,15 +147,14 @@ function parseSecretList(value: string): string[] {
     .parse(list);
 }
 
-function parsePayload(rawBody: string) {
+function parsePayload(connection: Connection, rawBody: string): Delivery {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
   } catch {
     throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
   }
-  const parsed = webhookPayloadSchema.safeParse(json);
-  if (!parsed.success)
-    throw badRequest('VALIDATION_FAILED', 'The webhook payload is invalid', parsed.error.issues);
-  return parsed.data;
+  const parsed = parseDelivery(connection, json);
+  if (!parsed.ok) throw badRequest('VALIDATION_FAILED', 'The webhook payload is invalid', parsed.issues);
+  return parsed.delivery;
 }

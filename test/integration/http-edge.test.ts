@@ -63,8 +63,11 @@ describe('ticket intake webhook', () => {
   it('answers duplicate and concurrent deliveries with one ticket record and one link entry', async () => {
     const ticket = deskTicket();
     const body = JSON.stringify({ ticketId: ticket.id, event: 'created' });
-    const results = await Promise.all([deliver(body), deliver(body), deliver(body)]);
-    const again = await deliver(body);
+    // Redeliveries are signed anew, so each carries its own timestamp.
+    const now = Date.now();
+    const at = (secondsAgo: number) => ({ at: new Date(now - secondsAgo * 1000) });
+    const results = await Promise.all([deliver(body, at(0)), deliver(body, at(1)), deliver(body, at(2))]);
+    const again = await deliver(body, at(3));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
     expect(again.json).toEqual({ result: 'duplicate' });
     expect(
@@ -73,6 +76,23 @@ describe('ticket intake webhook', () => {
     expect(
       (await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }))?.linkEntry,
     ).toBe('done');
+  });
+
+  it('refuses a replayed delivery (same signature), but accepts the retry of one answered 503', async () => {
+    const ticket = deskTicket();
+    const body = JSON.stringify({ ticketId: ticket.id });
+    const signature = signWebhook(body, webhookSecret(), new Date());
+    const send = () =>
+      call(h, 'POST', '/webhooks/local-desk', {
+        raw: body,
+        headers: { 'content-type': 'application/json', 'x-helpdesk-verify-signature': signature },
+      });
+    h.stack.desk.setFaults({ reads: { mode: 'unavailable', remaining: 1 } });
+    expect((await send()).status).toBe(503);
+    expect((await send()).status).toBe(201);
+    const replay = await send();
+    expect(replay.status).toBe(409);
+    expect(replay.json.error.code).toBe('WEBHOOK_REPLAYED');
   });
 
   it('ignores tickets in categories that do not require verification', async () => {

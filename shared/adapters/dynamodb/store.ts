@@ -9,6 +9,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -409,6 +410,27 @@ export class DynamoDbVerificationStore implements VerificationStore {
     return item
       ? { verificationId: String(item.verificationId), expiresAt: String(item.expiresAt) }
       : undefined;
+  }
+
+  async claimDelivery(signatureHash: string, ttlSeconds: number): Promise<boolean> {
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.webhookDelivery(signatureHash),
+          expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + ttlSeconds,
+        },
+        // An expired claim that TTL has not swept yet does not count.
+        ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpoch < :now',
+        ExpressionAttributeValues: { ':now': Math.floor(this.now().getTime() / 1000) },
+      }),
+    );
+  }
+
+  async releaseDelivery(signatureHash: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.webhookDelivery(signatureHash) }),
+    );
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {

@@ -12,6 +12,7 @@
  * | verification by id                             | pk=VER#<verificationId>            sk=VER                     |
  * | verifications newest first                     | GSI1 gsi1pk=VERS#<yyyy-mm> gsi1sk=<createdAt>#<id>, desc      |
  * | link token by hash                             | pk=LINK#<sha256>                   sk=LINK (TTL at expiry)    |
+ * | signed webhook delivery seen (replay guard)    | pk=DELIVERY#<sha256 of signature>  sk=DELIVERY (TTL 10 min)   |
  * | audit events of a verification, in order       | pk=VER#<verificationId>            sk begins_with AUDIT#      |
  * | audit events by time                           | GSI1 gsi1pk=AUDIT#<yyyy-mm-dd> gsi1sk=<at>#<eventId>          |
  * | directory user by id (local directory only)    | pk=DIRUSER#<userId>                sk=PROFILE                 |
@@ -49,6 +50,7 @@ export const keys = {
   verification: (verificationId: string) => ({ pk: `VER#${verificationId}`, sk: 'VER' }),
   verificationsMonth: (isoTimestamp: string) => `VERS#${isoTimestamp.slice(0, 7)}`,
   linkToken: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  webhookDelivery: (signatureHash: string) => ({ pk: `DELIVERY#${signatureHash}`, sk: 'DELIVERY' }),
   auditDay: (isoTimestamp: string) => `AUDIT#${isoTimestamp.slice(0, 10)}`,
   directoryUser: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PROFILE' }),
   directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,

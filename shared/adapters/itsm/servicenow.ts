@@ -1,0 +1,314 @@
+/**
+ * TicketSystem for ServiceNow, through the Table API (`/api/now/table/{table}/{sys_id}`).
+ *
+ * - Reads: one GET with `sysparm_fields` (the requester's email dot-walked, e.g. `caller_id.email`),
+ *   database values (`sysparm_display_value=false`) so the category and state compare with
+ *   configuration, and no reference links. The record comes wrapped in `{"result": {...}}`.
+ * - Writes: one PATCH each. `work_notes` is a journal field: every write appends one entry (reading
+ *   the record never returns what was written), so a PATCH that is retried after a lost response
+ *   can add the same note twice; the state machine only retries what did not answer.
+ * - Links in work notes: `[code]<a href target=_blank>..</a>[/code]` renders as a link where the
+ *   instance allows it (glide.ui.security.allow_codetag, true by default, often hardened to false);
+ *   `plain` writes `Label: URL`. The note text itself can never open or close a [code] block.
+ * - Auth: Basic (`user:password`), or OAuth client credentials (`{"clientId","clientSecret"}`,
+ *   POST /oauth_token.do, Washington DC or later with
+ *   glide.oauth.inbound.client.credential.grant_type.enabled). Tokens are cached per instance and
+ *   client for the life of the process (the composition root builds an adapter per call), until
+ *   shortly before they expire, and fetched again once when the instance answers 401.
+ * - Failures go through throwForStatus: timeouts, 5xx and 429 are retryable (a 429 whose
+ *   Retry-After is at most 5 s is waited out here, once), the rest is permanent. A 403 that is a
+ *   data policy exception says so instead of blaming roles. Credentials never appear in messages.
+ */
+import { createHash } from 'node:crypto';
+import { TicketSystemPermanentError } from '../../domain/errors.js';
+import type { ServiceNowConnection, Ticket, TicketNote, TicketSystem } from '../../ports.js';
+import { basicAuth, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
+
+export interface ServiceNowOptions {
+  /** Per HTTP request, ms. The webhook Lambda has 10 s in all, so keep this well below. */
+  timeoutMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A 429 asking for at most this long is waited out in-process; longer ones go back to the state machine. */
+export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
+/** A cached token is dropped this long before ServiceNow says it expires. */
+const TOKEN_EXPIRY_MARGIN_SECONDS = 60;
+
+interface CachedToken {
+  accessToken: string;
+  expiresAt: number;
+}
+
+/** OAuth tokens by instance + client + secret hash: adapters are built per call, tokens outlive them. */
+const tokenCache = new Map<string, CachedToken>();
+const tokenRequests = new Map<string, Promise<CachedToken>>();
+
+type Json = Record<string, unknown>;
+
+export class ServiceNowTicketSystem implements TicketSystem {
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly connection: ServiceNowConnection,
+    private readonly credentials: () => Promise<string>,
+    options: ServiceNowOptions = {},
+  ) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  async getTicket(sysId: string): Promise<Ticket> {
+    const c = this.connection;
+    const fields = ['sys_id', 'number', c.categoryField, 'short_description', 'state', c.requesterEmailField];
+    const query = `sysparm_fields=${fields.map(encodeURIComponent).join(',')}&sysparm_display_value=false&sysparm_exclude_reference_link=true`;
+    const body = await this.call('GET', sysId, query, undefined, `GET ${c.table} ${sysId}`);
+    const record = body.result;
+    if (!isObject(record) || typeof record.sys_id !== 'string') {
+      throw new TicketSystemPermanentError(
+        `GET ${c.table} ${sysId}: ServiceNow answered without a record (check the table name and the user's read access)`,
+      );
+    }
+    return {
+      connectionId: c.connectionId,
+      ticketId: record.sys_id,
+      number: text(record.number),
+      category: text(record[c.categoryField]),
+      subject: text(record.short_description),
+      requesterEmail: text(record[c.requesterEmailField]),
+      state: text(record.state),
+    };
+  }
+
+  async addVerificationLink(sysId: string, url: string, note: TicketNote): Promise<void> {
+    await this.patch(sysId, {
+      [this.connection.verificationUrlField]: url,
+      work_notes: this.renderNote(note),
+    });
+  }
+
+  async addNote(sysId: string, note: TicketNote): Promise<void> {
+    await this.patch(sysId, { work_notes: this.renderNote(note) });
+  }
+
+  async resolve(sysId: string, closeCode: string, closeNotes: string): Promise<void> {
+    await this.patch(sysId, {
+      state: this.connection.resolvedState,
+      close_code: closeCode,
+      close_notes: closeNotes,
+      work_notes: this.renderNote({ text: closeNotes }),
+    });
+  }
+
+  /** The work-note text: the note, then its link the way this instance can show it. */
+  renderNote(note: TicketNote): string {
+    const body = neutraliseCodeTags(note.text);
+    if (!note.link) return body;
+    const url = note.link.url.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
+    const label = neutraliseCodeTags(note.link.label);
+    // Only http(s) becomes a clickable link: anything else (javascript:, data:) stays inert text.
+    if (this.connection.workNotesFormat === 'code' && /^https?:\/\//i.test(url)) {
+      return `${body}\n[code]<a href="${escapeHtml(url)}" target="_blank">${escapeHtml(label)}</a>[/code]`;
+    }
+    return `${body}\n${label}: ${url}`;
+  }
+
+  private async patch(sysId: string, fields: Json): Promise<void> {
+    // Ask only for the sys_id back: the full record would carry the caller's details for nothing.
+    await this.call('PATCH', sysId, 'sysparm_fields=sys_id', fields, `PATCH ${this.connection.table} ${sysId}`);
+  }
+
+  private async call(
+    method: 'GET' | 'PATCH',
+    sysId: string,
+    query: string,
+    body: Json | undefined,
+    detail: string,
+  ): Promise<Json> {
+    const { baseUrl, table } = this.connection;
+    const url = `${baseUrl}/api/now/table/${encodeURIComponent(table)}/${encodeURIComponent(sysId)}?${query}`;
+    let refreshed = false;
+    let waited = false;
+    for (;;) {
+      const authorization = await this.authorization(detail);
+      const response = await timedFetch(
+        url,
+        {
+          method,
+          headers: {
+            accept: 'application/json',
+            authorization,
+            ...(body ? { 'content-type': 'application/json' } : {}),
+          },
+          body: body ? JSON.stringify(body) : undefined,
+        },
+        this.timeoutMs,
+        detail,
+      );
+      if (response.ok) {
+        const parsed = (await response.json().catch(() => undefined)) as unknown;
+        if (!isObject(parsed)) throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without JSON`);
+        return parsed;
+      }
+      if (response.status === 401 && this.connection.outboundAuth === 'oauth' && !refreshed) {
+        // The token may have been revoked or expired early: one new token, one more try.
+        await response.body?.cancel();
+        refreshed = true;
+        await this.dropToken(authorization);
+        continue;
+      }
+      if (response.status === 429 && !waited) {
+        const seconds = retryAfterSeconds(response.headers.get('retry-after'), this.now());
+        if (seconds !== undefined && seconds <= MAX_INLINE_RETRY_AFTER_SECONDS) {
+          await response.body?.cancel();
+          waited = true;
+          await this.sleep(seconds * 1000);
+          continue;
+        }
+      }
+      return this.fail(response, detail);
+    }
+  }
+
+  private async fail(response: Response, detail: string): Promise<never> {
+    if (response.status === 403) {
+      const body = await response.text().catch(() => '');
+      if (/data policy exception/i.test(body)) {
+        const excerpt = body.replace(/\s+/g, ' ').slice(0, 200);
+        throw new TicketSystemPermanentError(
+          `${detail}: HTTP 403 ${excerpt} (a ServiceNow data policy refused the update: a field it makes mandatory is missing)`,
+          403,
+        );
+      }
+      return throwForStatus(
+        new Response(body, { status: 403, headers: response.headers }),
+        detail,
+        this.hints(),
+      );
+    }
+    return throwForStatus(response, detail, this.hints());
+  }
+
+  private hints() {
+    const c = this.connection;
+    const auth =
+      c.outboundAuth === 'oauth'
+        ? 'on 401 check the OAuth client id and secret and its OAuth Application User'
+        : "on 401 check the integration user's user name and password";
+    return {
+      forbidden: `${auth}; the integration user needs the itil role (or read access to ${c.table} and ${c.requesterEmailField}, and write access to ${c.table}.work_notes, ${c.verificationUrlField}, state, close_code and close_notes), plus snc_platform_rest_api_access if the instance's Table API REST_Endpoint ACL is active`,
+    };
+  }
+
+  private async authorization(detail: string): Promise<string> {
+    const secret = await this.credentials();
+    if (this.connection.outboundAuth === 'basic') {
+      if (!secret.includes(':')) {
+        throw new TicketSystemPermanentError(`${detail}: the outbound credentials must be user:password`);
+      }
+      return basicAuth(secret);
+    }
+    const client = parseClient(secret, detail);
+    const key = this.tokenKey(client);
+    const cached = tokenCache.get(key);
+    if (cached && cached.expiresAt > this.now()) return `Bearer ${cached.accessToken}`;
+    let pending = tokenRequests.get(key);
+    if (!pending) {
+      pending = this.requestToken(client).finally(() => tokenRequests.delete(key));
+      tokenRequests.set(key, pending);
+    }
+    const token = await pending;
+    tokenCache.set(key, token);
+    return `Bearer ${token.accessToken}`;
+  }
+
+  /** Forgets the token that was refused, unless another call already replaced it. */
+  private async dropToken(authorization: string): Promise<void> {
+    const client = parseClient(await this.credentials(), 'ServiceNow OAuth');
+    const key = this.tokenKey(client);
+    if (`Bearer ${tokenCache.get(key)?.accessToken}` === authorization) tokenCache.delete(key);
+  }
+
+  private tokenKey(client: { clientId: string; clientSecret: string }): string {
+    const secretHash = createHash('sha256').update(client.clientSecret).digest('hex');
+    return `${this.connection.baseUrl}\n${client.clientId}\n${secretHash}`;
+  }
+
+  private async requestToken(client: { clientId: string; clientSecret: string }): Promise<CachedToken> {
+    const detail = 'POST oauth_token.do';
+    const response = await timedFetch(
+      `${this.connection.baseUrl}/oauth_token.do`,
+      {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+        }).toString(),
+      },
+      this.timeoutMs,
+      detail,
+    );
+    if (!response.ok) {
+      await throwForStatus(response, detail, {
+        forbidden:
+          'check the OAuth client id and secret, that glide.oauth.inbound.client.credential.grant_type.enabled is true (Washington DC or later) and that the OAuth entity has an OAuth Application User',
+      });
+    }
+    const body = (await response.json().catch(() => undefined)) as unknown;
+    if (!isObject(body) || typeof body.access_token !== 'string' || body.access_token === '') {
+      throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without an access token`);
+    }
+    const lifetime = Number(body.expires_in);
+    const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 1800;
+    const usable = seconds > 2 * TOKEN_EXPIRY_MARGIN_SECONDS ? seconds - TOKEN_EXPIRY_MARGIN_SECONDS : seconds / 2;
+    return { accessToken: body.access_token, expiresAt: this.now() + usable * 1000 };
+  }
+}
+
+function parseClient(secret: string, detail: string): { clientId: string; clientSecret: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secret);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !isObject(parsed) ||
+    typeof parsed.clientId !== 'string' ||
+    typeof parsed.clientSecret !== 'string' ||
+    !parsed.clientId ||
+    !parsed.clientSecret
+  ) {
+    throw new TicketSystemPermanentError(
+      `${detail}: the outbound credentials must be JSON {"clientId","clientSecret"} for OAuth`,
+    );
+  }
+  return { clientId: parsed.clientId, clientSecret: parsed.clientSecret };
+}
+
+/** `[code]` and `[/code]` (any case) lose their brackets, so text can never switch HTML rendering on or off. */
+export function neutraliseCodeTags(s: string): string {
+  return s.replace(/\[(\/?)code\]/gi, (_m, slash: string) => `(${slash}code)`);
+}
+
+const escapeHtml = (s: string) =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A field value as text: a plain string, or the `value` of a {value, display_value, link} object. */
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (isObject(v) && typeof v.value === 'string') return v.value;
+  return '';
+}
