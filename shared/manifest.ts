@@ -38,6 +38,11 @@ export const FUNCTIONS = [
     access: { table: 'read', secrets: [] },
   },
   {
+    name: 'write-back-retry',
+    description: 'Console: retries the ticket writes of a verification whose write-back failed',
+    access: { table: 'readWrite', secrets: ['outbound'] },
+  },
+  {
     name: 'portal-open',
     description: 'Portal: exchanges the link token for a session and returns the questions',
     access: { table: 'readWrite', secrets: ['portal'] },
@@ -108,6 +113,13 @@ export const ROUTES = [
     function: 'verification-get',
     auth: 'console',
     roles: ['admin', 'agent', 'auditor'],
+  },
+  {
+    method: 'POST',
+    path: '/api/verifications/{verificationId}/write-back',
+    function: 'write-back-retry',
+    auth: 'console',
+    roles: ['admin', 'agent'],
   },
   { method: 'GET', path: '/portal/session', function: 'portal-open', auth: 'portal' },
   { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },

@@ -5,10 +5,10 @@
  */
 import * as z from 'zod/mini';
 import type { Ctx } from '../composition.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { AppError, conflict, notFound } from '../domain/errors.js';
 import { actionNote, outcomeNote, resolveNote } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
-import type { Verification } from '../domain/verification.js';
+import { isFinal, type TicketWrite, type Verification } from '../domain/verification.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 
@@ -168,4 +168,57 @@ export async function writeToTicket(
     action: `ticket.${input.write}_written`,
     at: at(ctx),
   });
+}
+
+/** The ticket writes a verification is due, in order, given where its lifecycle got to. */
+export function dueWrites(v: Verification, autoClose: boolean): TicketWrite[] {
+  if (!isFinal(v.status) || v.status === 'cancelled') return [];
+  const actionDone = v.action.state === 'done';
+  return [
+    'outcome' as const,
+    ...(actionDone ? (['action'] as const) : []),
+    ...(actionDone && autoClose ? (['resolve'] as const) : []),
+  ];
+}
+
+/**
+ * Retry a failed write-back (primary course): an agent asks again once the ITSM is back; every
+ * write the verification is due and that was not made yet is made now, in order. Writes already
+ * made are skipped, so nothing lands on the ticket twice.
+ */
+export async function retryWriteBack(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  verificationId: string,
+  actor: string,
+) {
+  const v = await load(ctx, verificationId);
+  if (v.writeBack.state !== 'failed') {
+    throw conflict(
+      'WRITE_BACK_NOT_FAILED',
+      `The write-back is ${v.writeBack.state}; only a failed one can be retried`,
+    );
+  }
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const base = { verificationId, ticket: v.ticket, actor };
+  for (const write of dueWrites(v, connection.autoClose)) {
+    try {
+      await writeToTicket(ctx, { verificationId, write });
+    } catch (error) {
+      const lastError = `${(error as Error).name}: ${(error as Error).message.slice(0, 500)}`;
+      await ctx.store.setWriteBack(verificationId, 'failed', { lastError });
+      await ctx.store.appendAudit({
+        ...base,
+        action: 'ticket.write_back_retry_failed',
+        at: at(ctx),
+        details: { write },
+      });
+      throw new AppError(
+        'ITSM_WRITE_FAILED',
+        502,
+        `The ticket system refused the ${write} write: ${lastError}`,
+      );
+    }
+  }
+  await ctx.store.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
+  return load(ctx, verificationId);
 }

@@ -211,6 +211,42 @@ describe('write-back faults', () => {
     expect(patches).toHaveLength(4);
   });
 
+  it('lets an agent retry a failed write-back once the ITSM is back, writing each note once', async () => {
+    // Prepare: passed, write-back failed while the desk refused writes
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right'),
+    });
+    await finished(h, verificationId);
+    const path = `/api/verifications/${verificationId}/write-back`;
+
+    // Act and assess: still down, then back
+    const stillDown = await call(h, 'POST', path, { token: h.agentToken });
+    expect(stillDown.status).toBe(502);
+    expect(stillDown.json.error.code).toBe('ITSM_WRITE_FAILED');
+    expect((await verification(h, verificationId)).writeBack.state).toBe('failed');
+    h.stack.desk.setFaults({});
+    const auditor = await call(h, 'POST', path, {
+      token: await h.stack.gateway.issueToken('audrey', ['auditor']),
+    });
+    expect(auditor.status).toBe(403);
+    const retried = await call(h, 'POST', path, { token: h.agentToken });
+    expect(retried.status).toBe(200);
+    expect(retried.json.writeBack).toMatchObject({ state: 'done', written: ['outcome'] });
+    expect(notes(ticket.id).filter((n) => n.includes('verification Passed'))).toHaveLength(1);
+    const again = await call(h, 'POST', path, { token: h.agentToken });
+    expect(again.status).toBe(409);
+    expect(again.json.error.code).toBe('WRITE_BACK_NOT_FAILED');
+    const actions = (await h.stack.store.listAudit(verificationId)).map((a) => `${a.actor}:${a.action}`);
+    expect(actions).toEqual(
+      expect.arrayContaining(['alice:ticket.write_back_retry_failed', 'alice:ticket.write_back_retried']),
+    );
+  });
+
   it('does not retry a permanent failure (ticket gone) and shows it', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id);
