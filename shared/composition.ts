@@ -10,16 +10,20 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
+import { ChangeGearTicketSystem } from './adapters/itsm/changegear.js';
 import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
+import { ServiceNowTicketSystem } from './adapters/itsm/servicenow.js';
 import { AwsMessenger, OutboxMessenger } from './adapters/messengers.js';
 import { FileSecrets, SecretsManagerSecrets, secretNames } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';
 import { type Config, loadConfig } from './config.js';
 import type {
   Clock,
+  Connection,
   Directory,
   Messenger,
   Secrets,
+  TicketSystem,
   TicketSystems,
   VerificationStore,
   Workflow,
@@ -68,13 +72,33 @@ export const secrets = /* @__PURE__ */ once<Secrets>((config) =>
       ),
 );
 
+/**
+ * One adapter per connection, kept while the connection's settings are unchanged, so OAuth tokens
+ * and ChangeGear sessions are reused across invocations of a warm function.
+ */
 export const ticketSystems = /* @__PURE__ */ once<TicketSystems>((config) => {
   const secretStore = secrets(config);
+  const built = new Map<string, { settings: string; system: TicketSystem }>();
+  const create = (connection: Connection): TicketSystem => {
+    const credentials = () => secretStore.get(secretNames.outboundCredentials(connection.connectionId));
+    switch (connection.type) {
+      case 'local':
+        return new LocalTicketSystem(connection.connectionId, connection.baseUrl, credentials);
+      case 'servicenow':
+        return new ServiceNowTicketSystem(connection, credentials);
+      case 'changegear':
+        return new ChangeGearTicketSystem(connection, credentials);
+    }
+  };
   return {
-    forConnection: (connection) =>
-      new LocalTicketSystem(connection.connectionId, connection.baseUrl, () =>
-        secretStore.get(secretNames.outboundCredentials(connection.connectionId)),
-      ),
+    forConnection: (connection) => {
+      const settings = JSON.stringify(connection);
+      const cached = built.get(connection.connectionId);
+      if (cached?.settings === settings) return cached.system;
+      const system = create(connection);
+      built.set(connection.connectionId, { settings, system });
+      return system;
+    },
   };
 });
 
