@@ -9,8 +9,9 @@
  *   payload does not say which event it was: a ticket we already recorded is a duplicate (the
  *   ticket record is created conditionally), and a ticket the API no longer returns is ignored.
  */
-import * as z from 'zod/mini';
+
 import type { Connection } from '../ports.js';
+import { z } from '../zod.js';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
 

@@ -11,7 +11,6 @@
  * a redelivery picks up a failed entry.
  */
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { type Delivery, inboundAuth, parseDelivery } from '../domain/deliveries.js';
@@ -28,6 +27,7 @@ import {
 import { linkEntryNote } from '../domain/ticket-notes.js';
 import { verifyBasic, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS } from '../domain/tokens.js';
 import type { Connection, TicketRecord } from '../ports.js';
+import { z } from '../zod.js';
 
 export type IntakeResult =
   | { result: 'ignored'; reason: string }

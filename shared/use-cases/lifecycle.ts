@@ -3,12 +3,13 @@
  * Each is idempotent where the state machine may run it twice (Retry), and throws the named errors
  * the ASL's Retry and Catch match.
  */
-import * as z from 'zod/mini';
+
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
 import { actionNote, outcomeNote, resolveNote } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
 import { isFinal, type TicketWrite, type Verification } from '../domain/verification.js';
+import { z } from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 

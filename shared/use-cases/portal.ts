@@ -7,7 +7,7 @@
  * Completing and the state machine's AwaitCompletion task can race: whichever runs second sends the
  * callback, so exactly one SendTaskSuccess happens (see storeTaskToken's condition).
  */
-import * as z from 'zod/mini';
+
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
@@ -15,6 +15,7 @@ import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized
 import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, type Verification } from '../domain/verification.js';
+import { z } from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 

@@ -6,11 +6,11 @@
  * If the state machine cannot start, the verification is cancelled: nothing is left half-made.
  */
 import { ulid } from 'ulid';
-import * as z from 'zod/mini';
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import { isFinal, type Verification } from '../domain/verification.js';
+import { z } from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 
 const email = z.email();
