@@ -8,6 +8,35 @@
 import type { Connection } from '../ports.js';
 import { z } from '../zod.js';
 
+/** ServiceNow defaults: the incident table and the fields the integration kit tells the admin to create. */
+export const SERVICENOW_DEFAULTS = {
+  table: 'incident',
+  verificationUrlField: 'u_verification',
+  categoryField: 'category',
+  requesterEmailField: 'caller_id.email',
+  workNotesFormat: 'plain',
+  outboundAuth: 'basic',
+  resolvedState: '6',
+} as const;
+
+/**
+ * ChangeGear defaults. ID, ItemID, Status and Summary appear in ChangeGear's own API samples;
+ * Category and RequesterEmail are assumptions; InternalNote is deliberately a name an instance
+ * probably lacks, so a forgotten setting fails loudly (400) rather than writing to a field
+ * requesters might see. Incidents wait in "Pending Close" after being resolved.
+ */
+export const CHANGEGEAR_DEFAULTS = {
+  entityType: 'IncidentRequest',
+  idField: 'ID',
+  numberField: 'ItemID',
+  categoryField: 'Category',
+  requesterEmailField: 'RequesterEmail',
+  noteField: 'InternalNote',
+  statusField: 'Status',
+  resolvedStatus: 'Pending Close',
+  outboundAuth: 'session',
+} as const;
+
 const text = (max = 200) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const seconds = (min: number, max: number, fallback: number) =>
   z._default(z.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
@@ -31,26 +60,26 @@ export const connectionSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('servicenow'),
     ...policy,
-    table: z._default(text(80), 'incident'),
-    verificationUrlField: z._default(text(80), 'u_verification'),
-    categoryField: z._default(text(80), 'category'),
-    requesterEmailField: z._default(text(120), 'caller_id.email'),
-    workNotesFormat: z._default(z.enum(['code', 'plain']), 'plain'),
-    outboundAuth: z._default(z.enum(['basic', 'oauth']), 'basic'),
-    resolvedState: z._default(text(20), '6'),
+    table: z._default(text(80), SERVICENOW_DEFAULTS.table),
+    verificationUrlField: z._default(text(80), SERVICENOW_DEFAULTS.verificationUrlField),
+    categoryField: z._default(text(80), SERVICENOW_DEFAULTS.categoryField),
+    requesterEmailField: z._default(text(120), SERVICENOW_DEFAULTS.requesterEmailField),
+    workNotesFormat: z._default(z.enum(['code', 'plain']), SERVICENOW_DEFAULTS.workNotesFormat),
+    outboundAuth: z._default(z.enum(['basic', 'oauth']), SERVICENOW_DEFAULTS.outboundAuth),
+    resolvedState: z._default(text(20), SERVICENOW_DEFAULTS.resolvedState),
   }),
   z.strictObject({
     type: z.literal('changegear'),
     ...policy,
-    entityType: z._default(text(80), 'IncidentRequest'),
-    idField: z._default(text(80), 'Id'),
-    numberField: z._default(text(80), 'TicketNumber'),
-    categoryField: z._default(text(80), 'Category'),
-    requesterEmailField: z._default(text(80), 'RequesterEmail'),
-    noteField: z._default(text(80), 'InternalNote'),
-    statusField: z._default(text(80), 'Status'),
-    resolvedStatus: z._default(text(80), 'Resolved'),
-    outboundAuth: z._default(z.enum(['session', 'basic']), 'session'),
+    entityType: z._default(text(80), CHANGEGEAR_DEFAULTS.entityType),
+    idField: z._default(text(80), CHANGEGEAR_DEFAULTS.idField),
+    numberField: z._default(text(80), CHANGEGEAR_DEFAULTS.numberField),
+    categoryField: z._default(text(80), CHANGEGEAR_DEFAULTS.categoryField),
+    requesterEmailField: z._default(text(80), CHANGEGEAR_DEFAULTS.requesterEmailField),
+    noteField: z._default(text(80), CHANGEGEAR_DEFAULTS.noteField),
+    statusField: z._default(text(80), CHANGEGEAR_DEFAULTS.statusField),
+    resolvedStatus: z._default(text(80), CHANGEGEAR_DEFAULTS.resolvedStatus),
+    outboundAuth: z._default(z.enum(['session', 'basic']), CHANGEGEAR_DEFAULTS.outboundAuth),
   }),
 ]);
 

@@ -48,9 +48,11 @@ export function parseDelivery(connection: Connection, json: unknown): DeliveryPa
       return { ok: true, delivery: { act: true, ticketId: sys_id } };
     }
     case 'changegear': {
+      // Entity API responses (and so webhook payloads) may come as a one-item array.
+      const entity = Array.isArray(json) && json.length === 1 ? json[0] : json;
       const value =
-        typeof json === 'object' && json !== null
-          ? (json as Record<string, unknown>)[connection.idField]
+        typeof entity === 'object' && entity !== null && !Array.isArray(entity)
+          ? (entity as Record<string, unknown>)[connection.idField]
           : undefined;
       const ticketId = typeof value === 'number' || typeof value === 'string' ? String(value) : '';
       return id.safeParse(ticketId).success

@@ -28,18 +28,7 @@ import type { ChangeGearConnection, Ticket, TicketNote, TicketSystem } from '../
 import { basicAuth, type FailureHints, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
 
 /** Defaults for a ChangeGear connection's field settings (the README says how to check them). */
-export const CHANGEGEAR_DEFAULTS = {
-  entityType: 'IncidentRequest',
-  idField: 'ID',
-  numberField: 'ItemID',
-  categoryField: 'Category',
-  requesterEmailField: 'RequesterEmail',
-  noteField: 'Notes',
-  statusField: 'Status',
-  /** After "Resolve", ChangeGear incidents wait in Pending Close for the requester to confirm. */
-  resolvedStatus: 'Pending Close',
-  outboundAuth: 'session',
-} as const satisfies Partial<ChangeGearConnection>;
+export { CHANGEGEAR_DEFAULTS } from '../../domain/connections.js';
 
 /** The documented summary field (required on incidents; the PUT sample updates it). */
 export const CHANGEGEAR_SUMMARY_FIELD = 'Summary';
@@ -62,7 +51,7 @@ const HINTS: FailureHints = {
 };
 const LOGIN_HINTS: FailureHints = {
   forbidden:
-    'ChangeGear refused the API user\'s login: check the user name (DOMAIN\\user for Windows accounts), the password in the connection\'s outbound secret, and that the account is active and licensed',
+    "ChangeGear refused the API user's login: check the user name (DOMAIN\\user for Windows accounts), the password in the connection's outbound secret, and that the account is active and licensed",
 };
 
 type Entity = Record<string, unknown>;
@@ -266,6 +255,14 @@ export class ChangeGearTicketSystem implements TicketSystem {
         await this.sleep(seconds * 1000);
         response = await request();
       }
+    }
+    if (response.status === 404) {
+      // The login endpoint always exists: a 404 means a wrong baseUrl, never a missing ticket (which
+      // intake would silently ignore).
+      await response.body?.cancel();
+      throw new TicketSystemPermanentError(
+        `${detail}: HTTP 404, no ChangeGear REST API at this address (check the connection's baseUrl: the address before /cgrestapi)`,
+      );
     }
     if (!response.ok) await throwForStatus(response, detail, LOGIN_HINTS);
     const json = (await response.json().catch(() => ({}))) as { sessionId?: unknown };

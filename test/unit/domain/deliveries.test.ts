@@ -60,7 +60,9 @@ describe('parseDelivery', () => {
       ok: false,
       issues: ['ID: the ticket id is missing'],
     });
+    expect(parseDelivery(cg, [{ ID: 7 }])).toEqual({ ok: true, delivery: { act: true, ticketId: '7' } });
     expect(parseDelivery(cg, [])).toMatchObject({ ok: false });
+    expect(parseDelivery(cg, [{ ID: 7 }, { ID: 8 }])).toMatchObject({ ok: false });
   });
 
   it('knows which senders sign and which send Basic credentials', () => {

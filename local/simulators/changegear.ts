@@ -1,0 +1,495 @@
+/**
+ * A simulated ChangeGear instance for the local stack and tests: the documented REST API subset
+ * Helpdesk Verify uses, and ChangeGear-style webhooks. Same public shape as the local ticket desk
+ * (local/ticket-desk.ts), so the local stack and tests can treat them alike.
+ *
+ * - `POST /cgrestapi/api/authenticate/user` `{username, password}` -> `{sessionId, userId}` (401 on
+ *   a wrong password). Entity calls accept the session id in a `sessionid` header or as the whole
+ *   `Authorization` value, or Basic credentials.
+ * - `GET /cgrestapi/api/{entityType}/{id}`: the whole item, with its integer `eTag`.
+ * - `PUT /cgrestapi/api/{entityType}/{id}` `{eTag, ...fields}`: a stale eTag answers 409 (ChangeGear
+ *   does not document the status; this is our assumption). Writing the note field appends one
+ *   entry to the ticket's journal; unknown or read-only fields answer 400 (so a wrong field-name
+ *   setting shows up locally). Every successful write bumps the eTag.
+ * - Webhooks like ChangeGear's: on create and on update (agent edits and API writes alike), a POST
+ *   of the whole item (the same JSON as the GET) to `${webhookBaseUrl}/${connectionId}` with
+ *   `Authorization: Basic ...`, in the background, retried on 5xx and network errors.
+ * - Fault injection (`setFaults`, or POST /_faults) as on the ticket desk, plus `stale_etag`: the
+ *   next N writes (or the next N reads: right after answering) meet a concurrent edit.
+ * - A page at / to open incidents, edit them as an agent would, and read their notes.
+ * Tickets persist in a JSON file when a path is given.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { CHANGEGEAR_DEFAULTS, CHANGEGEAR_SUMMARY_FIELD } from '../../shared/adapters/itsm/changegear.js';
+import { basicAuth } from '../../shared/adapters/itsm/http.js';
+import { escapeHtml } from '../html.js';
+import { listenOn } from '../ports.js';
+
+/** The field names this simulator uses: the adapter's defaults (CHANGEGEAR_DEFAULTS) plus Summary. */
+export const SIMULATOR_FIELDS = {
+  id: CHANGEGEAR_DEFAULTS.idField,
+  number: CHANGEGEAR_DEFAULTS.numberField,
+  category: CHANGEGEAR_DEFAULTS.categoryField,
+  requesterEmail: CHANGEGEAR_DEFAULTS.requesterEmailField,
+  note: CHANGEGEAR_DEFAULTS.noteField,
+  status: CHANGEGEAR_DEFAULTS.statusField,
+  summary: CHANGEGEAR_SUMMARY_FIELD,
+  closeType: 'CloseType',
+} as const;
+
+export interface ChangeGearNote {
+  at: string;
+  text: string;
+  /** Who wrote it: the API user or an agent on the page. */
+  by: string;
+}
+
+export interface ChangeGearRecord {
+  /** The integer item ID, as a string (what the API paths and Ticket.ticketId carry). */
+  id: string;
+  /** The ItemID shown to agents, e.g. IR-0000042. */
+  number: string;
+  category: string;
+  subject: string;
+  requesterEmail: string;
+  /** The Status value, e.g. New, In Progress, Pending Close. */
+  state: string;
+  /** ChangeGear has no documented URL field: the link is in the notes, so this stays undefined. */
+  verificationUrl?: string;
+  /** ChangeGear's Close Type, set only when a write sets CloseType (Helpdesk Verify puts its close code in the note). */
+  closeCode?: string;
+  notes: ChangeGearNote[];
+  eTag: number;
+  createdAt: string;
+  modifiedAt: string;
+  webhook: {
+    connectionId: string;
+    deliveries: { at: string; event: 'create' | 'update'; status: number | string }[];
+  };
+}
+
+type FaultMode = 'unavailable' | 'not_found' | 'rate_limited' | 'stale_etag';
+interface Faults {
+  reads?: { mode: FaultMode; remaining: number };
+  writes?: { mode: FaultMode; remaining: number };
+}
+
+export interface AgentEdit {
+  category?: string;
+  subject?: string;
+  requesterEmail?: string;
+  state?: string;
+  /** An agent's note, appended to the journal. */
+  note?: string;
+}
+
+export interface ChangeGearSimulatorOptions {
+  /** user:password of the API user Helpdesk Verify logs in as. */
+  credentials: string;
+  /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
+  webhookBaseUrl: string;
+  /** The user:password the webhook sends as Basic, per connection. */
+  webhookCredentials: (connectionId: string) => string;
+  defaultConnectionId: string;
+  /** The entity type in API paths (matched case-insensitively, as IIS does). */
+  entityType?: string;
+  dataFile?: string;
+  /** Delays between webhook delivery attempts, ms. */
+  retryDelaysMs?: number[];
+  /** Which events fire the webhook (ChangeGear lets the admin choose). Default: create and update. */
+  webhookEvents?: ('create' | 'update')[];
+}
+
+const CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock', 'hardware', 'software', 'other'];
+const STATUSES = ['New', 'Assigned', 'In Progress', 'Pending Close', 'Closed'];
+const WRITABLE = new Set<string>([
+  SIMULATOR_FIELDS.category,
+  SIMULATOR_FIELDS.requesterEmail,
+  SIMULATOR_FIELDS.note,
+  SIMULATOR_FIELDS.status,
+  SIMULATOR_FIELDS.summary,
+  SIMULATOR_FIELDS.closeType,
+]);
+const MAX_BODY_BYTES = 1_000_000;
+
+export class ChangeGearSimulator {
+  private tickets: ChangeGearRecord[] = [];
+  private readonly byId = new Map<string, ChangeGearRecord>();
+  private readonly sessions = new Set<string>();
+  private saveTimer?: NodeJS.Timeout;
+  private faults: Faults = {};
+  private server?: Server;
+  private readonly pending = new Set<Promise<void>>();
+  private readonly entityType: string;
+  /** Calls to the REST API, for tests and the demo: method, item id (or the login) and the answer. */
+  readonly calls: { method: string; id: string; status: number }[] = [];
+
+  constructor(private readonly options: ChangeGearSimulatorOptions) {
+    this.entityType = options.entityType ?? CHANGEGEAR_DEFAULTS.entityType;
+    if (options.dataFile && existsSync(options.dataFile)) {
+      this.tickets = JSON.parse(readFileSync(options.dataFile, 'utf8')) as ChangeGearRecord[];
+      for (const t of this.tickets) this.byId.set(t.id, t);
+    }
+  }
+
+  async listen(port: number): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.route(req, res).catch((error: unknown) => {
+        if (!res.headersSent) send(res, 500, { Message: String(error) });
+        else res.end();
+      });
+    });
+    return listenOn(this.server, port, 'ChangeGear simulator');
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.pending]);
+    this.flush();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  get(id: string): ChangeGearRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /**
+   * Opens an incident and delivers the create webhook in the background, as ChangeGear would. With
+   * `deliver: false` no webhook is sent (tests and benchmarks that deliver their own).
+   */
+  open(
+    input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
+    { deliver = true } = {},
+  ): ChangeGearRecord {
+    const seq = this.tickets.reduce((max, t) => Math.max(max, Number(t.id)), 0) + 1;
+    const now = new Date().toISOString();
+    const ticket: ChangeGearRecord = {
+      id: String(seq),
+      number: `IR-${String(seq).padStart(7, '0')}`,
+      category: input.category,
+      subject: input.subject,
+      requesterEmail: input.requesterEmail,
+      state: 'New',
+      notes: [],
+      eTag: 1,
+      createdAt: now,
+      modifiedAt: now,
+      webhook: { connectionId: input.connectionId ?? this.options.defaultConnectionId, deliveries: [] },
+    };
+    this.tickets.push(ticket);
+    this.byId.set(ticket.id, ticket);
+    this.save();
+    if (deliver) this.fire(ticket, 'create');
+    return ticket;
+  }
+
+  /** An agent edits the incident in ChangeGear: the eTag moves on and the update webhook fires. */
+  update(id: string, changes: AgentEdit, { deliver = true } = {}): ChangeGearRecord {
+    const ticket = this.byId.get(id);
+    if (!ticket) throw new Error(`No incident ${id}`);
+    if (changes.category !== undefined) ticket.category = changes.category;
+    if (changes.subject !== undefined) ticket.subject = changes.subject;
+    if (changes.requesterEmail !== undefined) ticket.requesterEmail = changes.requesterEmail;
+    if (changes.state !== undefined) ticket.state = changes.state;
+    if (changes.note) ticket.notes.push({ at: new Date().toISOString(), text: changes.note, by: 'agent' });
+    this.touch(ticket);
+    if (deliver) this.fire(ticket, 'update');
+    return ticket;
+  }
+
+  setFaults(faults: Faults): void {
+    this.faults = faults;
+  }
+
+  /** Forgets every session, as an application-pool recycle would: the next call answers 401. */
+  expireSessions(): void {
+    this.sessions.clear();
+  }
+
+  /** The item as the API (and the webhook) shows it. */
+  entity(ticket: ChangeGearRecord): Record<string, unknown> {
+    const f = SIMULATOR_FIELDS;
+    return {
+      [f.id]: Number(ticket.id),
+      [f.number]: ticket.number,
+      [f.summary]: ticket.subject,
+      [f.category]: ticket.category,
+      [f.requesterEmail]: ticket.requesterEmail,
+      [f.status]: ticket.state,
+      [f.closeType]: ticket.closeCode ?? null,
+      // The journal as one text, newest last, as a multi-line note field would read.
+      [f.note]: ticket.notes.map((n) => `[${n.at}] ${n.by}: ${n.text}`).join('\n\n'),
+      CreatedDateTime: ticket.createdAt,
+      LastModifiedDateTime: ticket.modifiedAt,
+      AllowedActions: 'View,Edit,Resolve,Close',
+      eTag: ticket.eTag,
+    };
+  }
+
+  private touch(ticket: ChangeGearRecord): void {
+    ticket.eTag += 1;
+    ticket.modifiedAt = new Date().toISOString();
+    this.save();
+  }
+
+  private fire(ticket: ChangeGearRecord, event: 'create' | 'update'): void {
+    if (!(this.options.webhookEvents ?? ['create', 'update']).includes(event)) return;
+    // The payload is fixed when the event happens, as ChangeGear's would be.
+    const body = JSON.stringify(this.entity(ticket));
+    const delivery = this.deliver(ticket, event, body).finally(() => this.pending.delete(delivery));
+    this.pending.add(delivery);
+  }
+
+  private async deliver(ticket: ChangeGearRecord, event: 'create' | 'update', body: string): Promise<void> {
+    const delays = this.options.retryDelaysMs ?? [1000, 5000, 15000];
+    for (let attempt = 0; attempt <= delays.length; attempt++) {
+      const connectionId = ticket.webhook.connectionId;
+      let status: number | string;
+      try {
+        const response = await fetch(`${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: basicAuth(this.options.webhookCredentials(connectionId)),
+          },
+          body,
+          signal: AbortSignal.timeout(10_000),
+        });
+        status = response.status;
+        await response.body?.cancel();
+      } catch (error) {
+        status = (error as Error).name;
+      }
+      ticket.webhook.deliveries.push({ at: new Date().toISOString(), event, status });
+      this.save();
+      // 2xx and 4xx are final (4xx means the receiver refused it); 5xx and network errors are retried.
+      if (typeof status === 'number' && status < 500) return;
+      const delay = delays[attempt];
+      if (delay === undefined) return;
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  /** Persists soon, not on every change: the file holds every ticket. */
+  private save(): void {
+    if (!this.options.dataFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.flush(), 200);
+  }
+
+  private flush(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.options.dataFile) writeFileSync(this.options.dataFile, JSON.stringify(this.tickets, null, 1));
+  }
+
+  private authorised(req: IncomingMessage): boolean {
+    const sessionHeader = req.headers.sessionid;
+    const authorization = req.headers.authorization ?? '';
+    const session = typeof sessionHeader === 'string' ? sessionHeader : authorization;
+    if (session && this.sessions.has(session)) return true;
+    return sameText(authorization, basicAuth(this.options.credentials));
+  }
+
+  private fault(kind: 'reads' | 'writes'): FaultMode | undefined {
+    const f = this.faults[kind];
+    if (!f || f.remaining <= 0) return undefined;
+    f.remaining -= 1;
+    return f.mode;
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://changegear');
+    const path = url.pathname.toLowerCase();
+    const method = req.method ?? 'GET';
+    if (method === 'GET' && path === '/') return page(res, this.tickets);
+    if (method === 'POST' && path === '/ui/tickets') {
+      const form = new URLSearchParams(await readText(req));
+      this.open({
+        category: form.get('category') ?? 'other',
+        subject: form.get('subject') ?? '',
+        requesterEmail: form.get('requesterEmail') ?? '',
+      });
+      return redirect(res);
+    }
+    const edit = /^\/ui\/tickets\/(\d+)$/.exec(path);
+    if (method === 'POST' && edit?.[1] && this.byId.has(edit[1])) {
+      const form = new URLSearchParams(await readText(req));
+      this.update(edit[1], {
+        state: form.get('state') || undefined,
+        category: form.get('category') || undefined,
+        note: form.get('note')?.trim() || undefined,
+      });
+      return redirect(res);
+    }
+    if (method === 'POST' && path === '/_faults') {
+      this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
+      return send(res, 200, { faults: this.faults });
+    }
+    if (method === 'POST' && path === '/cgrestapi/api/authenticate/user') return this.login(req, res);
+
+    const prefix = `/cgrestapi/api/${this.entityType.toLowerCase()}/`;
+    if (!path.startsWith(prefix)) return send(res, 404, { Message: 'No HTTP resource was found' });
+    if (!this.authorised(req)) return send(res, 401, { Message: 'Authorization has been denied' });
+    const id = path.slice(prefix.length);
+    if (!/^\d+$/.test(id)) return send(res, 400, { Message: `The id '${id}' is not an integer` });
+    if (method !== 'GET' && method !== 'PUT') return send(res, 405, { Message: 'Method not allowed' });
+
+    const isWrite = method === 'PUT';
+    const injected = this.fault(isWrite ? 'writes' : 'reads');
+    const ticket = this.byId.get(id);
+    // A concurrent edit: someone saved the incident just before this write (or right after this read).
+    if (injected === 'stale_etag' && ticket && isWrite) this.touch(ticket);
+    const status =
+      injected === 'unavailable'
+        ? 503
+        : injected === 'rate_limited'
+          ? 429
+          : injected === 'not_found' || !ticket
+            ? 404
+            : 200;
+    if (status === 429) {
+      this.calls.push({ method, id, status });
+      return send(res, 429, { Message: 'Too many requests' }, { 'retry-after': '1' });
+    }
+    if (status !== 200 || !ticket) {
+      this.calls.push({ method, id, status });
+      return send(res, status, { Message: status === 404 ? 'Item not found' : 'Service unavailable' });
+    }
+    if (method === 'GET') {
+      this.calls.push({ method, id, status: 200 });
+      send(res, 200, this.entity(ticket));
+      if (injected === 'stale_etag') this.touch(ticket);
+      return;
+    }
+    const answer = this.put(ticket, await readText(req));
+    this.calls.push({ method, id, status: answer.status });
+    send(res, answer.status, answer.body);
+    if (answer.status === 200) this.fire(ticket, 'update');
+  }
+
+  private async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let given: { username?: unknown; password?: unknown } = {};
+    try {
+      given = JSON.parse(await readText(req)) as typeof given;
+    } catch {
+      // Answered below as a refused login.
+    }
+    const ok =
+      typeof given.username === 'string' &&
+      typeof given.password === 'string' &&
+      sameText(`${given.username}:${given.password}`, this.options.credentials);
+    this.calls.push({ method: 'POST', id: 'authenticate/user', status: ok ? 200 : 401 });
+    if (!ok) return send(res, 401, { Message: 'Invalid user name or password' });
+    const sessionId = randomBytes(24).toString('base64');
+    this.sessions.add(sessionId);
+    return send(res, 200, { sessionId, userId: '7' });
+  }
+
+  private put(ticket: ChangeGearRecord, raw: string): { status: number; body: unknown } {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      return { status: 400, body: { Message: 'The request body is not valid JSON' } };
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      return { status: 400, body: { Message: 'The request body must be an object of fields' } };
+    }
+    const { eTag, ...fields } = body;
+    if (eTag === undefined) return { status: 400, body: { Message: 'eTag is required to update an item' } };
+    if (Number(eTag) !== ticket.eTag) {
+      return {
+        status: 409,
+        body: { Message: 'The item was modified by another user (eTag mismatch); get it again' },
+      };
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      if (!WRITABLE.has(name))
+        return { status: 400, body: { Message: `Unknown or read-only field '${name}'` } };
+      if (typeof value !== 'string')
+        return { status: 400, body: { Message: `Field '${name}' must be text` } };
+    }
+    const f = SIMULATOR_FIELDS;
+    const text = (name: string) => fields[name] as string | undefined;
+    if (text(f.summary) !== undefined) ticket.subject = text(f.summary) as string;
+    if (text(f.category) !== undefined) ticket.category = text(f.category) as string;
+    if (text(f.requesterEmail) !== undefined) ticket.requesterEmail = text(f.requesterEmail) as string;
+    if (text(f.status) !== undefined) ticket.state = text(f.status) as string;
+    if (text(f.closeType) !== undefined) ticket.closeCode = text(f.closeType);
+    const note = text(f.note);
+    if (note) ticket.notes.push({ at: new Date().toISOString(), text: note, by: 'api' });
+    this.touch(ticket);
+    return { status: 200, body: this.entity(ticket) };
+  }
+}
+
+function sameText(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+async function readText(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function redirect(res: ServerResponse) {
+  res.writeHead(303, { location: '/' });
+  res.end();
+}
+
+const options = (values: string[], selected: string) =>
+  values.map((v) => `<option${v === selected ? ' selected' : ''}>${escapeHtml(v)}</option>`).join('');
+
+function page(res: ServerResponse, tickets: ChangeGearRecord[]) {
+  const rows = [...tickets]
+    .reverse()
+    .map(
+      (
+        t,
+      ) => `<article><h2>${escapeHtml(t.number)} <small>${escapeHtml(t.category)} · ${escapeHtml(t.state)} · eTag ${t.eTag}</small></h2>
+<p>${escapeHtml(t.subject)} — ${escapeHtml(t.requesterEmail)}</p>
+<details><summary>Notes (${t.notes.length})</summary><ol>${t.notes
+        .map(
+          (n) =>
+            `<li><time>${escapeHtml(n.at)}</time> <small>${escapeHtml(n.by)}</small><pre>${escapeHtml(n.text)}</pre></li>`,
+        )
+        .join('')}</ol></details>
+<form method="post" action="/ui/tickets/${escapeHtml(t.id)}" class="edit">
+<label>Status <select name="state">${options(STATUSES.includes(t.state) ? STATUSES : [t.state, ...STATUSES], t.state)}</select></label>
+<label>Category <select name="category">${options(CATEGORIES.includes(t.category) ? CATEGORIES : [t.category, ...CATEGORIES], t.category)}</select></label>
+<label>Agent note <textarea name="note" rows="2"></textarea></label>
+<button>Save as agent</button></form></article>`,
+    )
+    .join('');
+  res.writeHead(200, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  });
+  res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>ChangeGear simulator</title>
+<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}h2{font-size:1.15rem;overflow-wrap:anywhere}pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.6rem;max-width:28rem}label{display:grid;gap:.2rem}input,select,textarea,button{font:inherit;padding:.35rem;max-width:100%;box-sizing:border-box}form.edit{margin:.6rem 0}ol{padding-left:1.2rem}</style>
+<h1>ChangeGear simulator</h1>
+<p>A stand-in ChangeGear for the local stack: its REST API at /cgrestapi/api and webhooks on create and update. Open an incident in a gated category and watch Helpdesk Verify's internal notes arrive; edit it as an agent to see eTags move.</p>
+<form method="post" action="/ui/tickets">
+<label>Category <select name="category">${options(CATEGORIES, 'password_reset')}</select></label>
+<label>Summary <input name="subject" required value="Locked out, please reset my password"></label>
+<label>Requester e-mail <input name="requesterEmail" type="email" required value="zoe.martin@example.com"></label>
+<button>Open incident</button></form>${rows}</html>`);
+}
