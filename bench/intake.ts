@@ -68,7 +68,7 @@ async function drive(total: number, concurrency: number, job: (i: number) => Pro
 const dataDir = mkdtempSync(join(tmpdir(), 'hv-bench-'));
 const stack = await startLocalStack({
   dataDir,
-  ports: { gateway: 0, desk: 0, stepFunctions: 0, dynamodb: 0 },
+  ports: { gateway: 0, desk: 0, servicenow: 0, changegear: 0, stepFunctions: 0, dynamodb: 0 },
 });
 try {
   const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;

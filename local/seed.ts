@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { secretNames } from '../shared/adapters/secrets.js';
+import { parseConnection } from '../shared/domain/connections.js';
 import type { Connection, DirectoryUser } from '../shared/ports.js';
 
 const DEPARTMENTS = [
@@ -110,26 +111,56 @@ export function knownAnswers(email: string): Record<string, string | undefined> 
 
 export const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];
 
-export function seedConnections(deskUrl: string): Connection[] {
-  const base = {
-    type: 'local' as const,
-    baseUrl: deskUrl,
+export interface LocalItsmUrls {
+  desk: string;
+  servicenow: string;
+  changegear: string;
+}
+
+/** One connection per local ITSM, validated like any other (defaults filled by the schema). */
+export function seedConnections(urls: LocalItsmUrls): Connection[] {
+  const policy = {
     gatedCategories: GATED_CATEGORIES,
     autoClose: true,
     closeCode: 'Solved (Permanently)',
     actionWindowSeconds: 900,
     minAnswered: 3,
+    linkLifetimeSeconds: 900,
   };
-  return [
-    { ...base, connectionId: 'local-desk', name: 'Local ticket desk', linkLifetimeSeconds: 900 },
-    // Same desk, short links: for rehearsing the timed-out path in seconds.
+  const settings = [
+    { ...policy, type: 'local', connectionId: 'local-desk', name: 'Local ticket desk', baseUrl: urls.desk },
+    // Same desk, short links: the timed-out path in seconds. (Below the 60 s a real connection may use.)
     {
-      ...base,
+      ...policy,
+      type: 'local',
       connectionId: 'local-desk-short',
       name: 'Local ticket desk (20 s links)',
-      linkLifetimeSeconds: 20,
+      baseUrl: urls.desk,
+    },
+    {
+      ...policy,
+      type: 'servicenow',
+      connectionId: 'servicenow-dev',
+      name: 'ServiceNow (local simulator)',
+      baseUrl: urls.servicenow,
+      workNotesFormat: 'code',
+      // Recent releases' incident close codes (older ones used "Solved (Permanently)").
+      closeCode: 'Solution provided',
+    },
+    {
+      ...policy,
+      type: 'changegear',
+      connectionId: 'changegear-dev',
+      name: 'ChangeGear (local simulator)',
+      baseUrl: urls.changegear,
     },
   ];
+  return settings.map((input) => {
+    const short = input.connectionId === 'local-desk-short';
+    const parsed = parseConnection(short ? { ...input, linkLifetimeSeconds: 60 } : input);
+    if (!parsed.ok) throw new Error(`Seed connection ${input.connectionId}: ${parsed.issues.join('; ')}`);
+    return short ? { ...parsed.connection, linkLifetimeSeconds: 20 } : parsed.connection;
+  });
 }
 
 /** Console users of the local issuer. Local development only; Cognito holds the real ones. */
@@ -151,11 +182,15 @@ export function ensureSecretsFile(path: string, connections: Connection[]): Loca
   const random = () => randomBytes(32).toString('base64url');
   const secrets: LocalSecrets = { ...existing };
   secrets[secretNames.portalSessionKey] ??= random();
-  // Every local connection talks to the same desk, so they share its integration user.
+  // Every local-desk connection talks to the same desk, so they share its integration user.
   const deskCredentials = `hv-integration:${random()}`;
   for (const c of connections) {
-    secrets[secretNames.webhookSecrets(c.connectionId)] ??= JSON.stringify([random()]);
-    secrets[secretNames.outboundCredentials(c.connectionId)] ??= deskCredentials;
+    const inbound = c.type === 'changegear' ? `cg-webhook:${random()}` : random();
+    secrets[secretNames.webhookSecrets(c.connectionId)] ??= JSON.stringify([inbound]);
+    secrets[secretNames.outboundCredentials(c.connectionId)] ??=
+      c.type === 'local'
+        ? deskCredentials
+        : `${c.type === 'servicenow' ? 'sn' : 'cg'}-integration:${random()}`;
   }
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600 });

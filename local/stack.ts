@@ -13,6 +13,8 @@ import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from '.
 import { LocalGateway } from './gateway.js';
 import { freePort } from './ports.js';
 import { CONSOLE_USERS, ensureSecretsFile, seedConnections, seedDirectory } from './seed.js';
+import { ChangeGearSimulator } from './simulators/changegear.js';
+import { ServiceNowSimulator } from './simulators/servicenow.js';
 import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
 import { TicketDesk } from './ticket-desk.js';
 
@@ -22,7 +24,7 @@ export interface LocalStackOptions {
   /** Wipe dataDir first. */
   fresh?: boolean;
   /** 0 picks a free port. */
-  ports?: Partial<Record<'gateway' | 'desk' | 'stepFunctions' | 'dynamodb', number>>;
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   /** Use an already running DynamoDB (tests share one); otherwise DynamoDB Local is started. */
   dynamodbEndpoint?: string;
   tableName?: string;
@@ -32,18 +34,35 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  urls: { api: string; desk: string; inbox: string; stepFunctions: string; dynamodb: string };
+  urls: {
+    api: string;
+    desk: string;
+    servicenow: string;
+    changegear: string;
+    inbox: string;
+    stepFunctions: string;
+    dynamodb: string;
+  };
   tableName: string;
   /** Verifications whose lifecycle was still running when the stack last stopped, now resumed. */
   resumed: number;
   desk: TicketDesk;
+  servicenow: ServiceNowSimulator;
+  changegear: ChangeGearSimulator;
   gateway: LocalGateway;
   stepFunctions: LocalStepFunctions;
   store: DynamoDbVerificationStore;
   stop(): Promise<void>;
 }
 
-export const DEFAULT_PORTS = { gateway: 8787, desk: 8788, stepFunctions: 8789, dynamodb: 8790 };
+export const DEFAULT_PORTS = {
+  gateway: 8787,
+  desk: 8788,
+  stepFunctions: 8789,
+  dynamodb: 8790,
+  servicenow: 8791,
+  changegear: 8792,
+};
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
@@ -53,11 +72,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const ports = {
     gateway: await port(wanted.gateway),
     desk: await port(wanted.desk),
+    servicenow: await port(wanted.servicenow),
+    changegear: await port(wanted.changegear),
     stepFunctions: await port(wanted.stepFunctions),
     dynamodb: await port(wanted.dynamodb),
   };
   const apiUrl = `http://127.0.0.1:${ports.gateway}`;
-  const deskUrl = `http://127.0.0.1:${ports.desk}`;
+  const itsmUrls = {
+    desk: `http://127.0.0.1:${ports.desk}`,
+    servicenow: `http://127.0.0.1:${ports.servicenow}`,
+    changegear: `http://127.0.0.1:${ports.changegear}`,
+  };
   const tableName = options.tableName ?? 'helpdesk-verify';
   const outboxDir = join(dataDir, 'outbox');
   const secretsFile = join(dataDir, 'secrets.json');
@@ -74,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       stoppers.push(ddb.stop);
       dynamodbEndpoint = ddb.endpoint;
     }
-    const connections = seedConnections(deskUrl);
+    const connections = seedConnections(itsmUrls);
     const secrets = ensureSecretsFile(secretsFile, connections);
 
     Object.assign(process.env, {
@@ -109,25 +134,49 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await gateway.listen(ports.gateway);
     stoppers.push(() => gateway.stop());
 
+    // The ITSMs read their webhook settings on every delivery, as a real instance reads its own
+    // configuration: connections and secrets can change while the stack runs.
+    const currentSecret = (name: string) => {
+      const current = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
+      return (JSON.parse(current[name] ?? '[""]') as string[])[0] ?? '';
+    };
+    const webhookBaseUrl = `${apiUrl}/webhooks`;
+    const retryDelaysMs = options.deskRetryDelaysMs;
     const desk = new TicketDesk({
       credentials: secrets[secretNames.outboundCredentials('local-desk')] as string,
-      webhookBaseUrl: `${apiUrl}/webhooks`,
-      // Read on every delivery, like the ITSM's own configuration: connections can be added while running.
-      webhookSecret: (id) => {
-        const current = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-        return (JSON.parse(current[secretNames.webhookSecrets(id)] ?? '[""]') as string[])[0] ?? '';
-      },
+      webhookBaseUrl,
+      webhookSecret: (id) => currentSecret(secretNames.webhookSecrets(id)),
       defaultConnectionId: 'local-desk',
       dataFile: join(dataDir, 'ticket-desk.json'),
-      retryDelaysMs: options.deskRetryDelaysMs,
+      retryDelaysMs,
     });
     await desk.listen(ports.desk);
     stoppers.push(() => desk.stop());
+    const servicenow = new ServiceNowSimulator({
+      credentials: secrets[secretNames.outboundCredentials('servicenow-dev')] as string,
+      webhookBaseUrl,
+      webhookSecret: (id) => currentSecret(secretNames.webhookSecrets(id)),
+      defaultConnectionId: 'servicenow-dev',
+      dataFile: join(dataDir, 'servicenow.json'),
+      retryDelaysMs,
+    });
+    await servicenow.listen(ports.servicenow);
+    stoppers.push(() => servicenow.stop());
+    const changegear = new ChangeGearSimulator({
+      credentials: secrets[secretNames.outboundCredentials('changegear-dev')] as string,
+      webhookBaseUrl,
+      webhookCredentials: (id) => currentSecret(secretNames.webhookSecrets(id)),
+      defaultConnectionId: 'changegear-dev',
+      dataFile: join(dataDir, 'changegear.json'),
+      retryDelaysMs,
+    });
+    await changegear.listen(ports.changegear);
+    stoppers.push(() => changegear.stop());
 
     return {
       urls: {
         api: apiUrl,
-        desk: deskUrl,
+        ...itsmUrls,
         inbox: `${apiUrl}/_dev/inbox`,
         stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
         dynamodb: dynamodbEndpoint,
@@ -135,6 +184,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tableName,
       resumed,
       desk,
+      servicenow,
+      changegear,
       gateway,
       stepFunctions,
       store,

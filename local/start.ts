@@ -19,11 +19,15 @@ try {
       desk: envPort('HV_DESK_PORT', DEFAULT_PORTS.desk),
       stepFunctions: envPort('HV_SFN_PORT', DEFAULT_PORTS.stepFunctions),
       dynamodb: envPort('HV_DYNAMODB_PORT', DEFAULT_PORTS.dynamodb),
+      servicenow: envPort('HV_SERVICENOW_PORT', DEFAULT_PORTS.servicenow),
+      changegear: envPort('HV_CHANGEGEAR_PORT', DEFAULT_PORTS.changegear),
     },
   });
   console.log(`Helpdesk Verify is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
   API gateway      ${stack.urls.api}
   Ticket desk      ${stack.urls.desk}   (open a ticket here; notes arrive from Helpdesk Verify)
+  ServiceNow sim   ${stack.urls.servicenow}   (Table API subset; connection servicenow-dev)
+  ChangeGear sim   ${stack.urls.changegear}   (REST API subset; connection changegear-dev)
   Dev inbox        ${stack.urls.inbox}   (every email and SMS sent)
   Step Functions   ${stack.urls.stepFunctions}   (local endpoint running statemachines/verification-lifecycle.asl.json)
   DynamoDB Local   ${stack.urls.dynamodb}   (table ${stack.tableName}; data in .local/)

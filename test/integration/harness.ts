@@ -29,6 +29,8 @@ export async function startHarness(): Promise<Harness> {
   return launch(mkdtempSync(join(tmpdir(), 'hv-it-')), `it-${randomUUID().slice(0, 8)}`, {
     gateway: 0,
     desk: 0,
+    servicenow: 0,
+    changegear: 0,
     stepFunctions: 0,
   });
 }
@@ -43,15 +45,13 @@ export async function restartHarness(h: Harness): Promise<Harness> {
   return launch(h.dataDir, h.stack.tableName, {
     gateway: port(h.stack.urls.api),
     desk: port(h.stack.urls.desk),
+    servicenow: port(h.stack.urls.servicenow),
+    changegear: port(h.stack.urls.changegear),
     stepFunctions: port(h.stack.urls.stepFunctions),
   });
 }
 
-async function launch(
-  dataDir: string,
-  tableName: string,
-  ports: { gateway: number; desk: number; stepFunctions: number },
-) {
+async function launch(dataDir: string, tableName: string, ports: Record<string, number>) {
   const stack = await startLocalStack({
     dataDir,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
@@ -102,7 +102,7 @@ export async function until<T>(
 
 /** Adds a connection to the same desk with a different policy, with the same secrets as local-desk. */
 export async function putConnection(h: Harness, patch: Partial<ConnectionPolicy> & { connectionId: string }) {
-  const [base] = seedConnections(h.stack.urls.desk);
+  const [base] = seedConnections(h.stack.urls);
   await h.stack.store.putConnection({ ...(base as LocalDeskConnection), ...patch });
   const file = join(h.dataDir, 'secrets.json');
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;

@@ -119,7 +119,13 @@ export class ServiceNowTicketSystem implements TicketSystem {
 
   private async patch(sysId: string, fields: Json): Promise<void> {
     // Ask only for the sys_id back: the full record would carry the caller's details for nothing.
-    await this.call('PATCH', sysId, 'sysparm_fields=sys_id', fields, `PATCH ${this.connection.table} ${sysId}`);
+    await this.call(
+      'PATCH',
+      sysId,
+      'sysparm_fields=sys_id',
+      fields,
+      `PATCH ${this.connection.table} ${sysId}`,
+    );
   }
 
   private async call(
@@ -151,7 +157,8 @@ export class ServiceNowTicketSystem implements TicketSystem {
       );
       if (response.ok) {
         const parsed = (await response.json().catch(() => undefined)) as unknown;
-        if (!isObject(parsed)) throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without JSON`);
+        if (!isObject(parsed))
+          throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without JSON`);
         return parsed;
       }
       if (response.status === 401 && this.connection.outboundAuth === 'oauth' && !refreshed) {
@@ -266,7 +273,8 @@ export class ServiceNowTicketSystem implements TicketSystem {
     }
     const lifetime = Number(body.expires_in);
     const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 1800;
-    const usable = seconds > 2 * TOKEN_EXPIRY_MARGIN_SECONDS ? seconds - TOKEN_EXPIRY_MARGIN_SECONDS : seconds / 2;
+    const usable =
+      seconds > 2 * TOKEN_EXPIRY_MARGIN_SECONDS ? seconds - TOKEN_EXPIRY_MARGIN_SECONDS : seconds / 2;
     return { accessToken: body.access_token, expiresAt: this.now() + usable * 1000 };
   }
 }
