@@ -2,13 +2,16 @@
  * `npm run demo`: drives verifications end to end over HTTP against the running local stack
  * (`npm start`) and prints each step with its time.
  *
- *   npm run demo                 all three paths
+ *   npm run demo                                  every path; passed on all three ITSMs
  *   npm run demo -- --only passed|timeout|outage
+ *   npm run demo -- --only passed --itsm desk|servicenow|changegear
  *
  * passed:  ticket -> link entry -> link sent -> opened -> answered -> Passed written back
- *          -> password reset -> ticket resolved
+ *          -> password reset -> ticket resolved (on the local desk and the ServiceNow and
+ *          ChangeGear simulators, each through its own API and webhook)
  * timeout: a 20-second link that is opened but never completed -> Timed Out written back
  * outage:  the ticket desk refuses writes -> write-back retried with backoff -> shown as failed
+ *          -> the desk comes back -> the agent retries the write-back -> written once
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -16,11 +19,14 @@ import { secretNames } from '../shared/adapters/secrets.js';
 import { DEMO_REQUESTER_EMAIL, knownAnswers } from './seed.js';
 import { DEFAULT_PORTS } from './stack.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' } } });
+const { values } = parseArgs({ options: { only: { type: 'string' }, itsm: { type: 'string' } } });
 const api = process.env.HV_API_URL ?? `http://127.0.0.1:${process.env.HV_PORT ?? DEFAULT_PORTS.gateway}`;
-const desk = process.env.HV_DESK_URL ?? `http://127.0.0.1:${process.env.HV_DESK_PORT ?? DEFAULT_PORTS.desk}`;
+const local = (env: string, port: number) => `http://127.0.0.1:${process.env[env] ?? port}`;
+const desk = local('HV_DESK_PORT', DEFAULT_PORTS.desk);
 const secrets = JSON.parse(readFileSync('.local/secrets.json', 'utf8')) as Record<string, string>;
-const deskAuth = `Basic ${Buffer.from(secrets[secretNames.outboundCredentials('local-desk')] ?? '').toString('base64')}`;
+const basic = (connectionId: string) =>
+  `Basic ${Buffer.from(secrets[secretNames.outboundCredentials(connectionId)] ?? '').toString('base64')}`;
+const deskAuth = basic('local-desk');
 
 let t0 = Date.now();
 const step = (text: string) =>
@@ -47,16 +53,83 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`Timed out waiting for: ${what}`);
 }
 
-interface DeskTicket {
+interface DemoTicket {
   id: string;
   number: string;
   state: string;
   verificationUrl?: string;
   notes: { text: string }[];
 }
-const getTicket = async (id: string) =>
-  (await http('GET', `${desk}/api/tickets/${id}`, undefined, { authorization: deskAuth })).json
-    .ticket as DeskTicket;
+
+/** An ITSM as the demo drives it: open a ticket the way its users would, read it back. */
+interface Itsm {
+  label: string;
+  connectionId: string;
+  open(connectionId: string, subject: string): Promise<DemoTicket>;
+  read(id: string): Promise<DemoTicket>;
+  linked(ticket: DemoTicket): boolean;
+  resolvedState: string;
+}
+
+const subject = 'Locked out after holiday, please reset my password';
+const deskItsm: Itsm = {
+  label: 'the ticket desk',
+  connectionId: 'local-desk',
+  open: async (connectionId) =>
+    (
+      await http(
+        'POST',
+        `${desk}/api/tickets`,
+        { category: 'password_reset', subject, requesterEmail: DEMO_REQUESTER_EMAIL, connectionId },
+        { authorization: deskAuth },
+      )
+    ).json.ticket,
+  read: async (id) =>
+    (await http('GET', `${desk}/api/tickets/${id}`, undefined, { authorization: deskAuth })).json.ticket,
+  linked: (t) => Boolean(t.verificationUrl),
+  resolvedState: 'resolved',
+};
+const servicenow = local('HV_SERVICENOW_PORT', DEFAULT_PORTS.servicenow);
+const servicenowItsm: Itsm = {
+  label: 'ServiceNow (simulator, through its Table API)',
+  connectionId: 'servicenow-dev',
+  open: async () => {
+    const auth = { authorization: basic('servicenow-dev') };
+    const user = await http(
+      'POST',
+      `${servicenow}/api/now/table/sys_user`,
+      { email: DEMO_REQUESTER_EMAIL, name: 'Zoë Martín' },
+      auth,
+    );
+    const incident = await http(
+      'POST',
+      `${servicenow}/api/now/table/incident`,
+      { short_description: subject, category: 'password_reset', caller_id: user.json.result.sys_id },
+      auth,
+    );
+    return { id: incident.json.result.sys_id, number: incident.json.result.number, state: '1', notes: [] };
+  },
+  read: async (id) => (await http('GET', `${servicenow}/_records/${id}`)).json.record,
+  linked: (t) => Boolean(t.verificationUrl),
+  resolvedState: '6',
+};
+const changegear = local('HV_CHANGEGEAR_PORT', DEFAULT_PORTS.changegear);
+const changegearItsm: Itsm = {
+  label: 'ChangeGear (simulator)',
+  connectionId: 'changegear-dev',
+  open: async () =>
+    (
+      await http('POST', `${changegear}/_tickets`, {
+        category: 'password_reset',
+        subject,
+        requesterEmail: DEMO_REQUESTER_EMAIL,
+      })
+    ).json.ticket,
+  read: async (id) => (await http('GET', `${changegear}/_records/${id}`)).json.record,
+  linked: (t) => t.notes.some((n) => n.text.includes('Send Verification Link')),
+  resolvedState: 'Pending Close',
+};
+const ITSMS = { desk: deskItsm, servicenow: servicenowItsm, changegear: changegearItsm } as const;
 
 async function agentToken(): Promise<string> {
   const res = await http('POST', `${api}/local-auth/token`, {
@@ -67,32 +140,21 @@ async function agentToken(): Promise<string> {
   return res.json.id_token as string;
 }
 
-async function openTicket(connectionId: string): Promise<DeskTicket> {
-  const res = await http(
-    'POST',
-    `${desk}/api/tickets`,
-    {
-      category: 'password_reset',
-      subject: 'Locked out after holiday, please reset my password',
-      requesterEmail: DEMO_REQUESTER_EMAIL,
-      connectionId,
-    },
-    { authorization: deskAuth },
-  );
-  const ticket = res.json.ticket as DeskTicket;
-  step(`ticket ${ticket.number} opened in the ticket desk (category password_reset); webhook sent`);
-  const withLink = await until('link entry', async () => {
-    const t = await getTicket(ticket.id);
-    return t.verificationUrl ? t : undefined;
-  });
-  step(`link entry written to the ticket: "Send Verification Link" -> ${withLink.verificationUrl}`);
-  return withLink;
+async function openTicket(itsm: Itsm, connectionId = itsm.connectionId): Promise<DemoTicket> {
+  const ticket = await itsm.open(connectionId, subject);
+  step(`ticket ${ticket.number} opened in ${itsm.label} (category password_reset); webhook sent`);
+  await until('link entry', async () => (itsm.linked(await itsm.read(ticket.id)) ? true : undefined));
+  step('link entry written to the ticket: "Send Verification Link"');
+  return ticket;
 }
+
+const hasNote = async (itsm: Itsm, id: string, text: string) =>
+  (await itsm.read(id)).notes.some((n) => n.text.includes(text)) ? true : undefined;
 
 async function sendLink(
   token: string,
   connectionId: string,
-  ticket: DeskTicket,
+  ticket: DemoTicket,
   requestedAction?: 'password_reset',
 ) {
   const res = await http(
@@ -144,28 +206,25 @@ async function verification(token: string, id: string) {
   ).json;
 }
 
-async function passedPath(token: string) {
-  console.log('\nPassed path: verify, reset the password, resolve the ticket');
-  const ticket = await openTicket('local-desk');
-  const { verificationId, linkToken } = await sendLink(token, 'local-desk', ticket, 'password_reset');
+async function passedPath(token: string, itsm: Itsm) {
+  console.log(`\nPassed path on ${itsm.label}: verify, reset the password, resolve the ticket`);
+  const ticket = await openTicket(itsm);
+  const { verificationId, linkToken } = await sendLink(token, itsm.connectionId, ticket, 'password_reset');
   const session = await openLink(linkToken);
-  const done = await http(
-    'POST',
-    `${api}/portal/complete`,
-    { answers: answers(session, false) },
-    { authorization: `Bearer ${session.sessionToken}` },
-  );
+  const submit = () =>
+    http(
+      'POST',
+      `${api}/portal/complete`,
+      { answers: answers(session, false) },
+      {
+        authorization: `Bearer ${session.sessionToken}`,
+      },
+    );
+  const done = await submit();
   step(`requester completed: outcome ${done.json.outcome}, next action ${done.json.nextAction}`);
-  const again = await http(
-    'POST',
-    `${api}/portal/complete`,
-    { answers: answers(session, false) },
-    { authorization: `Bearer ${session.sessionToken}` },
-  );
+  const again = await submit();
   step(`a second submission is refused: HTTP ${again.status} ${again.json.error?.code}`);
-  await until('outcome note', async () =>
-    (await getTicket(ticket.id)).notes.some((n) => n.text.includes('verification Passed')) ? true : undefined,
-  );
+  await until('outcome note', () => hasNote(itsm, ticket.id, 'verification Passed'));
   const v = await verification(token, verificationId);
   step(
     `outcome written back to the ticket: Passed, risk ${v.assessment.riskLevel} ${v.assessment.riskScore}/10`,
@@ -178,16 +237,16 @@ async function passedPath(token: string) {
   );
   step(`requester reset their password on the portal: ${reset.json.state}`);
   const resolved = await until('ticket resolved', async () => {
-    const t = await getTicket(ticket.id);
-    return t.state === 'resolved' ? t : undefined;
+    const t = await itsm.read(ticket.id);
+    return t.state === itsm.resolvedState ? t : undefined;
   });
-  step(`ticket ${resolved.number} resolved automatically; ${resolved.notes.length} notes on the ticket:`);
+  step(`ticket ${resolved.number} resolved automatically (state ${resolved.state}); its notes:`);
   for (const n of resolved.notes) console.log(`      - ${n.text.split('\n')[0]}`);
 }
 
 async function timeoutPath(token: string) {
   console.log('\nTimed-out path: a 20-second link, opened but never completed');
-  const ticket = await openTicket('local-desk-short');
+  const ticket = await openTicket(deskItsm, 'local-desk-short');
   const { verificationId, linkToken } = await sendLink(token, 'local-desk-short', ticket);
   await openLink(linkToken);
   step('requester walks away...');
@@ -195,9 +254,7 @@ async function timeoutPath(token: string) {
     (await verification(token, verificationId)).status === 'timed_out' ? true : undefined,
   );
   step('link lifetime passed: verification timed_out');
-  await until('timed-out note', async () =>
-    (await getTicket(ticket.id)).notes.some((n) => n.text.includes('Timed Out')) ? true : undefined,
-  );
+  await until('timed-out note', () => hasNote(deskItsm, ticket.id, 'Timed Out'));
   step('"Timed Out" written back to the ticket');
   const late = await http('GET', `${api}/portal/session`, undefined, {
     authorization: `Bearer ${linkToken}`,
@@ -207,7 +264,7 @@ async function timeoutPath(token: string) {
 
 async function outagePath(token: string) {
   console.log('\nITSM outage path: the ticket desk refuses every write during write-back');
-  const ticket = await openTicket('local-desk');
+  const ticket = await openTicket(deskItsm);
   const { verificationId, linkToken } = await sendLink(token, 'local-desk', ticket);
   const session = await openLink(linkToken);
   await http('POST', `${desk}/_faults`, { writes: { mode: 'unavailable', remaining: 1000 } });
@@ -224,25 +281,42 @@ async function outagePath(token: string) {
     const current = await verification(token, verificationId);
     return current.writeBack.state === 'failed' ? current : undefined;
   });
-  await http('POST', `${desk}/_faults`, {});
   step(
     `write-back shown as failed: "${v.writeBack.lastError}"; outcome kept: ${v.status}, risk ${v.assessment.riskLevel}`,
   );
+  await http('POST', `${desk}/_faults`, {});
+  step('ticket desk is back');
+  const retried = await http('POST', `${api}/api/verifications/${verificationId}/write-back`, undefined, {
+    authorization: `Bearer ${token}`,
+  });
+  step(`agent retried the write-back: HTTP ${retried.status}, write-back ${retried.json.writeBack?.state}`);
+  await until('outcome note', () => hasNote(deskItsm, ticket.id, 'verification Failed'));
+  step('"Failed" note now on the ticket, written once');
 }
 
-const paths = { passed: passedPath, timeout: timeoutPath, outage: outagePath } as const;
-const chosen = values.only
-  ? [values.only as keyof typeof paths]
-  : (Object.keys(paths) as (keyof typeof paths)[]);
+type Run = (token: string) => Promise<void>;
+const itsmNames = values.itsm ? [values.itsm] : Object.keys(ITSMS);
+const runs: Record<string, Run[]> = {
+  passed: itsmNames.map((name) => {
+    const itsm = ITSMS[name as keyof typeof ITSMS];
+    if (!itsm) throw new Error(`Unknown ITSM ${name}: use desk, servicenow or changegear`);
+    return (token: string) => passedPath(token, itsm);
+  }),
+  timeout: [timeoutPath],
+  outage: [outagePath],
+};
+const chosen = values.only ? [values.only] : Object.keys(runs);
 try {
   const token = await agentToken();
   for (const name of chosen) {
-    const run = paths[name];
-    if (!run) throw new Error(`Unknown path ${name}: use passed, timeout or outage`);
-    t0 = Date.now();
-    await run(token);
+    const path = runs[name];
+    if (!path) throw new Error(`Unknown path ${name}: use passed, timeout or outage`);
+    for (const run of path) {
+      t0 = Date.now();
+      await run(token);
+    }
   }
-  console.log('\nDemo complete. See the ticket desk and the dev inbox for what happened.');
+  console.log('\nDemo complete. See the ticket desk, the simulators and the dev inbox for what happened.');
 } catch (error) {
   const cause = (error as Error & { cause?: { code?: string } }).cause;
   if (cause?.code === 'ECONNREFUSED')

@@ -326,6 +326,17 @@ export class ChangeGearSimulator {
       this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
       return send(res, 200, { faults: this.faults });
     }
+    // Dev hooks for the demo: read a ticket as the simulator holds it (notes included), and open
+    // one as an agent would in the UI (the REST API has no create here), answered with the record.
+    const record = /^\/_records\/(\d+)$/.exec(path);
+    if (method === 'GET' && record?.[1]) {
+      const ticket = this.byId.get(record[1]);
+      return ticket ? send(res, 200, { record: ticket }) : send(res, 404, { error: 'no such ticket' });
+    }
+    if (method === 'POST' && path === '/_tickets') {
+      const input = JSON.parse((await readText(req)) || '{}') as Parameters<ChangeGearSimulator['open']>[0];
+      return send(res, 201, { ticket: this.open(input) });
+    }
     if (method === 'POST' && path === '/cgrestapi/api/authenticate/user') return this.login(req, res);
 
     const prefix = `/cgrestapi/api/${this.entityType.toLowerCase()}/`;

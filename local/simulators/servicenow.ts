@@ -363,6 +363,14 @@ export class ServiceNowSimulator {
       res.writeHead(303, { location: '/' });
       return void res.end();
     }
+    // Dev hook for the demo: an incident as the simulator holds it, work notes included (the Table
+    // API returns journal fields empty, as ServiceNow does).
+    const record = /^\/_records\/([0-9a-f]{32})$/.exec(url.pathname);
+    if (method === 'GET' && record?.[1]) {
+      const incident = this.get(record[1]);
+      res.writeHead(incident ? 200 : 404, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(incident ? { record: incident } : { error: 'no such incident' }));
+    }
     if (method === 'POST' && url.pathname === '/_faults') {
       this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
       return send(res, 200, { faults: this.faults });
