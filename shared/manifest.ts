@@ -45,7 +45,7 @@ export const FUNCTIONS = [
   {
     name: 'portal-open',
     description: 'Portal: exchanges the link token for a session and returns the questions',
-    access: { table: 'readWrite', secrets: ['portal'] },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
   },
   {
     name: 'portal-complete',

@@ -6,6 +6,7 @@ import type {
   ActionState,
   Channel,
   LifecycleOutcome,
+  OpenedOutput,
   TicketRef,
   TicketWrite,
   Verification,
@@ -242,7 +243,10 @@ export interface WorkflowInput {
 
 export interface Workflow {
   start(input: WorkflowInput): Promise<void>;
-  sendTaskSuccess(token: string, output: LifecycleOutcome | { actionState: ActionState }): Promise<void>;
+  sendTaskSuccess(
+    token: string,
+    output: OpenedOutput | LifecycleOutcome | { actionState: ActionState },
+  ): Promise<void>;
 }
 
 export interface Secrets {

@@ -1,10 +1,10 @@
 /** GET /portal/session (Authorization: Bearer <link token>): the requester opened the link. */
 
-import { compose, directory, secrets, store } from '../../shared/composition.js';
+import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { openPortalSession } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets });
+const ctx = compose({ store, directory, secrets, workflow });
 
 export const handler = httpHandler('portal-open', {}, async ({ bearer }) => ({
   status: 200,

@@ -4,6 +4,8 @@ import {
   SendTaskSuccessCommand,
   type SFNClient,
   StartExecutionCommand,
+  TaskDoesNotExist,
+  TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import type { Workflow, WorkflowInput } from '../ports.js';
 
@@ -28,7 +30,17 @@ export class StepFunctionsWorkflow implements Workflow {
     }
   }
 
+  /**
+   * Resumes a waiting task. A task that is no longer waiting (timed out, or resumed already by a
+   * concurrent request) is not an error: the lifecycle reconciles from what the store holds.
+   */
   async sendTaskSuccess(token: string, output: unknown): Promise<void> {
-    await this.client.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }));
+    try {
+      await this.client.send(
+        new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output) }),
+      );
+    } catch (error) {
+      if (!(error instanceof TaskDoesNotExist || error instanceof TaskTimedOut)) throw error;
+    }
   }
 }

@@ -22,6 +22,18 @@ export function linkEntryNote(sendUrl: string): TicketNote {
   };
 }
 
+export function sentNote(v: Verification): TicketNote {
+  return {
+    text: `Helpdesk Verify: verification link sent by ${v.agent} via ${v.channel === 'sms' ? 'SMS' : 'email'} to ${v.destinationMasked}${v.destinationIsContactOnRecord ? ' (contact on record)' : ' (typed by the agent, not the contact on record)'}. The link expires at ${v.linkExpiresAt.slice(0, 16).replace('T', ' ')} UTC. Verification ID: ${v.verificationId}.`,
+  };
+}
+
+export function openedNote(v: Verification): TicketNote {
+  return {
+    text: `Helpdesk Verify: the requester opened the verification link; verification in progress. Verification ID: ${v.verificationId}.`,
+  };
+}
+
 export function outcomeNote(v: Verification, consoleUrl: string): TicketNote {
   const status = v.status as keyof typeof OUTCOME_LABEL;
   const lines = [`Helpdesk Verify: identity verification ${OUTCOME_LABEL[status]}.`];

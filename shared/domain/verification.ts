@@ -40,8 +40,12 @@ export function isFinal(status: VerificationStatus): status is FinalStatus {
   return (FINAL_STATUSES as readonly string[]).includes(status);
 }
 
-/** The writes to the ticket after the outcome, in lifecycle order. */
-export type TicketWrite = 'outcome' | 'action' | 'resolve';
+/**
+ * The writes to the ticket, in lifecycle order: progress notes (link sent, link opened) that never
+ * hold the lifecycle up, then the outcome, the action and the resolution.
+ */
+export type TicketWrite = 'sent' | 'opened' | 'outcome' | 'action' | 'resolve';
+export const PROGRESS_WRITES: readonly TicketWrite[] = ['sent', 'opened'];
 
 /** State of the writes to the ticket (outcome note, action note, resolve). */
 export type WriteBackState = 'pending' | 'done' | 'failed';
@@ -119,7 +123,16 @@ export interface Verification {
   expiresAtEpoch: number;
 }
 
-export type WaitStage = 'completion' | 'action';
+export type WaitStage = 'open' | 'completion' | 'action';
+
+/** What AwaitOpen resumes with: how much of the link's lifetime is left for AwaitCompletion. */
+export interface OpenedOutput {
+  remainingSeconds: number;
+}
+
+export function remainingSeconds(v: { linkExpiresAt: string }, now: Date): number {
+  return Math.max(1, Math.ceil((Date.parse(v.linkExpiresAt) - now.getTime()) / 1000));
+}
 
 /** What the portal's completion hands the state machine, and what it branches on. */
 export interface LifecycleOutcome {

@@ -6,9 +6,15 @@
 
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
-import { actionNote, outcomeNote, resolveNote } from '../domain/ticket-notes.js';
+import { actionNote, openedNote, outcomeNote, resolveNote, sentNote } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
-import { isFinal, type TicketWrite, type Verification } from '../domain/verification.js';
+import {
+  isFinal,
+  PROGRESS_WRITES,
+  remainingSeconds,
+  type TicketWrite,
+  type Verification,
+} from '../domain/verification.js';
 import { z } from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
@@ -18,7 +24,7 @@ const id = z.string().check(z.minLength(1));
 export const taskInputSchema = z.object({ verificationId: id });
 
 export const awaitInputSchema = z.extend(taskInputSchema, {
-  stage: z.enum(['completion', 'action']),
+  stage: z.enum(['open', 'completion', 'action']),
   taskToken: id,
 });
 
@@ -28,7 +34,7 @@ export const recordInputSchema = z.extend(taskInputSchema, {
 });
 
 export const ticketInputSchema = z.extend(taskInputSchema, {
-  write: z.enum(['outcome', 'action', 'resolve']),
+  write: z.enum(['sent', 'opened', 'outcome', 'action', 'resolve']),
 });
 
 async function load(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
@@ -86,7 +92,11 @@ export async function awaitStage(
 ): Promise<void> {
   if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
   const v = await load(ctx, input.verificationId);
-  if (input.stage === 'completion') {
+  if (input.stage === 'open') {
+    await ctx.workflow.sendTaskSuccess(input.taskToken, {
+      remainingSeconds: remainingSeconds(v, ctx.clock.now()),
+    });
+  } else if (input.stage === 'completion') {
     const connection = await loadConnection(ctx, v.ticket.connectionId);
     await ctx.workflow.sendTaskSuccess(input.taskToken, lifecycleOutcome(v, connection));
   } else {
@@ -155,13 +165,17 @@ export async function writeToTicket(
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticketId = v.ticket.ticketId;
   const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
+  if (input.write === 'sent') await itsm.addNote(ticketId, sentNote(v));
+  if (input.write === 'opened') await itsm.addNote(ticketId, openedNote(v));
   if (input.write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
   if (input.write === 'action') await itsm.addNote(ticketId, actionNote(v));
   if (input.write === 'resolve') {
     await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
     await ctx.store.markTicketResolved(v.verificationId, at(ctx));
   }
-  await ctx.store.setWriteBack(v.verificationId, 'done', { written: input.write });
+  // Progress notes are recorded as made but do not speak for the outcome's write-back state.
+  const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
+  await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
   await ctx.store.appendAudit({
     verificationId: v.verificationId,
     ticket: v.ticket,

@@ -14,13 +14,13 @@ import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
 import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
-import { isFinal, type Verification } from '../domain/verification.js';
+import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
 import { z } from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 
 export async function openPortalSession(
-  ctx: Ctx<'store' | 'directory' | 'secrets'>,
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
   linkToken: string | undefined,
 ) {
   if (!linkToken) throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
@@ -53,8 +53,11 @@ export async function openPortalSession(
     } catch (error) {
       // Opened twice at once: the other request froze the questions; use those.
       if (!(error instanceof AppError && error.code === 'INVALID_TRANSITION')) throw error;
-      v = await mustGet(ctx, v.verificationId);
     }
+    // If AwaitOpen stored its token before the link was opened, resume it; otherwise it resumes itself.
+    v = await mustGet(ctx, v.verificationId);
+    const token = v.taskTokens?.open;
+    if (token) await ctx.workflow.sendTaskSuccess(token, { remainingSeconds: remainingSeconds(v, now) });
   }
   const sessionExpires = new Date(
     Math.min(now.getTime() + ctx.config.SESSION_MINUTES * 60_000, Date.parse(v.linkExpiresAt)),

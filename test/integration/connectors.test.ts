@@ -118,7 +118,7 @@ describe.each(itsms)('$name', (itsm) => {
     expect(trail).not.toContain('zoe.martin@example.com');
     expect((await verification(h, verificationId)).writeBack).toMatchObject({
       state: 'done',
-      written: ['outcome', 'action', 'resolve'],
+      written: ['sent', 'opened', 'outcome', 'action', 'resolve'],
     });
   });
 

@@ -167,10 +167,15 @@ export interface PortalSession {
   questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
 }
 
+/** Opens the link as the requester, and waits for the "opened" progress note so later faults hit only what follows. */
 export async function openLink(h: Harness, linkToken: string): Promise<PortalSession> {
   const res = await call(h, 'GET', '/portal/session', { token: linkToken });
   if (res.status !== 200) throw new Error(`open failed ${res.status} ${JSON.stringify(res.json)}`);
-  return res.json as PortalSession;
+  const session = res.json as PortalSession & { verificationId: string };
+  await until('the opened note', async () =>
+    (await verification(h, session.verificationId)).writeBack.written?.includes('opened'),
+  );
+  return session;
 }
 
 /** Answers as the demo requester would: right, wrong (first non-matching option) or skipped. */

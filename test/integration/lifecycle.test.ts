@@ -69,12 +69,14 @@ describe('passed with password reset and auto-close', () => {
     expect(desk?.state).toBe('resolved');
     expect(desk?.closeCode).toBe('Solved (Permanently)');
     const trail = notes(ticket.id);
-    expect(trail).toHaveLength(4);
-    expect(trail[1]).toContain('identity verification Passed');
-    expect(trail[1]).toContain(verificationId);
-    expect(trail[1]).not.toContain('zoe.martin@example.com');
-    expect(trail[2]).toContain('reset their password');
-    expect(trail[3]).toContain('Resolved automatically');
+    expect(trail).toHaveLength(6);
+    expect(trail[1]).toMatch(/link sent by alice via email to z\*\*\*@example.com \(contact on record\)/);
+    expect(trail[2]).toContain('opened the verification link');
+    expect(trail[3]).toContain('identity verification Passed');
+    expect(trail[3]).toContain(verificationId);
+    expect(trail.join('\n')).not.toContain('zoe.martin@example.com');
+    expect(trail[4]).toContain('reset their password');
+    expect(trail[5]).toContain('Resolved automatically');
     const actions = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining([
@@ -83,6 +85,8 @@ describe('passed with password reset and auto-close', () => {
         'verification.opened',
         'verification.passed',
         'action.password_reset',
+        'ticket.sent_written',
+        'ticket.opened_written',
         'ticket.outcome_written',
         'ticket.action_written',
         'ticket.resolve_written',
@@ -236,7 +240,7 @@ describe('write-back faults', () => {
     expect(auditor.status).toBe(403);
     const retried = await call(h, 'POST', path, { token: h.agentToken });
     expect(retried.status).toBe(200);
-    expect(retried.json.writeBack).toMatchObject({ state: 'done', written: ['outcome'] });
+    expect(retried.json.writeBack).toMatchObject({ state: 'done', written: ['sent', 'opened', 'outcome'] });
     expect(notes(ticket.id).filter((n) => n.includes('verification Passed'))).toHaveLength(1);
     const again = await call(h, 'POST', path, { token: h.agentToken });
     expect(again.status).toBe(409);

@@ -51,7 +51,7 @@ describe('restarting the local stack', () => {
     expect(exec.status).toBe('SUCCEEDED');
     expect((await verification(h, verificationId)).writeBack).toMatchObject({
       state: 'done',
-      written: ['outcome'],
+      written: ['sent', 'opened', 'outcome'],
     });
     const notes = h.stack.desk.get(ticket.id)?.notes.map((n) => n.text) ?? [];
     expect(notes.filter((n) => n.includes('verification Passed'))).toHaveLength(1);

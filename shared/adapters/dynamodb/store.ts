@@ -256,14 +256,20 @@ export class DynamoDbVerificationStore implements VerificationStore {
 
   async storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean> {
     // Only while the stage is still open; the portal re-reads the token after closing it.
-    const condition =
-      stage === 'completion' ? '#status IN (:sent, :inProgress)' : '#action.#state IN (:pending, :running)';
-    const values =
-      stage === 'completion'
-        ? { ':sent': 'sent', ':inProgress': 'in_progress' }
-        : { ':pending': 'pending', ':running': 'running' };
-    const names: Record<string, string> =
-      stage === 'completion' ? { '#status': 'status' } : { '#action': 'action', '#state': 'state' };
+    const byStage: Record<WaitStage, { condition: string; names: Record<string, string>; values: Item }> = {
+      open: { condition: '#status = :sent', names: { '#status': 'status' }, values: { ':sent': 'sent' } },
+      completion: {
+        condition: '#status IN (:sent, :inProgress)',
+        names: { '#status': 'status' },
+        values: { ':sent': 'sent', ':inProgress': 'in_progress' },
+      },
+      action: {
+        condition: '#action.#state IN (:pending, :running)',
+        names: { '#action': 'action', '#state': 'state' },
+        values: { ':pending': 'pending', ':running': 'running' },
+      },
+    };
+    const { condition, names, values } = byStage[stage];
     return this.conditionally(
       new UpdateCommand({
         TableName: this.table,

@@ -116,7 +116,7 @@ describe('verification-lifecycle.asl.json', () => {
     const withoutToken = waiting.filter(([, s]) => !parameterValues(s.Parameters).includes('$$.Task.Token'));
 
     // Assess
-    expect(waiting.map(([name]) => name).sort()).toEqual(['AwaitAction', 'AwaitCompletion']);
+    expect(waiting.map(([name]) => name).sort()).toEqual(['AwaitAction', 'AwaitCompletion', 'AwaitOpen']);
     expect(withoutToken.map(([name]) => name)).toEqual([]);
   });
 
@@ -166,7 +166,13 @@ describe('verification-lifecycle.asl.json', () => {
         ?.Next ?? outcomeChoice.Default;
 
     // Assess
-    expect(await_.TimeoutSecondsPath).toBe('$.linkLifetimeSeconds');
+    // The link's lifetime covers opening and completing: AwaitOpen waits up to all of it,
+    // AwaitCompletion for what is left when the link was opened.
+    expect(state('AwaitOpen').TimeoutSecondsPath).toBe('$.linkLifetimeSeconds');
+    expect(state('AwaitOpen').Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'))?.Next).toBe(
+      'MarkTimedOut',
+    );
+    expect(await_.TimeoutSecondsPath).toBe('$.opened.remainingSeconds');
     expect(timeoutCatch?.Next).toBe('MarkTimedOut');
     expect(timeoutCatch?.ResultPath).toBeNull();
     expect(markTimedOut.Parameters).toMatchObject({ event: 'timed_out' });
