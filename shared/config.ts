@@ -2,7 +2,7 @@
  * Configuration, validated once when a function's module loads: a missing or malformed variable
  * fails the cold start, not a request.
  */
-import { z } from './zod.js';
+import * as z from './zod.js';
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 const int = (min: number, max: number, fallback: number) =>

@@ -1,11 +1,12 @@
 /**
  * zod/mini (tree-shakeable; classic zod alone was ~440 KiB of every bundle) with English messages,
- * so validation errors returned to clients and admins say what is wrong. Import `z` from here.
+ * so validation errors returned to clients and admins say what is wrong.
+ * Import it as `import * as z from '<path>/zod.js'`: member access keeps tree-shaking working
+ * (re-exporting the namespace as a value would pull in every locale).
  */
-
-import * as z from 'zod/mini';
+import { config } from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 
-z.config(en());
+config(en());
 
-export { z };
+export * from 'zod/mini';

@@ -6,7 +6,7 @@
  */
 
 import type { Connection } from '../ports.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 
 /** ServiceNow defaults: the incident table and the fields the integration kit tells the admin to create. */
 export const SERVICENOW_DEFAULTS = {

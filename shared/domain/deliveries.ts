@@ -11,7 +11,7 @@
  */
 
 import type { Connection } from '../ports.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
 

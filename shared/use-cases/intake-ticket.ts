@@ -27,7 +27,7 @@ import {
 import { linkEntryNote } from '../domain/ticket-notes.js';
 import { verifyBasic, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS } from '../domain/tokens.js';
 import type { Connection, TicketRecord } from '../ports.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 
 export type IntakeResult =
   | { result: 'ignored'; reason: string }

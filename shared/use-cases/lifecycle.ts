@@ -15,7 +15,7 @@ import {
   type TicketWrite,
   type Verification,
 } from '../domain/verification.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 

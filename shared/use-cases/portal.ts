@@ -15,7 +15,7 @@ import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized
 import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 

@@ -10,7 +10,7 @@ import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import { isFinal, type Verification } from '../domain/verification.js';
-import { z } from '../zod.js';
+import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 
 const email = z.email();
