@@ -12,11 +12,10 @@
  * Tickets persist in a JSON file when a path is given.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signWebhook } from '../shared/domain/tokens.js';
 import { escapeHtml } from './html.js';
-import { listenOn } from './ports.js';
+import { LocalItsm, readText, redirectHome, sendJson } from './simulators/local-itsm.js';
 
 export interface DeskNote {
   at: string;
@@ -38,10 +37,6 @@ export interface DeskTicket {
 }
 
 type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
-interface Faults {
-  reads?: { mode: FaultMode; remaining: number };
-  writes?: { mode: FaultMode; remaining: number };
-}
 
 export interface TicketDeskOptions {
   /** user:password the integration uses. */
@@ -58,35 +53,19 @@ export interface TicketDeskOptions {
 
 const CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock', 'hardware', 'software', 'other'];
 
-export class TicketDesk {
-  private tickets: DeskTicket[] = [];
+export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
+  protected readonly label = 'ticket desk';
+  private readonly tickets: DeskTicket[];
   private readonly byId = new Map<string, DeskTicket>();
-  private saveTimer?: NodeJS.Timeout;
-  private faults: Faults = {};
-  private server?: Server;
-  private readonly pending = new Set<Promise<void>>();
-  /** Calls to the REST API, for tests and the demo: method and what happened. */
-  readonly calls: { method: string; id: string; status: number }[] = [];
 
   constructor(private readonly options: TicketDeskOptions) {
-    if (options.dataFile && existsSync(options.dataFile)) {
-      this.tickets = JSON.parse(readFileSync(options.dataFile, 'utf8')) as DeskTicket[];
-      for (const t of this.tickets) this.byId.set(t.id, t);
-    }
+    super(options);
+    this.tickets = this.restore() ?? [];
+    for (const t of this.tickets) this.byId.set(t.id, t);
   }
 
-  async listen(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
-    });
-    const url = await listenOn(this.server, port, 'ticket desk');
-    return url;
-  }
-
-  async stop(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-    this.flush();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  protected snapshot(): DeskTicket[] {
+    return this.tickets;
   }
 
   get(id: string): DeskTicket | undefined {
@@ -115,25 +94,12 @@ export class TicketDesk {
     this.tickets.push(ticket);
     this.byId.set(ticket.id, ticket);
     this.save();
-    if (!deliver) return ticket;
-    const delivery = this.deliver(ticket).finally(() => this.pending.delete(delivery));
-    this.pending.add(delivery);
-    return ticket;
-  }
-
-  setFaults(faults: Faults): void {
-    this.faults = faults;
-  }
-
-  private async deliver(ticket: DeskTicket): Promise<void> {
-    const body = JSON.stringify({ ticketId: ticket.id, number: ticket.number, event: 'created' });
-    const delays = this.options.retryDelaysMs ?? [1000, 5000, 15000];
-    for (let attempt = 0; attempt <= delays.length; attempt++) {
-      const connectionId = ticket.webhook.connectionId;
-      let status: number | string;
-      try {
-        const response = await fetch(`${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`, {
-          method: 'POST',
+    if (deliver) {
+      const body = JSON.stringify({ ticketId: ticket.id, number: ticket.number, event: 'created' });
+      const { connectionId } = ticket.webhook;
+      this.deliver(
+        `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
+        () => ({
           headers: {
             'content-type': 'application/json',
             'x-helpdesk-verify-signature': signWebhook(
@@ -143,32 +109,11 @@ export class TicketDesk {
             ),
           },
           body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = response.status;
-      } catch (error) {
-        status = (error as Error).name;
-      }
-      ticket.webhook.deliveries.push({ at: new Date().toISOString(), status });
-      this.save();
-      // 2xx and 4xx are final (4xx means we sent something wrong); 5xx and network errors are retried.
-      if (typeof status === 'number' && status < 500) return;
-      const delay = delays[attempt];
-      if (delay === undefined) return;
-      await new Promise((r) => setTimeout(r, delay));
+        }),
+        (status) => ticket.webhook.deliveries.push({ at: new Date().toISOString(), status }),
+      );
     }
-  }
-
-  /** Persists soon, not on every change: the file holds every ticket. */
-  private save(): void {
-    if (!this.options.dataFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 200);
-  }
-
-  private flush(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (this.options.dataFile) writeFileSync(this.options.dataFile, JSON.stringify(this.tickets, null, 1));
+    return ticket;
   }
 
   private authorised(req: IncomingMessage): boolean {
@@ -177,14 +122,7 @@ export class TicketDesk {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
-  private fault(kind: 'reads' | 'writes'): FaultMode | undefined {
-    const f = this.faults[kind];
-    if (!f || f.remaining <= 0) return undefined;
-    f.remaining -= 1;
-    return f.mode;
-  }
-
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://desk');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/') return page(res, this.tickets);
@@ -195,19 +133,14 @@ export class TicketDesk {
         subject: form.get('subject') ?? '',
         requesterEmail: form.get('requesterEmail') ?? '',
       });
-      res.writeHead(303, { location: '/' });
-      return void res.end();
+      return redirectHome(res);
     }
-    if (method === 'POST' && url.pathname === '/_faults') {
-      this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
-      return send(res, 200, { faults: this.faults });
-    }
-    if (!url.pathname.startsWith('/api/tickets')) return send(res, 404, { error: 'not found' });
-    if (!this.authorised(req)) return send(res, 401, { error: 'authentication required' });
+    if (!url.pathname.startsWith('/api/tickets')) return sendJson(res, 404, { error: 'not found' });
+    if (!this.authorised(req)) return sendJson(res, 401, { error: 'authentication required' });
 
     if (method === 'POST' && url.pathname === '/api/tickets') {
       const input = JSON.parse(await readText(req)) as Parameters<TicketDesk['open']>[0];
-      return send(res, 201, { ticket: this.open(input) });
+      return sendJson(res, 201, { ticket: this.open(input) });
     }
     const id = decodeURIComponent(url.pathname.slice('/api/tickets/'.length));
     const isWrite = method === 'PATCH';
@@ -222,11 +155,11 @@ export class TicketDesk {
             ? 404
             : 200;
     this.calls.push({ method, id, status });
-    if (status === 429) return send(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
+    if (status === 429) return sendJson(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
     if (status !== 200 || !ticket)
-      return send(res, status, { error: status === 404 ? 'no such ticket' : 'service unavailable' });
-    if (method === 'GET') return send(res, 200, { ticket });
-    if (!isWrite) return send(res, 405, { error: 'method not allowed' });
+      return sendJson(res, status, { error: status === 404 ? 'no such ticket' : 'service unavailable' });
+    if (method === 'GET') return sendJson(res, 200, { ticket });
+    if (!isWrite) return sendJson(res, 405, { error: 'method not allowed' });
 
     const patch = JSON.parse(await readText(req)) as {
       verificationUrl?: string;
@@ -239,19 +172,8 @@ export class TicketDesk {
     if (patch.state) ticket.state = patch.state;
     if (patch.closeCode) ticket.closeCode = patch.closeCode;
     this.save();
-    return send(res, 200, { ticket });
+    return sendJson(res, 200, { ticket });
   }
-}
-
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 function page(res: ServerResponse, tickets: DeskTicket[]) {

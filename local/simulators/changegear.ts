@@ -20,12 +20,11 @@
  * Tickets persist in a JSON file when a path is given.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANGEGEAR_DEFAULTS, CHANGEGEAR_SUMMARY_FIELD } from '../../shared/adapters/itsm/changegear.js';
 import { basicAuth } from '../../shared/adapters/itsm/http.js';
 import { escapeHtml } from '../html.js';
-import { listenOn } from '../ports.js';
+import { LocalItsm, readText, redirectHome, sendJson as send } from './local-itsm.js';
 
 /** The field names this simulator uses: the adapter's defaults (CHANGEGEAR_DEFAULTS) plus Summary. */
 export const SIMULATOR_FIELDS = {
@@ -71,10 +70,6 @@ export interface ChangeGearRecord {
 }
 
 type FaultMode = 'unavailable' | 'not_found' | 'rate_limited' | 'stale_etag';
-interface Faults {
-  reads?: { mode: FaultMode; remaining: number };
-  writes?: { mode: FaultMode; remaining: number };
-}
 
 export interface AgentEdit {
   category?: string;
@@ -112,42 +107,28 @@ const WRITABLE = new Set<string>([
   SIMULATOR_FIELDS.summary,
   SIMULATOR_FIELDS.closeType,
 ]);
-const MAX_BODY_BYTES = 1_000_000;
 
-export class ChangeGearSimulator {
-  private tickets: ChangeGearRecord[] = [];
+export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]> {
+  protected readonly label = 'ChangeGear simulator';
+  private readonly tickets: ChangeGearRecord[];
   private readonly byId = new Map<string, ChangeGearRecord>();
   private readonly sessions = new Set<string>();
-  private saveTimer?: NodeJS.Timeout;
-  private faults: Faults = {};
-  private server?: Server;
-  private readonly pending = new Set<Promise<void>>();
   private readonly entityType: string;
-  /** Calls to the REST API, for tests and the demo: method, item id (or the login) and the answer. */
-  readonly calls: { method: string; id: string; status: number }[] = [];
 
   constructor(private readonly options: ChangeGearSimulatorOptions) {
+    super(options);
     this.entityType = options.entityType ?? CHANGEGEAR_DEFAULTS.entityType;
-    if (options.dataFile && existsSync(options.dataFile)) {
-      this.tickets = JSON.parse(readFileSync(options.dataFile, 'utf8')) as ChangeGearRecord[];
-      for (const t of this.tickets) this.byId.set(t.id, t);
-    }
+    this.tickets = this.restore() ?? [];
+    for (const t of this.tickets) this.byId.set(t.id, t);
   }
 
-  async listen(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) => {
-        if (!res.headersSent) send(res, 500, { Message: String(error) });
-        else res.end();
-      });
-    });
-    return listenOn(this.server, port, 'ChangeGear simulator');
+  protected snapshot(): ChangeGearRecord[] {
+    return this.tickets;
   }
 
-  async stop(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-    this.flush();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  protected override failed(res: ServerResponse, error: unknown): void {
+    if (!res.headersSent) send(res, 500, { Message: String(error) });
+    else res.end();
   }
 
   get(id: string): ChangeGearRecord | undefined {
@@ -198,10 +179,6 @@ export class ChangeGearSimulator {
     return ticket;
   }
 
-  setFaults(faults: Faults): void {
-    this.faults = faults;
-  }
-
   /** Forgets every session, as an application-pool recycle would: the next call answers 401. */
   expireSessions(): void {
     this.sessions.clear();
@@ -237,50 +214,18 @@ export class ChangeGearSimulator {
     if (!(this.options.webhookEvents ?? ['create', 'update']).includes(event)) return;
     // The payload is fixed when the event happens, as ChangeGear's would be.
     const body = JSON.stringify(this.entity(ticket));
-    const delivery = this.deliver(ticket, event, body).finally(() => this.pending.delete(delivery));
-    this.pending.add(delivery);
-  }
-
-  private async deliver(ticket: ChangeGearRecord, event: 'create' | 'update', body: string): Promise<void> {
-    const delays = this.options.retryDelaysMs ?? [1000, 5000, 15000];
-    for (let attempt = 0; attempt <= delays.length; attempt++) {
-      const connectionId = ticket.webhook.connectionId;
-      let status: number | string;
-      try {
-        const response = await fetch(`${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            authorization: basicAuth(this.options.webhookCredentials(connectionId)),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = response.status;
-        await response.body?.cancel();
-      } catch (error) {
-        status = (error as Error).name;
-      }
-      ticket.webhook.deliveries.push({ at: new Date().toISOString(), event, status });
-      this.save();
-      // 2xx and 4xx are final (4xx means the receiver refused it); 5xx and network errors are retried.
-      if (typeof status === 'number' && status < 500) return;
-      const delay = delays[attempt];
-      if (delay === undefined) return;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-
-  /** Persists soon, not on every change: the file holds every ticket. */
-  private save(): void {
-    if (!this.options.dataFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 200);
-  }
-
-  private flush(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (this.options.dataFile) writeFileSync(this.options.dataFile, JSON.stringify(this.tickets, null, 1));
+    const { connectionId } = ticket.webhook;
+    this.deliver(
+      `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
+      () => ({
+        headers: {
+          'content-type': 'application/json',
+          authorization: basicAuth(this.options.webhookCredentials(connectionId)),
+        },
+        body,
+      }),
+      (status) => ticket.webhook.deliveries.push({ at: new Date().toISOString(), event, status }),
+    );
   }
 
   private authorised(req: IncomingMessage): boolean {
@@ -291,14 +236,7 @@ export class ChangeGearSimulator {
     return sameText(authorization, basicAuth(this.options.credentials));
   }
 
-  private fault(kind: 'reads' | 'writes'): FaultMode | undefined {
-    const f = this.faults[kind];
-    if (!f || f.remaining <= 0) return undefined;
-    f.remaining -= 1;
-    return f.mode;
-  }
-
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://changegear');
     const path = url.pathname.toLowerCase();
     const method = req.method ?? 'GET';
@@ -310,7 +248,7 @@ export class ChangeGearSimulator {
         subject: form.get('subject') ?? '',
         requesterEmail: form.get('requesterEmail') ?? '',
       });
-      return redirect(res);
+      return redirectHome(res);
     }
     const edit = /^\/ui\/tickets\/(\d+)$/.exec(path);
     if (method === 'POST' && edit?.[1] && this.byId.has(edit[1])) {
@@ -320,11 +258,7 @@ export class ChangeGearSimulator {
         category: form.get('category') || undefined,
         note: form.get('note')?.trim() || undefined,
       });
-      return redirect(res);
-    }
-    if (method === 'POST' && path === '/_faults') {
-      this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
-      return send(res, 200, { faults: this.faults });
+      return redirectHome(res);
     }
     // Dev hooks for the demo: read a ticket as the simulator holds it (notes included), and open
     // one as an agent would in the UI (the REST API has no create here), answered with the record.
@@ -439,27 +373,6 @@ function sameText(given: string, expected: string): boolean {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
-}
-
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function redirect(res: ServerResponse) {
-  res.writeHead(303, { location: '/' });
-  res.end();
 }
 
 const options = (values: string[], selected: string) =>

@@ -24,11 +24,10 @@
  * Records persist in a JSON file when a path is given.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import { escapeHtml } from '../html.js';
-import { listenOn } from '../ports.js';
+import { LocalItsm, readText, sendJson as send } from './local-itsm.js';
 
 export interface SimulatedNote {
   at: string;
@@ -71,10 +70,6 @@ export interface SimulatedUser {
 }
 
 type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
-interface Faults {
-  reads?: { mode: FaultMode; remaining: number };
-  writes?: { mode: FaultMode; remaining: number };
-}
 
 export interface ServiceNowSimulatorOptions {
   /** user:password accepted with Basic auth. */
@@ -143,49 +138,32 @@ const NOT_AUTHENTICATED = () =>
     'www-authenticate': 'BASIC realm="Service-now"',
   });
 
-export class ServiceNowSimulator {
-  private incidents: SimulatedIncident[] = [];
-  private users: SimulatedUser[] = [];
+export class ServiceNowSimulator extends LocalItsm<
+  FaultMode,
+  { incidents: SimulatedIncident[]; users: SimulatedUser[] }
+> {
+  protected readonly label = 'ServiceNow simulator';
+  private readonly incidents: SimulatedIncident[];
+  private readonly users: SimulatedUser[];
   private readonly byId = new Map<string, SimulatedIncident>();
   private readonly tokens = new Map<string, number>();
   private readonly table: string;
-  private saveTimer?: NodeJS.Timeout;
-  private faults: Faults = {};
-  private server?: Server;
-  private baseUrl = '';
-  private readonly pending = new Set<Promise<void>>();
-  /** Calls to records through the Table API, for tests and the demo: method and what happened. */
-  readonly calls: { method: string; id: string; status: number }[] = [];
 
   constructor(private readonly options: ServiceNowSimulatorOptions) {
+    super(options);
     this.table = options.table ?? 'incident';
-    if (options.dataFile && existsSync(options.dataFile)) {
-      const data = JSON.parse(readFileSync(options.dataFile, 'utf8')) as {
-        incidents: SimulatedIncident[];
-        users: SimulatedUser[];
-      };
-      this.incidents = data.incidents;
-      this.users = data.users;
-      for (const i of this.incidents) this.byId.set(i.id, i);
-    }
+    const data = this.restore();
+    this.incidents = data?.incidents ?? [];
+    this.users = data?.users ?? [];
+    for (const i of this.incidents) this.byId.set(i.id, i);
   }
 
-  async listen(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.route(req, res).catch((error: unknown) =>
-        error instanceof ApiError
-          ? fail(res, error)
-          : fail(res, new ApiError(500, 'Internal server error', String(error))),
-      );
-    });
-    this.baseUrl = await listenOn(this.server, port, 'ServiceNow simulator');
-    return this.baseUrl;
+  protected snapshot() {
+    return { incidents: this.incidents, users: this.users };
   }
 
-  async stop(): Promise<void> {
-    await Promise.allSettled([...this.pending]);
-    this.flush();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  protected override failed(res: ServerResponse, error: unknown): void {
+    fail(res, error instanceof ApiError ? error : new ApiError(500, 'Internal server error', String(error)));
   }
 
   get(id: string): SimulatedIncident | undefined {
@@ -210,10 +188,6 @@ export class ServiceNowSimulator {
       },
       deliver,
     );
-  }
-
-  setFaults(faults: Faults): void {
-    this.faults = faults;
   }
 
   /** Invalidates every OAuth token issued so far, as revoking them on the instance would. */
@@ -245,10 +219,7 @@ export class ServiceNowSimulator {
     this.incidents.push(incident);
     this.byId.set(incident.id, incident);
     this.save();
-    if (deliver) {
-      const delivery = this.deliver(incident).finally(() => this.pending.delete(delivery));
-      this.pending.add(delivery);
-    }
+    if (deliver) this.deliverInsert(incident);
     return incident;
   }
 
@@ -274,61 +245,29 @@ export class ServiceNowSimulator {
   }
 
   /** What the shipped business rule sends (integrations/servicenow/helpdesk-verify-business-rule.js). */
-  private async deliver(incident: SimulatedIncident): Promise<void> {
+  private deliverInsert(incident: SimulatedIncident): void {
     const body = JSON.stringify({
       table: this.table,
       sys_id: incident.id,
       number: incident.number,
       operation: 'insert',
     });
-    const delays = this.options.retryDelaysMs ?? [1000, 5000, 15000];
-    for (let attempt = 0; attempt <= delays.length; attempt++) {
-      const connectionId = incident.webhook.connectionId;
-      let status: number | string;
-      try {
-        const response = await fetch(`${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-helpdesk-verify-signature': signWebhook(
-              body,
-              this.options.webhookSecret(connectionId),
-              new Date(),
-            ),
-          },
-          body,
-          signal: AbortSignal.timeout(10_000),
-        });
-        status = response.status;
-        await response.body?.cancel();
-      } catch (error) {
-        status = (error as Error).name;
-      }
-      incident.webhook.deliveries.push({ at: new Date().toISOString(), status });
-      this.save();
-      // 2xx and 4xx are final (4xx means we sent something wrong); 5xx and network errors are retried.
-      if (typeof status === 'number' && status < 500) return;
-      const delay = delays[attempt];
-      if (delay === undefined) return;
-      await new Promise((r) => setTimeout(r, delay));
-    }
-  }
-
-  /** Persists soon, not on every change: the file holds every record. */
-  private save(): void {
-    if (!this.options.dataFile || this.saveTimer) return;
-    this.saveTimer = setTimeout(() => this.flush(), 200);
-  }
-
-  private flush(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-    if (this.options.dataFile) {
-      writeFileSync(
-        this.options.dataFile,
-        JSON.stringify({ incidents: this.incidents, users: this.users }, null, 1),
-      );
-    }
+    const { connectionId } = incident.webhook;
+    this.deliver(
+      `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
+      () => ({
+        headers: {
+          'content-type': 'application/json',
+          'x-helpdesk-verify-signature': signWebhook(
+            body,
+            this.options.webhookSecret(connectionId),
+            new Date(),
+          ),
+        },
+        body,
+      }),
+      (status) => incident.webhook.deliveries.push({ at: new Date().toISOString(), status }),
+    );
   }
 
   private authenticate(req: IncomingMessage): void {
@@ -342,14 +281,7 @@ export class ServiceNowSimulator {
     if (!safeEqual(given, expected)) throw NOT_AUTHENTICATED();
   }
 
-  private fault(kind: 'reads' | 'writes'): FaultMode | undefined {
-    const f = this.faults[kind];
-    if (!f || f.remaining <= 0) return undefined;
-    f.remaining -= 1;
-    return f.mode;
-  }
-
-  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://instance');
     const method = req.method ?? 'GET';
     if (method === 'GET' && url.pathname === '/') return page(res, this.incidents, this.table);
@@ -370,10 +302,6 @@ export class ServiceNowSimulator {
       const incident = this.get(record[1]);
       res.writeHead(incident ? 200 : 404, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify(incident ? { record: incident } : { error: 'no such incident' }));
-    }
-    if (method === 'POST' && url.pathname === '/_faults') {
-      this.setFaults(JSON.parse((await readText(req)) || '{}') as Faults);
-      return send(res, 200, { faults: this.faults });
     }
     if (method === 'POST' && url.pathname === '/oauth_token.do') return this.issueToken(req, res);
     if (!url.pathname.startsWith('/api/')) {
@@ -613,12 +541,6 @@ function safeEqual(a: string, b: string): boolean {
 /** ServiceNow's database date-time format, UTC: 2024-05-01 12:52:29. */
 const glideDate = (iso: string) => iso.slice(0, 19).replace('T', ' ');
 
-async function readText(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
   const text = await readText(req);
   try {
@@ -630,11 +552,6 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
     // answered below
   }
   throw new ApiError(400, 'Exception while reading request', 'The payload is not valid JSON.');
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
 }
 
 function fail(res: ServerResponse, error: ApiError) {
