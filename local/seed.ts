@@ -97,6 +97,8 @@ export function seedDirectory(): DirectoryUser[] {
 }
 
 export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
+/** The demo requester's password before any reset (local directory only). */
+export const DEMO_REQUESTER_PASSWORD = 'lisbon tram window seat 2014';
 
 /**
  * What a seeded person knows about themselves, by question id (shared/domain/questions.ts):

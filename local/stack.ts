@@ -12,7 +12,14 @@ import { isFinal } from '../shared/domain/verification.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
 import { freePort } from './ports.js';
-import { CONSOLE_USERS, ensureSecretsFile, seedConnections, seedDirectory } from './seed.js';
+import {
+  CONSOLE_USERS,
+  DEMO_REQUESTER_EMAIL,
+  DEMO_REQUESTER_PASSWORD,
+  ensureSecretsFile,
+  seedConnections,
+  seedDirectory,
+} from './seed.js';
 import { ChangeGearSimulator } from './simulators/changegear.js';
 import { ServiceNowSimulator } from './simulators/servicenow.js';
 import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
@@ -122,7 +129,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const client = localDynamoClient(dynamodbEndpoint);
     await ensureTable(client, tableName);
     const store = new DynamoDbVerificationStore({ tableName, client });
-    await new DynamoDbDirectory({ tableName, client }).putUsers(seedDirectory());
+    const directory = new DynamoDbDirectory({ tableName, client });
+    const people = seedDirectory();
+    await directory.putUsers(people);
+    const demo = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
+    if (demo && !(await directory.hasPassword(demo.userId)))
+      await directory.resetPassword(demo.userId, DEMO_REQUESTER_PASSWORD);
     for (const c of connections) await store.putConnection(c);
 
     const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });

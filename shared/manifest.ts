@@ -54,8 +54,9 @@ export const FUNCTIONS = [
   },
   {
     name: 'portal-action',
-    description: 'Portal: the verified requester resets their password',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
+    description:
+      'Portal: the verified requester resets their password (and is told on the contact on record)',
+    access: { table: 'readWrite', sendTaskResult: true, sendMessages: true, secrets: ['portal'] },
   },
   {
     name: 'lifecycle-send-link',

@@ -1,10 +1,10 @@
 /** POST /portal/action (Authorization: Bearer <session>): the verified requester resets their password. */
 
-import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
+import { compose, directory, messenger, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { actionSchema, performAction } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets, workflow });
+const ctx = compose({ store, directory, secrets, workflow, messenger });
 
 export const handler = httpHandler('portal-action', { body: actionSchema }, async ({ bearer, body }) => ({
   status: 200,

@@ -12,9 +12,11 @@ import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
+import { checkPassword } from '../domain/password-policy.js';
 import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
+import type { DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
@@ -135,12 +137,8 @@ export const actionSchema = z.strictObject({
   newPassword: z.string().check(z.minLength(1), z.maxLength(256)),
 });
 
-/** NIST SP 800-63B: length is what counts; no composition rules. The engine issue adds a breached-password check. */
-const MIN_PASSWORD = 15;
-const MAX_PASSWORD = 64;
-
 export async function performAction(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow' | 'messenger'>,
   sessionToken: string | undefined,
   input: z.infer<typeof actionSchema>,
 ) {
@@ -148,13 +146,20 @@ export async function performAction(
   if (v.status !== 'passed' || v.requestedAction !== input.action) {
     throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
   }
-  const length = [...input.newPassword].length;
-  if (length < MIN_PASSWORD || length > MAX_PASSWORD) {
-    throw badRequest('PASSWORD_POLICY', `Choose a password of ${MIN_PASSWORD} to ${MAX_PASSWORD} characters`);
-  }
   const requester = await ctx.directory.getUser(v.requesterId);
   if (!requester || requester.privileged)
     throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
+  const policy = checkPassword(input.newPassword, [
+    requester.displayName,
+    requester.givenName,
+    requester.email.split('@')[0] ?? '',
+  ]);
+  if (!policy.ok) {
+    throw badRequest('PASSWORD_POLICY', policy.message, {
+      reason: policy.reason,
+      suggestions: policy.suggestions,
+    });
+  }
   const now = ctx.clock.now();
   const claimed = await ctx.store.setAction(
     v.verificationId,
@@ -183,7 +188,36 @@ export async function performAction(
     audit(v, 'action.password_reset', ctx.clock.now()),
   );
   await resumeAfterAction(ctx, v.verificationId, 'done');
+  await noticePasswordChanged(ctx, v, requester);
   return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
+}
+
+/**
+ * Tells the requester, on the contact on record (never an agent-typed destination), that their
+ * password changed: if it was not them, they know at once. A failed notice does not undo the reset.
+ */
+async function noticePasswordChanged(
+  ctx: Ctx<'store' | 'messenger'>,
+  v: Verification,
+  requester: DirectoryUser,
+) {
+  const channel = requester.email ? 'email' : 'sms';
+  const to = requester.email || requester.mobilePhone;
+  if (!to) return;
+  try {
+    await ctx.messenger.send({
+      channel,
+      to,
+      verificationId: v.verificationId,
+      subject: 'Your password was changed',
+      text: `Your password was changed through the IT help desk's self-service portal (ticket ${v.ticketNumber}). If this was not you, call the help desk now on the number you know.`,
+    });
+    await ctx.store.appendAudit(audit(v, 'action.notice_sent', ctx.clock.now(), { channel }));
+  } catch (error) {
+    await ctx.store.appendAudit(
+      audit(v, 'action.notice_failed', ctx.clock.now(), { channel, error: (error as Error).name }),
+    );
+  }
 }
 
 /** If AwaitAction stored its token before the action closed, resume it; otherwise it resumes itself. */

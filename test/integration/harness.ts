@@ -9,8 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
+import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { DEMO_REQUESTER_EMAIL, knownAnswers, seedConnections } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { DynamoDbDirectory } from '../../shared/adapters/dynamodb/directory.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Verification } from '../../shared/domain/verification.js';
 import type { ConnectionPolicy, LocalDeskConnection } from '../../shared/ports.js';
@@ -225,4 +227,12 @@ export async function finished(h: Harness, verificationId: string, timeoutMs = 2
     },
     timeoutMs,
   );
+}
+
+/** The local directory the stack seeded, to check passwords after a reset. */
+export function directoryOf(h: Harness): DynamoDbDirectory {
+  return new DynamoDbDirectory({
+    tableName: h.stack.tableName,
+    client: localDynamoClient(h.stack.urls.dynamodb),
+  });
 }

@@ -287,7 +287,17 @@ describe('portal', () => {
       body: { action: 'password_reset', newPassword: 'short' },
     });
     expect(short.status).toBe(400);
-    expect(short.json.error.code).toBe('PASSWORD_POLICY');
+    expect(short.json.error).toMatchObject({ code: 'PASSWORD_POLICY', details: { reason: 'length' } });
+    for (const [password, reason] of [
+      ['password123456789', 'guessable'],
+      ['zoe and the long winter nights', 'personal'],
+    ]) {
+      const refused = await call(h, 'POST', '/portal/action', {
+        token: session.sessionToken,
+        body: { action: 'password_reset', newPassword: password },
+      });
+      expect(refused.json.error).toMatchObject({ code: 'PASSWORD_POLICY', details: { reason } });
+    }
     expect((await verification(h, verificationId)).action.state).toBe('pending');
     const body = { action: 'password_reset', newPassword: 'a long enough passphrase' };
     const [a, b] = await Promise.all([

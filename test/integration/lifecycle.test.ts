@@ -4,9 +4,11 @@
  * and a double completion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_REQUESTER_EMAIL, DEMO_REQUESTER_PASSWORD } from '../../local/seed.js';
 import {
   answers,
   call,
+  directoryOf,
   execution,
   finished,
   type Harness,
@@ -58,6 +60,19 @@ describe('passed with password reset and auto-close', () => {
     // Assess
     expect(done.json).toEqual({ verificationId, outcome: 'passed', nextAction: 'password_reset' });
     expect(reset.status).toBe(200);
+    const directory = directoryOf(h);
+    const zoe = await directory.findByEmail(DEMO_REQUESTER_EMAIL);
+    expect(await directory.verifyPassword(zoe?.userId ?? '', 'correct horse battery staple')).toBe(true);
+    expect(await directory.verifyPassword(zoe?.userId ?? '', DEMO_REQUESTER_PASSWORD)).toBe(false);
+    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as {
+      verificationId: string;
+      to: string;
+      subject: string;
+    }[];
+    const notice = inbox.find(
+      (m) => m.verificationId === verificationId && m.subject === 'Your password was changed',
+    );
+    expect(notice?.to).toBe(DEMO_REQUESTER_EMAIL);
     expect(exec.status).toBe('SUCCEEDED');
     const v = await verification(h, verificationId);
     expect(v.status).toBe('passed');

@@ -2,10 +2,16 @@
  * The local directory: people seeded into the table (local stack, demos, self-hosted trials).
  * Microsoft Entra ID and Okta adapters implement the same port against their APIs.
  */
-import { randomBytes, scrypt } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Directory, DirectoryUser } from '../../ports.js';
 import { keys } from './table.js';
 
@@ -63,6 +69,32 @@ export class DynamoDbDirectory implements Directory {
         },
       }),
     );
+  }
+
+  async hasPassword(userId: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { ...keys.directoryUser(userId), sk: 'PASSWORD' },
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
+  /** Whether `password` is the user's current one (the local directory's sign-in check). */
+  async verifyPassword(userId: string, password: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { ...keys.directoryUser(userId), sk: 'PASSWORD' },
+        ConsistentRead: true,
+      }),
+    );
+    const [salt, hash] = String(out.Item?.scrypt ?? '').split(':');
+    if (!salt || !hash) return false;
+    const candidate = await scryptAsync(password, Buffer.from(salt, 'base64'), 32);
+    const expected = Buffer.from(hash, 'base64');
+    return candidate.length === expected.length && timingSafeEqual(candidate, expected);
   }
 
   /** Seeds people (local stack and tests). */
