@@ -27,6 +27,8 @@ const schema = z.object({
   CONSOLE_BASE_URL: z.url(),
   RETENTION_DAYS: int(1, 3650, 365),
   SESSION_MINUTES: int(1, 60, 15),
+  /** `redact` keeps grades and timings in transcripts but not the requester's responses. */
+  TRANSCRIPT_RESPONSES: z._default(z.enum(['keep', 'redact']), 'keep'),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -2,6 +2,8 @@
  * The narrow interfaces the use cases need. Adapters in `shared/adapters` implement them for AWS
  * and for the local stack; the composition root picks which from configuration.
  */
+
+import type { TranscriptEntry } from './domain/questions.js';
 import type {
   ActionState,
   Channel,
@@ -100,6 +102,8 @@ export interface AuditEvent {
 }
 
 export interface TransitionPatch {
+  /** Stored as its own item in the same transaction (kept off the verification record). */
+  transcript?: TranscriptEntry[];
   assessment?: Verification['assessment'];
   questions?: Verification['questions'];
   completedAt?: string;
@@ -144,6 +148,8 @@ export interface VerificationStore {
   ): Promise<Verification>;
   /** Stores a callback token while the verification is still waiting for that stage; false otherwise. */
   storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean>;
+  /** The transcript of a completed verification. Viewing it is an audit event (the console's job). */
+  getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined>;
   /** Records the state of the ticket writes; `written` adds one to the list of writes made. */
   setWriteBack(
     verificationId: string,

@@ -70,6 +70,42 @@ export interface Answer {
   questionId: string;
   /** null when the requester skipped the question. */
   optionId: string | null;
+  /** Time on the question as the portal measured it (client-reported, informative only). */
+  elapsedMs?: number;
+}
+
+/** One line of the transcript: what was asked, what was shown, what came back, how it was graded. */
+export interface TranscriptEntry {
+  questionId: string;
+  prompt: string;
+  options: string[];
+  /** The option chosen, as shown; null when skipped or redacted. */
+  response: string | null;
+  redacted: boolean;
+  grade: Grade;
+  elapsedMs?: number;
+}
+
+export function buildTranscript(
+  questions: Question[],
+  answers: Answer[],
+  grades: Map<string, Grade>,
+  redactResponses: boolean,
+): TranscriptEntry[] {
+  const byId = new Map(answers.map((a) => [a.questionId, a]));
+  return questions.map((q) => {
+    const answer = byId.get(q.id);
+    const label = q.options.find((o) => o.id === answer?.optionId)?.label ?? null;
+    return {
+      questionId: q.id,
+      prompt: q.prompt,
+      options: q.options.map((o) => o.label),
+      response: redactResponses ? null : label,
+      redacted: redactResponses && label !== null,
+      grade: grades.get(q.id) ?? 'skipped',
+      ...(answer?.elapsedMs !== undefined ? { elapsedMs: answer.elapsedMs } : {}),
+    };
+  });
 }
 
 export type Grade = 'correct' | 'invalid' | 'skipped';

@@ -13,7 +13,7 @@ import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
 import { checkPassword } from '../domain/password-policy.js';
-import { buildQuestions, gradeAnswers, publicQuestion } from '../domain/questions.js';
+import { buildQuestions, buildTranscript, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
 import type { DirectoryUser } from '../ports.js';
@@ -78,7 +78,13 @@ const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
 
 export const completeSchema = z.strictObject({
   answers: z
-    .array(z.strictObject({ questionId: shortId(), optionId: z.nullable(shortId()) }))
+    .array(
+      z.strictObject({
+        questionId: shortId(),
+        optionId: z.nullable(shortId()),
+        elapsedMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(3_600_000))),
+      }),
+    )
     .check(z.maxLength(20)),
 });
 
@@ -104,10 +110,11 @@ export async function completeVerification(
   if (!requester)
     throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const grades = gradeAnswers(questions, input.answers);
   const { status, assessment } = assess({
     requester,
     destinationIsContactOnRecord: v.destinationIsContactOnRecord,
-    grades: gradeAnswers(questions, input.answers),
+    grades,
     policy: { ...DEFAULT_SCORING, minAnswered: connection.minAnswered },
   });
   const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
@@ -115,7 +122,17 @@ export async function completeVerification(
   await ctx.store.transition(
     v.verificationId,
     status,
-    { assessment, completedAt: now.toISOString(), action: { state: eligibleForAction ? 'pending' : 'none' } },
+    {
+      assessment,
+      completedAt: now.toISOString(),
+      action: { state: eligibleForAction ? 'pending' : 'none' },
+      transcript: buildTranscript(
+        questions,
+        input.answers,
+        grades,
+        ctx.config.TRANSCRIPT_RESPONSES === 'redact',
+      ),
+    },
     audit(v, `verification.${status}`, now, {
       riskScore: assessment.riskScore,
       riskLevel: assessment.riskLevel,

@@ -73,6 +73,11 @@ describe('passed with password reset and auto-close', () => {
       (m) => m.verificationId === verificationId && m.subject === 'Your password was changed',
     );
     expect(notice?.to).toBe(DEMO_REQUESTER_EMAIL);
+    const transcript = await h.stack.store.getTranscript(verificationId);
+    expect(transcript).toHaveLength(session.questions.length);
+    expect(
+      transcript?.every((t) => t.grade === 'correct' && t.response !== null && t.options.length >= 3),
+    ).toBe(true);
     expect(exec.status).toBe('SUCCEEDED');
     const v = await verification(h, verificationId);
     expect(v.status).toBe('passed');

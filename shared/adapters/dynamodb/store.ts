@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { conflict, notFound } from '../../domain/errors.js';
+import type { TranscriptEntry } from '../../domain/questions.js';
 import {
   type ActionState,
   allowedSources,
@@ -217,7 +218,8 @@ export class DynamoDbVerificationStore implements VerificationStore {
   ): Promise<Verification> {
     const sources = allowedSources(to);
     const now = this.now().toISOString();
-    const set: Record<string, unknown> = { status: to, updatedAt: now, ...patch };
+    const { transcript, ...fields } = patch;
+    const set: Record<string, unknown> = { status: to, updatedAt: now, ...fields };
     const entries = Object.entries(set).filter(([, v]) => v !== undefined);
     const current = await this.getVerification(verificationId);
     if (!current) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
@@ -240,6 +242,20 @@ export class DynamoDbVerificationStore implements VerificationStore {
             },
           },
         },
+        ...(transcript
+          ? [
+              {
+                Put: {
+                  TableName: this.table,
+                  Item: {
+                    ...keys.transcript(verificationId),
+                    entries: transcript,
+                    expiresAtEpoch: current.expiresAtEpoch,
+                  },
+                },
+              },
+            ]
+          : []),
       ],
       audit,
       current.expiresAtEpoch,
@@ -252,6 +268,13 @@ export class DynamoDbVerificationStore implements VerificationStore {
       throw conflict('INVALID_TRANSITION', `Cannot move from ${latest?.status ?? 'unknown'} to ${to}`);
     }
     return { ...current, ...(Object.fromEntries(entries) as Partial<Verification>) };
+  }
+
+  async getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.transcript(verificationId) }),
+    );
+    return out.Item?.entries as TranscriptEntry[] | undefined;
   }
 
   async storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean> {

@@ -14,6 +14,7 @@
  * | link token by hash                             | pk=LINK#<sha256>                   sk=LINK (TTL at expiry)    |
  * | signed webhook delivery seen (replay guard)    | pk=DELIVERY#<sha256 of signature>  sk=DELIVERY (TTL 10 min)   |
  * | audit events of a verification, in order       | pk=VER#<verificationId>            sk begins_with AUDIT#      |
+ * | transcript of a verification                   | pk=VER#<verificationId>            sk=TRANSCRIPT (TTL)        |
  * | audit events by time                           | GSI1 gsi1pk=AUDIT#<yyyy-mm-dd> gsi1sk=<at>#<eventId>          |
  * | directory user by id (local directory only)    | pk=DIRUSER#<userId>                sk=PROFILE                 |
  * | directory user by email                        | GSI1 gsi1pk=DIREMAIL#<email>       gsi1sk=PROFILE             |
@@ -48,6 +49,7 @@ export const keys = {
   }),
   ticketVerifications: (connectionId: string, ticketId: string) => `TICKET#${connectionId}#${ticketId}`,
   verification: (verificationId: string) => ({ pk: `VER#${verificationId}`, sk: 'VER' }),
+  transcript: (verificationId: string) => ({ pk: `VER#${verificationId}`, sk: 'TRANSCRIPT' }),
   verificationsMonth: (isoTimestamp: string) => `VERS#${isoTimestamp.slice(0, 7)}`,
   linkToken: (tokenHash: string) => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
   webhookDelivery: (signatureHash: string) => ({ pk: `DELIVERY#${signatureHash}`, sk: 'DELIVERY' }),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../../local/seed.js';
-import { buildQuestions, gradeAnswers, publicQuestion } from '../../../shared/domain/questions.js';
+import {
+  buildQuestions,
+  buildTranscript,
+  gradeAnswers,
+  publicQuestion,
+} from '../../../shared/domain/questions.js';
 import type { Question } from '../../../shared/domain/verification.js';
 import type { DirectoryUser } from '../../../shared/ports.js';
 import { directoryUser } from '../fixtures.js';
@@ -227,5 +232,63 @@ describe('gradeAnswers', () => {
 
     // Assess
     expect(grades.get('q2')).toBe('invalid');
+  });
+});
+
+describe('buildTranscript', () => {
+  const questions = [
+    {
+      id: 'q1',
+      prompt: 'Which department do you work in?',
+      options: [
+        { id: 'q1o1', label: 'Finance' },
+        { id: 'q1o2', label: 'Legal' },
+      ],
+      answerOptionId: 'q1o1',
+    },
+    {
+      id: 'q2',
+      prompt: 'Which office?',
+      options: [
+        { id: 'q2o1', label: 'Lisbon' },
+        { id: 'q2o2', label: 'Berlin' },
+      ],
+      answerOptionId: 'q2o2',
+    },
+  ];
+  const answers = [
+    { questionId: 'q1', optionId: 'q1o2', elapsedMs: 4200 },
+    { questionId: 'q2', optionId: null },
+  ];
+
+  it('keeps what was asked, shown and answered, with the grade and the time taken', () => {
+    expect(buildTranscript(questions, answers, gradeAnswers(questions, answers), false)).toEqual([
+      {
+        questionId: 'q1',
+        prompt: 'Which department do you work in?',
+        options: ['Finance', 'Legal'],
+        response: 'Legal',
+        redacted: false,
+        grade: 'invalid',
+        elapsedMs: 4200,
+      },
+      {
+        questionId: 'q2',
+        prompt: 'Which office?',
+        options: ['Lisbon', 'Berlin'],
+        response: null,
+        redacted: false,
+        grade: 'skipped',
+      },
+    ]);
+  });
+
+  it('drops the responses but keeps grades when redaction is on', () => {
+    const transcript = buildTranscript(questions, answers, gradeAnswers(questions, answers), true);
+    expect(transcript.map((t) => [t.response, t.redacted, t.grade])).toEqual([
+      [null, true, 'invalid'],
+      [null, false, 'skipped'],
+    ]);
+    expect(JSON.stringify(transcript)).not.toContain('"response":"Legal"');
   });
 });
