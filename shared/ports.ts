@@ -232,6 +232,14 @@ export interface DirectoryUser {
   startDate: string;
   privileged: boolean;
   enabled: boolean;
+  /** When the email or mobile number on record last changed (a swapped SIM, a hijacked mailbox). */
+  contactChangedAt?: string;
+  /** When the password was last reset, by anyone. */
+  lastPasswordResetAt?: string;
+  /** Failed account-recovery attempts in the last 30 days. */
+  recentFailedRecoveries?: number;
+  /** Countries the person normally connects from (office country first). */
+  usualCountries?: string[];
 }
 
 export interface Directory {

@@ -1,11 +1,12 @@
 /**
- * Turns graded answers and what we know about the requester into a 0-10 risk score (higher is
- * riskier), a level, an outcome and the reasons, following DESIGN.md §6 in miniature:
- * hard rules first, then capped points per category. Questions alone never pass (NIST SP
- * 800-63A-4): a signal other than the answers must vouch, here the link having gone to the
- * contact on record. The verification engine issue adds network, endpoint and richer persona signals.
+ * The risk score (DESIGN.md §6): every signal, from every category, is a reason
+ * `{code, category, points, evidence, message}`. Hard rules first (privileged, disabled,
+ * automation, Tor, too many attempts: 10, High, Failed); then points summed per category, each
+ * category capped, credits allowed, the total kept within 0-10. Levels: under `mediumFrom`
+ * Verified, under `highFrom` Medium, else High. Questions alone never pass (NIST SP 800-63A-4): a
+ * non-question signal must vouch (the contact on record, a known device, corporate egress).
+ * Every number is a setting.
  */
-import type { DirectoryUser } from '../ports.js';
 import type { Grade } from './questions.js';
 import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './verification.js';
 
@@ -15,16 +16,29 @@ export interface ScoringPolicy {
   mediumFrom: number;
   /** Scores at or above this are High. */
   highFrom: number;
+  caps: Record<Reason['category'], number>;
+  points: { invalid: number; partial: number; skipped: number };
 }
 
-export const DEFAULT_SCORING: ScoringPolicy = { minAnswered: 3, mediumFrom: 4, highFrom: 7 };
-
-const CATEGORY_CAP: Record<Reason['category'], number> = {
-  network: 4,
-  endpoint: 4,
-  persona: 6,
-  questions: 8,
+export const DEFAULT_SCORING: ScoringPolicy = {
+  minAnswered: 3,
+  mediumFrom: 4,
+  highFrom: 7,
+  caps: { network: 5, endpoint: 5, persona: 6, questions: 8 },
+  points: { invalid: 4, partial: 1.5, skipped: 1 },
 };
+
+/** Reasons that decide on their own. */
+export const HARD_RULES = new Set([
+  'PRIVILEGED_ACCOUNT',
+  'ACCOUNT_DISABLED',
+  'AUTOMATION_DETECTED',
+  'TOR_EXIT',
+  'TOO_MANY_ATTEMPTS',
+]);
+
+/** Signals other than the answers that can vouch for the requester. */
+export const VOUCHES = new Set(['CONTACT_ON_RECORD', 'KNOWN_DEVICE', 'CORPORATE_EGRESS']);
 
 export const RECOMMENDATIONS: Record<RiskLevel, string> = {
   verified: 'User verified successfully - proceed with the action',
@@ -33,90 +47,59 @@ export const RECOMMENDATIONS: Record<RiskLevel, string> = {
 };
 
 export interface AssessmentInput {
-  requester: DirectoryUser;
-  destinationIsContactOnRecord: boolean;
+  /** Network, endpoint and persona reasons. */
+  signals: Reason[];
   grades: Map<string, Grade>;
+  /** How much a question counts (how private its fact is); 1 when absent. */
+  weights?: Map<string, number>;
   policy: ScoringPolicy;
 }
 
+function questionReasons(
+  grades: Map<string, Grade>,
+  weights: Map<string, number>,
+  policy: ScoringPolicy,
+): Reason[] {
+  const total = grades.size;
+  const reasons: Reason[] = [];
+  for (const grade of ['invalid', 'partial', 'skipped'] as const) {
+    const ids = [...grades].filter(([, g]) => g === grade).map(([id]) => id);
+    if (ids.length === 0) continue;
+    const points = ids.reduce((sum, id) => sum + policy.points[grade] * (weights.get(id) ?? 1), 0);
+    const n = ids.length;
+    const what = { invalid: 'answered wrongly', partial: 'answered only in part', skipped: 'skipped' }[grade];
+    reasons.push({
+      code: { invalid: 'WRONG_ANSWERS', partial: 'PARTIAL_ANSWERS', skipped: 'SKIPPED_QUESTIONS' }[grade],
+      category: 'questions',
+      points: Math.round(points * 10) / 10,
+      evidence: `${n} of ${total} ${grade}`,
+      message: `${n} challenge question${n > 1 ? 's' : ''} ${what}`,
+    });
+  }
+  return reasons;
+}
+
 export function assess(input: AssessmentInput): { status: OutcomeStatus; assessment: Assessment } {
-  const { requester, grades, policy } = input;
+  const { grades, policy } = input;
   const values = [...grades.values()];
   const answered = values.filter((g) => g !== 'skipped').length;
   const correct = values.filter((g) => g === 'correct').length;
-  const wrong = answered - correct;
-  const skipped = values.length - answered;
+  const reasons = [...input.signals, ...questionReasons(grades, input.weights ?? new Map(), policy)];
 
-  const hard: Reason[] = [];
-  if (requester.privileged) {
-    hard.push({
-      code: 'PRIVILEGED_ACCOUNT',
-      category: 'persona',
-      points: 10,
-      evidence: 'directory: privileged=true',
-      message: 'Privileged account: self-service verification is not allowed, verify in person',
-    });
-  }
-  if (!requester.enabled) {
-    hard.push({
-      code: 'ACCOUNT_DISABLED',
-      category: 'persona',
-      points: 10,
-      evidence: 'directory: enabled=false',
-      message: 'The account is disabled in the directory',
-    });
-  }
-  if (hard.length > 0) {
-    return { status: 'failed', assessment: result(10, 'high', hard, answered, correct) };
-  }
-
-  const reasons: Reason[] = [];
-  if (wrong > 0) {
-    reasons.push({
-      code: 'WRONG_ANSWERS',
-      category: 'questions',
-      points: 4 * wrong,
-      evidence: `${wrong} of ${values.length} wrong`,
-      message: `${wrong} challenge question${wrong > 1 ? 's' : ''} answered wrongly`,
-    });
-  }
-  if (skipped > 0) {
-    reasons.push({
-      code: 'SKIPPED_QUESTIONS',
-      category: 'questions',
-      points: skipped,
-      evidence: `${skipped} of ${values.length} skipped`,
-      message: `${skipped} challenge question${skipped > 1 ? 's' : ''} skipped`,
-    });
-  }
-  if (input.destinationIsContactOnRecord) {
-    reasons.push({
-      code: 'CONTACT_ON_RECORD',
-      category: 'persona',
-      points: 0,
-      evidence: 'link sent to the directory contact',
-      message: 'The link was sent to the contact on record',
-    });
-  } else {
-    reasons.push({
-      code: 'AGENT_TYPED_DESTINATION',
-      category: 'persona',
-      points: 4,
-      evidence: 'destination typed by the agent',
-      message: 'The link went to an address the agent typed, not the contact on record',
-    });
-  }
+  const hard = reasons.filter((r) => HARD_RULES.has(r.code));
+  if (hard.length > 0)
+    return { status: 'failed', assessment: result(10, 'high', reasons, answered, correct) };
 
   const perCategory = new Map<Reason['category'], number>();
   for (const r of reasons) perCategory.set(r.category, (perCategory.get(r.category) ?? 0) + r.points);
   const raw = [...perCategory].reduce(
-    (sum, [category, points]) => sum + Math.min(points, CATEGORY_CAP[category]),
+    (sum, [category, points]) => sum + Math.min(points, policy.caps[category]),
     0,
   );
-  const score = Math.min(10, raw);
+  const score = Math.round(Math.min(10, Math.max(0, raw)) * 10) / 10;
   const level: RiskLevel =
     score >= policy.highFrom ? 'high' : score >= policy.mediumFrom ? 'medium' : 'verified';
-  const vouched = reasons.some((r) => r.category !== 'questions' && r.points <= 0);
+  const vouched = reasons.some((r) => VOUCHES.has(r.code));
 
   const status: OutcomeStatus =
     answered < policy.minAnswered
@@ -124,7 +107,20 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
       : level === 'verified' && vouched
         ? 'passed'
         : 'failed';
-  return { status, assessment: result(score, level, reasons, answered, correct) };
+  const assessment = result(score, level, reasons, answered, correct);
+  if (level === 'verified' && !vouched && status === 'failed') {
+    // Questions alone never pass: say so, so the agent knows why a clean score still failed.
+    assessment.reasons.push({
+      code: 'NO_INDEPENDENT_SIGNAL',
+      category: 'persona',
+      points: 0,
+      evidence: 'no vouching signal',
+      message: 'Nothing but the answers vouched for the requester',
+    });
+    assessment.riskLevel = 'medium';
+    assessment.recommendation = RECOMMENDATIONS.medium;
+  }
+  return { status, assessment };
 }
 
 function result(
