@@ -48,6 +48,11 @@ export const FUNCTIONS = [
     access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
   },
   {
+    name: 'portal-signals',
+    description: "Portal: records the page's silent checks (automation, time zone, languages, device)",
+    access: { table: 'readWrite', secrets: ['portal'] },
+  },
+  {
     name: 'portal-complete',
     description: 'Portal: grades the answers, records the outcome, resumes the lifecycle',
     access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
@@ -123,6 +128,7 @@ export const ROUTES = [
     roles: ['admin', 'agent'],
   },
   { method: 'GET', path: '/portal/session', function: 'portal-open', auth: 'portal' },
+  { method: 'POST', path: '/portal/signals', function: 'portal-signals', auth: 'portal' },
   { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
 ] as const satisfies readonly RouteSpec[];

@@ -7,6 +7,7 @@ import type { TranscriptEntry } from './domain/questions.js';
 import type {
   ActionState,
   Channel,
+  ClientContext,
   LifecycleOutcome,
   OpenedOutput,
   TicketRef,
@@ -148,6 +149,11 @@ export interface VerificationStore {
   ): Promise<Verification>;
   /** Stores a callback token while the verification is still waiting for that stage; false otherwise. */
   storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean>;
+  /** Devices (HMACs) that passed a verification for this person, remembered for a while. */
+  isKnownDevice(userId: string, deviceHmac: string): Promise<boolean>;
+  rememberDevice(userId: string, deviceHmac: string): Promise<void>;
+  /** Records what the portal page reported; flags a second device when another opened it first. */
+  recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }>;
   /** The transcript of a completed verification. Viewing it is an audit event (the console's job). */
   getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined>;
   /** Records the state of the ticket writes; `written` adds one to the list of writes made. */

@@ -148,7 +148,8 @@ export function endpointSignals(
   const add = (code: string, points: number, evidence: string, message: string) =>
     reasons.push({ code, category: 'endpoint', points, evidence, message });
 
-  const ua = Bowser.parse(context.userAgent || '');
+  // Bowser refuses an empty user agent; an empty one simply declares nothing.
+  const ua = context.userAgent ? Bowser.parse(context.userAgent) : undefined;
   const headless = /HeadlessChrome|PhantomJS|puppeteer|playwright/i.test(context.userAgent);
   if (headless || client?.webdriver || client?.bot?.detected) {
     const evidence = headless
@@ -197,16 +198,16 @@ export function endpointSignals(
       );
     }
     const hinted = platformOf(client.clientHints?.platform);
-    const declared = platformOf(ua.os.name);
+    const declared = platformOf(ua?.os.name);
     const mobileMismatch =
       client.clientHints?.mobile !== undefined &&
-      ua.platform.type !== undefined &&
+      ua?.platform.type !== undefined &&
       client.clientHints.mobile !== (ua.platform.type === 'mobile');
     if ((hinted && declared && hinted !== declared) || mobileMismatch) {
       add(
         'PLATFORM_MISMATCH',
         policy.platformMismatch,
-        `user agent ${declared ?? ua.os.name ?? 'unknown'} vs client hints ${hinted ?? client.clientHints?.platform ?? ''}`,
+        `user agent ${declared ?? ua?.os.name ?? 'unknown'} vs client hints ${hinted ?? client.clientHints?.platform ?? ''}`,
         'The browser claims to be one kind of device but behaves like another',
       );
     }

@@ -1,3 +1,5 @@
+import type { ClientSignals } from './endpoint-signals.js';
+
 /**
  * The verification model and its lifecycle. The transition table below is the only place that
  * says which status may follow which; the store turns it into a DynamoDB condition on every write.
@@ -115,12 +117,28 @@ export interface Verification {
   };
   /** When the link was handed to the Messenger; a re-run of SendLink does not send again. */
   linkDeliveredAt?: string;
+  /** What the portal page reported and where it connected from (IP kept as a prefix only). */
+  client?: ClientContext;
+  /** The link was opened on a second device after the first. */
+  secondDevice?: boolean;
   action: { state: ActionState; completedAt?: string };
   ticketResolvedAt?: string;
   /** Step Functions callback tokens, per waiting stage. */
   taskTokens?: Partial<Record<WaitStage, string>>;
   /** Epoch seconds; DynamoDB TTL removes the record after the retention period. */
   expiresAtEpoch: number;
+}
+
+export interface ClientContext {
+  signals: Omit<ClientSignals, 'deviceHash'>;
+  /** HMAC of the browser's device hash, per person: comparable, not reversible. */
+  deviceHmac?: string;
+  userAgent: string;
+  ipPrefix?: string;
+  ipCountry?: string;
+  asn?: number;
+  asOrg?: string;
+  at: string;
 }
 
 export type WaitStage = 'open' | 'completion' | 'action';

@@ -8,11 +8,14 @@
  * callback, so exactly one SendTaskSuccess happens (see storeTaskToken's condition).
  */
 
+import { createHmac } from 'node:crypto';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
+import { endpointSignals } from '../domain/endpoint-signals.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
 import { checkPassword } from '../domain/password-policy.js';
+import { personaSignals } from '../domain/persona-signals.js';
 import { buildQuestions, buildTranscript, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
@@ -76,6 +79,49 @@ export async function openPortalSession(
 
 const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
 
+const short = (max: number) => z.string().check(z.maxLength(max));
+
+export const signalsSchema = z.strictObject({
+  webdriver: z.boolean(),
+  bot: z.optional(z.strictObject({ detected: z.boolean(), kind: z.optional(short(40)) })),
+  timeZone: z.optional(short(64)),
+  languages: z.optional(z.array(short(35)).check(z.maxLength(10))),
+  clientHints: z.optional(
+    z.strictObject({ platform: z.optional(short(40)), mobile: z.optional(z.boolean()) }),
+  ),
+  deviceHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+});
+
+/**
+ * The page's silent checks, posted once after the link is opened. The device hash becomes an HMAC
+ * per person (comparable across verifications, not reversible); a report from a second device is
+ * flagged. The source IP comes from the gateway's request context, never X-Forwarded-For.
+ */
+export async function recordSignals(
+  ctx: Ctx<'store' | 'secrets'>,
+  sessionToken: string | undefined,
+  input: z.infer<typeof signalsSchema>,
+  request: { userAgent: string; sourceIp: string },
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (v.status !== 'in_progress')
+    throw conflict('VERIFICATION_NOT_IN_PROGRESS', 'This verification is not in progress');
+  const { deviceHash, ...signals } = input;
+  const deviceHmac = deviceHash
+    ? createHmac('sha256', await sessionKey(ctx))
+        .update(`device:${v.requesterId}:${deviceHash}`)
+        .digest('hex')
+    : undefined;
+  const { secondDevice } = await ctx.store.recordClient(v.verificationId, {
+    signals,
+    deviceHmac,
+    userAgent: request.userAgent.slice(0, 300),
+    at: ctx.clock.now().toISOString(),
+  });
+  if (secondDevice) await ctx.store.appendAudit(audit(v, 'verification.second_device', ctx.clock.now()));
+  return { received: true };
+}
+
 export const completeSchema = z.strictObject({
   answers: z
     .array(
@@ -111,12 +157,25 @@ export async function completeVerification(
     throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const grades = gradeAnswers(questions, input.answers);
+  const signalsAt = ctx.clock.now();
+  const deviceHmac = v.client?.deviceHmac;
+  const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
   const { status, assessment } = assess({
-    requester,
-    destinationIsContactOnRecord: v.destinationIsContactOnRecord,
+    signals: [
+      ...personaSignals(requester, v, signalsAt),
+      ...endpointSignals(v.client?.signals, {
+        userAgent: v.client?.userAgent ?? '',
+        ipCountry: v.client?.ipCountry,
+        profileCountry: requester.country,
+        knownDevice,
+        secondDevice: v.secondDevice ?? false,
+      }),
+    ],
     grades,
     policy: { ...DEFAULT_SCORING, minAnswered: connection.minAnswered },
   });
+  // A device that passed becomes known for this person (a small credit next time).
+  if (status === 'passed' && deviceHmac) await ctx.store.rememberDevice(requester.userId, deviceHmac);
   const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
   const now = ctx.clock.now();
   await ctx.store.transition(

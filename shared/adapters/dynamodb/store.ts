@@ -24,6 +24,7 @@ import type { TranscriptEntry } from '../../domain/questions.js';
 import {
   type ActionState,
   allowedSources,
+  type ClientContext,
   isFinal,
   type TicketRef,
   type TicketWrite,
@@ -43,6 +44,9 @@ import { keys, TABLE } from './table.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** How long a device that passed stays known. */
+const KNOWN_DEVICE_DAYS = 180;
+
 const KEY_NAMES = new Set<string>([
   TABLE.partitionKey,
   TABLE.sortKey,
@@ -268,6 +272,55 @@ export class DynamoDbVerificationStore implements VerificationStore {
       throw conflict('INVALID_TRANSITION', `Cannot move from ${latest?.status ?? 'unknown'} to ${to}`);
     }
     return { ...current, ...(Object.fromEntries(entries) as Partial<Verification>) };
+  }
+
+  async isKnownDevice(userId: string, deviceHmac: string): Promise<boolean> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.knownDevice(userId, deviceHmac) }),
+    );
+    const expires = Number(out.Item?.expiresAtEpoch ?? 0);
+    return out.Item !== undefined && expires > this.now().getTime() / 1000;
+  }
+
+  async rememberDevice(userId: string, deviceHmac: string): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.knownDevice(userId, deviceHmac),
+          lastSeenAt: this.now().toISOString(),
+          expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + KNOWN_DEVICE_DAYS * 86_400,
+        },
+      }),
+    );
+  }
+
+  async recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }> {
+    // The first report wins; a later one from another device only raises the flag.
+    const first = await this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'SET #client = :client',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#client)',
+        ExpressionAttributeNames: { '#client': 'client' },
+        ExpressionAttributeValues: { ':client': client },
+      }),
+    );
+    if (first) return { secondDevice: false };
+    const current = await this.getVerification(verificationId);
+    const secondDevice = current?.client?.deviceHmac !== client.deviceHmac;
+    if (secondDevice) {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.verification(verificationId),
+          UpdateExpression: 'SET secondDevice = :yes',
+          ExpressionAttributeValues: { ':yes': true },
+        }),
+      );
+    }
+    return { secondDevice };
   }
 
   async getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined> {

@@ -20,6 +20,7 @@
  * | directory user by email                        | GSI1 gsi1pk=DIREMAIL#<email>       gsi1sk=PROFILE             |
  * | all directory users (decoys; a few hundred)    | GSI2 gsi2pk=DIRALL                  gsi2sk=<userId>           |
  * | a directory user's password (local only)      | pk=DIRUSER#<userId>                sk=PASSWORD                |
+ * | devices known for a person (HMAC)              | pk=DIRUSER#<userId>                sk=DEVICE#<hmac> (TTL 180 d) |
  *
  * Monthly and daily partitions on GSI1 keep the newest-first listings on bounded partitions
  * without a Scan. Every item carries `expiresAtEpoch` where retention applies (TTL).
@@ -57,6 +58,10 @@ export const keys = {
   directoryUser: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PROFILE' }),
   directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,
   directoryAll: 'DIRALL',
+  knownDevice: (userId: string, deviceHmac: string) => ({
+    pk: `DIRUSER#${userId}`,
+    sk: `DEVICE#${deviceHmac}`,
+  }),
 };
 
 /** The DynamoDB CreateTable shape, for the local stack and tests. */

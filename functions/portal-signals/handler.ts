@@ -1,0 +1,18 @@
+/** POST /portal/signals (Authorization: Bearer <session>): the page's silent checks. */
+import { compose, secrets, store } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { recordSignals, signalsSchema } from '../../shared/use-cases/portal.js';
+
+const ctx = compose({ store, secrets });
+
+export const handler = httpHandler(
+  'portal-signals',
+  { body: signalsSchema },
+  async ({ event, bearer, body }) => ({
+    status: 202,
+    body: await recordSignals(ctx, bearer, body, {
+      userAgent: event.requestContext.http.userAgent ?? '',
+      sourceIp: event.requestContext.http.sourceIp,
+    }),
+  }),
+);
