@@ -3,6 +3,7 @@
  * deployed through this class, so runtime, architecture, bundling, tracing, timeout and logging
  * are decided once.
  */
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -32,6 +33,8 @@ export interface ProjectFunctionProps {
   readonly logRetention?: RetentionDays;
   /** What happens to the log group when the function is removed. @default RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /** Paths under node_modules copied beside the bundle (data files read at run time). */
+  readonly nodeModuleFiles?: readonly string[];
 }
 
 export class ProjectFunction extends NodejsFunction {
@@ -91,6 +94,19 @@ export class ProjectFunction extends NodejsFunction {
         bundleAwsSDK: true,
         // The installed esbuild, never Docker: synth must work offline on these machines.
         forceDockerBundling: false,
+        ...(props.nodeModuleFiles?.length
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) =>
+                  (props.nodeModuleFiles ?? []).flatMap((file) => [
+                    `mkdir -p "${outputDir}/node_modules/${dirname(file)}"`,
+                    `cp "${inputDir}/node_modules/${file}" "${outputDir}/node_modules/${file}"`,
+                  ]),
+              },
+            }
+          : {}),
       },
     });
     this.functionLogGroup = logGroup;

@@ -40,6 +40,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
+import { IP_DATA_SHIPPED_FILES } from '../shared/adapters/ip-data.js';
 import { secretNames } from '../shared/adapters/secrets.js';
 import {
   FUNCTIONS,
@@ -146,6 +147,9 @@ export class StatelessStack extends Stack {
         environment,
         logRemovalPolicy,
         logRetention,
+        ...('ipData' in spec && spec.ipData
+          ? { nodeModuleFiles: IP_DATA_SHIPPED_FILES, memorySize: 1024, timeout: Duration.seconds(10) }
+          : {}),
       });
       this.grantAccess(fn, spec, stateful);
       functions[name] = fn;

@@ -45,6 +45,11 @@ export interface ConsoleUser {
 export interface GatewayOptions {
   consoleUsers: readonly ConsoleUser[];
   outboxDir: string;
+  /**
+   * Tests only: take requestContext.http.sourceIp from an `x-simulated-source-ip` header, to play
+   * requesters on other networks. Off in `npm start`; API Gateway has no such thing.
+   */
+  simulateSourceIp?: boolean;
 }
 
 export class LocalGateway {
@@ -142,7 +147,10 @@ export class LocalGateway {
           method,
           path: url.pathname,
           protocol: `HTTP/${req.httpVersion}`,
-          sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+          sourceIp:
+            (this.options.simulateSourceIp ? headers['x-simulated-source-ip'] : undefined) ??
+            req.socket.remoteAddress ??
+            '127.0.0.1',
           userAgent: headers['user-agent'] ?? '',
         },
         requestId: randomUUID(),

@@ -38,6 +38,8 @@ export interface LocalStackOptions {
   /** Milliseconds between state-machine retries (tests); AWS timings when omitted. */
   retryIntervalOverrides?: Record<string, number | number[]>;
   deskRetryDelaysMs?: number[];
+  /** Tests only: let requests name their source IP (see LocalGateway). */
+  simulateSourceIp?: boolean;
 }
 
 export interface LocalStack {
@@ -142,7 +144,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => stepFunctions.stop());
     const resumed = await resumeLifecycles(store, stepFunctions);
 
-    const gateway = new LocalGateway({ consoleUsers: CONSOLE_USERS, outboxDir });
+    const gateway = new LocalGateway({
+      consoleUsers: CONSOLE_USERS,
+      outboxDir,
+      simulateSourceIp: options.simulateSourceIp,
+    });
     await gateway.listen(ports.gateway);
     stoppers.push(() => gateway.stop());
 

@@ -10,6 +10,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
+import { dataAge as ipDataAge, lookup as lookupIp } from './adapters/ip-data.js';
 import { ChangeGearTicketSystem } from './adapters/itsm/changegear.js';
 import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
 import { ServiceNowTicketSystem } from './adapters/itsm/servicenow.js';
@@ -21,6 +22,7 @@ import type {
   Clock,
   Connection,
   Directory,
+  IpIntelligence,
   Messenger,
   Secrets,
   TicketSystem,
@@ -34,6 +36,7 @@ export interface AppContext {
   clock: Clock;
   store: VerificationStore;
   directory: Directory;
+  ipIntel: IpIntelligence;
   ticketSystems: TicketSystems;
   messenger: Messenger;
   workflow: Workflow;
@@ -120,6 +123,12 @@ export const workflow = /* @__PURE__ */ once<Workflow>(
       config.STATE_MACHINE_ARN,
     ),
 );
+
+/** Offline IP data, loaded on first use (handlers that need it preload it at cold start). */
+export const ipIntel = /* @__PURE__ */ once<IpIntelligence>(() => ({
+  lookup: lookupIp,
+  dataAgeDays: (now) => ipDataAge(now).days,
+}));
 
 export const systemClock: Clock = { now: () => new Date() };
 

@@ -27,6 +27,8 @@ const schema = z.object({
   CONSOLE_BASE_URL: z.url(),
   RETENTION_DAYS: int(1, 3650, 365),
   SESSION_MINUTES: int(1, 60, 15),
+  /** The company's own egress networks (comma-separated AS numbers): a credit that vouches. */
+  CORPORATE_ASNS: z._default(z.string(), ''),
   /** `redact` keeps grades and timings in transcripts but not the requester's responses. */
   TRANSCRIPT_RESPONSES: z._default(z.enum(['keep', 'redact']), 'keep'),
 });

@@ -11,6 +11,8 @@ export interface FunctionSpec {
   /** Folder under functions/ with a handler.ts. */
   name: string;
   description: string;
+  /** Files from node_modules the deployed function reads at run time (beside its bundle). */
+  ipData?: boolean;
   /** What the function may do; the CDK stack turns this into least-privilege grants. */
   access: {
     table: 'read' | 'readWrite';
@@ -49,7 +51,9 @@ export const FUNCTIONS = [
   },
   {
     name: 'portal-signals',
-    description: "Portal: records the page's silent checks (automation, time zone, languages, device)",
+    description: "Portal: records the page's silent checks and where the connection comes from",
+    // The offline IP data ships beside the bundle and loads in the cold start: more memory, more time.
+    ipData: true,
     access: { table: 'readWrite', secrets: ['portal'] },
   },
   {

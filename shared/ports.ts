@@ -154,6 +154,9 @@ export interface VerificationStore {
   rememberDevice(userId: string, deviceHmac: string): Promise<void>;
   /** Records what the portal page reported; flags a second device when another opened it first. */
   recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }>;
+  /** Where the person was last seen connecting from (country and time), for impossible travel. */
+  lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined>;
+  recordSighting(userId: string, sighting: { country?: string; at: string }): Promise<void>;
   /** The transcript of a completed verification. Viewing it is an audit event (the console's job). */
   getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined>;
   /** Records the state of the ticket writes; `written` adds one to the list of writes made. */
@@ -267,6 +270,13 @@ export interface Workflow {
     token: string,
     output: OpenedOutput | LifecycleOutcome | { actionState: ActionState },
   ): Promise<void>;
+}
+
+/** What offline IP data says about an address. */
+export interface IpIntelligence {
+  lookup(ip: string): { country?: string; asn?: number; asOrg?: string };
+  /** Age of the data in days (Infinity when unknown). */
+  dataAgeDays(now: Date): number;
 }
 
 export interface Secrets {

@@ -46,7 +46,8 @@ export const DEFAULT_ENDPOINT_POLICY: EndpointPolicy = {
   timeZoneMismatch: 1.5,
   languageMismatch: 1,
   platformMismatch: 2,
-  secondDevice: 3,
+  // A link opened on another device after the first is the forwarded-link pattern: Medium on its own.
+  secondDevice: 4,
   knownDeviceCredit: -1,
 };
 

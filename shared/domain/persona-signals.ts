@@ -17,7 +17,8 @@ export interface PersonaPolicy {
 export const DEFAULT_PERSONA_POLICY: PersonaPolicy = {
   agentTypedDestination: 4,
   contactChangedWithinDays: 14,
-  contactChanged: 3,
+  // With an SMS link, a number changed days ago is the SIM-swap pattern: enough for Medium on its own.
+  contactChanged: 4,
   resetWithinDays: 7,
   recentReset: 2,
   failedRecoveries: 2,

@@ -138,6 +138,8 @@ export interface ClientContext {
   ipCountry?: string;
   asn?: number;
   asOrg?: string;
+  /** Network signals, worked out when the full source address was at hand (it is not kept). */
+  networkReasons?: Reason[];
   at: string;
 }
 

@@ -14,6 +14,7 @@ import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { endpointSignals } from '../domain/endpoint-signals.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
+import { ipPrefix, networkSignals } from '../domain/network-signals.js';
 import { checkPassword } from '../domain/password-policy.js';
 import { personaSignals } from '../domain/persona-signals.js';
 import { buildQuestions, buildTranscript, gradeAnswers, publicQuestion } from '../domain/questions.js';
@@ -98,7 +99,7 @@ export const signalsSchema = z.strictObject({
  * flagged. The source IP comes from the gateway's request context, never X-Forwarded-For.
  */
 export async function recordSignals(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'store' | 'secrets' | 'directory' | 'ipIntel'>,
   sessionToken: string | undefined,
   input: z.infer<typeof signalsSchema>,
   request: { userAgent: string; sourceIp: string },
@@ -112,12 +113,32 @@ export async function recordSignals(
         .update(`device:${v.requesterId}:${deviceHash}`)
         .digest('hex')
     : undefined;
+  const now = ctx.clock.now();
+  const requester = await ctx.directory.getUser(v.requesterId);
+  const ip = ctx.ipIntel.lookup(request.sourceIp);
+  const previous = await ctx.store.lastSighting(v.requesterId);
+  const networkReasons = networkSignals({
+    ip,
+    sourceIp: request.sourceIp,
+    previous: previous ? [previous] : [],
+    usualCountries: requester?.usualCountries ?? (requester ? [requester.country] : []),
+    corporateAsns: ctx.config.CORPORATE_ASNS.split(',').map(Number).filter(Number.isInteger),
+    now,
+    dataAgeDays: ctx.ipIntel.dataAgeDays(now),
+  });
   const { secondDevice } = await ctx.store.recordClient(v.verificationId, {
     signals,
     deviceHmac,
     userAgent: request.userAgent.slice(0, 300),
-    at: ctx.clock.now().toISOString(),
+    ipPrefix: ipPrefix(request.sourceIp),
+    ipCountry: ip.country,
+    asn: ip.asn,
+    asOrg: ip.asOrg,
+    networkReasons,
+    at: now.toISOString(),
   });
+  if (!secondDevice && ip.country)
+    await ctx.store.recordSighting(v.requesterId, { country: ip.country, at: now.toISOString() });
   if (secondDevice) await ctx.store.appendAudit(audit(v, 'verification.second_device', ctx.clock.now()));
   return { received: true };
 }
@@ -162,6 +183,7 @@ export async function completeVerification(
   const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
   const { status, assessment } = assess({
     signals: [
+      ...(v.client?.networkReasons ?? []),
       ...personaSignals(requester, v, signalsAt),
       ...endpointSignals(v.client?.signals, {
         userAgent: v.client?.userAgent ?? '',

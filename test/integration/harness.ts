@@ -61,6 +61,7 @@ async function launch(dataDir: string, tableName: string, ports: Record<string, 
     ports,
     retryIntervalOverrides: { SendLink: FAST, WriteBack: FAST, RecordAction: FAST, AutoClose: FAST },
     deskRetryDelaysMs: [20, 40],
+    simulateSourceIp: true,
   });
   const agentToken = await stack.gateway.issueToken('alice', ['agent']);
   return { stack, api: stack.urls.api, agentToken, dataDir, stop: () => stack.stop() };

@@ -323,6 +323,26 @@ export class DynamoDbVerificationStore implements VerificationStore {
     return { secondDevice };
   }
 
+  async lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.sighting(userId) }));
+    return out.Item
+      ? { country: out.Item.country as string | undefined, at: String(out.Item.at) }
+      : undefined;
+  }
+
+  async recordSighting(userId: string, sighting: { country?: string; at: string }): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.sighting(userId),
+          ...sighting,
+          expiresAtEpoch: Math.floor(this.now().getTime() / 1000) + 90 * 86_400,
+        },
+      }),
+    );
+  }
+
   async getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.transcript(verificationId) }),

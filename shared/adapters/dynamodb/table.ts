@@ -20,6 +20,7 @@
  * | directory user by email                        | GSI1 gsi1pk=DIREMAIL#<email>       gsi1sk=PROFILE             |
  * | all directory users (decoys; a few hundred)    | GSI2 gsi2pk=DIRALL                  gsi2sk=<userId>           |
  * | a directory user's password (local only)      | pk=DIRUSER#<userId>                sk=PASSWORD                |
+ * | last country a person connected from           | pk=DIRUSER#<userId>                sk=SIGHTING (TTL 90 d)      |
  * | devices known for a person (HMAC)              | pk=DIRUSER#<userId>                sk=DEVICE#<hmac> (TTL 180 d) |
  *
  * Monthly and daily partitions on GSI1 keep the newest-first listings on bounded partitions
@@ -58,6 +59,7 @@ export const keys = {
   directoryUser: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PROFILE' }),
   directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,
   directoryAll: 'DIRALL',
+  sighting: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'SIGHTING' }),
   knownDevice: (userId: string, deviceHmac: string) => ({
     pk: `DIRUSER#${userId}`,
     sk: `DEVICE#${deviceHmac}`,
