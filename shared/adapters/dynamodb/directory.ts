@@ -40,8 +40,16 @@ export class DynamoDbDirectory implements Directory {
     return item ? toUser(item) : undefined;
   }
 
+  /** Read fresh: a contact changed a minute ago must count. (Only decoy sampling uses the cache.) */
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
-    return (await this.all()).find((u) => u.userId === userId);
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: keys.directoryUser(userId),
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? toUser(out.Item) : undefined;
   }
 
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {

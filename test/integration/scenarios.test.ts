@@ -1,0 +1,252 @@
+/**
+ * Named scenarios, end to end through the API on the local stack, each pinning the outcome and the
+ * top reasons. The requester's network is simulated by source IP (real offline IP data), the page's
+ * silent checks by what the portal would post. A table of every scenario's score and reasons is
+ * printed at the end (it goes into the issue notes).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedDirectory } from '../../local/seed.js';
+import type { ClientSignals } from '../../shared/domain/endpoint-signals.js';
+import type { DirectoryUser } from '../../shared/ports.js';
+import {
+  answers,
+  call,
+  directoryOf,
+  type Harness,
+  openLink,
+  openTicket,
+  putConnection,
+  sendLink,
+  startHarness,
+  until,
+  verification,
+} from './harness.js';
+
+let h: Harness;
+const table: string[] = [];
+beforeAll(async () => {
+  h = await startHarness();
+  await putConnection(h, { connectionId: 'short', linkLifetimeSeconds: 2 });
+});
+afterAll(async () => {
+  console.log(
+    ['| scenario | outcome | score | level | top reasons |', '|---|---|---|---|---|', ...table].join('\n'),
+  );
+  await h.stop();
+});
+
+const MAC_CHROME =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const HEADLESS =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36';
+const LINUX_FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const IPS = { lisbonHome: '85.240.0.1', newYorkHotel: '73.15.20.1', digitalOcean: '104.131.0.1' };
+const people = seedDirectory();
+/** Seeded people by name; the Lisbon office's are at home on a Portuguese network. */
+const person = (displayName: string) => {
+  const found = people.find((p) => p.displayName === displayName);
+  if (!found) throw new Error(`No seeded person ${displayName}`);
+  return found;
+};
+
+interface Scenario {
+  name: string;
+  requester: DirectoryUser;
+  sourceIp?: string;
+  userAgent?: string;
+  client?: ClientSignals;
+  answer?: 'right' | 'wrong' | 'skip' | 'public-only';
+  destination?: string;
+  directoryChange?: Partial<DirectoryUser>;
+  secondDevice?: boolean;
+}
+
+const atHome = (tz = 'Europe/Lisbon', languages = ['pt-PT', 'en']): ClientSignals => ({
+  webdriver: false,
+  timeZone: tz,
+  languages,
+  clientHints: { platform: 'macOS', mobile: false },
+  deviceHash: 'a'.repeat(64),
+});
+
+async function run(s: Scenario) {
+  if (s.directoryChange) await directoryOf(h).putUsers([{ ...s.requester, ...s.directoryChange }]);
+  const ticket = await openTicket(h, 'local-desk', s.requester.email);
+  const { verificationId, linkToken } = await sendLink(h, ticket.id, {
+    requestedAction: 'password_reset',
+    ...(s.destination ? { destination: s.destination } : {}),
+  });
+  const headers = {
+    'x-simulated-source-ip': s.sourceIp ?? IPS.lisbonHome,
+    'user-agent': s.userAgent ?? MAC_CHROME,
+  };
+  const session = await openLink(h, linkToken);
+  if (s.client) {
+    const posted = await call(h, 'POST', '/portal/signals', {
+      token: session.sessionToken,
+      body: s.client,
+      headers,
+    });
+    expect(posted.status).toBe(202);
+  }
+  if (s.secondDevice) {
+    await call(h, 'POST', '/portal/signals', {
+      token: session.sessionToken,
+      body: { ...atHome(), deviceHash: 'b'.repeat(64) },
+      headers: { ...headers, 'x-simulated-source-ip': IPS.digitalOcean },
+    });
+  }
+  let body = answers(
+    session,
+    s.answer === 'public-only' ? 'right' : (s.answer ?? 'right'),
+    s.requester.email,
+  );
+  if (s.answer === 'public-only') {
+    // Department and office are on LinkedIn; the manager and the start year are not.
+    const wrong = answers(session, 'wrong', s.requester.email).answers;
+    body = {
+      answers: body.answers.map((a, i) => (['q2', 'q4'].includes(a.questionId) ? (wrong[i] ?? a) : a)),
+    };
+  }
+  const done = await call(h, 'POST', '/portal/complete', { token: session.sessionToken, body, headers });
+  const v = await verification(h, verificationId);
+  const top = (v.assessment?.reasons ?? []).filter((r) => r.points !== 0).slice(0, 3);
+  table.push(
+    `| ${s.name} | ${done.json.outcome} | ${v.assessment?.riskScore} | ${v.assessment?.riskLevel} | ${top.map((r) => `${r.code} (${r.points > 0 ? '+' : ''}${r.points})`).join(', ') || 'none'} |`,
+  );
+  return { outcome: done.json.outcome as string, v, codes: (v.assessment?.reasons ?? []).map((r) => r.code) };
+}
+
+describe('verification scenarios', () => {
+  it('genuine employee at home: passes', async () => {
+    const r = await run({
+      name: 'genuine employee at home',
+      requester: person('Elena Petrova'),
+      client: atHome(),
+    });
+    expect(r.outcome).toBe('passed');
+    expect(r.v.assessment?.riskLevel).toBe('verified');
+    expect(r.codes).toEqual(expect.arrayContaining(['CONTACT_ON_RECORD']));
+  });
+
+  it('genuine employee travelling abroad: passes, the unusual country noted', async () => {
+    const r = await run({
+      name: 'genuine employee travelling abroad',
+      requester: person('Dmitri Volkov'),
+      sourceIp: IPS.newYorkHotel,
+      client: atHome('America/New_York', ['pt-PT', 'en-US']),
+    });
+    expect(r.outcome).toBe('passed');
+    expect(r.codes).toContain('UNUSUAL_COUNTRY');
+  });
+
+  it('attacker on a hosting network who knows the public facts: high risk', async () => {
+    const r = await run({
+      name: 'attacker on a hosting ASN with the public facts',
+      requester: person('Bill Henderson'),
+      sourceIp: IPS.digitalOcean,
+      userAgent: LINUX_FIREFOX,
+      client: { webdriver: false, timeZone: 'UTC', languages: ['en-US'] },
+      answer: 'public-only',
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment?.riskLevel).toBe('high');
+    expect(r.codes).toEqual(expect.arrayContaining(['HOSTING_NETWORK', 'WRONG_ANSWERS']));
+  });
+
+  it('headless browser: automation fails it at 10', async () => {
+    const r = await run({
+      name: 'headless browser',
+      requester: person('Margaret Nguyen'),
+      userAgent: HEADLESS,
+      client: { ...atHome(), webdriver: true },
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment?.riskScore).toBe(10);
+    expect(r.codes[0]).toBe('AUTOMATION_DETECTED');
+  });
+
+  it('privileged user asking for a reset: fails at 10, verify in person', async () => {
+    const admin = people.find((p) => p.privileged) as DirectoryUser;
+    const r = await run({ name: 'privileged user asking for a reset', requester: admin, client: atHome() });
+    expect(r.outcome).toBe('failed');
+    expect(r.codes[0]).toBe('PRIVILEGED_ACCOUNT');
+  });
+
+  it('contact changed yesterday: medium, step up', async () => {
+    const r = await run({
+      name: 'contact changed yesterday',
+      requester: person('Nadia Rahman'),
+      client: atHome(),
+      directoryChange: { contactChangedAt: new Date(Date.now() - 86_400_000).toISOString() },
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment?.riskLevel).toBe('medium');
+    expect(r.codes).toContain('CONTACT_RECENTLY_CHANGED');
+  });
+
+  it('agent-typed personal email: medium, step up', async () => {
+    const r = await run({
+      name: 'agent-typed personal email',
+      requester: person('Sven Andersson'),
+      client: atHome(),
+      destination: 'sven.private@example.net',
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment?.riskLevel).toBe('medium');
+    expect(r.codes).toContain('AGENT_TYPED_DESTINATION');
+  });
+
+  it('too few answers: not enough questions', async () => {
+    const r = await run({
+      name: 'too few answers',
+      requester: person('Łukasz Kowalski'),
+      client: atHome(),
+      answer: 'skip',
+    });
+    expect(r.outcome).toBe('not_enough_questions');
+  });
+
+  it('second device: medium, the forwarded-link pattern', async () => {
+    const r = await run({
+      name: 'link opened on a second device',
+      requester: person('Chidi Okafor'),
+      client: atHome(),
+      secondDevice: true,
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.codes).toContain('SECOND_DEVICE');
+  });
+
+  it('link expired: refused, nothing scored', async () => {
+    const requester = person('François Dubois');
+    const ticket = await openTicket(h, 'short', requester.email);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id, { connectionId: 'short' });
+    await until('timed out', async () =>
+      (await verification(h, verificationId)).status === 'timed_out' ? true : undefined,
+    );
+    const late = await call(h, 'GET', '/portal/session', { token: linkToken });
+    expect(late.json.error.code).toBe('LINK_EXPIRED');
+    table.push('| link expired | timed_out (410 LINK_EXPIRED) | - | - | - |');
+  });
+
+  it('link replayed after completion: refused', async () => {
+    const requester = person('Zoë Martín');
+    const ticket = await openTicket(h, 'local-desk', requester.email);
+    const { linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right', requester.email),
+    });
+    const replay = await call(h, 'GET', '/portal/session', { token: linkToken });
+    expect(replay.status).toBe(410);
+    expect(replay.json.error.code).toBe('LINK_ALREADY_USED');
+    const again = await call(h, 'POST', '/portal/complete', {
+      token: session.sessionToken,
+      body: answers(session, 'right', requester.email),
+    });
+    expect(again.json.error.code).toBe('VERIFICATION_ALREADY_COMPLETED');
+    table.push('| link replayed after completion | 410 LINK_ALREADY_USED, 409 on resubmit | - | - | - |');
+  });
+});
