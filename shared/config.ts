@@ -27,6 +27,12 @@ const schema = z.object({
   CONSOLE_BASE_URL: z.url(),
   RETENTION_DAYS: int(1, 3650, 365),
   SESSION_MINUTES: int(1, 60, 15),
+  /** Portal requests allowed per source network (/24 or /48) per 15 minutes. */
+  PORTAL_REQUESTS_PER_SOURCE: int(10, 10_000, 60),
+  /** Times one link may be opened (reloads included). */
+  MAX_OPENS_PER_LINK: int(1, 100, 10),
+  /** Answers faster than this on average (server-timed, from opening to completing) add risk; 0 turns it off. */
+  MIN_MS_PER_ANSWER: int(0, 60_000, 1500),
   /** The company's own egress networks (comma-separated AS numbers): a credit that vouches. */
   CORPORATE_ASNS: z._default(z.string(), ''),
   /** `redact` keeps grades and timings in transcripts but not the requester's responses. */

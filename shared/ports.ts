@@ -103,6 +103,7 @@ export interface AuditEvent {
 }
 
 export interface TransitionPatch {
+  openedAt?: string;
   /** Stored as its own item in the same transaction (kept off the verification record). */
   transcript?: TranscriptEntry[];
   assessment?: Verification['assessment'];
@@ -154,6 +155,8 @@ export interface VerificationStore {
   rememberDevice(userId: string, deviceHmac: string): Promise<void>;
   /** Records what the portal page reported; flags a second device when another opened it first. */
   recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }>;
+  /** Counts one attempt under `key` in a window of `windowSeconds`; returns the count so far. */
+  countAttempt(key: string, windowSeconds: number): Promise<number>;
   /** Where the person was last seen connecting from (country and time), for impossible travel. */
   lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined>;
   recordSighting(userId: string, sighting: { country?: string; at: string }): Promise<void>;

@@ -2,11 +2,15 @@
 
 import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { completeSchema, completeVerification } from '../../shared/use-cases/portal.js';
+import { completeSchema, completeVerification, guardPortalSource } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, directory, secrets, workflow });
 
-export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ bearer, body }) => ({
-  status: 200,
-  body: await completeVerification(ctx, bearer, body),
-}));
+export const handler = httpHandler(
+  'portal-complete',
+  { body: completeSchema },
+  async ({ event, bearer, body }) => {
+    await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+    return { status: 200, body: await completeVerification(ctx, bearer, body) };
+  },
+);

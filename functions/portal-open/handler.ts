@@ -2,11 +2,11 @@
 
 import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { openPortalSession } from '../../shared/use-cases/portal.js';
+import { guardPortalSource, openPortalSession } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, directory, secrets, workflow });
 
-export const handler = httpHandler('portal-open', {}, async ({ bearer }) => ({
-  status: 200,
-  body: await openPortalSession(ctx, bearer),
-}));
+export const handler = httpHandler('portal-open', {}, async ({ event, bearer }) => {
+  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+  return { status: 200, body: await openPortalSession(ctx, bearer) };
+});

@@ -107,6 +107,8 @@ export interface Verification {
   linkExpiresAt: string;
   questions?: Question[];
   assessment?: Assessment;
+  /** When the link was first opened (server time): how long the answers took. */
+  openedAt?: string;
   completedAt?: string;
   writeBack: {
     state: WriteBackState;

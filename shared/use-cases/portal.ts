@@ -19,11 +19,26 @@ import { checkPassword } from '../domain/password-policy.js';
 import { personaSignals } from '../domain/persona-signals.js';
 import { buildQuestions, buildTranscript, gradeAnswers, publicQuestion } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
-import { isFinal, remainingSeconds, type Verification } from '../domain/verification.js';
+import { isFinal, type Reason, remainingSeconds, type Verification } from '../domain/verification.js';
 import type { DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
+
+/**
+ * Abuse limit on every portal request: so many per source network (/24 or /48) per 15 minutes.
+ * Link guessing, scripted retries and floods from one network are cut off with 429.
+ */
+export async function guardPortalSource(ctx: Ctx<'store'>, sourceIp: string): Promise<void> {
+  const attempts = await ctx.store.countAttempt(`SOURCE#${ipPrefix(sourceIp)}`, 900);
+  if (attempts > ctx.config.PORTAL_REQUESTS_PER_SOURCE) {
+    throw new AppError(
+      'TOO_MANY_ATTEMPTS',
+      429,
+      'Too many attempts from this network; try again in 15 minutes',
+    );
+  }
+}
 
 export async function openPortalSession(
   ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
@@ -38,6 +53,20 @@ export async function openPortalSession(
   if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
   if (isFinal(v.status)) throw gone('LINK_ALREADY_USED', 'This link has already been used');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const opens = await ctx.store.countAttempt(
+    `OPENS#${v.verificationId}`,
+    connection.linkLifetimeSeconds + 60,
+  );
+  if (opens > ctx.config.MAX_OPENS_PER_LINK) {
+    if (opens === ctx.config.MAX_OPENS_PER_LINK + 1) {
+      await ctx.store.appendAudit(audit(v, 'verification.too_many_opens', now, { opens }));
+    }
+    throw new AppError(
+      'TOO_MANY_ATTEMPTS',
+      429,
+      'This link was opened too many times; ask the help desk for a new one',
+    );
+  }
 
   if (v.status === 'sent') {
     const requester = await ctx.directory.getUser(v.requesterId);
@@ -53,7 +82,7 @@ export async function openPortalSession(
       v = await ctx.store.transition(
         v.verificationId,
         'in_progress',
-        { questions },
+        { questions, openedAt: now.toISOString() },
         audit(v, 'verification.opened', now),
       );
     } catch (error) {
@@ -183,6 +212,7 @@ export async function completeVerification(
   const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
   const { status, assessment } = assess({
     signals: [
+      ...answerSpeed(v, grades, signalsAt, ctx.config.MIN_MS_PER_ANSWER),
       ...(v.client?.networkReasons ?? []),
       ...personaSignals(requester, v, signalsAt),
       ...endpointSignals(v.client?.signals, {
@@ -365,4 +395,29 @@ function audit(
     at: at.toISOString(),
     details,
   };
+}
+
+/**
+ * Answers faster than a person reads (server-timed from opening the link to completing, so the
+ * page cannot forge it): a script that fetched the questions and posted answers at once.
+ */
+function answerSpeed(
+  v: Verification,
+  grades: Map<string, string>,
+  now: Date,
+  minMsPerAnswer: number,
+): Reason[] {
+  const answered = [...grades.values()].filter((g) => g !== 'skipped').length;
+  if (!v.openedAt || minMsPerAnswer <= 0 || answered === 0) return [];
+  const elapsed = now.getTime() - Date.parse(v.openedAt);
+  if (elapsed >= answered * minMsPerAnswer) return [];
+  return [
+    {
+      code: 'ANSWERS_TOO_FAST',
+      category: 'endpoint',
+      points: 3,
+      evidence: `${answered} answers in ${(elapsed / 1000).toFixed(1)} s`,
+      message: 'The questions were answered faster than a person can read them',
+    },
+  ];
 }

@@ -323,6 +323,21 @@ export class DynamoDbVerificationStore implements VerificationStore {
     return { secondDevice };
   }
 
+  async countAttempt(key: string, windowSeconds: number): Promise<number> {
+    const nowSeconds = Math.floor(this.now().getTime() / 1000);
+    const windowStart = nowSeconds - (nowSeconds % windowSeconds);
+    const out = await this.doc.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `ATTEMPTS#${key}#${windowStart}`, sk: 'ATTEMPTS' },
+        UpdateExpression: 'ADD attempts :one SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :expires)',
+        ExpressionAttributeValues: { ':one': 1, ':expires': windowStart + 2 * windowSeconds },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(out.Attributes?.attempts ?? 1);
+  }
+
   async lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined> {
     const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.sighting(userId) }));
     return out.Item

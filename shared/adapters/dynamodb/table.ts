@@ -20,6 +20,7 @@
  * | directory user by email                        | GSI1 gsi1pk=DIREMAIL#<email>       gsi1sk=PROFILE             |
  * | all directory users (decoys; a few hundred)    | GSI2 gsi2pk=DIRALL                  gsi2sk=<userId>           |
  * | a directory user's password (local only)      | pk=DIRUSER#<userId>                sk=PASSWORD                |
+ * | attempts per source or link in a window         | pk=ATTEMPTS#<key>#<window start>   sk=ATTEMPTS (TTL)          |
  * | last country a person connected from           | pk=DIRUSER#<userId>                sk=SIGHTING (TTL 90 d)      |
  * | devices known for a person (HMAC)              | pk=DIRUSER#<userId>                sk=DEVICE#<hmac> (TTL 180 d) |
  *
