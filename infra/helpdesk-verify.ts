@@ -17,6 +17,10 @@ export interface DeploymentSettings {
   readonly retentionDays: number;
   readonly smsSenderId?: string;
   readonly authDomainPrefix?: string;
+  /** Where people are looked up: the table (demo data), Entra ID or Okta (DIRECTORY in shared/config.ts). */
+  readonly directory?: string;
+  readonly entraTenantId?: string;
+  readonly oktaOrgUrl?: string;
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
@@ -46,6 +50,9 @@ export function settingsFromContext(app: App): DeploymentSettings {
     retentionDays,
     smsSenderId: read('smsSenderId'),
     authDomainPrefix: read('authDomainPrefix'),
+    directory: read('directory'),
+    entraTenantId: read('entraTenantId'),
+    oktaOrgUrl: read('oktaOrgUrl'),
   };
 }
 
@@ -69,6 +76,11 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
     retentionDays: settings.retentionDays,
     smsSenderId: settings.smsSenderId,
     authDomainPrefix: settings.authDomainPrefix,
+    directoryEnvironment: {
+      ...(settings.directory ? { DIRECTORY: settings.directory } : {}),
+      ...(settings.entraTenantId ? { ENTRA_TENANT_ID: settings.entraTenantId } : {}),
+      ...(settings.oktaOrgUrl ? { OKTA_ORG_URL: settings.oktaOrgUrl } : {}),
+    },
     logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   // cdk-nag v3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synth.

@@ -87,6 +87,8 @@ export interface StatelessStackProps extends StackProps {
   readonly retentionDays?: number;
   /** Alphanumeric SMS sender id where the destination country supports it. */
   readonly smsSenderId?: string;
+  /** DIRECTORY, ENTRA_TENANT_ID, OKTA_ORG_URL (shared/config.ts); the table directory when empty. */
+  readonly directoryEnvironment?: Readonly<Record<string, string>>;
   /** Cognito hosted-login domain prefix (globally unique). @default helpdesk-verify-<account> */
   readonly authDomainPrefix?: string;
   /** @default RETAIN; non-production stages may pass DESTROY */
@@ -136,6 +138,7 @@ export class StatelessStack extends Stack {
       CONSOLE_BASE_URL: props.consoleBaseUrl,
       RETENTION_DAYS: String(props.retentionDays ?? 365),
       ...(props.smsSenderId ? { SMS_SENDER_ID: props.smsSenderId } : {}),
+      ...props.directoryEnvironment,
     };
 
     const functions = {} as Record<FunctionName, ProjectFunction>;
@@ -419,7 +422,21 @@ export class StatelessStack extends Stack {
     };
     for (const secret of new Set(access.secrets)) {
       if (secret === 'portal') secretArns.push(stateful.portalSessionSecret.secretArn);
-      else if (secret === 'webhook') secretArns.push(connectionSecretArn(secretNames.webhookSecrets('*')));
+      else if (secret === 'directory') {
+        const arn = this.formatArn({
+          service: 'secretsmanager',
+          resource: 'secret',
+          resourceName: `${stateful.secretsPrefix}${secretNames.directoryCredentials}-??????`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+        wildcards.push({
+          finding: `Resource::${flattenForNag(this.resolve(arn))}`,
+          reason:
+            'The directory credentials secret is created by operators (Entra ID or Okta); the ARN names it ' +
+            'exactly and leaves open only the six random characters Secrets Manager appends.',
+        });
+        secretArns.push(arn);
+      } else if (secret === 'webhook') secretArns.push(connectionSecretArn(secretNames.webhookSecrets('*')));
       else secretArns.push(connectionSecretArn(secretNames.outboundCredentials('*')));
     }
     if (secretArns.length > 0) allow(['secretsmanager:GetSecretValue'], secretArns);

@@ -8,6 +8,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { EntraDirectory } from './adapters/directory/entra.js';
+import { OktaDirectory } from './adapters/directory/okta.js';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
 import { dataAge as ipDataAge, lookup as lookupIp } from './adapters/ip-data.js';
@@ -62,9 +64,17 @@ export const store = /* @__PURE__ */ once<VerificationStore>(
   (config) => new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo(config) }),
 );
 
-export const directory = /* @__PURE__ */ once<Directory>(
-  (config) => new DynamoDbDirectory({ tableName: config.TABLE_NAME, client: dynamo(config) }),
-);
+export const directory = /* @__PURE__ */ once<Directory>((config) => {
+  const credentials = () => secrets(config).get(secretNames.directoryCredentials);
+  switch (config.DIRECTORY) {
+    case 'entra':
+      return new EntraDirectory({ tenantId: config.ENTRA_TENANT_ID as string, credentials });
+    case 'okta':
+      return new OktaDirectory({ orgUrl: config.OKTA_ORG_URL as string, credentials });
+    default:
+      return new DynamoDbDirectory({ tableName: config.TABLE_NAME, client: dynamo(config) });
+  }
+});
 
 export const secrets = /* @__PURE__ */ once<Secrets>((config) =>
   config.SECRETS === 'file'

@@ -17,6 +17,10 @@ const schema = z.object({
   /** Set locally to the local Step Functions endpoint; unset in AWS. */
   SFN_ENDPOINT: z.optional(z.url()),
   MESSENGER: z._default(z.enum(['aws', 'outbox']), 'aws'),
+  /** Where people are looked up and passwords reset: the table (local, demos), Entra ID or Okta. */
+  DIRECTORY: z._default(z.enum(['table', 'entra', 'okta']), 'table'),
+  ENTRA_TENANT_ID: z.optional(z.string()),
+  OKTA_ORG_URL: z.optional(z.url()),
   OUTBOX_DIR: z.optional(z.string()),
   EMAIL_FROM: z._default(z.string(), 'verify@example.com'),
   SMS_SENDER_ID: z.optional(z.string()),
@@ -52,5 +56,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error('Invalid configuration: OUTBOX_DIR is required');
   if (config.SECRETS === 'file' && !config.SECRETS_FILE)
     throw new Error('Invalid configuration: SECRETS_FILE is required');
+  if (config.DIRECTORY === 'entra' && !config.ENTRA_TENANT_ID) {
+    throw new Error('Invalid configuration: ENTRA_TENANT_ID is required with DIRECTORY=entra');
+  }
+  if (config.DIRECTORY === 'okta' && !config.OKTA_ORG_URL) {
+    throw new Error('Invalid configuration: OKTA_ORG_URL is required with DIRECTORY=okta');
+  }
   return config;
 }

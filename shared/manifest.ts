@@ -19,7 +19,8 @@ export interface FunctionSpec {
     startExecution?: boolean;
     sendTaskResult?: boolean;
     sendMessages?: boolean;
-    secrets: ('webhook' | 'outbound' | 'portal')[];
+    /** directory: the Entra ID or Okta credentials, for functions that look people up. */
+    secrets: ('webhook' | 'outbound' | 'portal' | 'directory')[];
   };
 }
 
@@ -32,7 +33,7 @@ export const FUNCTIONS = [
   {
     name: 'send-link',
     description: 'Console: an agent sends a verification link',
-    access: { table: 'readWrite', startExecution: true, secrets: [] },
+    access: { table: 'readWrite', startExecution: true, secrets: ['directory'] },
   },
   {
     name: 'verification-get',
@@ -47,25 +48,30 @@ export const FUNCTIONS = [
   {
     name: 'portal-open',
     description: 'Portal: exchanges the link token for a session and returns the questions',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory'] },
   },
   {
     name: 'portal-signals',
     description: "Portal: records the page's silent checks and where the connection comes from",
     // The offline IP data ships beside the bundle and loads in the cold start: more memory, more time.
     ipData: true,
-    access: { table: 'readWrite', secrets: ['portal'] },
+    access: { table: 'readWrite', secrets: ['portal', 'directory'] },
   },
   {
     name: 'portal-complete',
     description: 'Portal: grades the answers, records the outcome, resumes the lifecycle',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal'] },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory'] },
   },
   {
     name: 'portal-action',
     description:
       'Portal: the verified requester resets their password (and is told on the contact on record)',
-    access: { table: 'readWrite', sendTaskResult: true, sendMessages: true, secrets: ['portal'] },
+    access: {
+      table: 'readWrite',
+      sendTaskResult: true,
+      sendMessages: true,
+      secrets: ['portal', 'directory'],
+    },
   },
   {
     name: 'lifecycle-send-link',

@@ -53,12 +53,15 @@ export function buildQuestions(
       requester.office,
       others.map((u) => u.office),
     ),
-    choice('q4', 'In which year did you join the company?', year(requester), [
-      String(startYear - 2),
-      String(startYear - 1),
-      String(startYear + 1),
-      String(startYear + 2),
-    ]),
+    // Only when the directory knows the start date (Okta has none by default; Entra needs a permission).
+    /^\d{4}/.test(requester.startDate)
+      ? choice('q4', 'In which year did you join the company?', year(requester), [
+          String(startYear - 2),
+          String(startYear - 1),
+          String(startYear + 1),
+          String(startYear + 2),
+        ])
+      : undefined,
   ];
   return candidates.filter((q): q is Question => q !== undefined);
 }

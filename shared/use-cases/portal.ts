@@ -9,6 +9,7 @@
  */
 
 import { createHmac } from 'node:crypto';
+import { DirectoryPasswordRejectedError } from '../adapters/directory/errors.js';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
@@ -300,6 +301,23 @@ export async function performAction(
   try {
     await ctx.directory.resetPassword(requester.userId, input.newPassword);
   } catch (error) {
+    if (error instanceof DirectoryPasswordRejectedError) {
+      // The directory's own policy refused it: the requester may choose another.
+      await ctx.store.setAction(
+        v.verificationId,
+        ['running'],
+        'pending',
+        audit(v, 'action.password_rejected', ctx.clock.now()),
+      );
+      throw badRequest(
+        'PASSWORD_POLICY',
+        error.idpMessage || 'The directory refused this password; choose another',
+        {
+          reason: 'directory_policy',
+          suggestions: [],
+        },
+      );
+    }
     await ctx.store.setAction(
       v.verificationId,
       ['running'],

@@ -213,7 +213,9 @@ describe.each(FUNCTIONS as readonly FunctionSpec[])('grants of $name', (spec) =>
     const expected = spec.access.secrets.map((kind) =>
       kind === 'portal'
         ? expect.stringMatching(/PortalSessionKey/)
-        : expect.stringMatching(`/${kind}-\\?{6}$`),
+        : kind === 'directory'
+          ? expect.stringMatching(/directory\/credentials-\?{6}$/)
+          : expect.stringMatching(`/${kind}-\\?{6}$`),
     );
     expect(resources).toHaveLength(spec.access.secrets.length);
     expect(resources).toEqual(expect.arrayContaining(expected));

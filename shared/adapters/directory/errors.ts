@@ -1,0 +1,104 @@
+/**
+ * The errors the directory adapters (Microsoft Entra ID, Okta) throw, and the small HTTP plumbing
+ * they share. The names are what a state machine's Retry and Catch match (Lambda reports
+ * `error.name` as the error type), so they are part of the contract:
+ *
+ * - DirectoryRetryableError: the directory did not answer (network, timeout), throttled (429, with
+ *   `retryAfterSeconds` when it said how long), or failed on its side (5xx).
+ * - DirectoryPermanentError: anything a retry will not fix: credentials refused (401), a missing
+ *   permission or role (403, the message names it), a user that is gone (404), a refused request.
+ * - DirectoryPasswordRejectedError (a DirectoryPermanentError): the directory's password policy
+ *   refused the new password; `idpMessage` is the directory's own explanation, fit to show the
+ *   person so they can choose another one.
+ *
+ * Messages never carry a password, a client secret or a token: every message is built from what
+ * the adapter attempted plus the directory's error text, and that text is scrubbed of the secrets
+ * in play before it is used.
+ */
+
+export class DirectoryRetryableError extends Error {
+  override name = 'DirectoryRetryableError';
+  /** The directory's Retry-After (or rate-limit reset), when it sent one. */
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class DirectoryPermanentError extends Error {
+  override name = 'DirectoryPermanentError';
+  /** The directory's HTTP status, when it answered. */
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class DirectoryPasswordRejectedError extends DirectoryPermanentError {
+  override name = 'DirectoryPasswordRejectedError';
+  /** The directory's explanation (its password policy's words), without the password. */
+  constructor(
+    message: string,
+    readonly idpMessage: string,
+    status?: number,
+  ) {
+    super(message, status);
+  }
+}
+
+/** A 429 asking for at most this long is waited out in-process, once; longer ones go back to the caller. */
+export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
+
+/** fetch with a timeout; a network failure or timeout is retryable. `detail` says what was attempted. */
+export async function directoryFetch(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+  detail: string,
+): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    throw new DirectoryRetryableError(`${detail}: directory unreachable (${(error as Error).name})`);
+  }
+}
+
+/** Replaces every secret (password, client secret, token) found in `text`. Short values are left alone. */
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) out = out.split(secret).join('[redacted]');
+  }
+  return out;
+}
+
+/** Whitespace collapsed and cut short: enough of a directory's error text to act on. */
+export const shorten = (text: string, max = 300) => {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};
+
+/** The classification both adapters share once they have built their message. */
+export function statusError(status: number, message: string, retryAfter?: number): Error {
+  if (status === 429 || status >= 500) return new DirectoryRetryableError(message, retryAfter);
+  return new DirectoryPermanentError(message, status);
+}
+
+/** Same-origin check for the paging links a directory hands back: the token only goes where it came from. */
+export function sameOrigin(link: string, base: string): boolean {
+  try {
+    return new URL(link).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

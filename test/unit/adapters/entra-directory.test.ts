@@ -1,0 +1,729 @@
+/**
+ * EntraDirectory against recorded Microsoft Graph exchanges: a local server replays the documented
+ * responses (test/events/graph) and records every request, so these tests pin what is sent (method,
+ * path, query, headers, body) and how the answers are mapped.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EntraDirectory, USER_SELECT } from '../../../shared/adapters/directory/entra.js';
+import {
+  DirectoryPasswordRejectedError,
+  DirectoryPermanentError,
+  DirectoryRetryableError,
+} from '../../../shared/adapters/directory/errors.js';
+import { REPO_ROOT } from '../fixtures.js';
+
+const TENANT = 'contoso.example';
+const CLIENT_ID = '5b1f3c0e-2d4a-4e8f-9a6b-1c2d3e4f5a6b';
+const CLIENT_SECRET = 'Qx8~fake.client-SECRET_value';
+const CREDENTIALS = JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+const ZOE_ID = '4c7a2f9e-1b3d-4e5f-8a6b-7c8d9e0f1a2b';
+const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+const NEW_PASSWORD = 'Tr0ub4dor&3-horse-staple';
+
+interface Recorded {
+  method: string;
+  path: string;
+  query: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const servers: Server[] = [];
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((resolve) => s.close(resolve));
+  }
+});
+
+/** A recorded Graph or login answer; Graph's own URLs (nextLink) point at the test server instead. */
+function fixture(name: string, baseUrl?: string): unknown {
+  const text = readFileSync(new URL(`test/events/graph/${name}.json`, REPO_ROOT), 'utf8');
+  return JSON.parse(baseUrl ? text.replaceAll('https://graph.microsoft.com', baseUrl) : text);
+}
+
+const TOKEN = (fixture('token') as { access_token: string }).access_token;
+
+/** A local server that records every request and answers from a script (or never, for 'hang'). */
+async function recorder(answer: (req: Recorded, base: string) => Reply | 'hang') {
+  const requests: Recorded[] = [];
+  let base = '';
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const [path = '', query = ''] = (req.url ?? '').split('?');
+      const recorded: Recorded = {
+        method: req.method ?? '',
+        path,
+        query,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(recorded);
+      const reply = answer(recorded, base);
+      if (reply === 'hang') return;
+      res.writeHead(reply.status, {
+        ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...reply.headers,
+      });
+      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const graph = (req: Recorded) => req.path.startsWith('/v1.0/');
+  return {
+    url: base,
+    requests,
+    /** The Graph requests only (not the token requests). */
+    graphRequests: () => requests.filter(graph),
+    tokenRequests: () => requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')),
+  };
+}
+
+const ok = (body: unknown): Reply => ({ status: 200, body });
+const graphError = (status: number, name: string, headers?: Record<string, string>): Reply => ({
+  status,
+  body: fixture(name),
+  headers,
+});
+
+/** Answers the token endpoint; everything else from `graph` (path under /v1.0, decoded query). */
+function route(graph: (req: Recorded, query: URLSearchParams, base: string) => Reply | 'hang') {
+  return (req: Recorded, base: string): Reply | 'hang' => {
+    if (req.path === `/${TENANT}/oauth2/v2.0/token`) return ok(fixture('token'));
+    return graph(req, new URLSearchParams(req.query), base);
+  };
+}
+
+/** Zoë as GET /users/{id} returns her (the entity rather than a collection). */
+function zoeEntity() {
+  const { value } = fixture('users-by-email') as { value: object[] };
+  return {
+    '@odata.context':
+      'https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,givenName,surname,mail,userPrincipalName,mobilePhone,department,jobTitle,officeLocation,country,usageLocation,employeeHireDate,accountEnabled,lastPasswordChangeDateTime,userType)/$entity',
+    ...value[0],
+  };
+}
+
+/** A directory where Zoë is found, has a manager, and the given memberships. */
+function zoeDirectory(memberOf = 'member-of') {
+  return route((req) => {
+    if (req.path === '/v1.0/users') return ok(fixture('users-by-email'));
+    if (req.path === `/v1.0/users/${ZOE_ID}`) return ok(zoeEntity());
+    if (req.path === `/v1.0/users/${ZOE_ID}/manager`) return ok(fixture('manager'));
+    if (req.path === `/v1.0/users/${ZOE_ID}/transitiveMemberOf`) return ok(fixture(memberOf));
+    return graphError(404, 'user-not-found');
+  });
+}
+
+function adapter(
+  url: string,
+  options: Partial<ConstructorParameters<typeof EntraDirectory>[0]> = {},
+  clock?: { now: number },
+) {
+  const sleeps: number[] = [];
+  const directory = new EntraDirectory({
+    tenantId: TENANT,
+    credentials: async () => CREDENTIALS,
+    graphBaseUrl: `${url}/v1.0`,
+    loginBaseUrl: url,
+    timeoutMs: 2_000,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...(clock ? { now: () => clock.now } : {}),
+    ...options,
+  });
+  return { directory, sleeps };
+}
+
+async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+const ZOE = {
+  userId: ZOE_ID,
+  displayName: 'Zoë Martín',
+  givenName: 'Zoë',
+  email: 'zoe.martin@contoso.example',
+  mobilePhone: '+351 912 345 678',
+  department: 'Finance',
+  title: 'Financial Analyst',
+  office: 'Lisbon',
+  country: 'PT',
+  managerId: MANAGER_ID,
+  startDate: '2019-03-04',
+  privileged: false,
+  enabled: true,
+  lastPasswordResetAt: '2026-01-12T08:41:07Z',
+};
+
+describe('EntraDirectory requests and mapping', () => {
+  it('gets a client-credentials token, then finds a user by mail or UPN with $select, then reads manager and memberships', async () => {
+    // Prepare
+    const server = await recorder(zoeDirectory());
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.findByEmail('Zoe.Martin@contoso.example');
+
+    // Assess
+    const [tokenRequest] = server.tokenRequests();
+    expect(server.tokenRequests()).toHaveLength(1);
+    expect(tokenRequest?.method).toBe('POST');
+    expect(tokenRequest?.path).toBe(`/${TENANT}/oauth2/v2.0/token`);
+    expect(tokenRequest?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(tokenRequest?.headers.authorization).toBeUndefined();
+    expect(Object.fromEntries(new URLSearchParams(tokenRequest?.body))).toEqual({
+      client_id: CLIENT_ID,
+      scope: 'https://graph.microsoft.com/.default',
+      client_secret: CLIENT_SECRET,
+      grant_type: 'client_credentials',
+    });
+
+    const graph = server.graphRequests();
+    expect(graph).toHaveLength(3);
+    const [lookup] = graph;
+    expect(lookup?.method).toBe('GET');
+    expect(lookup?.path).toBe('/v1.0/users');
+    expect(lookup?.query).toBe(
+      `$filter=mail%20eq%20%27Zoe.Martin%40contoso.example%27%20or%20userPrincipalName%20eq%20%27Zoe.Martin%40contoso.example%27&$select=${USER_SELECT}`,
+    );
+    expect(new URLSearchParams(lookup?.query).get('$filter')).toBe(
+      "mail eq 'Zoe.Martin@contoso.example' or userPrincipalName eq 'Zoe.Martin@contoso.example'",
+    );
+    expect(USER_SELECT).toBe(
+      'id,displayName,givenName,surname,mail,userPrincipalName,mobilePhone,department,jobTitle,officeLocation,country,usageLocation,employeeHireDate,accountEnabled,lastPasswordChangeDateTime,userType',
+    );
+    for (const req of graph) {
+      expect(req.method).toBe('GET');
+      expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+      expect(req.headers.accept).toBe('application/json');
+      expect(req.headers['content-type']).toBeUndefined();
+      expect(req.body).toBe('');
+    }
+    const manager = graph.find((r) => r.path.endsWith('/manager'));
+    expect(manager?.path).toBe(`/v1.0/users/${ZOE_ID}/manager`);
+    expect(manager?.query).toBe('$select=id');
+    const memberships = graph.find((r) => r.path.endsWith('/transitiveMemberOf'));
+    expect(memberships?.path).toBe(`/v1.0/users/${ZOE_ID}/transitiveMemberOf`);
+    expect(memberships?.query).toBe('$top=999');
+    expect(user).toEqual(ZOE);
+  });
+
+  it('escapes a quote in the address (OData doubles it) and answers undefined when nobody matches', async () => {
+    // Prepare
+    const server = await recorder(route(() => ok(fixture('users-empty'))));
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.findByEmail("  sean.o'brien@contoso.example ");
+
+    // Assess
+    expect(user).toBeUndefined();
+    expect(server.graphRequests()).toHaveLength(1);
+    expect(new URLSearchParams(server.graphRequests()[0]?.query).get('$filter')).toBe(
+      "mail eq 'sean.o''brien@contoso.example' or userPrincipalName eq 'sean.o''brien@contoso.example'",
+    );
+  });
+
+  it('reads a user by id with the same $select; a 404 is undefined', async () => {
+    // Prepare
+    const server = await recorder(route(() => graphError(404, 'user-not-found')));
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.getUser('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+
+    // Assess
+    expect(user).toBeUndefined();
+    expect(server.graphRequests()).toHaveLength(1);
+    expect(server.graphRequests()[0]?.path).toBe('/v1.0/users/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    expect(server.graphRequests()[0]?.query).toBe(`$select=${USER_SELECT}`);
+  });
+
+  it('maps a disabled user without mail, usage location, hire date or manager', async () => {
+    // Prepare
+    const id = '9e8d7c6b-5a49-4382-a716-5f4e3d2c1b0a';
+    const server = await recorder(
+      route((req) => {
+        if (req.path === `/v1.0/users/${id}`) return ok(fixture('user-disabled'));
+        if (req.path === `/v1.0/users/${id}/manager`) return graphError(404, 'manager-not-found');
+        if (req.path === `/v1.0/users/${id}/transitiveMemberOf`) return ok(fixture('member-of'));
+        return graphError(404, 'user-not-found');
+      }),
+    );
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.getUser(id);
+
+    // Assess
+    expect(user).toEqual({
+      userId: id,
+      displayName: 'Tomás Ferreira',
+      givenName: 'Tomás',
+      email: 'tferreira@contoso.example',
+      department: 'Sales',
+      title: 'Account Executive',
+      office: 'Porto',
+      country: 'PT',
+      startDate: '',
+      privileged: false,
+      enabled: false,
+      lastPasswordResetAt: '2024-11-02T17:20:55Z',
+    });
+  });
+});
+
+describe('EntraDirectory privileged detection', () => {
+  it('flags a member of a privileged directory role (Global Administrator)', async () => {
+    const server = await recorder(zoeDirectory('member-of-global-admin'));
+    const { directory } = adapter(server.url);
+
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    expect(user?.privileged).toBe(true);
+  });
+
+  it('does not flag a harmless role (Directory Readers) unless it is configured', async () => {
+    const server = await recorder(zoeDirectory('member-of'));
+
+    const plain = await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
+    const configured = await adapter(server.url, {
+      privilegedRoleNames: ['directory readers'],
+    }).directory.findByEmail('zoe.martin@contoso.example');
+    const byTemplateId = await adapter(server.url, {
+      privilegedRoleNames: ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b'],
+    }).directory.findByEmail('zoe.martin@contoso.example');
+
+    expect(plain?.privileged).toBe(false);
+    expect(configured?.privileged).toBe(true);
+    expect(byTemplateId?.privileged).toBe(true);
+  });
+
+  it('counts a directory role it may not read (limited information) as privileged', async () => {
+    const server = await recorder(zoeDirectory('member-of-limited'));
+    const { directory } = adapter(server.url);
+
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    expect(user?.privileged).toBe(true);
+  });
+
+  it('follows @odata.nextLink through the memberships and flags a configured privileged group', async () => {
+    // Prepare
+    const server = await recorder(
+      route((req, query, base) => {
+        if (req.path === '/v1.0/users') return ok(fixture('users-by-email'));
+        if (req.path.endsWith('/manager')) return ok(fixture('manager'));
+        if (req.path.endsWith('/transitiveMemberOf')) {
+          return query.has('$skiptoken')
+            ? ok(fixture('member-of-page2-admins-group', base))
+            : ok(fixture('member-of-page1', base));
+        }
+        return graphError(404, 'user-not-found');
+      }),
+    );
+    const { directory } = adapter(server.url, {
+      privilegedGroupIds: ['A1B2C3D4-E5F6-4A7B-8C9D-0E1F2A3B4C5D'],
+    });
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    const pages = server.graphRequests().filter((r) => r.path.endsWith('/transitiveMemberOf'));
+    expect(pages.map((r) => r.query)).toEqual([
+      '$top=999',
+      '$top=999&$skiptoken=RFNwdAIAAQAAACpHcm91cF9iN2M2ZDVlNC1mM2EyLTRiMWMtOWQwZS04ZjdhNmI1YzRkM2U',
+    ]);
+    expect(pages[1]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(user?.privileged).toBe(true);
+  });
+
+  it('never follows a nextLink to another host', async () => {
+    // Prepare: the page points at graph.microsoft.com itself, not the (test) Graph it came from
+    const server = await recorder(
+      route((req) => {
+        if (req.path === '/v1.0/users') return ok(fixture('users-by-email'));
+        if (req.path.endsWith('/manager')) return ok(fixture('manager'));
+        return ok(fixture('member-of-page1'));
+      }),
+    );
+    const { directory } = adapter(server.url, {
+      privilegedGroupIds: ['a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d'],
+    });
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    expect(server.graphRequests().filter((r) => r.path.endsWith('/transitiveMemberOf'))).toHaveLength(1);
+    expect(user?.privileged).toBe(false);
+  });
+});
+
+describe('EntraDirectory token cache', () => {
+  it('reuses the token until shortly before it expires, then gets a new one', async () => {
+    // Prepare
+    const clock = { now: 1_760_000_000_000 };
+    const server = await recorder(zoeDirectory());
+    const { directory } = adapter(server.url, {}, clock);
+
+    // Act
+    await directory.findByEmail('zoe.martin@contoso.example');
+    clock.now += (3599 - 300 - 1) * 1000;
+    await directory.findByEmail('zoe.martin@contoso.example');
+    const beforeExpiry = server.tokenRequests().length;
+    clock.now += 2 * 1000;
+    await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    expect(beforeExpiry).toBe(1);
+    expect(server.tokenRequests()).toHaveLength(2);
+    expect(server.graphRequests()).toHaveLength(9);
+  });
+
+  it('shares one token between adapters built for the same tenant and client', async () => {
+    const server = await recorder(zoeDirectory());
+
+    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
+    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
+
+    expect(server.tokenRequests()).toHaveLength(1);
+  });
+
+  it('gets a new token once when Graph answers 401, and retries with it', async () => {
+    // Prepare
+    let tokens = 0;
+    let refused = false;
+    const server = await recorder((req, base) => {
+      if (req.path.endsWith('/oauth2/v2.0/token')) {
+        tokens++;
+        return ok({ ...(fixture('token') as object), access_token: `token-${tokens}` });
+      }
+      if (req.path === '/v1.0/users' && !refused) {
+        refused = true;
+        return {
+          status: 401,
+          body: {
+            error: {
+              code: 'InvalidAuthenticationToken',
+              message: 'Lifetime validation failed, the token is expired.',
+            },
+          },
+        };
+      }
+      return zoeDirectory()(req, base);
+    });
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    expect(user?.userId).toBe(ZOE_ID);
+    expect(server.tokenRequests()).toHaveLength(2);
+    const lookups = server.graphRequests().filter((r) => r.path === '/v1.0/users');
+    expect(lookups.map((r) => r.headers.authorization)).toEqual(['Bearer token-1', 'Bearer token-2']);
+  });
+
+  it('gives up after the second 401, naming what to check', async () => {
+    const server = await recorder(
+      route(() => ({
+        status: 401,
+        body: { error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure.' } },
+      })),
+    );
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.getUser(ZOE_ID));
+
+    expect(error).toBeInstanceOf(DirectoryPermanentError);
+    expect((error as DirectoryPermanentError).status).toBe(401);
+    expect(error.message).toContain('admin consent');
+    expect(server.tokenRequests()).toHaveLength(2);
+  });
+
+  it('reports refused client credentials with the AADSTS code, without the secret', async () => {
+    const server = await recorder(() => ({ status: 401, body: fixture('token-invalid-client') }));
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+
+    expect(error.name).toBe('DirectoryPermanentError');
+    expect(error.message).toContain('invalid_client: AADSTS7000215');
+    expect(error.message).toContain('client secret');
+    expect(error.message).not.toContain(CLIENT_SECRET);
+    expect(server.graphRequests()).toHaveLength(0);
+  });
+
+  it('refuses credentials that are not {"clientId","clientSecret"} without calling anyone', async () => {
+    const server = await recorder(zoeDirectory());
+    const { directory } = adapter(server.url, { credentials: async () => 'user:password' });
+
+    const error = await caught(directory.getUser(ZOE_ID));
+
+    expect(error).toBeInstanceOf(DirectoryPermanentError);
+    expect(error.message).toContain('{"clientId","clientSecret"}');
+    expect(server.requests).toHaveLength(0);
+  });
+});
+
+describe('EntraDirectory sampleUsers', () => {
+  it('reads one $top page, and the next page only when too few were usable', async () => {
+    // Prepare
+    const server = await recorder(
+      route((_req, query, base) =>
+        query.has('$skiptoken') ? ok(fixture('users-page2', base)) : ok(fixture('users-page1', base)),
+      ),
+    );
+    const { directory } = adapter(server.url);
+
+    // Act
+    const sample = await directory.sampleUsers(4, ZOE_ID);
+
+    // Assess
+    const graph = server.graphRequests();
+    expect(graph.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([
+      `GET /v1.0/users?$select=${USER_SELECT}&$top=100`,
+      `GET /v1.0/users?$select=${USER_SELECT}&$top=100&$skiptoken=RFNwdAIAAQAAACpVc2VyXzAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwNA`,
+    ]);
+    // Disabled (Ben), guest (Chloé) and the requester (Zoë) are never decoys.
+    expect(sample.map((u) => u.displayName).sort()).toEqual([
+      'Ana Sousa',
+      'Dan Kowalski',
+      'Eva Lindqvist',
+      'Farid Haddad',
+    ]);
+    expect(sample.find((u) => u.displayName === 'Dan Kowalski')).toEqual({
+      userId: '00000000-0000-4000-8000-000000000005',
+      displayName: 'Dan Kowalski',
+      givenName: 'Dan',
+      email: 'dan.kowalski@contoso.example',
+      department: 'Engineering',
+      title: 'Specialist',
+      office: 'Toronto',
+      country: 'CA',
+      startDate: '',
+      privileged: false,
+      enabled: true,
+      lastPasswordResetAt: '2025-09-01T10:00:00Z',
+    });
+  });
+
+  it('stops at one page when it holds enough people, and picks at random among them', async () => {
+    const server = await recorder(route((_req, _query, base) => ok(fixture('users-page1', base))));
+    const { directory } = adapter(server.url);
+
+    const sample = await directory.sampleUsers(1, ZOE_ID);
+
+    expect(server.graphRequests()).toHaveLength(1);
+    expect(sample.map((u) => u.displayName)).toEqual(['Ana Sousa']);
+  });
+});
+
+describe('EntraDirectory resetPassword', () => {
+  it('PATCHes the passwordProfile with forceChangePasswordNextSignIn false (204)', async () => {
+    // Prepare
+    const server = await recorder(route(() => ({ status: 204 })));
+    const { directory } = adapter(server.url);
+
+    // Act
+    await directory.resetPassword(ZOE_ID, NEW_PASSWORD);
+
+    // Assess
+    const [patch] = server.graphRequests();
+    expect(server.graphRequests()).toHaveLength(1);
+    expect(patch?.method).toBe('PATCH');
+    expect(patch?.path).toBe(`/v1.0/users/${ZOE_ID}`);
+    expect(patch?.query).toBe('');
+    expect(patch?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(patch?.headers['content-type']).toBe('application/json');
+    expect(JSON.parse(patch?.body ?? '')).toEqual({
+      passwordProfile: { forceChangePasswordNextSignIn: false, password: NEW_PASSWORD },
+    });
+  });
+
+  it("turns a password-policy refusal into DirectoryPasswordRejectedError with Graph's message", async () => {
+    const server = await recorder(route(() => graphError(400, 'password-rejected')));
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD));
+
+    expect(error).toBeInstanceOf(DirectoryPasswordRejectedError);
+    expect(error).toBeInstanceOf(DirectoryPermanentError);
+    expect(error.name).toBe('DirectoryPasswordRejectedError');
+    expect((error as DirectoryPasswordRejectedError).status).toBe(400);
+    expect((error as DirectoryPasswordRejectedError).idpMessage).toBe(
+      'The specified password does not comply with password complexity requirements. Please provide a different password.',
+    );
+    expect(error.message).not.toContain(NEW_PASSWORD);
+  });
+
+  it('names the permission and role a 403 on the reset lacks', async () => {
+    const server = await recorder(route(() => graphError(403, 'forbidden')));
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD));
+
+    expect(error).toBeInstanceOf(DirectoryPermanentError);
+    expect(error).not.toBeInstanceOf(DirectoryPasswordRejectedError);
+    expect((error as DirectoryPermanentError).status).toBe(403);
+    expect(error.message).toContain('Authorization_RequestDenied: Insufficient privileges');
+    expect(error.message).toContain('User-PasswordProfile.ReadWrite.All');
+    expect(error.message).toContain('User Administrator');
+    expect(error.message).toContain('request-id 6f5e4d3c-2b1a-4098-8f7e-6d5c4b3a2918');
+  });
+
+  it('reports a reset of a user that is gone as permanent (404)', async () => {
+    const server = await recorder(route(() => graphError(404, 'user-not-found')));
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD));
+
+    expect(error.name).toBe('DirectoryPermanentError');
+    expect((error as DirectoryPermanentError).status).toBe(404);
+  });
+});
+
+describe('EntraDirectory failures', () => {
+  it('names User.Read.All when a read is forbidden', async () => {
+    const server = await recorder(route(() => graphError(403, 'forbidden')));
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+
+    expect(error.name).toBe('DirectoryPermanentError');
+    expect((error as DirectoryPermanentError).status).toBe(403);
+    expect(error.message).toContain('User.Read.All');
+  });
+
+  it('names RoleManagement.Read.Directory when the memberships are forbidden', async () => {
+    const server = await recorder(
+      route((req) => {
+        if (req.path === '/v1.0/users') return ok(fixture('users-by-email'));
+        if (req.path.endsWith('/manager')) return ok(fixture('manager'));
+        return graphError(403, 'forbidden');
+      }),
+    );
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+
+    expect(error.message).toContain('RoleManagement.Read.Directory');
+  });
+
+  it('passes a long 429 back as retryable with its Retry-After', async () => {
+    const server = await recorder(route(() => graphError(429, 'throttled', { 'retry-after': '30' })));
+    const { directory, sleeps } = adapter(server.url);
+
+    const error = await caught(directory.getUser(ZOE_ID));
+
+    expect(error).toBeInstanceOf(DirectoryRetryableError);
+    expect(error.name).toBe('DirectoryRetryableError');
+    expect((error as DirectoryRetryableError).retryAfterSeconds).toBe(30);
+    expect(error.message).toContain('HTTP 429 TooManyRequests');
+    expect(sleeps).toEqual([]);
+  });
+
+  it('waits out a short 429 once, then carries on', async () => {
+    // Prepare
+    let throttled = false;
+    const server = await recorder((req, base) => {
+      if (req.path === '/v1.0/users' && !throttled) {
+        throttled = true;
+        return graphError(429, 'throttled', { 'retry-after': '2' });
+      }
+      return zoeDirectory()(req, base);
+    });
+    const { directory, sleeps } = adapter(server.url);
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    expect(user?.userId).toBe(ZOE_ID);
+    expect(sleeps).toEqual([2000]);
+    expect(server.graphRequests().filter((r) => r.path === '/v1.0/users')).toHaveLength(2);
+  });
+
+  it('treats 5xx as retryable', async () => {
+    const server = await recorder(
+      route(() => ({
+        status: 503,
+        body: { error: { code: 'serviceNotAvailable', message: 'Service unavailable' } },
+      })),
+    );
+    const { directory } = adapter(server.url);
+
+    const error = await caught(directory.getUser(ZOE_ID));
+
+    expect(error.name).toBe('DirectoryRetryableError');
+    expect(error.message).toContain('HTTP 503 serviceNotAvailable');
+  });
+
+  it('treats a timeout as retryable', async () => {
+    const server = await recorder(route(() => 'hang'));
+    const { directory } = adapter(server.url, { timeoutMs: 150 });
+
+    const error = await caught(directory.getUser(ZOE_ID));
+
+    expect(error.name).toBe('DirectoryRetryableError');
+    expect(error.message).toContain('directory unreachable');
+  });
+
+  it('never puts the password, the client secret or the token in a message, even when Graph echoes them', async () => {
+    // Prepare: a misbehaving Graph (and login endpoint) that echo the request and the credentials back
+    const errors: Error[] = [];
+    for (const status of [400, 403, 409, 429, 500]) {
+      const server = await recorder(
+        route((req) => ({
+          status,
+          body: {
+            error: {
+              code: 'Request_BadRequest',
+              message: `Bad value: ${req.method === 'PATCH' ? `${NEW_PASSWORD} ` : ''}${CLIENT_SECRET} ${TOKEN}`,
+            },
+          },
+        })),
+      );
+      const { directory } = adapter(server.url);
+      errors.push(await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD)));
+      errors.push(await caught(directory.getUser(ZOE_ID)));
+    }
+    const login = await recorder(() => ({
+      status: 400,
+      body: { error: 'invalid_request', error_description: `Bad client_secret ${CLIENT_SECRET}` },
+    }));
+    errors.push(await caught(adapter(login.url).directory.resetPassword(ZOE_ID, NEW_PASSWORD)));
+
+    // Assess
+    expect(errors).toHaveLength(11);
+    for (const error of errors) {
+      expect(error.message).not.toContain(NEW_PASSWORD);
+      expect(error.message).not.toContain(CLIENT_SECRET);
+      expect(error.message).not.toContain(TOKEN);
+      expect(error.message).toContain('[redacted]');
+    }
+  });
+});
