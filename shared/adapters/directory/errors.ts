@@ -16,6 +16,8 @@
  * in play before it is used.
  */
 
+import { timedFetch } from '../itsm/http.js';
+
 export class DirectoryRetryableError extends Error {
   override name = 'DirectoryRetryableError';
   /** The directory's Retry-After (or rate-limit reset), when it sent one. */
@@ -54,17 +56,19 @@ export class DirectoryPasswordRejectedError extends DirectoryPermanentError {
 export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
 
 /** fetch with a timeout; a network failure or timeout is retryable. `detail` says what was attempted. */
-export async function directoryFetch(
+export function directoryFetch(
   url: string,
   init: RequestInit,
   timeoutMs: number,
   detail: string,
 ): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
-  } catch (error) {
-    throw new DirectoryRetryableError(`${detail}: directory unreachable (${(error as Error).name})`);
-  }
+  return timedFetch(
+    url,
+    init,
+    timeoutMs,
+    detail,
+    (reason) => new DirectoryRetryableError(`${detail}: directory unreachable (${reason})`),
+  );
 }
 
 /** Replaces every secret (password, client secret, token) found in `text`. Short values are left alone. */

@@ -39,17 +39,22 @@ export async function throwForStatus(
   throw new TicketSystemPermanentError(status === 404 ? `${message} (ticket not found)` : message, status);
 }
 
-/** fetch with a timeout; a network failure or timeout is retryable. */
+/**
+ * fetch with a timeout; a network failure or timeout becomes the caller's retryable error
+ * (a ticket system's by default).
+ */
 export async function timedFetch(
   url: string,
   init: RequestInit,
   timeoutMs: number,
   detail: string,
+  unreachable: (reason: string) => Error = (reason) =>
+    new TicketSystemRetryableError(`${detail}: ticket system unreachable (${reason})`),
 ): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw new TicketSystemRetryableError(`${detail}: ticket system unreachable (${(error as Error).name})`);
+    throw unreachable((error as Error).name);
   }
 }
 
