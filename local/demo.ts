@@ -184,10 +184,35 @@ async function openLink(linkToken: string) {
   const res = await http('GET', `${api}/portal/session`, undefined, { authorization: `Bearer ${linkToken}` });
   if (res.status !== 200) throw new Error(`open failed: ${JSON.stringify(res.json)}`);
   step(`requester opened the link: ${res.json.questions.length} questions, status in_progress`);
-  return res.json as {
+  const session = res.json as {
     sessionToken: string;
     questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
   };
+  // What the portal page reports silently: Zoë's laptop in Lisbon.
+  await http(
+    'POST',
+    `${api}/portal/signals`,
+    {
+      webdriver: false,
+      timeZone: 'Europe/Lisbon',
+      languages: ['pt-PT', 'en'],
+      clientHints: { platform: 'macOS', mobile: false },
+      deviceHash: 'd'.repeat(64),
+    },
+    { authorization: `Bearer ${session.sessionToken}`, 'user-agent': MAC_CHROME },
+  );
+  step('page checks sent silently (no automation, Lisbon time zone, Portuguese and English, macOS)');
+  return session;
+}
+
+const MAC_CHROME =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** A person reads and answers: the server times it, and instant answers count as a script's. */
+async function readAndAnswer(session: Awaited<ReturnType<typeof openLink>>) {
+  const seconds = session.questions.length * 1.6;
+  step(`requester reads and answers the questions (${seconds.toFixed(1)} s)...`);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
 }
 
 /** The requester knows their own facts; `wrong` makes them pick other options. */
@@ -220,6 +245,7 @@ async function passedPath(token: string, itsm: Itsm) {
         authorization: `Bearer ${session.sessionToken}`,
       },
     );
+  await readAndAnswer(session);
   const done = await submit();
   step(`requester completed: outcome ${done.json.outcome}, next action ${done.json.nextAction}`);
   const again = await submit();
