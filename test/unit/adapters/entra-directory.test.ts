@@ -4,8 +4,7 @@
  * path, query, headers, body) and how the answers are mapped.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EntraDirectory, USER_SELECT } from '../../../shared/adapters/directory/entra.js';
 import {
   DirectoryPasswordRejectedError,
@@ -13,6 +12,7 @@ import {
   DirectoryRetryableError,
 } from '../../../shared/adapters/directory/errors.js';
 import { REPO_ROOT } from '../fixtures.js';
+import { type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const TENANT = 'contoso.example';
 const CLIENT_ID = '5b1f3c0e-2d4a-4e8f-9a6b-1c2d3e4f5a6b';
@@ -22,29 +22,6 @@ const ZOE_ID = '4c7a2f9e-1b3d-4e5f-8a6b-7c8d9e0f1a2b';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 const NEW_PASSWORD = 'Tr0ub4dor&3-horse-staple';
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
-});
-
 /** A recorded Graph or login answer; Graph's own URLs (nextLink) point at the test server instead. */
 function fixture(name: string, baseUrl?: string): unknown {
   const text = readFileSync(new URL(`test/events/graph/${name}.json`, REPO_ROOT), 'utf8');
@@ -53,43 +30,14 @@ function fixture(name: string, baseUrl?: string): unknown {
 
 const TOKEN = (fixture('token') as { access_token: string }).access_token;
 
-/** A local server that records every request and answers from a script (or never, for 'hang'). */
+/** Answers from the server's base URL; also splits the Graph requests from the token requests. */
 async function recorder(answer: (req: Recorded, base: string) => Reply | 'hang') {
-  const requests: Recorded[] = [];
-  let base = '';
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const [path = '', query = ''] = (req.url ?? '').split('?');
-      const recorded: Recorded = {
-        method: req.method ?? '',
-        path,
-        query,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      const reply = answer(recorded, base);
-      if (reply === 'hang') return;
-      res.writeHead(reply.status, {
-        ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...reply.headers,
-      });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const graph = (req: Recorded) => req.path.startsWith('/v1.0/');
+  const server = await record((req, { base }) => answer(req, base));
   return {
-    url: base,
-    requests,
+    ...server,
     /** The Graph requests only (not the token requests). */
-    graphRequests: () => requests.filter(graph),
-    tokenRequests: () => requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')),
+    graphRequests: () => server.requests.filter((r) => r.path.startsWith('/v1.0/')),
+    tokenRequests: () => server.requests.filter((r) => r.path.endsWith('/oauth2/v2.0/token')),
   };
 }
 

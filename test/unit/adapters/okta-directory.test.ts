@@ -4,8 +4,7 @@
  * (method, path, query, headers, body) and how the answers are mapped.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,
@@ -13,6 +12,7 @@ import {
 } from '../../../shared/adapters/directory/errors.js';
 import { nextLink, OktaDirectory } from '../../../shared/adapters/directory/okta.js';
 import { REPO_ROOT } from '../fixtures.js';
+import { type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const API_TOKEN = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_fake';
 const ZOE_ID = '00u1zoe4Hc8Wq2Rt50h8';
@@ -20,68 +20,20 @@ const MANAGER_ID = '00u1mgr7Qx2Lk9Pz40h8';
 const NEW_PASSWORD = 'Tr0ub4dor&3-horse-staple';
 const NOW = 1_772_442_000_000; // 2026-03-02T09:00:00Z
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
-const servers: Server[] = [];
-
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
-});
-
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`test/events/okta/${name}.json`, REPO_ROOT), 'utf8'));
 }
 
-/** A local server that records every request and answers from a script (or never, for 'hang'). */
-async function recorder(answer: (req: Recorded, query: URLSearchParams, base: string) => Reply | 'hang') {
-  const requests: Recorded[] = [];
-  let base = '';
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const [path = '', query = ''] = (req.url ?? '').split('?');
-      const recorded: Recorded = {
-        method: req.method ?? '',
-        path,
-        query,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      const reply = answer(recorded, new URLSearchParams(query), base);
-      if (reply === 'hang') return;
-      res.writeHead(reply.status, {
-        ...(reply.body === undefined ? {} : { 'content-type': 'application/json' }),
-        'x-rate-limit-limit': '600',
-        'x-rate-limit-remaining': '599',
-        'x-rate-limit-reset': String(Math.floor(NOW / 1000) + 60),
-        ...reply.headers,
-      });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { url: base, requests };
-}
+/** Answers from the query and the server's base URL, with Okta's rate-limit headers on every reply. */
+const recorder = (answer: (req: Recorded, query: URLSearchParams, base: string) => Reply | 'hang') =>
+  record(
+    (req, { query, base }) => answer(req, query, base),
+    () => ({
+      'x-rate-limit-limit': '600',
+      'x-rate-limit-remaining': '599',
+      'x-rate-limit-reset': String(Math.floor(NOW / 1000) + 60),
+    }),
+  );
 
 const ok = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body, headers });
 const oktaError = (status: number, name: string, headers?: Record<string, string>): Reply => ({

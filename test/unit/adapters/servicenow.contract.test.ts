@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../local/ports.js';
@@ -9,6 +8,7 @@ import { ServiceNowTicketSystem } from '../../../shared/adapters/itsm/servicenow
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
 import { verifyWebhook } from '../../../shared/domain/tokens.js';
 import type { ServiceNowConnection } from '../../../shared/ports.js';
+import { type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const SYS_ID = '9d385017c611228701d22104cc95c371';
 const BASIC = 'svc.helpdesk-verify:s3cret-P@ss';
@@ -17,65 +17,24 @@ const OAUTH = JSON.stringify({ clientId: 'hv-client', clientSecret: 'cl1ent&secr
 const LINK_URL = 'https://console.verify.example.com/send?connection=acme-sn&ticket=9d38';
 const WEBHOOK_SECRET = 'whsec-acme-sn-0123456789';
 
-interface Recorded {
-  method: string;
-  path: string;
-  query: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-interface Reply {
-  status: number;
-  headers?: Record<string, string>;
-  body?: unknown;
-}
-
 const ok = (result: unknown = { sys_id: SYS_ID }): Reply => ({ status: 200, body: { result } });
 const failure = (status: number, message: string, detail: string | null = null): Reply => ({
   status,
   body: { error: { message, detail }, status: 'failure' },
 });
 
-const servers: Server[] = [];
 const simulators: ServiceNowSimulator[] = [];
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((resolve) => s.close(resolve));
-  }
   for (const s of simulators.splice(0)) await s.stop();
 });
 
-/** A tiny HTTP server that records every request and answers from a script (or never, for 'hang'). */
-async function recorder(answer: (req: Recorded, index: number) => Reply | 'hang') {
-  const requests: Recorded[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const [path = '', query = ''] = (req.url ?? '').split('?');
-      const recorded: Recorded = {
-        method: req.method ?? '',
-        path,
-        query,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
-      requests.push(recorded);
-      const reply = answer(recorded, requests.length - 1);
-      if (reply === 'hang') return;
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(reply.body === undefined ? '' : JSON.stringify(reply.body));
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  return { url, requests };
-}
+/** Answers by request number. */
+const recorder = (answer: (req: Recorded, index: number) => Reply | 'hang') =>
+  record(
+    (req, { index }) => answer(req, index),
+    () => ({ 'content-type': 'application/json' }),
+  );
 
 function connection(baseUrl: string, overrides: Partial<ServiceNowConnection> = {}): ServiceNowConnection {
   return {
