@@ -13,9 +13,15 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { signWebhook } from '../shared/domain/tokens.js';
 import { escapeHtml } from './html.js';
-import { LocalItsm, readText, redirectHome, sendJson } from './simulators/local-itsm.js';
+import {
+  LocalItsm,
+  type LocalItsmOptions,
+  readText,
+  redirectHome,
+  sendJson,
+  signatureHeader,
+} from './simulators/local-itsm.js';
 
 export interface DeskNote {
   at: string;
@@ -38,17 +44,12 @@ export interface DeskTicket {
 
 type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
 
-export interface TicketDeskOptions {
+export interface TicketDeskOptions extends LocalItsmOptions {
   /** user:password the integration uses. */
   credentials: string;
-  /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
-  webhookBaseUrl: string;
   /** The signing secret per connection. */
   webhookSecret: (connectionId: string) => string;
   defaultConnectionId: string;
-  dataFile?: string;
-  /** Delays between webhook delivery attempts, ms. */
-  retryDelaysMs?: number[];
 }
 
 const CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock', 'hardware', 'software', 'other'];
@@ -98,18 +99,9 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
       const body = JSON.stringify({ ticketId: ticket.id, number: ticket.number, event: 'created' });
       const { connectionId } = ticket.webhook;
       this.deliver(
-        `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
-        () => ({
-          headers: {
-            'content-type': 'application/json',
-            'x-helpdesk-verify-signature': signWebhook(
-              body,
-              this.options.webhookSecret(connectionId),
-              new Date(),
-            ),
-          },
-          body,
-        }),
+        connectionId,
+        body,
+        () => signatureHeader(body, this.options.webhookSecret(connectionId)),
         (status) => ticket.webhook.deliveries.push({ at: new Date().toISOString(), status }),
       );
     }

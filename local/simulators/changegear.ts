@@ -24,7 +24,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANGEGEAR_DEFAULTS, CHANGEGEAR_SUMMARY_FIELD } from '../../shared/adapters/itsm/changegear.js';
 import { basicAuth } from '../../shared/adapters/itsm/http.js';
 import { escapeHtml } from '../html.js';
-import { LocalItsm, readText, redirectHome, sendJson as send } from './local-itsm.js';
+import { LocalItsm, type LocalItsmOptions, readText, redirectHome, sendJson as send } from './local-itsm.js';
 
 /** The field names this simulator uses: the adapter's defaults (CHANGEGEAR_DEFAULTS) plus Summary. */
 export const SIMULATOR_FIELDS = {
@@ -80,19 +80,14 @@ export interface AgentEdit {
   note?: string;
 }
 
-export interface ChangeGearSimulatorOptions {
+export interface ChangeGearSimulatorOptions extends LocalItsmOptions {
   /** user:password of the API user Helpdesk Verify logs in as. */
   credentials: string;
-  /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
-  webhookBaseUrl: string;
   /** The user:password the webhook sends as Basic, per connection. */
   webhookCredentials: (connectionId: string) => string;
   defaultConnectionId: string;
   /** The entity type in API paths (matched case-insensitively, as IIS does). */
   entityType?: string;
-  dataFile?: string;
-  /** Delays between webhook delivery attempts, ms. */
-  retryDelaysMs?: number[];
   /** Which events fire the webhook (ChangeGear lets the admin choose). Default: create and update. */
   webhookEvents?: ('create' | 'update')[];
 }
@@ -216,14 +211,9 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
     const body = JSON.stringify(this.entity(ticket));
     const { connectionId } = ticket.webhook;
     this.deliver(
-      `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
-      () => ({
-        headers: {
-          'content-type': 'application/json',
-          authorization: basicAuth(this.options.webhookCredentials(connectionId)),
-        },
-        body,
-      }),
+      connectionId,
+      body,
+      () => ({ authorization: basicAuth(this.options.webhookCredentials(connectionId)) }),
       (status) => ticket.webhook.deliveries.push({ at: new Date().toISOString(), event, status }),
     );
   }

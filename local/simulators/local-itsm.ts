@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { signWebhook } from '../../shared/domain/tokens.js';
 import { listenOn } from '../ports.js';
 
 export interface Faults<Mode extends string> {
@@ -13,6 +14,8 @@ export interface Faults<Mode extends string> {
 }
 
 export interface LocalItsmOptions {
+  /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
+  webhookBaseUrl: string;
   /** Where the records persist; in memory when omitted. */
   dataFile?: string;
   /** Delays between webhook delivery attempts, ms. */
@@ -96,15 +99,18 @@ export abstract class LocalItsm<Mode extends string, Snapshot> {
   }
 
   /**
-   * Posts a webhook in the background. 2xx and 4xx are final (4xx means the sender is set up
-   * wrong); 5xx and network errors are retried. `request` builds each attempt afresh (signed
-   * deliveries are signed again); `onAttempt` records each attempt's status on the record.
+   * Posts a JSON webhook for `connectionId` in the background. 2xx and 4xx are final (4xx means
+   * the sender is set up wrong); 5xx and network errors are retried. `auth` gives each attempt's
+   * credentials afresh (signed deliveries are signed again); `onAttempt` records each status.
    */
   protected deliver(
-    url: string,
-    request: () => RequestInit,
+    connectionId: string,
+    body: string,
+    auth: () => Record<string, string>,
     onAttempt: (status: number | string) => void,
   ): void {
+    const url = `${this.base.webhookBaseUrl}/${encodeURIComponent(connectionId)}`;
+    const request = (): RequestInit => ({ headers: { 'content-type': 'application/json', ...auth() }, body });
     const delays = this.base.retryDelaysMs ?? [1000, 5000, 15000];
     const run = async () => {
       for (let attempt = 0; attempt <= delays.length; attempt++) {
@@ -134,6 +140,11 @@ export abstract class LocalItsm<Mode extends string, Snapshot> {
 }
 
 /** The request body as text; a body over 1 MB is refused (these are small JSON and form posts). */
+/** The header our ServiceNow business rule (and the desk) sign deliveries with. */
+export const signatureHeader = (body: string, secret: string) => ({
+  'x-helpdesk-verify-signature': signWebhook(body, secret, new Date()),
+});
+
 export async function readText(req: IncomingMessage, maxBytes = 1_000_000): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;

@@ -25,9 +25,14 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { signWebhook } from '../../shared/domain/tokens.js';
 import { escapeHtml } from '../html.js';
-import { LocalItsm, readText, sendJson as send } from './local-itsm.js';
+import {
+  LocalItsm,
+  type LocalItsmOptions,
+  readText,
+  sendJson as send,
+  signatureHeader,
+} from './local-itsm.js';
 
 export interface SimulatedNote {
   at: string;
@@ -71,21 +76,16 @@ export interface SimulatedUser {
 
 type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
 
-export interface ServiceNowSimulatorOptions {
+export interface ServiceNowSimulatorOptions extends LocalItsmOptions {
   /** user:password accepted with Basic auth. */
   credentials: string;
   /** Enables POST /oauth_token.do (client credentials grant). */
   oauthClient?: { clientId: string; clientSecret: string };
-  /** Where the business rule posts: `${webhookBaseUrl}/${connectionId}`. */
-  webhookBaseUrl: string;
   /** The signing secret per connection. */
   webhookSecret: (connectionId: string) => string;
   defaultConnectionId: string;
   /** The ticket table, default incident. */
   table?: string;
-  dataFile?: string;
-  /** Delays between webhook delivery attempts, ms. */
-  retryDelaysMs?: number[];
 }
 
 const VERIFICATION_FIELD = 'u_verification';
@@ -254,18 +254,9 @@ export class ServiceNowSimulator extends LocalItsm<
     });
     const { connectionId } = incident.webhook;
     this.deliver(
-      `${this.options.webhookBaseUrl}/${encodeURIComponent(connectionId)}`,
-      () => ({
-        headers: {
-          'content-type': 'application/json',
-          'x-helpdesk-verify-signature': signWebhook(
-            body,
-            this.options.webhookSecret(connectionId),
-            new Date(),
-          ),
-        },
-        body,
-      }),
+      connectionId,
+      body,
+      () => signatureHeader(body, this.options.webhookSecret(connectionId)),
       (status) => incident.webhook.deliveries.push({ at: new Date().toISOString(), status }),
     );
   }
