@@ -15,6 +15,7 @@ import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
 import { listenOn } from './ports.js';
+import type { StaticSite } from './static-site.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
 /** API Gateway's own limit on a request body; the handlers enforce their much smaller one. */
@@ -50,6 +51,8 @@ export interface GatewayOptions {
    * requesters on other networks. Off in `npm start`; API Gateway has no such thing.
    */
   simulateSourceIp?: boolean;
+  /** Built web apps served under their own path prefixes (the portal at /portal-app). */
+  sites?: readonly StaticSite[];
 }
 
 export class LocalGateway {
@@ -104,6 +107,7 @@ export class LocalGateway {
       return json(res, 200, { keys: [await exportJWK(this.keys?.publicKey as CryptoKey)] });
     if (url.pathname === '/_dev/inbox.json') return json(res, 200, await this.outbox());
     if (url.pathname === '/_dev/inbox') return inboxPage(res, await this.outbox());
+    for (const site of this.options.sites ?? []) if (await site.serve(req, res, url.pathname)) return;
 
     const match = this.routes
       .filter((r) => r.spec.method === method)

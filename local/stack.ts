@@ -9,6 +9,7 @@ import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { isFinal } from '../shared/domain/verification.js';
+import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
 import { freePort } from './ports.js';
@@ -22,6 +23,7 @@ import {
 } from './seed.js';
 import { ChangeGearSimulator } from './simulators/changegear.js';
 import { ServiceNowSimulator } from './simulators/servicenow.js';
+import { StaticSite } from './static-site.js';
 import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
 import { TicketDesk } from './ticket-desk.js';
 
@@ -63,6 +65,9 @@ export interface LocalStack {
   store: DynamoDbVerificationStore;
   stop(): Promise<void>;
 }
+
+/** Where the gateway serves the built portal (PORTAL_BASE_URL); `/portal/*` is its API. */
+export const PORTAL_APP_PATH = '/portal-app';
 
 export const DEFAULT_PORTS = {
   gateway: 8787,
@@ -123,7 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       OUTBOX_DIR: outboxDir,
       SECRETS: 'file',
       SECRETS_FILE: secretsFile,
-      PORTAL_BASE_URL: `${apiUrl}/portal-app`,
+      PORTAL_BASE_URL: `${apiUrl}${PORTAL_APP_PATH}`,
       CONSOLE_BASE_URL: `${apiUrl}/console`,
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
@@ -144,10 +149,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(() => stepFunctions.stop());
     const resumed = await resumeLifecycles(store, stepFunctions);
 
+    // The portal as CloudFront serves it (same headers); built first if missing or stale.
+    await ensurePortalBuilt();
+    const portal = new StaticSite({
+      prefix: PORTAL_APP_PATH,
+      root: PORTAL_DIST,
+      contentSecurityPolicy: PORTAL_CSP,
+      runtimeFiles: { 'config.json': LOCAL_PORTAL_CONFIG },
+    });
     const gateway = new LocalGateway({
       consoleUsers: CONSOLE_USERS,
       outboxDir,
       simulateSourceIp: options.simulateSourceIp,
+      sites: [portal],
     });
     await gateway.listen(ports.gateway);
     stoppers.push(() => gateway.stop());

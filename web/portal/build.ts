@@ -1,0 +1,100 @@
+/**
+ * Builds the portal with Vite's JS API (no config file): Preact through oxc's automatic JSX
+ * runtime, relative asset URLs (served at `/` by CloudFront and under `/portal-app/` locally), no
+ * inline scripts or styles (strict CSP), and no source maps shipped.
+ *
+ * `ensurePortalBuilt()` rebuilds only when the output is missing or older than a source file, so
+ * `npm start`, the browser tests and `cdk synth` work on a fresh clone. The build goes to a
+ * temporary folder that then replaces `dist`, so a concurrent reader never sees half a build.
+ */
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+export const PORTAL_DIR = dirname(fileURLToPath(import.meta.url));
+export const PORTAL_DIST = join(PORTAL_DIR, 'dist');
+
+/**
+ * The portal's Content-Security-Policy: everything from its own origin (the API included), images
+ * also as data: URLs (a logo may be inlined), nothing inline, no frames, no plugins.
+ */
+export const PORTAL_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The runtime `config.json` (branding); each deployment supplies its own, not the build. */
+export interface PortalConfig {
+  companyName: string;
+  helpDeskName: string;
+  /** Shown and dialled as is, e.g. `+1 555 0100`. */
+  helpDeskPhone: string;
+  /** `#rrggbb`; white text sits on it, so pick a dark enough shade (4.5:1). */
+  brandColor: string;
+  /** Same-origin path or data: URL (the CSP allows nothing else), e.g. `logo.svg`. */
+  logoUrl?: string;
+}
+
+/** What the local stack serves: the demo organisation of local/seed.ts. */
+export const LOCAL_PORTAL_CONFIG: PortalConfig = {
+  companyName: 'Example Corp',
+  helpDeskName: 'IT Service Desk',
+  helpDeskPhone: '+1 555 0100',
+  brandColor: '#0b5cad',
+  logoUrl: 'logo.svg',
+};
+
+export async function buildPortal(): Promise<void> {
+  const outDir = `${PORTAL_DIST}.tmp-${process.pid}-${Date.now()}`;
+  await build({
+    root: PORTAL_DIR,
+    base: './',
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: join(PORTAL_DIR, 'public'),
+    oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+    build: {
+      outDir,
+      emptyOutDir: true,
+      sourcemap: false,
+      // Never inline assets as data: URLs into JS or CSS; keeps the CSP simple and caching per file.
+      assetsInlineLimit: 0,
+      modulePreload: { polyfill: false },
+      reportCompressedSize: false,
+    },
+  });
+  const old = `${PORTAL_DIST}.old-${process.pid}-${Date.now()}`;
+  if (existsSync(PORTAL_DIST)) renameSync(PORTAL_DIST, old);
+  renameSync(outDir, PORTAL_DIST);
+  rmSync(old, { recursive: true, force: true });
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('dist')) continue;
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** True when `dist` is missing or older than any source file of the portal. */
+export function portalBuildIsStale(): boolean {
+  const index = join(PORTAL_DIST, 'index.html');
+  return !existsSync(index) || statSync(index).mtimeMs < newestSource(PORTAL_DIR);
+}
+
+export async function ensurePortalBuilt(): Promise<void> {
+  if (portalBuildIsStale()) await buildPortal();
+}
+
+// `npm run build:portal`
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildPortal();

@@ -1,0 +1,140 @@
+/**
+ * The portal API on the page's own origin (`/portal/*`; CloudFront routes it to the HTTP API, the
+ * local gateway serves it directly), so the CSP can say `connect-src 'self'`. The session token
+ * lives in this module only: never in storage, cookies or the address bar.
+ */
+
+export interface Branding {
+  companyName: string;
+  helpDeskName: string;
+  helpDeskPhone: string;
+  brandColor: string;
+  logoUrl?: string;
+}
+
+export interface Session {
+  verificationId: string;
+  ticketNumber: string;
+  requestedAction: 'password_reset' | null;
+  questionCount: number;
+  minAnswered: number;
+  sessionToken: string;
+  sessionExpiresAt: string;
+  linkExpiresAt: string;
+  status: string;
+}
+
+export interface Question {
+  id: string;
+  kind: 'choice' | 'text';
+  prompt: string;
+  hint?: string;
+  options?: { id: string; label: string }[];
+}
+
+export type QuestionStep =
+  | { done: false; position: number; total: number; remainingSeconds: number; question: Question }
+  | { done: true; total: number; answered: number };
+
+export type Answer = { optionId: string } | { text: string } | { skipped: true };
+
+export interface Outcome {
+  verificationId: string;
+  outcome: 'passed' | 'failed' | 'not_enough_questions';
+  nextAction?: 'password_reset';
+}
+
+export interface PasswordFeedback {
+  ok: boolean;
+  reason?: string;
+  message: string;
+  suggestions: string[];
+}
+
+export interface Signals {
+  webdriver: boolean;
+  bot?: { detected: boolean; kind?: string };
+  timeZone?: string;
+  languages?: string[];
+  clientHints?: { platform?: string; mobile?: boolean };
+  deviceHash?: string;
+}
+
+/** An error response of the API (`{error:{code,message,details?}}`), or NETWORK when none arrived. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+let sessionToken = '';
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = sessionToken) {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The connection dropped. Check that you are online and try again.');
+  }
+  const json = (await res.json().catch(() => undefined)) as
+    | (T & { error?: { code?: string; message?: string; details?: unknown } })
+    | undefined;
+  if (!res.ok) {
+    const error = json?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? `HTTP_${res.status}`,
+      error?.message ?? 'Something went wrong',
+      error?.details,
+    );
+  }
+  return json as T;
+}
+
+export async function loadBranding(): Promise<Branding> {
+  const res = await fetch('config.json', { cache: 'no-cache', credentials: 'omit' }).catch(() => undefined);
+  const config = (res?.ok ? await res.json().catch(() => ({})) : {}) as Partial<Branding>;
+  return {
+    companyName: config.companyName || 'Your company',
+    helpDeskName: config.helpDeskName || 'IT help desk',
+    helpDeskPhone: config.helpDeskPhone || '',
+    brandColor: /^#[0-9a-f]{6}$/i.test(config.brandColor ?? '') ? (config.brandColor as string) : '#0b5cad',
+    logoUrl: config.logoUrl,
+  };
+}
+
+/** Exchanges the link token for a session; later calls carry the session token. */
+export async function openSession(linkToken: string): Promise<Session> {
+  const session = await request<Session>('GET', '/portal/session', undefined, linkToken);
+  sessionToken = session.sessionToken;
+  return session;
+}
+
+export const sendSignals = (signals: Signals) =>
+  request<{ received: true }>('POST', '/portal/signals', signals);
+export const nextQuestion = () => request<QuestionStep>('GET', '/portal/question');
+export const answer = (questionId: string, given: Answer) =>
+  request<QuestionStep>('POST', '/portal/answer', { questionId, ...given });
+export const complete = () => request<Outcome>('POST', '/portal/complete', {});
+export const checkPassword = (newPassword: string) =>
+  request<PasswordFeedback>('POST', '/portal/password-check', { newPassword });
+export const resetPassword = (newPassword: string) =>
+  request<{ state: 'done' }>('POST', '/portal/action', { action: 'password_reset', newPassword });
+export const startVerification = (email: string) =>
+  request<{ accepted: true }>('POST', '/portal/start', { email }, '');

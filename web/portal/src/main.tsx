@@ -1,0 +1,10 @@
+/** Boots the portal: branding from the runtime config.json, then the app. */
+import { render } from 'preact';
+import { loadBranding } from './api';
+import { App } from './app';
+import './styles.css';
+
+const branding = await loadBranding();
+// CSSOM, not an inline style attribute: allowed under `style-src 'self'`.
+document.documentElement.style.setProperty('--brand', branding.brandColor);
+render(<App branding={branding} />, document.getElementById('app') as HTMLElement);
