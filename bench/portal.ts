@@ -1,0 +1,114 @@
+/**
+ * `npm run bench:portal`: what the portal ships and how fast it becomes usable.
+ *
+ * - Every JS and CSS file of the build (`web/portal/dist`, rebuilt if stale), raw and gzipped.
+ * - Time to interactive in headless Chromium on localhost, served by the same StaticSite the
+ *   local gateway uses (same headers, same CSP): from navigation start until the first screen's
+ *   heading is rendered (the app is mounted and its handlers attached), each load in a fresh
+ *   browser context (cold cache), median of LOADS runs (default 15).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { StaticSite } from '../local/static-site.js';
+import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
+
+const LOADS = Number(process.env.LOADS ?? 15);
+const GOAL_GZIP_KB = 50;
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+function files(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name)) : [join(dir, e.name)],
+  );
+}
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(1);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+};
+
+await ensurePortalBuilt();
+const shipped = files(PORTAL_DIST)
+  .filter((f) => /\.(js|css)$/.test(f))
+  .map((f) => {
+    const body = readFileSync(f);
+    return {
+      file: relative(PORTAL_DIST, f),
+      raw: body.byteLength,
+      gzip: gzipSync(body, { level: 9 }).byteLength,
+    };
+  });
+const total = (kind: string, key: 'raw' | 'gzip') =>
+  shipped.filter((f) => f.file.endsWith(kind)).reduce((sum, f) => sum + f[key], 0);
+
+console.log('Portal bundle (web/portal/dist)');
+for (const f of shipped)
+  console.log(`  ${f.file.padEnd(32)} ${kb(f.raw).padStart(7)} KB raw ${kb(f.gzip).padStart(6)} KB gzip`);
+const totalGzip = total('.js', 'gzip') + total('.css', 'gzip');
+console.log(`  JS  total ${kb(total('.js', 'raw'))} KB raw, ${kb(total('.js', 'gzip'))} KB gzip`);
+console.log(`  CSS total ${kb(total('.css', 'raw'))} KB raw, ${kb(total('.css', 'gzip'))} KB gzip`);
+console.log(
+  `  JS + CSS  ${kb(total('.js', 'raw') + total('.css', 'raw'))} KB raw, ${kb(totalGzip)} KB gzip ` +
+    `(goal < ${GOAL_GZIP_KB} KB gzip: ${totalGzip < GOAL_GZIP_KB * 1024 ? 'met' : 'NOT met'})`,
+);
+
+const site = new StaticSite({
+  prefix: '/portal-app',
+  root: PORTAL_DIST,
+  contentSecurityPolicy: PORTAL_CSP,
+  runtimeFiles: { 'config.json': LOCAL_PORTAL_CONFIG },
+});
+const server = createServer((req, res) => {
+  const path = new URL(req.url ?? '/', 'http://local').pathname;
+  void site.serve(req, res, path).then((served) => {
+    if (!served) res.writeHead(404).end();
+  });
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const address = server.address();
+const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/portal-app/`;
+
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const tti: number[] = [];
+const dcl: number[] = [];
+try {
+  for (let i = 0; i < LOADS + 1; i++) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => document.querySelector('main h1') !== null, undefined, {
+      polling: 'raf',
+    });
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return { interactive: performance.now(), domContentLoaded: nav?.domContentLoadedEventEnd ?? 0 };
+    });
+    // The first load warms Chromium itself (process spawn, disk cache of the binary): not counted.
+    if (i > 0) {
+      tti.push(timing.interactive);
+      dcl.push(timing.domContentLoaded);
+    }
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+console.log(`Time to interactive, headless Chromium on localhost, cold cache, ${LOADS} loads`);
+console.log(
+  `  median ${median(tti).toFixed(0)} ms (min ${Math.min(...tti).toFixed(0)}, max ${Math.max(...tti).toFixed(0)}); ` +
+    `DOMContentLoaded median ${median(dcl).toFixed(0)} ms`,
+);
