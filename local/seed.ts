@@ -8,92 +8,11 @@ import { dirname } from 'node:path';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import type { Connection, DirectoryUser } from '../shared/ports.js';
+import { seedOrganisation } from './organisation.js';
 
-const DEPARTMENTS = [
-  'Finance',
-  'Engineering',
-  'Sales',
-  'Human Resources',
-  'Legal',
-  'Marketing',
-  'Operations',
-];
-const OFFICES = [
-  { office: 'Lisbon', country: 'PT' },
-  { office: 'London', country: 'GB' },
-  { office: 'Berlin', country: 'DE' },
-  { office: 'Austin', country: 'US' },
-  { office: 'Toronto', country: 'CA' },
-];
-const NAMES = [
-  ['Zoë', 'Martín'],
-  ['José', 'Álvarez'],
-  ['Siobhán', "O'Connor"],
-  ['Bill', 'Henderson'],
-  ['Margaret', 'Nguyen'],
-  ['Łukasz', 'Kowalski'],
-  ['Aïcha', 'Benali'],
-  ['Søren', 'Lindqvist'],
-  ['Priya', 'Raghunathan'],
-  ['François', 'Dubois'],
-  ['Chidi', 'Okafor'],
-  ['Mei', 'Tanaka'],
-  ['Björn', 'Eriksson'],
-  ['Ana', 'Sousa'],
-  ['Robert', 'Fitzgerald'],
-  ['Elena', 'Petrova'],
-  ['Mateo', 'Rossi'],
-  ['Fatima', 'Haddad'],
-  ['Kwame', 'Mensah'],
-  ['Ingrid', 'Larsen'],
-  ['Dmitri', 'Volkov'],
-  ['Hannah', 'Schäfer'],
-  ['Yusuf', 'Demir'],
-  ['Grace', 'Whitfield'],
-  ['Tomás', 'Ferreira'],
-  ['Nadia', 'Rahman'],
-  ['Oliver', 'Brennan'],
-  ['Camille', 'Laurent'],
-  ['Raj', 'Patel'],
-  ['Leilani', 'Kahale'],
-  ['Sven', 'Andersson'],
-  ['Chloé', 'Moreau'],
-];
-
-const ascii = (s: string) =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/ł/g, 'l')
-    .replace(/Ł/g, 'L')
-    .replace(/[^A-Za-z]/g, '')
-    .toLowerCase();
-
-/** A deterministic organisation: the first person is the demo requester, the last an administrator. */
+/** The local directory's people (local/organisation.ts): u001 is the demo requester, u032 an administrator. */
 export function seedDirectory(): DirectoryUser[] {
-  const users = NAMES.map(([given = '', family = ''], i): DirectoryUser => {
-    const place = OFFICES[i % OFFICES.length] ?? { office: 'London', country: 'GB' };
-    return {
-      userId: `u${String(i + 1).padStart(3, '0')}`,
-      displayName: `${given} ${family}`,
-      givenName: given,
-      email: `${ascii(given)}.${ascii(family)}@example.com`,
-      mobilePhone: `+1415555${String(100 + i).padStart(4, '0')}`,
-      department: DEPARTMENTS[i % DEPARTMENTS.length] ?? 'Finance',
-      title: i < 7 ? 'Head of department' : 'Specialist',
-      office: place.office,
-      country: place.country,
-      // The first seven people lead a department each; everyone else reports to their department head.
-      managerId: i < 7 ? undefined : `u${String((i % DEPARTMENTS.length) + 1).padStart(3, '0')}`,
-      startDate: `${2012 + (i % 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
-      privileged: i === NAMES.length - 1,
-      enabled: true,
-    };
-  });
-  // The demo requester (Zoë) reports to someone in her own department.
-  const demo = users[0];
-  if (demo) demo.managerId = 'u008';
-  return users;
+  return seedOrganisation();
 }
 
 export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
