@@ -671,14 +671,17 @@ function ticketsOf(seat: Seat, rng: Prng, min: number) {
   const window = Math.min(120, daysEmployed);
   if (window < 1) return [];
   const count = Math.max(min, rng.pick([0, 0, 0, 1, 1, 1, 1, 2, 2, 3]));
-  const subjects = [...SUBJECTS, ...seat.department.subjects, ...seat.department.subjects];
-  return Array.from({ length: count }, () => {
-    const subject = rng
-      .pick(subjects)
-      .replace('{app}', rng.pick(seat.user.apps ?? seat.department.apps))
-      .replace('{office}', seat.user.office);
-    return { number: '', subject, openedAt: daysBefore(rng, rng.int(1, window)) };
-  });
+  // Distinct subjects: a person's tickets are told apart by them.
+  return rng
+    .shuffle([...SUBJECTS, ...seat.department.subjects])
+    .slice(0, count)
+    .map((template) => ({
+      number: '',
+      subject: template
+        .replace('{app}', rng.pick(seat.user.apps ?? seat.department.apps))
+        .replace('{office}', seat.user.office),
+      openedAt: daysBefore(rng, rng.int(1, window)),
+    }));
 }
 
 /**

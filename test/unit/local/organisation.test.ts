@@ -252,6 +252,7 @@ describe('seedOrganisation', () => {
     for (const p of people) {
       const mine = p.recentTickets ?? [];
       expect(mine.length).toBeLessThanOrEqual(3);
+      expect(new Set(mine.map((t) => t.subject)).size).toBe(mine.length);
       expect(mine.map((t) => t.openedAt)).toEqual(
         mine
           .map((t) => t.openedAt)
