@@ -21,6 +21,8 @@ export interface DeploymentSettings {
   readonly directory?: string;
   readonly entraTenantId?: string;
   readonly oktaOrgUrl?: string;
+  /** The connection whose policy the portal's self-service start page follows; unset turns it off. */
+  readonly selfServiceConnectionId?: string;
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
@@ -53,6 +55,7 @@ export function settingsFromContext(app: App): DeploymentSettings {
     directory: read('directory'),
     entraTenantId: read('entraTenantId'),
     oktaOrgUrl: read('oktaOrgUrl'),
+    selfServiceConnectionId: read('selfServiceConnectionId'),
   };
 }
 
@@ -81,6 +84,7 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
       ...(settings.entraTenantId ? { ENTRA_TENANT_ID: settings.entraTenantId } : {}),
       ...(settings.oktaOrgUrl ? { OKTA_ORG_URL: settings.oktaOrgUrl } : {}),
     },
+    selfServiceConnectionId: settings.selfServiceConnectionId,
     logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   // cdk-nag v3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synth.

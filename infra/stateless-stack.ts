@@ -89,6 +89,8 @@ export interface StatelessStackProps extends StackProps {
   readonly smsSenderId?: string;
   /** DIRECTORY, ENTRA_TENANT_ID, OKTA_ORG_URL (shared/config.ts); the table directory when empty. */
   readonly directoryEnvironment?: Readonly<Record<string, string>>;
+  /** SELF_SERVICE_CONNECTION_ID for the self-service start page (off when unset). */
+  readonly selfServiceConnectionId?: string;
   /** Cognito hosted-login domain prefix (globally unique). @default helpdesk-verify-<account> */
   readonly authDomainPrefix?: string;
   /** @default RETAIN; non-production stages may pass DESTROY */
@@ -139,6 +141,7 @@ export class StatelessStack extends Stack {
       RETENTION_DAYS: String(props.retentionDays ?? 365),
       ...(props.smsSenderId ? { SMS_SENDER_ID: props.smsSenderId } : {}),
       ...props.directoryEnvironment,
+      ...(props.selfServiceConnectionId ? { SELF_SERVICE_CONNECTION_ID: props.selfServiceConnectionId } : {}),
     };
 
     const functions = {} as Record<FunctionName, ProjectFunction>;

@@ -16,7 +16,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { secretNames } from '../shared/adapters/secrets.js';
-import { DEMO_REQUESTER_EMAIL, knownAnswers } from './seed.js';
+import { answerAll } from './requester.js';
+import { DEMO_REQUESTER_EMAIL } from './seed.js';
 import { DEFAULT_PORTS } from './stack.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, itsm: { type: 'string' } } });
@@ -183,11 +184,8 @@ async function sendLink(
 async function openLink(linkToken: string) {
   const res = await http('GET', `${api}/portal/session`, undefined, { authorization: `Bearer ${linkToken}` });
   if (res.status !== 200) throw new Error(`open failed: ${JSON.stringify(res.json)}`);
-  step(`requester opened the link: ${res.json.questions.length} questions, status in_progress`);
-  const session = res.json as {
-    sessionToken: string;
-    questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
-  };
+  step(`requester opened the link: ${res.json.questionCount} questions, status ${res.json.status}`);
+  const session = res.json as { sessionToken: string; questionCount: number };
   // What the portal page reports silently: Zoë's laptop in Lisbon.
   await http(
     'POST',
@@ -208,22 +206,24 @@ async function openLink(linkToken: string) {
 const MAC_CHROME =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-/** A person reads and answers: the server times it, and instant answers count as a script's. */
-async function readAndAnswer(session: Awaited<ReturnType<typeof openLink>>) {
-  const seconds = session.questions.length * 1.6;
-  step(`requester reads and answers the questions (${seconds.toFixed(1)} s)...`);
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+/**
+ * The requester answers one question at a time, taking a person's time to read each (the server
+ * times answers; instant ones count as a script's), then submits. `wrong` picks other answers.
+ */
+async function answerAndSubmit(session: Awaited<ReturnType<typeof openLink>>, wrong: boolean) {
+  const readMs = wrong ? 0 : 1600;
+  step(`requester reads and answers ${session.questionCount} questions, one at a time...`);
+  await answerAll(api, session.sessionToken, {
+    email: DEMO_REQUESTER_EMAIL,
+    how: wrong ? 'wrong' : 'right',
+    readMs,
+    headers: { 'user-agent': MAC_CHROME },
+  });
+  return submit(session);
 }
 
-/** The requester knows their own facts; `wrong` makes them pick other options. */
-function answers(session: Awaited<ReturnType<typeof openLink>>, wrong: boolean) {
-  const truth = knownAnswers(DEMO_REQUESTER_EMAIL);
-  return session.questions.map((q) => {
-    const right = q.options.find((o) => o.label === truth[q.id]);
-    const pick = wrong ? q.options.find((o) => o.id !== right?.id) : right;
-    return { questionId: q.id, optionId: pick?.id ?? null };
-  });
-}
+const submit = (session: { sessionToken: string }) =>
+  http('POST', `${api}/portal/complete`, {}, { authorization: `Bearer ${session.sessionToken}` });
 
 async function verification(token: string, id: string) {
   return (
@@ -236,19 +236,9 @@ async function passedPath(token: string, itsm: Itsm) {
   const ticket = await openTicket(itsm);
   const { verificationId, linkToken } = await sendLink(token, itsm.connectionId, ticket, 'password_reset');
   const session = await openLink(linkToken);
-  const submit = () =>
-    http(
-      'POST',
-      `${api}/portal/complete`,
-      { answers: answers(session, false) },
-      {
-        authorization: `Bearer ${session.sessionToken}`,
-      },
-    );
-  await readAndAnswer(session);
-  const done = await submit();
+  const done = await answerAndSubmit(session, false);
   step(`requester completed: outcome ${done.json.outcome}, next action ${done.json.nextAction}`);
-  const again = await submit();
+  const again = await submit(session);
   step(`a second submission is refused: HTTP ${again.status} ${again.json.error?.code}`);
   await until('outcome note', () => hasNote(itsm, ticket.id, 'verification Passed'));
   const v = await verification(token, verificationId);
@@ -295,12 +285,7 @@ async function outagePath(token: string) {
   const session = await openLink(linkToken);
   await http('POST', `${desk}/_faults`, { writes: { mode: 'unavailable', remaining: 1000 } });
   step('ticket desk now answers 503 to every write');
-  const done = await http(
-    'POST',
-    `${api}/portal/complete`,
-    { answers: answers(session, true) },
-    { authorization: `Bearer ${session.sessionToken}` },
-  );
+  const done = await answerAndSubmit(session, true);
   step(`requester completed with wrong answers: outcome ${done.json.outcome}`);
   step('write-back retried with exponential backoff (2 s, 4 s, 8 s)...');
   const v = await until('write-back failed', async () => {

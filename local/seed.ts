@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
+import type { QuestionSource } from '../shared/domain/questions.js';
 import type { Connection, DirectoryUser } from '../shared/ports.js';
 import { seedOrganisation } from './organisation.js';
 
@@ -20,14 +21,23 @@ export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
 export const DEMO_REQUESTER_PASSWORD = 'lisbon tram window seat 2014';
 
 /**
- * What a seeded person knows about themselves, by question id (shared/domain/questions.ts):
+ * What a seeded person knows about themselves, by question source (shared/domain/questions.ts):
  * the demo and the tests answer as the real requester would.
  */
-export function knownAnswers(email: string): Record<string, string | undefined> {
+export function knownAnswers(email: string): Record<QuestionSource, string[]> {
   const people = seedDirectory();
   const me = people.find((p) => p.email === email);
   const manager = people.find((p) => p.userId === me?.managerId);
-  return { q1: me?.department, q2: manager?.displayName, q3: me?.office, q4: me?.startDate.slice(0, 4) };
+  const one = (value: string | undefined) => (value ? [value] : []);
+  return {
+    recent_ticket: (me?.recentTickets ?? []).map((t) => t.subject),
+    manager: one(manager?.displayName),
+    group: me?.groups ?? [],
+    app: me?.apps ?? [],
+    start_year: one(me?.startDate.slice(0, 4)),
+    department: one(me?.department),
+    office: one(me?.office),
+  };
 }
 
 export const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];

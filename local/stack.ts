@@ -130,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SECRETS_FILE: secretsFile,
       PORTAL_BASE_URL: `${apiUrl}${PORTAL_APP_PATH}`,
       CONSOLE_BASE_URL: `${apiUrl}/console`,
+      SELF_SERVICE_CONNECTION_ID: 'local-desk',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
 

@@ -35,6 +35,10 @@ const schema = z.object({
   PORTAL_REQUESTS_PER_SOURCE: int(10, 10_000, 60),
   /** Times one link may be opened (reloads included). */
   MAX_OPENS_PER_LINK: int(1, 100, 10),
+  /** The connection whose policy self-service requests (the portal's start page) follow; unset turns them off. */
+  SELF_SERVICE_CONNECTION_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Challenge questions per verification (the most private facts the directory has come first). */
+  QUESTIONS_PER_VERIFICATION: int(3, 10, 5),
   /** Answers faster than this on average (server-timed, from opening to completing) add risk; 0 turns it off. */
   MIN_MS_PER_ANSWER: int(0, 60_000, 1500),
   /** The company's own egress networks (comma-separated AS numbers): a credit that vouches. */

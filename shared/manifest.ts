@@ -58,6 +58,26 @@ export const FUNCTIONS = [
     access: { table: 'readWrite', secrets: ['portal', 'directory'] },
   },
   {
+    name: 'portal-start',
+    description: 'Portal: a person asks for a password-reset link to their contact on record',
+    access: { table: 'readWrite', startExecution: true, secrets: ['directory'] },
+  },
+  {
+    name: 'portal-question',
+    description: 'Portal: the question to answer now',
+    access: { table: 'readWrite', secrets: ['portal'] },
+  },
+  {
+    name: 'portal-answer',
+    description: 'Portal: records one answer, graded and timed when it arrives',
+    access: { table: 'readWrite', secrets: ['portal'] },
+  },
+  {
+    name: 'portal-password-check',
+    description: 'Portal: password strength feedback while the verified requester types',
+    access: { table: 'readWrite', secrets: ['portal', 'directory'] },
+  },
+  {
     name: 'portal-complete',
     description: 'Portal: grades the answers, records the outcome, resumes the lifecycle',
     access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory'] },
@@ -139,6 +159,10 @@ export const ROUTES = [
   },
   { method: 'GET', path: '/portal/session', function: 'portal-open', auth: 'portal' },
   { method: 'POST', path: '/portal/signals', function: 'portal-signals', auth: 'portal' },
+  { method: 'POST', path: '/portal/start', function: 'portal-start', auth: 'portal' },
+  { method: 'GET', path: '/portal/question', function: 'portal-question', auth: 'portal' },
+  { method: 'POST', path: '/portal/answer', function: 'portal-answer', auth: 'portal' },
+  { method: 'POST', path: '/portal/password-check', function: 'portal-password-check', auth: 'portal' },
   { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
 ] as const satisfies readonly RouteSpec[];

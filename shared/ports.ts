@@ -3,7 +3,7 @@
  * and for the local stack; the composition root picks which from configuration.
  */
 
-import type { TranscriptEntry } from './domain/questions.js';
+import type { AnswerRecord, TranscriptEntry } from './domain/questions.js';
 import type {
   ActionState,
   Channel,
@@ -108,6 +108,7 @@ export interface TransitionPatch {
   transcript?: TranscriptEntry[];
   assessment?: Verification['assessment'];
   questions?: Verification['questions'];
+  answers?: Verification['answers'];
   completedAt?: string;
   action?: Verification['action'];
 }
@@ -155,6 +156,11 @@ export interface VerificationStore {
   rememberDevice(userId: string, deviceHmac: string): Promise<void>;
   /** Records what the portal page reported; flags a second device when another opened it first. */
   recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }>;
+  /**
+   * Appends a graded answer at `position` (the number already recorded), only while in progress:
+   * false when another request recorded that position first or the verification moved on.
+   */
+  recordAnswer(verificationId: string, position: number, answer: AnswerRecord): Promise<boolean>;
   /** Counts one attempt under `key` in a window of `windowSeconds`; returns the count so far. */
   countAttempt(key: string, windowSeconds: number): Promise<number>;
   /** Where the person was last seen connecting from (country and time), for impossible travel. */
@@ -252,6 +258,14 @@ export interface DirectoryUser {
   recentFailedRecoveries?: number;
   /** Countries the person normally connects from (office country first). */
   usualCountries?: string[];
+  /** The name they go by when it differs from the given name (Bill for William). */
+  nickname?: string;
+  /** Directory groups they belong to (distribution lists, security groups). */
+  groups?: string[];
+  /** Applications they are assigned or use. */
+  apps?: string[];
+  /** Their recent help-desk tickets, newest first (not including the one being verified). */
+  recentTickets?: { number: string; subject: string; openedAt: string }[];
 }
 
 export interface Directory {

@@ -1,4 +1,4 @@
-/** POST /portal/complete (Authorization: Bearer <session>): the requester submits the answers. */
+/** POST /portal/complete (Authorization: Bearer <session>): the requester has answered; score it. */
 
 import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
@@ -6,11 +6,7 @@ import { completeSchema, completeVerification, guardPortalSource } from '../../s
 
 const ctx = compose({ store, directory, secrets, workflow });
 
-export const handler = httpHandler(
-  'portal-complete',
-  { body: completeSchema },
-  async ({ event, bearer, body }) => {
-    await guardPortalSource(ctx, event.requestContext.http.sourceIp);
-    return { status: 200, body: await completeVerification(ctx, bearer, body) };
-  },
-);
+export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ event, bearer }) => {
+  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+  return { status: 200, body: await completeVerification(ctx, bearer) };
+});

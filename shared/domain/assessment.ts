@@ -65,7 +65,12 @@ function questionReasons(
   for (const grade of ['invalid', 'partial', 'skipped'] as const) {
     const ids = [...grades].filter(([, g]) => g === grade).map(([id]) => id);
     if (ids.length === 0) continue;
-    const points = ids.reduce((sum, id) => sum + policy.points[grade] * (weights.get(id) ?? 1), 0);
+    // A wrong answer costs more the more private the fact; a skip costs the same whatever it was.
+    const weight = (id: string) => (grade === 'skipped' ? 1 : (weights.get(id) ?? 1));
+    const points = Math.min(
+      policy.caps.questions,
+      ids.reduce((sum, id) => sum + policy.points[grade] * weight(id), 0),
+    );
     const n = ids.length;
     const what = { invalid: 'answered wrongly', partial: 'answered only in part', skipped: 'skipped' }[grade];
     reasons.push({

@@ -1,4 +1,7 @@
 import type { ClientSignals } from './endpoint-signals.js';
+import type { AnswerRecord, Question } from './questions.js';
+
+export type { Question };
 
 /**
  * The verification model and its lifecycle. The transition table below is the only place that
@@ -70,14 +73,6 @@ export interface Reason {
   message: string;
 }
 
-export interface Question {
-  id: string;
-  prompt: string;
-  options: { id: string; label: string }[];
-  /** Which option is right; never leaves the server. */
-  answerOptionId: string;
-}
-
 export interface Assessment {
   riskScore: number;
   riskLevel: RiskLevel;
@@ -100,12 +95,16 @@ export interface Verification {
   destinationMasked: string;
   destinationIsContactOnRecord: boolean;
   requestedAction?: RequestedAction;
+  /** Who asked: an agent from a ticket (the default), or the requester on the portal's start page. */
+  origin?: 'agent' | 'self_service';
   agent: string;
   status: VerificationStatus;
   createdAt: string;
   updatedAt: string;
   linkExpiresAt: string;
   questions?: Question[];
+  /** The answers so far, in question order, graded as they arrived. */
+  answers?: AnswerRecord[];
   assessment?: Assessment;
   /** When the link was first opened (server time): how long the answers took. */
   openedAt?: string;

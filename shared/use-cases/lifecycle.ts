@@ -61,16 +61,7 @@ export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: 
   // The token travels in the fragment: never sent to a server, never in access logs or Referer.
   const link = `${ctx.config.PORTAL_BASE_URL}/#t=${token}`;
   const validFor = lifetime(Date.parse(v.linkExpiresAt) - Date.parse(v.createdAt));
-  await ctx.messenger.send({
-    channel: v.channel,
-    to: v.destination,
-    verificationId: v.verificationId,
-    subject: `Verify your identity for ticket ${v.ticketNumber}`,
-    text:
-      v.channel === 'sms'
-        ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${validFor})`
-        : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${validFor}):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
-  });
+  await ctx.messenger.send({ ...linkMessage(v, link, validFor), channel: v.channel, to: v.destination });
   await ctx.store.markLinkDelivered(v.verificationId, at(ctx));
   await ctx.store.appendAudit({
     verificationId: v.verificationId,
@@ -80,6 +71,28 @@ export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: 
     at: at(ctx),
     details: { channel: v.channel, destination: v.destinationMasked },
   });
+}
+
+function linkMessage(v: Verification, link: string, validFor: string) {
+  const verificationId = v.verificationId;
+  if (v.origin === 'self_service') {
+    return {
+      verificationId,
+      subject: 'Reset your password',
+      text:
+        v.channel === 'sms'
+          ? `Password reset you asked for: ${link} (valid ${validFor}). Not you? Ignore this message.`
+          : `Someone, hopefully you, asked to reset your password on the IT self-service portal.\n\nOpen this link to verify it is you and continue (valid for ${validFor}):\n${link}\n\nIf it was not you, ignore this message: nothing changes unless the link is used.`,
+    };
+  }
+  return {
+    verificationId,
+    subject: `Verify your identity for ticket ${v.ticketNumber}`,
+    text:
+      v.channel === 'sms'
+        ? `IT help desk: verify your identity for ticket ${v.ticketNumber}: ${link} (valid ${validFor})`
+        : `The IT help desk asked you to verify your identity for ticket ${v.ticketNumber}.\n\nOpen this link to continue (valid for ${validFor}):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
+  };
 }
 
 /**
@@ -161,6 +174,12 @@ export async function writeToTicket(
   const v = await load(ctx, input.verificationId);
   // Made already (a resumed execution, or a manual retry of what failed): never write it twice.
   if (v.writeBack.written?.includes(input.write)) return;
+  // A self-service request has no ticket: the console and the audit log are its record.
+  if (v.origin === 'self_service') {
+    const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
+    await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
+    return;
+  }
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticketId = v.ticket.ticketId;

@@ -18,7 +18,16 @@ import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized
 import { ipPrefix, networkSignals } from '../domain/network-signals.js';
 import { checkPassword } from '../domain/password-policy.js';
 import { personaSignals } from '../domain/persona-signals.js';
-import { buildQuestions, buildTranscript, gradeAnswers, publicQuestion } from '../domain/questions.js';
+import {
+  type AnswerRecord,
+  buildQuestions,
+  buildTranscript,
+  gradeResponse,
+  gradesOf,
+  publicQuestion,
+  type Response,
+  weightsOf,
+} from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, type Reason, remainingSeconds, type Verification } from '../domain/verification.js';
 import type { DirectoryUser } from '../ports.js';
@@ -40,6 +49,10 @@ export async function guardPortalSource(ctx: Ctx<'store'>, sourceIp: string): Pr
     );
   }
 }
+
+const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
+
+const short = (max: number) => z.string().check(z.maxLength(max));
 
 export async function openPortalSession(
   ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
@@ -77,13 +90,14 @@ export async function openPortalSession(
     const questions = buildQuestions(
       requester,
       manager,
-      await ctx.directory.sampleUsers(12, requester.userId),
+      await ctx.directory.sampleUsers(40, requester.userId),
+      ctx.config.QUESTIONS_PER_VERIFICATION,
     );
     try {
       v = await ctx.store.transition(
         v.verificationId,
         'in_progress',
-        { questions, openedAt: now.toISOString() },
+        { questions, answers: [], openedAt: now.toISOString() },
         audit(v, 'verification.opened', now),
       );
     } catch (error) {
@@ -98,19 +112,94 @@ export async function openPortalSession(
   const sessionExpires = new Date(
     Math.min(now.getTime() + ctx.config.SESSION_MINUTES * 60_000, Date.parse(v.linkExpiresAt)),
   );
+  // What the landing page needs, and nothing about the person: no name, no contact, no answers.
   return {
     verificationId: v.verificationId,
     ticketNumber: v.ticketNumber,
+    status: v.status,
+    requestedAction: v.requestedAction ?? null,
+    questionCount: v.questions?.length ?? 0,
+    minAnswered: connection.minAnswered,
     sessionToken: signSession(v.verificationId, sessionExpires, await sessionKey(ctx)),
     sessionExpiresAt: sessionExpires.toISOString(),
-    minAnswered: connection.minAnswered,
-    questions: (v.questions ?? []).map(publicQuestion),
+    linkExpiresAt: v.linkExpiresAt,
   };
 }
 
-const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
+/** The question to answer now (questions are answered in order, one at a time), or done. */
+function questionView(v: Verification, now: Date) {
+  const questions = v.questions ?? [];
+  const answered = v.answers?.length ?? 0;
+  const next = questions[answered];
+  if (!next) return { done: true as const, total: questions.length, answered };
+  return {
+    done: false as const,
+    position: answered + 1,
+    total: questions.length,
+    remainingSeconds: remainingSeconds(v, now),
+    question: publicQuestion(next),
+  };
+}
 
-const short = (max: number) => z.string().check(z.maxLength(max));
+export async function nextQuestion(ctx: Ctx<'store' | 'secrets'>, sessionToken: string | undefined) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (v.status !== 'in_progress')
+    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  return questionView(v, ctx.clock.now());
+}
+
+export const answerSchema = z.union([
+  z.strictObject({ questionId: shortId(), optionId: shortId() }),
+  z.strictObject({ questionId: shortId(), text: z.string().check(z.maxLength(200)) }),
+  z.strictObject({ questionId: shortId(), skipped: z.literal(true) }),
+]);
+
+/**
+ * Records one answer, graded at once (only the grade and, unless redacted, the response are kept),
+ * timed by the server. Answers go in order and once: a double submission or a stale page gets 409.
+ */
+export async function answerQuestion(
+  ctx: Ctx<'store' | 'secrets'>,
+  sessionToken: string | undefined,
+  input: z.infer<typeof answerSchema>,
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (v.status !== 'in_progress')
+    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  const answers = v.answers ?? [];
+  if (answers.some((a) => a.questionId === input.questionId))
+    throw conflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
+  const position = answers.length;
+  const question = v.questions?.[position];
+  if (!question || question.id !== input.questionId) {
+    throw conflict('QUESTION_OUT_OF_ORDER', 'Answer the current question first; reload the page');
+  }
+  const { questionId, ...response } = input;
+  let graded: ReturnType<typeof gradeResponse>;
+  try {
+    graded = gradeResponse(question, response as Response);
+  } catch (error) {
+    throw badRequest('INVALID_ANSWER', (error as Error).message);
+  }
+  const now = ctx.clock.now();
+  const previousAt = answers.at(-1)?.answeredAt ?? v.openedAt ?? now.toISOString();
+  const redact = ctx.config.TRANSCRIPT_RESPONSES === 'redact';
+  const record: AnswerRecord = {
+    questionId,
+    grade: graded.grade,
+    response: redact ? null : graded.shown,
+    redacted: redact && graded.shown !== null,
+    answeredAt: now.toISOString(),
+    elapsedMs: Math.max(0, now.getTime() - Date.parse(previousAt)),
+  };
+  if (!(await ctx.store.recordAnswer(v.verificationId, position, record))) {
+    const current = await mustGet(ctx, v.verificationId);
+    if (current.status !== 'in_progress')
+      throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${current.status}`);
+    throw conflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
+  }
+  return questionView({ ...v, answers: [...answers, record] }, now);
+}
 
 export const signalsSchema = z.strictObject({
   webdriver: z.boolean(),
@@ -173,47 +262,29 @@ export async function recordSignals(
   return { received: true };
 }
 
-export const completeSchema = z.strictObject({
-  answers: z
-    .array(
-      z.strictObject({
-        questionId: shortId(),
-        optionId: z.nullable(shortId()),
-        elapsedMs: z.optional(z.number().check(z.int(), z.gte(0), z.lte(3_600_000))),
-      }),
-    )
-    .check(z.maxLength(20)),
-});
+export const completeSchema = z.strictObject({});
 
+/** Grades what was answered (unanswered questions count as skipped), scores, records the outcome. */
 export async function completeVerification(
   ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
   sessionToken: string | undefined,
-  input: z.infer<typeof completeSchema>,
 ) {
   const v = await sessionVerification(ctx, sessionToken);
   if (isFinal(v.status))
     throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
   const questions = v.questions ?? [];
-  const ids = input.answers.map((a) => a.questionId);
-  if (new Set(ids).size !== ids.length) throw badRequest('INVALID_ANSWERS', 'A question was answered twice');
-  for (const answer of input.answers) {
-    const question = questions.find((q) => q.id === answer.questionId);
-    if (!question) throw badRequest('INVALID_ANSWERS', `Unknown question ${answer.questionId}`);
-    if (answer.optionId !== null && !question.options.some((o) => o.id === answer.optionId)) {
-      throw badRequest('INVALID_ANSWERS', `Unknown option for ${answer.questionId}`);
-    }
-  }
+  const answers = v.answers ?? [];
   const requester = await ctx.directory.getUser(v.requesterId);
   if (!requester)
     throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
-  const grades = gradeAnswers(questions, input.answers);
+  const grades = gradesOf(questions, answers);
   const signalsAt = ctx.clock.now();
   const deviceHmac = v.client?.deviceHmac;
   const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
   const { status, assessment } = assess({
     signals: [
-      ...answerSpeed(v, grades, signalsAt, ctx.config.MIN_MS_PER_ANSWER),
+      ...answerSpeed(answers, ctx.config.MIN_MS_PER_ANSWER),
       ...(v.client?.networkReasons ?? []),
       ...personaSignals(requester, v, signalsAt),
       ...endpointSignals(v.client?.signals, {
@@ -225,6 +296,7 @@ export async function completeVerification(
       }),
     ],
     grades,
+    weights: weightsOf(questions),
     policy: { ...DEFAULT_SCORING, minAnswered: connection.minAnswered },
   });
   // A device that passed becomes known for this person (a small credit next time).
@@ -238,12 +310,7 @@ export async function completeVerification(
       assessment,
       completedAt: now.toISOString(),
       action: { state: eligibleForAction ? 'pending' : 'none' },
-      transcript: buildTranscript(
-        questions,
-        input.answers,
-        grades,
-        ctx.config.TRANSCRIPT_RESPONSES === 'redact',
-      ),
+      transcript: buildTranscript(questions, answers),
     },
     audit(v, `verification.${status}`, now, {
       riskScore: assessment.riskScore,
@@ -278,11 +345,7 @@ export async function performAction(
   const requester = await ctx.directory.getUser(v.requesterId);
   if (!requester || requester.privileged)
     throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
-  const policy = checkPassword(input.newPassword, [
-    requester.displayName,
-    requester.givenName,
-    requester.email.split('@')[0] ?? '',
-  ]);
+  const policy = checkPassword(input.newPassword, personalWords(requester));
   if (!policy.ok) {
     throw badRequest('PASSWORD_POLICY', policy.message, {
       reason: policy.reason,
@@ -338,6 +401,30 @@ export async function performAction(
   return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
 }
 
+const personalWords = (u: DirectoryUser) => [u.displayName, u.givenName, u.email.split('@')[0] ?? ''];
+
+export const passwordCheckSchema = z.strictObject({
+  newPassword: z.string().check(z.maxLength(256)),
+});
+
+/** Strength feedback while the requester types (the policy library is too big to ship to a phone). */
+export async function checkNewPassword(
+  ctx: Ctx<'store' | 'directory' | 'secrets'>,
+  sessionToken: string | undefined,
+  input: z.infer<typeof passwordCheckSchema>,
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (v.status !== 'passed' || v.action.state !== 'pending')
+    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
+  const requester = await ctx.directory.getUser(v.requesterId);
+  if (!requester || requester.privileged)
+    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
+  const result = checkPassword(input.newPassword, personalWords(requester));
+  return result.ok
+    ? { ok: true, message: 'This password meets the policy', suggestions: [] }
+    : { ok: false, reason: result.reason, message: result.message, suggestions: result.suggestions };
+}
+
 /**
  * Tells the requester, on the contact on record (never an agent-typed destination), that their
  * password changed: if it was not them, they know at once. A failed notice does not undo the reset.
@@ -388,7 +475,10 @@ async function sessionVerification(
       'Your session has ended; open the link again',
     );
   }
-  return mustGet(ctx, check.verificationId);
+  const v = await mustGet(ctx, check.verificationId);
+  // The link ran out while the page was open: the same answer as opening an expired link.
+  if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
+  return v;
 }
 
 async function mustGet(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
@@ -416,25 +506,20 @@ function audit(
 }
 
 /**
- * Answers faster than a person reads (server-timed from opening the link to completing, so the
- * page cannot forge it): a script that fetched the questions and posted answers at once.
+ * Answers faster than a person reads (server-timed between answers, so the page cannot forge it):
+ * a script that fetched each question and answered at once. Flagged when most answers were fast.
  */
-function answerSpeed(
-  v: Verification,
-  grades: Map<string, string>,
-  now: Date,
-  minMsPerAnswer: number,
-): Reason[] {
-  const answered = [...grades.values()].filter((g) => g !== 'skipped').length;
-  if (!v.openedAt || minMsPerAnswer <= 0 || answered === 0) return [];
-  const elapsed = now.getTime() - Date.parse(v.openedAt);
-  if (elapsed >= answered * minMsPerAnswer) return [];
+function answerSpeed(answers: AnswerRecord[], minMsPerAnswer: number): Reason[] {
+  const given = answers.filter((a) => a.grade !== 'skipped');
+  if (minMsPerAnswer <= 0 || given.length === 0) return [];
+  const fast = given.filter((a) => a.elapsedMs < minMsPerAnswer).length;
+  if (fast < Math.max(2, Math.ceil(given.length / 2))) return [];
   return [
     {
       code: 'ANSWERS_TOO_FAST',
       category: 'endpoint',
       points: 3,
-      evidence: `${answered} answers in ${(elapsed / 1000).toFixed(1)} s`,
+      evidence: `${fast} of ${given.length} answers under ${(minMsPerAnswer / 1000).toFixed(1)} s`,
       message: 'The questions were answered faster than a person can read them',
     },
   ];

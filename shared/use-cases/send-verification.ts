@@ -43,6 +43,7 @@ export async function sendVerification(
   ctx: Ctx<'store' | 'directory' | 'workflow'>,
   agent: string,
   input: SendVerificationInput,
+  origin: Verification['origin'] = 'agent',
 ) {
   const connection = await loadConnection(ctx, input.connectionId);
   const ref = { connectionId: connection.connectionId, ticketId: input.ticketId };
@@ -81,6 +82,7 @@ export async function sendVerification(
     destinationMasked: maskDestination(input.channel, destination),
     destinationIsContactOnRecord: destination.toLowerCase() === onRecord?.toLowerCase(),
     requestedAction: input.requestedAction,
+    origin,
     agent,
     status: 'sent',
     createdAt: now.toISOString(),
@@ -130,10 +132,13 @@ export async function sendVerification(
   return toView(verification);
 }
 
-/** What the console API shows of a verification: no destination in clear, no tokens, no answers. */
+/**
+ * What the console API shows of a verification: no destination in clear, no tokens, no questions or
+ * answers (those are in the transcript, whose every view is audited).
+ */
 export function toView(v: Verification) {
-  const { destination: _d, taskTokens: _t, questions, ...rest } = v;
-  return { ...rest, questionCount: questions?.length ?? 0 };
+  const { destination: _d, taskTokens: _t, questions, answers, ...rest } = v;
+  return { ...rest, questionCount: questions?.length ?? 0, answeredCount: answers?.length ?? 0 };
 }
 
 export async function getVerificationView(ctx: Ctx<'store'>, verificationId: string) {

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  answers,
   call,
+  complete,
   type Harness,
   openLink,
   openTicket,
@@ -53,18 +53,11 @@ describe('abuse limits', () => {
     const fast = await openTicket(h);
     const quick = await sendLink(h, fast.id);
     const quickSession = await openLink(h, quick.linkToken);
-    await call(h, 'POST', '/portal/complete', {
-      token: quickSession.sessionToken,
-      body: answers(quickSession, 'right'),
-    });
+    await complete(h, quickSession, 'right');
     const slow = await openTicket(h);
     const human = await sendLink(h, slow.id);
     const humanSession = await openLink(h, human.linkToken);
-    await new Promise((r) => setTimeout(r, humanSession.questions.length * 1500 + 200));
-    await call(h, 'POST', '/portal/complete', {
-      token: humanSession.sessionToken,
-      body: answers(humanSession, 'right'),
-    });
+    await complete(h, humanSession, 'right', { readMs: 1600 });
 
     const codes = async (id: string) =>
       (await verification(h, id)).assessment?.reasons.map((r) => r.code) ?? [];

@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
 import {
-  answers,
   call,
+  complete,
   finished,
   type Harness,
   openLink,
@@ -94,10 +94,7 @@ describe.each(itsms)('$name', (itsm) => {
       requestedAction: 'password_reset',
     });
     const session = await openLink(h, linkToken);
-    await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right'),
-    });
+    await complete(h, session, 'right');
     await until(
       'awaiting the action',
       async () => (await verification(h, verificationId)).taskTokens?.action,
@@ -131,10 +128,7 @@ describe.each(itsms)('$name', (itsm) => {
     const { verificationId, linkToken } = await sendLink(h, created.id, { connectionId: itsm.connectionId });
     const session = await openLink(h, linkToken);
     itsm.sim().setFaults({ writes: { mode: 'rate_limited', remaining: 3 } });
-    await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'wrong'),
-    });
+    await complete(h, session, 'wrong');
     expect((await finished(h, verificationId, 30_000)).status).toBe('SUCCEEDED');
     itsm.sim().setFaults({});
     expect(notesOf(itsm.sim(), created.id).filter((n) => n.includes('verification Failed'))).toHaveLength(1);
@@ -181,10 +175,7 @@ describe('ChangeGear specifics', () => {
     const { verificationId, linkToken } = await sendLink(h, created.id, { connectionId: 'changegear-dev' });
     const session = await openLink(h, linkToken);
     cg().setFaults({ writes: { mode: 'stale_etag', remaining: 2 } });
-    await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right'),
-    });
+    await complete(h, session, 'right');
     expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
     cg().setFaults({});
     expect(

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { inject } from 'vitest';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
-import { DEMO_REQUESTER_EMAIL, knownAnswers, seedConnections } from '../../local/seed.js';
+import { type AnswerOptions, answerAll } from '../../local/requester.js';
+import { DEMO_REQUESTER_EMAIL, seedConnections } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb/directory.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
@@ -166,41 +167,43 @@ export async function sendLink(
 }
 
 export interface PortalSession {
+  verificationId: string;
   sessionToken: string;
-  questions: { id: string; prompt: string; options: { id: string; label: string }[] }[];
+  questionCount: number;
 }
 
 /** Opens the link as the requester, and waits for the "opened" progress note so later faults hit only what follows. */
 export async function openLink(h: Harness, linkToken: string): Promise<PortalSession> {
   const res = await call(h, 'GET', '/portal/session', { token: linkToken });
   if (res.status !== 200) throw new Error(`open failed ${res.status} ${JSON.stringify(res.json)}`);
-  const session = res.json as PortalSession & { verificationId: string };
+  const session = res.json as PortalSession;
   await until('the opened note', async () =>
     (await verification(h, session.verificationId)).writeBack.written?.includes('opened'),
   );
   return session;
 }
 
-/** Answers as the demo requester would: right, wrong (first non-matching option) or skipped. */
-export function answers(
+/**
+ * Answers every question one at a time as a seeded person would (right, wrong or skipped; the demo
+ * requester unless `email` says otherwise), then completes. Returns the completion's response.
+ */
+export async function complete(
+  h: Harness,
   session: PortalSession,
-  kind: 'right' | 'wrong' | 'skip',
-  email = DEMO_REQUESTER_EMAIL,
+  how: AnswerOptions['how'],
+  options: { email?: string; headers?: Record<string, string>; readMs?: number } = {},
 ) {
-  const truth = knownAnswers(email);
-  return {
-    answers: session.questions.map((q) => {
-      const right = q.options.find((o) => o.label === truth[q.id]);
-      if (!right) throw new Error(`no right option for ${q.id}`);
-      const optionId =
-        kind === 'skip'
-          ? null
-          : kind === 'right'
-            ? right.id
-            : (q.options.find((o) => o.id !== right.id)?.id ?? null);
-      return { questionId: q.id, optionId };
-    }),
-  };
+  await answerAll(h.api, session.sessionToken, {
+    email: options.email ?? DEMO_REQUESTER_EMAIL,
+    how,
+    headers: options.headers,
+    readMs: options.readMs,
+  });
+  return call(h, 'POST', '/portal/complete', {
+    token: session.sessionToken,
+    body: {},
+    headers: options.headers,
+  });
 }
 
 export async function verification(h: Harness, id: string): Promise<Verification> {

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import {
-  answers,
   call,
+  complete,
   type Harness,
   openLink,
   openTicket,
@@ -225,10 +225,7 @@ describe('sending a link', () => {
     expect(view.json).toMatchObject({ destinationIsContactOnRecord: false, destinationMasked: '***23' });
     expect(JSON.stringify(view.json)).not.toContain('+447700900123');
     const session = await openLink(h, linkToken);
-    const done = await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right'),
-    });
+    const done = await complete(h, session, 'right');
     expect(done.json.outcome).toBe('failed');
     const v = await verification(h, verificationId);
     expect(v.assessment?.reasons.map((r) => r.code)).toContain('AGENT_TYPED_DESTINATION');
@@ -241,47 +238,67 @@ describe('portal', () => {
     const unknown = await call(h, 'GET', '/portal/session', { token: 'A'.repeat(43) });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBe('LINK_NOT_FOUND');
-    const forged = await call(h, 'POST', '/portal/complete', {
-      token: 'v1.01ABC.9999999999.00',
-      body: { answers: [] },
-    });
+    const forged = await call(h, 'POST', '/portal/complete', { token: 'v1.01ABC.9999999999.00', body: {} });
     expect(forged.status).toBe(401);
     expect(forged.json.error.code).toBe('SESSION_INVALID');
   });
 
-  it('keeps the questions frozen across reloads and rejects answers to unknown questions without a write', async () => {
+  it('keeps the questions frozen across reloads and takes answers in order, once, without a write on bad ones', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id);
     const first = await openLink(h, linkToken);
+    const question = async (s: { sessionToken: string }) =>
+      (await call(h, 'GET', '/portal/question', { token: s.sessionToken })).json;
+    const before = await question(first);
     const reload = await openLink(h, linkToken);
-    expect(reload.questions).toEqual(first.questions);
-    const bad = await call(h, 'POST', '/portal/complete', {
-      token: first.sessionToken,
-      body: { answers: [{ questionId: 'q99', optionId: 'q99o1' }] },
-    });
-    expect(bad.status).toBe(400);
-    expect(bad.json.error.code).toBe('INVALID_ANSWERS');
-    expect((await verification(h, verificationId)).status).toBe('in_progress');
+    // A reload shows the same question with the same options: nothing to learn by intersection.
+    expect(await question(reload)).toEqual(before);
+    expect(before).toMatchObject({ done: false, position: 1, total: first.questionCount });
+    expect(JSON.stringify(before)).not.toMatch(/answerOptionId|accepted|weight|decoys/);
+
+    const answer = (body: unknown) => call(h, 'POST', '/portal/answer', { token: first.sessionToken, body });
+    const other = before.question.id === 'office' ? 'department' : 'office';
+    const outOfOrder = await answer({ questionId: other, skipped: true });
+    expect(outOfOrder.status).toBe(409);
+    expect(outOfOrder.json.error.code).toBe('QUESTION_OUT_OF_ORDER');
+    // An option that is not the question's (or an option for a typed question).
+    const wrongShape = await answer({ questionId: before.question.id, optionId: 'not-an-option' });
+    expect(wrongShape.status).toBe(400);
+    expect(wrongShape.json.error.code).toBe('INVALID_ANSWER');
+    const mixed = await answer({ questionId: before.question.id, text: 'x', optionId: 'y' });
+    expect(mixed.status).toBe(400);
+    expect(mixed.json.error.code).toBe('VALIDATION_FAILED');
+    expect((await verification(h, verificationId)).answers).toEqual([]);
+
+    const [a, b] = await Promise.all([
+      answer({ questionId: before.question.id, skipped: true }),
+      answer({ questionId: before.question.id, skipped: true }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    expect((a.status === 409 ? a : b).json.error.code).toBe('ANSWER_ALREADY_RECORDED');
+    expect((a.status === 200 ? a : b).json).toMatchObject({ position: 2 });
+    expect((await verification(h, verificationId)).answers).toHaveLength(1);
+
     const wrongType = await call(h, 'POST', '/portal/complete', {
       token: first.sessionToken,
       raw: 'answers=1',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(wrongType.status).toBe(415);
-    await call(h, 'POST', '/portal/complete', { token: first.sessionToken, body: answers(first, 'right') });
+    await call(h, 'POST', '/portal/complete', { token: first.sessionToken, body: {} });
     const used = await call(h, 'GET', '/portal/session', { token: linkToken });
     expect(used.status).toBe(410);
     expect(used.json.error.code).toBe('LINK_ALREADY_USED');
+    const late = await answer({ questionId: 'office', skipped: true });
+    expect(late.status).toBe(409);
+    expect(late.json.error.code).toBe('VERIFICATION_ALREADY_COMPLETED');
   });
 
   it('refuses a weak password and a second reset', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id, { requestedAction: 'password_reset' });
     const session = await openLink(h, linkToken);
-    await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right'),
-    });
+    await complete(h, session, 'right');
     const short = await call(h, 'POST', '/portal/action', {
       token: session.sessionToken,
       body: { action: 'password_reset', newPassword: 'short' },

@@ -4,8 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  answers,
   call,
+  complete,
   finished,
   type Harness,
   openLink,
@@ -28,10 +28,7 @@ describe('restarting the local stack', () => {
     const done = await openTicket(h);
     const first = await sendLink(h, done.id);
     const firstSession = await openLink(h, first.linkToken);
-    await call(h, 'POST', '/portal/complete', {
-      token: firstSession.sessionToken,
-      body: answers(firstSession, 'wrong'),
-    });
+    await complete(h, firstSession, 'wrong');
     await finished(h, first.verificationId);
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id);
@@ -39,10 +36,7 @@ describe('restarting the local stack', () => {
 
     // Act
     h = await restartHarness(h);
-    const completed = await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right'),
-    });
+    const completed = await complete(h, session, 'right');
     const exec = await finished(h, verificationId);
 
     // Assess

@@ -9,8 +9,8 @@ import { seedDirectory } from '../../local/seed.js';
 import type { ClientSignals } from '../../shared/domain/endpoint-signals.js';
 import type { DirectoryUser } from '../../shared/ports.js';
 import {
-  answers,
   call,
+  complete,
   directoryOf,
   type Harness,
   openLink,
@@ -55,7 +55,7 @@ interface Scenario {
   sourceIp?: string;
   userAgent?: string;
   client?: ClientSignals;
-  answer?: 'right' | 'wrong' | 'skip' | 'public-only';
+  answer?: 'right' | 'wrong' | 'skip' | 'public-only' | 'two-then-skip';
   destination?: string;
   directoryChange?: Partial<DirectoryUser>;
   secondDevice?: boolean;
@@ -96,19 +96,16 @@ async function run(s: Scenario) {
       headers: { ...headers, 'x-simulated-source-ip': IPS.digitalOcean },
     });
   }
-  let body = answers(
-    session,
-    s.answer === 'public-only' ? 'right' : (s.answer ?? 'right'),
-    s.requester.email,
-  );
-  if (s.answer === 'public-only') {
-    // Department and office are on LinkedIn; the manager and the start year are not.
-    const wrong = answers(session, 'wrong', s.requester.email).answers;
-    body = {
-      answers: body.answers.map((a, i) => (['q2', 'q4'].includes(a.questionId) ? (wrong[i] ?? a) : a)),
-    };
-  }
-  const done = await call(h, 'POST', '/portal/complete', { token: session.sessionToken, body, headers });
+  // An attacker who read LinkedIn knows the department, the office and the start year; nothing else.
+  const knowsPublicFacts = (q: { id: string }) =>
+    ['department', 'office', 'start_year'].includes(q.id) ? 'right' : 'wrong';
+  const how =
+    s.answer === 'public-only'
+      ? knowsPublicFacts
+      : s.answer === 'two-then-skip'
+        ? (_q: unknown, i: number) => (i < 2 ? 'right' : 'skip')
+        : (s.answer ?? 'right');
+  const done = await complete(h, session, how, { email: s.requester.email, headers });
   const v = await verification(h, verificationId);
   const top = (v.assessment?.reasons ?? []).filter((r) => r.points !== 0).slice(0, 3);
   table.push(
@@ -202,7 +199,7 @@ describe('verification scenarios', () => {
       name: 'too few answers',
       requester: person('Łukasz Kowalski'),
       client: atHome(),
-      answer: 'skip',
+      answer: 'two-then-skip',
     });
     expect(r.outcome).toBe('not_enough_questions');
   });
@@ -235,17 +232,14 @@ describe('verification scenarios', () => {
     const ticket = await openTicket(h, 'local-desk', requester.email);
     const { linkToken } = await sendLink(h, ticket.id);
     const session = await openLink(h, linkToken);
-    await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right', requester.email),
-    });
+    await complete(h, session, 'right', { email: requester.email });
     const replay = await call(h, 'GET', '/portal/session', { token: linkToken });
     expect(replay.status).toBe(410);
     expect(replay.json.error.code).toBe('LINK_ALREADY_USED');
-    const again = await call(h, 'POST', '/portal/complete', {
-      token: session.sessionToken,
-      body: answers(session, 'right', requester.email),
-    });
+    const again = await call(h, 'POST', '/portal/complete', { token: session.sessionToken, body: {} });
+    expect(again.status).toBe(409);
+    const late = await call(h, 'GET', '/portal/question', { token: session.sessionToken });
+    expect(late.status).toBe(409);
     expect(again.json.error.code).toBe('VERIFICATION_ALREADY_COMPLETED');
     table.push('| link replayed after completion | 410 LINK_ALREADY_USED, 409 on resubmit | - | - | - |');
   });

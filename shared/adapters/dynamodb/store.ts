@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { conflict, notFound } from '../../domain/errors.js';
-import type { TranscriptEntry } from '../../domain/questions.js';
+import type { AnswerRecord, TranscriptEntry } from '../../domain/questions.js';
 import {
   type ActionState,
   allowedSources,
@@ -321,6 +321,25 @@ export class DynamoDbVerificationStore implements VerificationStore {
       );
     }
     return { secondDevice };
+  }
+
+  async recordAnswer(verificationId: string, position: number, answer: AnswerRecord): Promise<boolean> {
+    // In order and once: the answer is appended only at the position the caller saw, while in progress.
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'SET answers = list_append(answers, :answer), updatedAt = :now',
+        ConditionExpression: '#status = :inProgress AND size(answers) = :position',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':answer': [answer],
+          ':now': this.now().toISOString(),
+          ':inProgress': 'in_progress',
+          ':position': position,
+        },
+      }),
+    );
   }
 
   async countAttempt(key: string, windowSeconds: number): Promise<number> {

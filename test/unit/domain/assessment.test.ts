@@ -172,7 +172,7 @@ describe('assess', () => {
     );
 
     // Assess
-    expect(assessment.reasons[0]).toMatchObject({ code: 'WRONG_ANSWERS', points: 16 });
+    expect(assessment.reasons[0]).toMatchObject({ code: 'WRONG_ANSWERS', points: 8 });
     expect(assessment.riskScore).toBe(8);
     expect(assessment.riskLevel).toBe('high');
     expect(status).toBe('failed');

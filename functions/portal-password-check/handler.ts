@@ -1,0 +1,16 @@
+/** POST /portal/password-check (Authorization: Bearer <session>): strength feedback while typing. */
+
+import { compose, directory, secrets, store } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { checkNewPassword, guardPortalSource, passwordCheckSchema } from '../../shared/use-cases/portal.js';
+
+const ctx = compose({ store, directory, secrets });
+
+export const handler = httpHandler(
+  'portal-password-check',
+  { body: passwordCheckSchema },
+  async ({ event, bearer, body }) => {
+    await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+    return { status: 200, body: await checkNewPassword(ctx, bearer, body) };
+  },
+);

@@ -1,0 +1,12 @@
+/** GET /portal/question (Authorization: Bearer <session>): the question to answer now. */
+
+import { compose, secrets, store } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { guardPortalSource, nextQuestion } from '../../shared/use-cases/portal.js';
+
+const ctx = compose({ store, secrets });
+
+export const handler = httpHandler('portal-question', {}, async ({ event, bearer }) => {
+  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+  return { status: 200, body: await nextQuestion(ctx, bearer) };
+});

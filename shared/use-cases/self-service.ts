@@ -1,0 +1,74 @@
+/**
+ * Self-initiated verification (alternate course): a locked-out person enters their work email on
+ * the portal's start page. If it belongs to an enabled account, a password-reset verification starts
+ * and its link goes to the contact on record (never to an address typed on the page). The answer is
+ * the same whether or not the account exists, is disabled, already has a link open, or has asked
+ * too often, so the page cannot be used to find accounts or to flood someone's phone.
+ *
+ * A self-service request has no ITSM ticket: it runs the same lifecycle on a per-person record of the
+ * configured connection (for its policy), and the ticket writes are skipped.
+ */
+import { createHash } from 'node:crypto';
+import type { Ctx } from '../composition.js';
+import { AppError, notFound } from '../domain/errors.js';
+import { logger } from '../logger.js';
+import * as z from '../zod.js';
+import { loadConnection } from './intake-ticket.js';
+import { sendVerification } from './send-verification.js';
+
+export const selfServiceSchema = z.strictObject({
+  email: z.email().check(z.maxLength(254)),
+});
+
+/** What every request gets back. */
+export const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
+
+/** Start-page requests per person per hour that may send a link; more are accepted and dropped. */
+export const SELF_SERVICE_LINKS_PER_HOUR = 3;
+
+export async function startSelfService(
+  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  input: z.infer<typeof selfServiceSchema>,
+) {
+  const connectionId = ctx.config.SELF_SERVICE_CONNECTION_ID;
+  if (!connectionId)
+    throw notFound('SELF_SERVICE_DISABLED', 'Self-service is not available; call the help desk');
+  const email = input.email.trim().toLowerCase();
+  const emailKey = createHash('sha256').update(email).digest('hex').slice(0, 32);
+  const requests = await ctx.store.countAttempt(`SELF#${emailKey}`, 3600);
+  if (requests > SELF_SERVICE_LINKS_PER_HOUR) return drop('throttled');
+
+  const person = await ctx.directory.findByEmail(email);
+  if (!person?.enabled) return drop('no eligible account');
+  const connection = await loadConnection(ctx, connectionId);
+  const ticketId = `self-${person.userId}`;
+  await ctx.store.createTicket({
+    connectionId: connection.connectionId,
+    ticketId,
+    ticketNumber: 'Self-service',
+    category: 'password_reset',
+    requesterEmail: person.email,
+    createdAt: ctx.clock.now().toISOString(),
+    linkEntry: 'done',
+  });
+  const channel = person.email ? 'email' : 'sms';
+  try {
+    await sendVerification(
+      ctx,
+      'self-service',
+      { connectionId: connection.connectionId, ticketId, channel, requestedAction: 'password_reset' },
+      'self_service',
+    );
+  } catch (error) {
+    // Already one open for this person: the link they have is still good.
+    if (error instanceof AppError && error.status < 500) return drop(error.code);
+    throw error;
+  }
+  return SELF_SERVICE_ACCEPTED;
+}
+
+function drop(why: string) {
+  // Never the address: only why nothing was sent.
+  logger.info('self-service request not sent', { why });
+  return SELF_SERVICE_ACCEPTED;
+}
