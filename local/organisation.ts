@@ -729,3 +729,21 @@ export function seedOrganisation(): DirectoryUser[] {
 
   return seats.map((s) => s.user);
 }
+
+/**
+ * The organisation as of `now`: every date that ages (tickets, contact changes, resets) moved
+ * forward by the time since SEED_REFERENCE_DATE, so "changed 3 days ago" stays 3 days ago and the
+ * persona checks see what the seed meant whenever the stack starts.
+ */
+export function organisationAsOf(now: Date, people = seedOrganisation()): DirectoryUser[] {
+  const shift = now.getTime() - REFERENCE_MS;
+  const move = (iso: string | undefined) => (iso ? new Date(Date.parse(iso) + shift).toISOString() : iso);
+  return people.map((p) => ({
+    ...p,
+    ...(p.contactChangedAt ? { contactChangedAt: move(p.contactChangedAt) } : {}),
+    ...(p.lastPasswordResetAt ? { lastPasswordResetAt: move(p.lastPasswordResetAt) } : {}),
+    ...(p.recentTickets
+      ? { recentTickets: p.recentTickets.map((t) => ({ ...t, openedAt: move(t.openedAt) ?? t.openedAt })) }
+      : {}),
+  }));
+}

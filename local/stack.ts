@@ -12,6 +12,7 @@ import { isFinal } from '../shared/domain/verification.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
+import { organisationAsOf } from './organisation.js';
 import { freePort } from './ports.js';
 import {
   CONSOLE_USERS,
@@ -138,7 +139,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTable(client, tableName);
     const store = new DynamoDbVerificationStore({ tableName, client });
     const directory = new DynamoDbDirectory({ tableName, client });
-    const people = seedDirectory();
+    const people = organisationAsOf(new Date(), seedDirectory());
     await directory.putUsers(people);
     const demo = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
     if (demo && !(await directory.hasPassword(demo.userId)))

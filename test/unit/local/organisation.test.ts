@@ -1,6 +1,11 @@
 import { isPossiblePhoneNumber } from 'libphonenumber-js';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_GROUPS, SEED_REFERENCE_DATE, seedOrganisation } from '../../../local/organisation.js';
+import {
+  ADMIN_GROUPS,
+  organisationAsOf,
+  SEED_REFERENCE_DATE,
+  seedOrganisation,
+} from '../../../local/organisation.js';
 import { seedDirectory } from '../../../local/seed.js';
 import { areNicknames } from '../../../shared/domain/grading.js';
 import type { DirectoryUser } from '../../../shared/ports.js';
@@ -311,5 +316,23 @@ describe('seedOrganisation', () => {
     expect(disabled.length).toBeGreaterThan(0);
     expect(share(disabled.length)).toBeLessThan(0.03);
     for (const p of disabled) expect(people.some((q) => q.managerId === p.userId)).toBe(false);
+  });
+});
+
+describe('organisationAsOf', () => {
+  it('moves every ageing date so it is as old at start-up as it was on the reference date', () => {
+    const now = new Date(reference + 20 * 86_400_000);
+    const base = seedOrganisation();
+    const moved = organisationAsOf(now, base);
+    const changed = base.findIndex((p) => p.contactChangedAt);
+    const age = (iso: string | undefined, from: number) => from - Date.parse(iso ?? '');
+    expect(age(moved[changed]?.contactChangedAt, now.getTime())).toBe(
+      age(base[changed]?.contactChangedAt, reference),
+    );
+    const ticket = base.findIndex((p) => p.recentTickets?.length);
+    expect(age(moved[ticket]?.recentTickets?.[0]?.openedAt, now.getTime())).toBe(
+      age(base[ticket]?.recentTickets?.[0]?.openedAt, reference),
+    );
+    expect(moved.map((p) => p.email)).toEqual(base.map((p) => p.email));
   });
 });
