@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { EXPORT_KEY, verifyLocalDownload } from '../shared/adapters/export-files.js';
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
@@ -53,6 +54,10 @@ export interface GatewayOptions {
   simulateSourceIp?: boolean;
   /** Built web apps served under their own path prefixes (the portal at /portal-app). */
   sites?: readonly StaticSite[];
+  /** Console users kept in the table (added in Settings): checked instead of `consoleUsers` when given. */
+  userStore?: { verifyPassword(username: string, password: string): Promise<readonly string[] | undefined> };
+  /** Export files, served at /_local/exports/<id>.csv to holders of a signed, unexpired link. */
+  exports?: { dir: string; signingKey: string };
 }
 
 export class LocalGateway {
@@ -107,6 +112,7 @@ export class LocalGateway {
       return json(res, 200, { keys: [await exportJWK(this.keys?.publicKey as CryptoKey)] });
     if (url.pathname === '/_dev/inbox.json') return json(res, 200, await this.outbox());
     if (url.pathname === '/_dev/inbox') return inboxPage(res, await this.outbox());
+    if (url.pathname.startsWith('/_local/exports/') && method === 'GET') return this.exportFile(url, res);
     for (const site of this.options.sites ?? []) if (await site.serve(req, res, url.pathname)) return;
 
     const match = this.routes
@@ -192,14 +198,48 @@ export class LocalGateway {
     } catch {
       return json(res, 400, { error: 'invalid_request' });
     }
-    const user = typeof input.username === 'string' ? this.users.get(input.username) : undefined;
-    const candidate = await scrypt(String(input.password ?? ''), user?.salt ?? randomBytes(16), 32);
-    if (!user || !timingSafeEqual(candidate, user.hash)) return json(res, 401, { error: 'invalid_grant' });
+    let groups: readonly string[] | undefined;
+    if (this.options.userStore) {
+      groups =
+        typeof input.username === 'string'
+          ? await this.options.userStore.verifyPassword(input.username, String(input.password ?? ''))
+          : undefined;
+    } else {
+      const user = typeof input.username === 'string' ? this.users.get(input.username) : undefined;
+      const candidate = await scrypt(String(input.password ?? ''), user?.salt ?? randomBytes(16), 32);
+      groups = user && timingSafeEqual(candidate, user.hash) ? user.groups : undefined;
+    }
+    if (!groups) return json(res, 401, { error: 'invalid_grant' });
     return json(res, 200, {
-      id_token: await this.issueToken(String(input.username), user.groups),
+      id_token: await this.issueToken(String(input.username), groups),
       token_type: 'Bearer',
       expires_in: 3600,
     });
+  }
+
+  /** The local stand-in for a presigned S3 URL: the signature covers the key and the expiry. */
+  private async exportFile(url: URL, res: ServerResponse): Promise<void> {
+    const key = url.pathname.slice('/_local/'.length);
+    const exports = this.options.exports;
+    const ok =
+      exports &&
+      EXPORT_KEY.test(key) &&
+      verifyLocalDownload(
+        key,
+        Number(url.searchParams.get('expires')),
+        url.searchParams.get('signature') ?? '',
+        exports.signingKey,
+      );
+    if (!ok || !exports) return json(res, 403, { message: 'Forbidden' });
+    const file = await readFile(join(exports.dir, key)).catch(() => undefined);
+    if (!file) return json(res, 404, { message: 'Not Found' });
+    res.writeHead(200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${key.split('/').pop()}"`,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    res.end(file);
   }
 
   private async outbox(): Promise<Record<string, unknown>[]> {

@@ -3,8 +3,10 @@
  * demo data, the local Step Functions endpoint running the real ASL, the local gateway serving the
  * route manifest, and the local ticket desk. Used by `npm start`, the demo's tests and the benchmarks.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DynamoDbConsoleUsers } from '../shared/adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
@@ -26,6 +28,7 @@ import { ChangeGearSimulator } from './simulators/changegear.js';
 import { ServiceNowSimulator } from './simulators/servicenow.js';
 import { StaticSite } from './static-site.js';
 import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
+import { LocalStreams } from './streams.js';
 import { TicketDesk } from './ticket-desk.js';
 
 export interface LocalStackOptions {
@@ -43,6 +46,8 @@ export interface LocalStackOptions {
   deskRetryDelaysMs?: number[];
   /** Tests only: let requests name their source IP (see LocalGateway). */
   simulateSourceIp?: boolean;
+  /** Run the table-stream consumers (dashboard aggregates, exports); default true. */
+  streamConsumers?: boolean;
 }
 
 export interface LocalStack {
@@ -132,6 +137,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       PORTAL_BASE_URL: `${apiUrl}${PORTAL_APP_PATH}`,
       CONSOLE_BASE_URL: `${apiUrl}/console`,
       SELF_SERVICE_CONNECTION_ID: 'local-desk',
+      // Console: users in the table (the local issuer reads them), exports served by the gateway.
+      CONSOLE_USERS: 'table',
+      EXPORT_FILES: 'local',
+      EXPORT_DIR: join(dataDir, 'exports'),
+      EXPORT_URL_BASE: apiUrl,
+      // Random per process: download links die with it. Kept across restarts in one process.
+      EXPORT_SIGNING_KEY: process.env.EXPORT_SIGNING_KEY ?? randomBytes(32).toString('hex'),
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     });
 
@@ -145,6 +157,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (demo && !(await directory.hasPassword(demo.userId)))
       await directory.resetPassword(demo.userId, DEMO_REQUESTER_PASSWORD);
     for (const c of connections) await store.putConnection(c);
+    const consoleUsers = new DynamoDbConsoleUsers({ tableName, client });
+    for (const u of CONSOLE_USERS)
+      await consoleUsers.seed({ username: u.username, password: u.password, roles: u.groups });
 
     const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });
     await stepFunctions.listen(ports.stepFunctions);
@@ -164,9 +179,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       outboxDir,
       simulateSourceIp: options.simulateSourceIp,
       sites: [portal],
+      userStore: consoleUsers,
+      exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
     });
     await gateway.listen(ports.gateway);
     stoppers.push(() => gateway.stop());
+    if (options.streamConsumers !== false) {
+      const streams = new LocalStreams(client, dynamodbEndpoint, tableName);
+      streams.start();
+      stoppers.push(() => streams.stop());
+    }
 
     // The ITSMs read their webhook settings on every delivery, as a real instance reads its own
     // configuration: connections and secrets can change while the stack runs.

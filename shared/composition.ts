@@ -3,35 +3,47 @@
  * per cold start. A handler composes only the ports its use case needs, so its bundle carries only
  * those AWS clients. Handlers never construct clients or branch on where they run.
  */
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CognitoConsoleUsers } from './adapters/cognito-users.js';
 import { EntraDirectory } from './adapters/directory/entra.js';
 import { OktaDirectory } from './adapters/directory/okta.js';
+import { DynamoDbConsoleQueries } from './adapters/dynamodb/console-queries.js';
+import { DynamoDbConsoleUsers } from './adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
+import { LocalExportFiles, S3ExportFiles } from './adapters/export-files.js';
 import { dataAge as ipDataAge, lookup as lookupIp } from './adapters/ip-data.js';
 import { ChangeGearTicketSystem } from './adapters/itsm/changegear.js';
 import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
 import { ServiceNowTicketSystem } from './adapters/itsm/servicenow.js';
 import { AwsMessenger, OutboxMessenger } from './adapters/messengers.js';
+import { FileSecretWriter, SecretsManagerSecretWriter } from './adapters/secret-writer.js';
 import { FileSecrets, SecretsManagerSecrets, secretNames } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';
 import { type Config, loadConfig } from './config.js';
 import type {
   Clock,
   Connection,
+  ConsoleQueries,
+  ConsoleUsers,
   Directory,
+  ExportFiles,
   IpIntelligence,
   Messenger,
   Secrets,
+  SecretWriter,
   TicketSystem,
   TicketSystems,
   VerificationStore,
   Workflow,
 } from './ports.js';
+import { loadConsoleConfig } from './use-cases/console/config.js';
 
 export interface AppContext {
   config: Config;
@@ -43,6 +55,10 @@ export interface AppContext {
   messenger: Messenger;
   workflow: Workflow;
   secrets: Secrets;
+  consoleQueries: ConsoleQueries;
+  exportFiles: ExportFiles;
+  consoleUsers: ConsoleUsers;
+  secretWriter: SecretWriter;
 }
 
 /** What a use case needs: the named ports, plus configuration and the clock. */
@@ -139,6 +155,42 @@ export const ipIntel = /* @__PURE__ */ once<IpIntelligence>(() => ({
   lookup: lookupIp,
   dataAgeDays: (now) => ipDataAge(now).days,
 }));
+
+// ---- Console (issue 6) -----------------------------------------------------------------------
+
+export const consoleQueries = /* @__PURE__ */ once<ConsoleQueries>(
+  (config) => new DynamoDbConsoleQueries({ tableName: config.TABLE_NAME, client: dynamo(config) }),
+);
+
+export const exportFiles = /* @__PURE__ */ once<ExportFiles>((config) => {
+  const c = loadConsoleConfig();
+  return c.EXPORT_FILES === 'local'
+    ? new LocalExportFiles(
+        c.EXPORT_DIR as string,
+        c.EXPORT_URL_BASE as string,
+        c.EXPORT_SIGNING_KEY as string,
+      )
+    : new S3ExportFiles(new S3Client({ region: config.AWS_REGION }), c.EXPORT_BUCKET as string);
+});
+
+export const consoleUsers = /* @__PURE__ */ once<ConsoleUsers>((config) => {
+  const c = loadConsoleConfig();
+  return c.CONSOLE_USERS === 'table'
+    ? new DynamoDbConsoleUsers({ tableName: config.TABLE_NAME, client: dynamo(config) })
+    : new CognitoConsoleUsers(
+        new CognitoIdentityProviderClient({ region: config.AWS_REGION }),
+        c.USER_POOL_ID as string,
+      );
+});
+
+export const secretWriter = /* @__PURE__ */ once<SecretWriter>((config) =>
+  config.SECRETS === 'file'
+    ? new FileSecretWriter(config.SECRETS_FILE as string)
+    : new SecretsManagerSecretWriter(
+        new SecretsManagerClient({ region: config.AWS_REGION }),
+        config.SECRETS_PREFIX,
+      ),
+);
 
 export const systemClock: Clock = { now: () => new Date() };
 

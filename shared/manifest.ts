@@ -21,7 +21,15 @@ export interface FunctionSpec {
     sendMessages?: boolean;
     /** directory: the Entra ID or Okta credentials, for functions that look people up. */
     secrets: ('webhook' | 'outbound' | 'portal' | 'directory')[];
+    /** Console: the export bucket (write: put objects; read: presign downloads). */
+    exportFiles?: 'read' | 'write';
+    /** Console: the user pool's users and groups. */
+    consoleUsers?: 'read' | 'write';
+    /** Console: put the values of connection secrets (webhook, outbound); never read them. */
+    writeSecrets?: boolean;
   };
+  /** Invoked by the table's stream (event source mapping), with a Lambda filter on the records. */
+  stream?: { filter: Record<string, unknown> };
 }
 
 export const FUNCTIONS = [
@@ -113,6 +121,101 @@ export const FUNCTIONS = [
     description: 'Lifecycle task: writes the outcome, the action and the resolution to the ticket',
     access: { table: 'readWrite', secrets: ['outbound'] },
   },
+  // ---- Console (issue 6): one function per route, each with only what its route needs ----
+  {
+    name: 'console-me',
+    description: 'Console: who is signed in and with which roles',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'console-list',
+    description: 'Console: the verifications table, filtered, newest first, by cursor',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'console-ticket',
+    description: 'Console: the send page pre-fill (ticket, requester, contact on record masked)',
+    access: { table: 'read', secrets: ['outbound', 'directory'] },
+  },
+  {
+    name: 'console-resend',
+    description: 'Console: cancels the open verification and sends a new link to the same place',
+    access: { table: 'readWrite', startExecution: true, sendTaskResult: true, secrets: ['directory'] },
+  },
+  {
+    name: 'console-cancel',
+    description: 'Console: cancels an open verification (its sender or an admin)',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: [] },
+  },
+  {
+    name: 'console-transcript',
+    description: 'Console: the transcript of a verification (every view is audited)',
+    access: { table: 'readWrite', secrets: [] },
+  },
+  {
+    name: 'console-dashboard',
+    description: 'Console: dashboard figures from the per-day aggregates',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'console-export-start',
+    description: 'Console: queues a CSV export of the (filtered) verifications table',
+    access: { table: 'readWrite', secrets: [] },
+  },
+  {
+    name: 'console-export-get',
+    description: 'Console: an export job and, when done, a short-lived download URL',
+    access: { table: 'read', exportFiles: 'read', secrets: [] },
+  },
+  {
+    name: 'console-export-run',
+    description: 'Console: writes a queued CSV export to the export bucket (table stream)',
+    access: { table: 'readWrite', exportFiles: 'write', secrets: [] },
+    stream: {
+      filter: { eventName: ['INSERT'], dynamodb: { NewImage: { pk: { S: [{ prefix: 'EXPORT#' }] } } } },
+    },
+  },
+  {
+    name: 'console-aggregate',
+    description: 'Console: keeps the per-day dashboard aggregates (table stream)',
+    access: { table: 'readWrite', secrets: [] },
+    stream: { filter: { dynamodb: { NewImage: { sk: { S: ['VER'] } } } } },
+  },
+  {
+    name: 'console-audit',
+    description: 'Console: the audit log, filtered, newest first, by cursor',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'console-settings-get',
+    description: 'Console: the connections and their policies (never their secrets)',
+    access: { table: 'read', secrets: [] },
+  },
+  {
+    name: 'console-settings-update',
+    description: "Console: changes a connection's policy",
+    access: { table: 'readWrite', secrets: [] },
+  },
+  {
+    name: 'console-secrets-put',
+    description: "Console: replaces a connection's secrets (write-only)",
+    access: { table: 'readWrite', writeSecrets: true, secrets: [] },
+  },
+  {
+    name: 'console-users-list',
+    description: 'Console: the console users and their roles',
+    access: { table: 'read', consoleUsers: 'read', secrets: [] },
+  },
+  {
+    name: 'console-users-create',
+    description: 'Console: invites a console user with roles',
+    access: { table: 'readWrite', consoleUsers: 'write', secrets: [] },
+  },
+  {
+    name: 'console-users-update',
+    description: "Console: changes a console user's roles or disables them",
+    access: { table: 'readWrite', consoleUsers: 'write', secrets: [] },
+  },
 ] as const satisfies readonly FunctionSpec[];
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
@@ -165,6 +268,107 @@ export const ROUTES = [
   { method: 'POST', path: '/portal/password-check', function: 'portal-password-check', auth: 'portal' },
   { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
+  // ---- Console (issue 6); request and response shapes in shared/console-api.ts ----
+  {
+    method: 'GET',
+    path: '/api/me',
+    function: 'console-me',
+    auth: 'console',
+    roles: ['admin', 'agent', 'auditor'],
+  },
+  {
+    method: 'GET',
+    path: '/api/verifications',
+    function: 'console-list',
+    auth: 'console',
+    roles: ['admin', 'agent', 'auditor'],
+  },
+  {
+    method: 'GET',
+    path: '/api/verifications/{verificationId}/transcript',
+    function: 'console-transcript',
+    auth: 'console',
+    roles: ['admin', 'agent', 'auditor'],
+  },
+  {
+    method: 'POST',
+    path: '/api/verifications/{verificationId}/resend',
+    function: 'console-resend',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'POST',
+    path: '/api/verifications/{verificationId}/cancel',
+    function: 'console-cancel',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'GET',
+    path: '/api/tickets/{connectionId}/{ticketId}',
+    function: 'console-ticket',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'GET',
+    path: '/api/dashboard',
+    function: 'console-dashboard',
+    auth: 'console',
+    roles: ['admin', 'agent', 'auditor'],
+  },
+  {
+    method: 'POST',
+    path: '/api/exports',
+    function: 'console-export-start',
+    auth: 'console',
+    roles: ['admin', 'auditor'],
+  },
+  {
+    method: 'GET',
+    path: '/api/exports/{exportId}',
+    function: 'console-export-get',
+    auth: 'console',
+    roles: ['admin', 'auditor'],
+  },
+  {
+    method: 'GET',
+    path: '/api/audit',
+    function: 'console-audit',
+    auth: 'console',
+    roles: ['admin', 'auditor'],
+  },
+  {
+    method: 'GET',
+    path: '/api/settings',
+    function: 'console-settings-get',
+    auth: 'console',
+    roles: ['admin'],
+  },
+  {
+    method: 'POST',
+    path: '/api/settings/connections/{connectionId}',
+    function: 'console-settings-update',
+    auth: 'console',
+    roles: ['admin'],
+  },
+  {
+    method: 'POST',
+    path: '/api/settings/connections/{connectionId}/secrets',
+    function: 'console-secrets-put',
+    auth: 'console',
+    roles: ['admin'],
+  },
+  { method: 'GET', path: '/api/users', function: 'console-users-list', auth: 'console', roles: ['admin'] },
+  { method: 'POST', path: '/api/users', function: 'console-users-create', auth: 'console', roles: ['admin'] },
+  {
+    method: 'POST',
+    path: '/api/users/{username}',
+    function: 'console-users-update',
+    auth: 'console',
+    roles: ['admin'],
+  },
 ] as const satisfies readonly RouteSpec[];
 
 /** ASL `definitionSubstitutions` key -> the function behind it. */

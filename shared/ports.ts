@@ -308,3 +308,140 @@ export interface Clock {
 export interface TicketSystems {
   forConnection(connection: Connection): TicketSystem;
 }
+
+// ---- Console (issue 6) -----------------------------------------------------------------------
+
+/** Where a newest-first listing resumes: below `before` (a sort key), in `partition` for walks. */
+export interface ListPosition {
+  partition?: string;
+  before: string;
+}
+
+export interface ListPageResult<T> {
+  items: T[];
+  /** Where the next page starts; undefined when there is nothing more. */
+  next?: ListPosition;
+}
+
+export interface VerificationFilters {
+  status?: string;
+  riskLevel?: string;
+  category?: string;
+  agent?: string;
+  /** YYYY-MM-DD, inclusive. */
+  from?: string;
+  to?: string;
+  /** A normalised search term (ticket number, requester email or full name). */
+  term?: string;
+}
+
+export interface AuditFilters {
+  actor?: string;
+  action?: string;
+  verificationId?: string;
+  from?: string;
+  to?: string;
+}
+
+/** A stored audit event with its id. */
+export type StoredAuditEvent = AuditEvent & { eventId: string };
+
+/** A day's dashboard counters: `started`, `passed`, `cat:<category>:started`, `ttc:<bucket>`, ... */
+export interface AggregateDay {
+  date: string;
+  counters: Record<string, number>;
+}
+
+export interface ExportJobRecord {
+  exportId: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  requestedBy: string;
+  requestedAt: string;
+  filters: Record<string, string>;
+  rowCount?: number;
+  completedAt?: string;
+  fileKey?: string;
+  error?: string;
+}
+
+/** Extra per-connection policy the console edits (beside the connection's own settings). */
+export interface ConnectionExtraPolicy {
+  mediumFrom?: number;
+  highFrom?: number;
+  retentionDays?: number;
+}
+
+/** The console's read side over the table: every query by key or index, never a Scan. */
+export interface ConsoleQueries {
+  /** Verifications newest first; may return fewer than `limit` with a `next` (bounded work per call). */
+  listVerifications(
+    filters: VerificationFilters,
+    position: ListPosition | undefined,
+    limit: number,
+    oldest: string,
+  ): Promise<ListPageResult<Verification>>;
+  listAudit(
+    filters: AuditFilters,
+    position: ListPosition | undefined,
+    limit: number,
+    oldest: string,
+  ): Promise<ListPageResult<StoredAuditEvent>>;
+  aggregateDays(from: string, to: string): Promise<AggregateDay[]>;
+  /**
+   * Adds `counters` to the day once per (verificationId, change): false when that change was
+   * counted before (a redelivered stream record).
+   */
+  applyAggregate(
+    verificationId: string,
+    change: string,
+    date: string,
+    counters: Record<string, number>,
+    expiresAtEpoch: number,
+  ): Promise<boolean>;
+  putExportJob(job: ExportJobRecord): Promise<void>;
+  getExportJob(exportId: string): Promise<ExportJobRecord | undefined>;
+  /** Moves the job on only from `from`; false otherwise. */
+  updateExportJob(
+    exportId: string,
+    from: ExportJobRecord['status'],
+    patch: Partial<ExportJobRecord>,
+  ): Promise<boolean>;
+  listConnections(): Promise<Connection[]>;
+  getConnectionPolicy(connectionId: string): Promise<ConnectionExtraPolicy>;
+  putConnectionPolicy(connectionId: string, policy: ConnectionExtraPolicy): Promise<void>;
+}
+
+/** Export files: S3 with presigned URLs in AWS, a directory served by the local gateway locally. */
+export interface ExportFiles {
+  /** Writes the chunks as one file, holding at most one upload part in memory. */
+  write(key: string, chunks: AsyncIterable<string>): Promise<void>;
+  downloadUrl(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** The console roles (the same as `Role` in manifest.ts; ports import nothing from there). */
+export type ConsoleRole = 'admin' | 'agent' | 'auditor';
+
+export interface ConsoleUserRecord {
+  username: string;
+  email?: string;
+  roles: ConsoleRole[];
+  enabled: boolean;
+  status: string;
+  createdAt?: string;
+}
+
+/** Console users and their roles: Cognito in AWS, the table (read by the local issuer) locally. */
+export interface ConsoleUsers {
+  list(): Promise<ConsoleUserRecord[]>;
+  get(username: string): Promise<ConsoleUserRecord | undefined>;
+  create(input: { username: string; email: string; roles: ConsoleRole[] }): Promise<{
+    user: ConsoleUserRecord;
+    temporaryPassword?: string;
+  }>;
+  update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }): Promise<ConsoleUserRecord>;
+}
+
+/** Writes connection secrets (write-only from the console's point of view). */
+export interface SecretWriter {
+  put(name: string, value: string): Promise<void>;
+}

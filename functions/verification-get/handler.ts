@@ -1,12 +1,16 @@
-/** GET /api/verifications/{verificationId}: one verification, as the console shows it. */
+/** GET /api/verifications/{verificationId}: the summary panel (timeline, reasons by category, what the caller may do). */
 
-import { compose, store } from '../../shared/composition.js';
+import { compose, consoleQueries, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { getVerificationView } from '../../shared/use-cases/send-verification.js';
+import { verificationDetail } from '../../shared/use-cases/console/detail.js';
 
-const ctx = compose({ store });
+const ctx = compose({ store, consoleQueries });
 
-export const handler = httpHandler('verification-get', {}, async ({ event }) => ({
+export const handler = httpHandler('verification-get', {}, async ({ event, principal }) => ({
   status: 200,
-  body: await getVerificationView(ctx, event.pathParameters?.verificationId ?? ''),
+  body: await verificationDetail(
+    ctx,
+    event.pathParameters?.verificationId ?? '',
+    principal ?? { username: '', roles: [] },
+  ),
 }));

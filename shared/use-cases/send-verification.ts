@@ -11,6 +11,7 @@ import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import { isFinal, type Verification } from '../domain/verification.js';
 import * as z from '../zod.js';
+import type { ConsoleVerification } from './console/model.js';
 import { loadConnection } from './intake-ticket.js';
 
 const email = z.email();
@@ -24,6 +25,8 @@ export const sendVerificationSchema = z
     /** Omit to use the contact on record. */
     destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
     requestedAction: z.optional(z.enum(['password_reset'])),
+    /** Why the agent typed a destination (the console requires one); recorded with the verification. */
+    reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
   })
   .check(
     z.refine(
@@ -70,17 +73,19 @@ export async function sendVerification(
   }
 
   const now = ctx.clock.now();
-  const verification: Verification = {
+  const verification: ConsoleVerification = {
     verificationId: ulid(now.getTime()),
     ticket: ref,
     ticketNumber: ticket.ticketNumber,
     category: ticket.category,
     requesterId: requester.userId,
     requesterName: requester.displayName,
+    requesterEmail: requester.email,
     channel: input.channel,
     destination,
     destinationMasked: maskDestination(input.channel, destination),
     destinationIsContactOnRecord: destination.toLowerCase() === onRecord?.toLowerCase(),
+    ...(input.destination !== undefined && input.reason ? { destinationReason: input.reason } : {}),
     requestedAction: input.requestedAction,
     origin,
     agent,
@@ -104,6 +109,7 @@ export async function sendVerification(
         channel: input.channel,
         destination: verification.destinationMasked,
         contactOnRecord: verification.destinationIsContactOnRecord,
+        ...(verification.destinationReason ? { reason: verification.destinationReason } : {}),
       },
     },
     ticket.lastVerificationId,

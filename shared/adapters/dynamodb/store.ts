@@ -40,6 +40,7 @@ import type {
   TransitionPatch,
   VerificationStore,
 } from '../../ports.js';
+import { searchItems, statusIndexAttributes, verificationIndexAttributes } from './console-index.js';
 import { keys, TABLE } from './table.js';
 
 type Item = Record<string, unknown>;
@@ -102,7 +103,12 @@ export class DynamoDbVerificationStore implements VerificationStore {
     await this.doc.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...keys.connection(connection.connectionId), ...connection },
+        Item: {
+          ...keys.connection(connection.connectionId),
+          gsi2pk: keys.allConnections,
+          gsi2sk: connection.connectionId,
+          ...connection,
+        },
       }),
     );
   }
@@ -180,12 +186,14 @@ export class DynamoDbVerificationStore implements VerificationStore {
               gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
               gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
               gsi2sk: verification.createdAt,
+              ...verificationIndexAttributes(verification),
               ...verification,
               taskTokens: {},
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...searchItems(verification).map((Item) => ({ Put: { TableName: this.table, Item } })),
       ],
       audit,
       verification.expiresAtEpoch,
@@ -225,6 +233,8 @@ export class DynamoDbVerificationStore implements VerificationStore {
     const { transcript, ...fields } = patch;
     const set: Record<string, unknown> = { status: to, updatedAt: now, ...fields };
     const entries = Object.entries(set).filter(([, v]) => v !== undefined);
+    // The console's filter keys follow the status (not part of the returned verification).
+    const written = [...entries, ...Object.entries(statusIndexAttributes(to, fields.assessment))];
     const current = await this.getVerification(verificationId);
     if (!current) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
     const allowed = inList('s', sources);
@@ -234,14 +244,14 @@ export class DynamoDbVerificationStore implements VerificationStore {
           Update: {
             TableName: this.table,
             Key: keys.verification(verificationId),
-            UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+            UpdateExpression: `SET ${written.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
             ConditionExpression: `attribute_exists(pk) AND #status ${allowed.expression}`,
             ExpressionAttributeNames: {
               '#status': 'status',
-              ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
+              ...Object.fromEntries(written.map(([k], i) => [`#a${i}`, k])),
             },
             ExpressionAttributeValues: {
-              ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+              ...Object.fromEntries(written.map(([, v], i) => [`:v${i}`, v])),
               ...allowed.values,
             },
           },
@@ -619,6 +629,7 @@ export class DynamoDbVerificationStore implements VerificationStore {
       sk: `AUDIT#${event.at}#${eventId}`,
       gsi1pk: keys.auditDay(event.at),
       gsi1sk: `${event.at}#${eventId}`,
+      gsi6pk: keys.auditByActor(event.actor),
       ...event,
       expiresAtEpoch,
     };

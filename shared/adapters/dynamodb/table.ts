@@ -23,9 +23,24 @@
  * | attempts per source or link in a window         | pk=ATTEMPTS#<key>#<window start>   sk=ATTEMPTS (TTL)          |
  * | last country a person connected from           | pk=DIRUSER#<userId>                sk=SIGHTING (TTL 90 d)      |
  * | devices known for a person (HMAC)              | pk=DIRUSER#<userId>                sk=DEVICE#<hmac> (TTL 180 d) |
+ * | console: verifications by status, newest first | GSI3 gsi3pk=VSTATUS#<status>       gsi1sk=<createdAt>#<id>    |
+ * | console: verifications by risk level (assessed)| GSI4 gsi4pk=VRISK#<level>          gsi1sk=<createdAt>#<id>    |
+ * | console: verifications by category             | GSI5 gsi5pk=VCAT#<category>        gsi1sk=<createdAt>#<id>    |
+ * | console: verifications by agent                | GSI6 gsi6pk=VAGENT#<username>      gsi1sk=<createdAt>#<id>    |
+ * | console: audit events by actor                 | GSI6 gsi6pk=AACTOR#<actor>         gsi1sk=<at>#<eventId>      |
+ * | console: search (ticket number, requester)     | pk=VSEARCH#<term>                  sk=<createdAt>#<id> (TTL)  |
+ * | console: dashboard aggregates by day           | pk=AGG                             sk=<yyyy-mm-dd>            |
+ * | console: a change already counted (idempotence)| pk=AGGMARK#<verificationId>        sk=<change> (TTL)          |
+ * | console: export jobs                           | pk=EXPORT#<exportId>               sk=EXPORT (TTL 7 d)        |
+ * | console: all connections (settings)            | GSI2 gsi2pk=CONNALL                gsi2sk=<connectionId>      |
+ * | console: a connection's extra policy           | pk=CONN#<connectionId>             sk=POLICY                  |
+ * | console: users (local issuer only)             | pk=CONSOLEUSER#<username>          sk=USER; GSI2 gsi2pk=CONSOLEUSERS |
  *
  * Monthly and daily partitions on GSI1 keep the newest-first listings on bounded partitions
- * without a Scan. Every item carries `expiresAtEpoch` where retention applies (TTL).
+ * without a Scan. The console's filter indexes (GSI3-6) share GSI1's sort key, so every listing
+ * is newest first and a date range is a key condition; GSI4 is sparse (only assessed
+ * verifications carry gsi4pk). Every item carries `expiresAtEpoch` where retention applies (TTL).
+ * The table's stream (new and old images) feeds the dashboard aggregates and the export jobs.
  */
 export const TABLE = {
   partitionKey: 'pk',
@@ -34,15 +49,23 @@ export const TABLE = {
   indexes: [
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi1sk' },
   ],
+  /** Feeds the dashboard aggregates and the export jobs (console-aggregate, console-export-run). */
+  stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
-/** All key attributes are strings. */
+/** All key attributes are strings (each once: several indexes share a sort key). */
 export const KEY_ATTRIBUTES = [
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-] as const;
+  ...new Set([
+    TABLE.partitionKey,
+    TABLE.sortKey,
+    ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ]),
+];
 
 export const keys = {
   connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
@@ -65,6 +88,22 @@ export const keys = {
     pk: `DIRUSER#${userId}`,
     sk: `DEVICE#${deviceHmac}`,
   }),
+  byStatus: (status: string) => `VSTATUS#${status}`,
+  byRisk: (level: string) => `VRISK#${level}`,
+  byCategory: (category: string) => `VCAT#${category}`,
+  byAgent: (agent: string) => `VAGENT#${agent}`,
+  auditByActor: (actor: string) => `AACTOR#${actor}`,
+  search: (term: string) => `VSEARCH#${term}`,
+  aggregateDay: (day: string) => ({ pk: 'AGG', sk: day }),
+  aggregateMark: (verificationId: string, change: string) => ({
+    pk: `AGGMARK#${verificationId}`,
+    sk: change,
+  }),
+  exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' }),
+  allConnections: 'CONNALL',
+  connectionPolicy: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'POLICY' }),
+  consoleUser: (username: string) => ({ pk: `CONSOLEUSER#${username}`, sk: 'USER' }),
+  allConsoleUsers: 'CONSOLEUSERS',
 };
 
 /** The DynamoDB CreateTable shape, for the local stack and tests. */
@@ -88,5 +127,6 @@ export function createTableInput(tableName: string) {
       ],
       Projection: { ProjectionType: 'ALL' as const },
     })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
   };
 }

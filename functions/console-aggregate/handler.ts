@@ -1,0 +1,12 @@
+/** Table stream: keeps the per-day dashboard aggregates as verifications are created and finish. */
+import { compose, consoleQueries } from '../../shared/composition.js';
+import type { Verification } from '../../shared/domain/verification.js';
+import { applyAggregates } from '../../shared/use-cases/console/dashboard.js';
+import { streamHandler } from '../../shared/use-cases/console/stream.js';
+
+const ctx = compose({ consoleQueries });
+
+export const handler = streamHandler('console-aggregate', async ({ before, after }) => {
+  if (after?.sk !== 'VER') return;
+  await applyAggregates(ctx, before as Verification | undefined, after as unknown as Verification);
+});

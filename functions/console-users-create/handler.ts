@@ -1,0 +1,17 @@
+/** POST /api/users: invites a console user with roles (audited). */
+
+import { compose, consoleUsers, store } from '../../shared/composition.js';
+import { createUserBodySchema } from '../../shared/console-api.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { createUser } from '../../shared/use-cases/console/users.js';
+
+const ctx = compose({ store, consoleUsers });
+
+export const handler = httpHandler(
+  'console-users-create',
+  { body: createUserBodySchema },
+  async ({ body, principal }) => ({
+    status: 201,
+    body: await createUser(ctx, body, principal ?? { username: '', roles: [] }),
+  }),
+);

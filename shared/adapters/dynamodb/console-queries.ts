@@ -1,0 +1,497 @@
+/**
+ * The console's read side (ConsoleQueries) over the single table: every listing is a Query on a
+ * key or an index (table.ts lists the access patterns), never a Scan.
+ *
+ * Verifications: the most selective filter picks the index that drives the query (search term,
+ * agent, category, risk level, status; otherwise GSI1's monthly partitions); the other filters
+ * are a FilterExpression. Pages resume below the last row's sort key (`gsi1sk < :before`), so a
+ * cursor is a bound in a key condition, not a raw DynamoDB key: a tampered cursor can only move
+ * within the same filtered query. Each call does bounded work and may return a short page with a
+ * position to continue from.
+ */
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Verification } from '../../domain/verification.js';
+import type {
+  AggregateDay,
+  AuditFilters,
+  Connection,
+  ConnectionExtraPolicy,
+  ConsoleQueries,
+  ExportJobRecord,
+  ListPageResult,
+  ListPosition,
+  StoredAuditEvent,
+  VerificationFilters,
+} from '../../ports.js';
+import { keys, TABLE } from './table.js';
+
+type Item = Record<string, unknown>;
+
+/** Query round trips one listing call may make before it returns what it has (with a position). */
+const MAX_ROUND_TRIPS = 12;
+/** Items read per round trip when a FilterExpression may drop some. */
+const FILTERED_READ = 300;
+
+const KEY_NAMES = new Set<string>([
+  TABLE.partitionKey,
+  TABLE.sortKey,
+  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+]);
+const strip = <T>(item: Item): T =>
+  Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
+
+const dayStart = (day: string) => `${day}T00:00:00.000Z`;
+/** Above every sort key of that day (`<iso>#<ulid>`). */
+const dayEnd = (day: string) => `${day}T23:59:59.999Z#~`;
+
+interface Driver {
+  /** The index (undefined: the table) and its partition key attribute. */
+  index?: string;
+  partitionAttribute: string;
+  sortAttribute: string;
+  /** The partitions to read, newest first (one, except for GSI1's monthly or daily walk). */
+  partitions: string[];
+  /** The filters left for a FilterExpression. */
+  rest: Record<string, { attribute: string; path?: string[]; value: string }>;
+}
+
+function monthsBetween(oldest: string, newest: string): string[] {
+  const months: string[] = [];
+  const end = oldest.slice(0, 7);
+  let d = new Date(`${newest.slice(0, 7)}-01T00:00:00.000Z`);
+  while (d.toISOString().slice(0, 7) >= end) {
+    months.push(d.toISOString().slice(0, 7));
+    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  }
+  return months;
+}
+
+function daysBetween(oldest: string, newest: string): string[] {
+  const days: string[] = [];
+  for (let d = Date.parse(dayStart(newest)); d >= Date.parse(dayStart(oldest)); d -= 86_400_000)
+    days.push(new Date(d).toISOString().slice(0, 10));
+  return days;
+}
+
+export interface ConsoleQueriesOptions {
+  tableName: string;
+  client: DynamoDBClient;
+  now?: () => Date;
+}
+
+export class DynamoDbConsoleQueries implements ConsoleQueries {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly now: () => Date;
+
+  constructor(options: ConsoleQueriesOptions) {
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.table = options.tableName;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async listVerifications(
+    filters: VerificationFilters,
+    position: ListPosition | undefined,
+    limit: number,
+    oldest: string,
+  ): Promise<ListPageResult<Verification>> {
+    const newest = filters.to ?? this.now().toISOString().slice(0, 10);
+    const from = filters.from && filters.from > oldest ? filters.from : oldest;
+    if (filters.term !== undefined) return this.search(filters, from, newest, position, limit);
+
+    const all: Driver['rest'] = {
+      status: { attribute: 'status', value: filters.status ?? '' },
+      riskLevel: {
+        attribute: 'assessment',
+        path: ['assessment', 'riskLevel'],
+        value: filters.riskLevel ?? '',
+      },
+      category: { attribute: 'category', value: filters.category ?? '' },
+      agent: { attribute: 'agent', value: filters.agent ?? '' },
+    };
+    const pick = (name: keyof typeof all, index: string, partition: string): Driver => {
+      const rest = { ...all };
+      delete rest[name];
+      return {
+        index,
+        partitionAttribute: `${index}pk`,
+        sortAttribute: 'gsi1sk',
+        partitions: [partition],
+        rest,
+      };
+    };
+    const driver: Driver = filters.agent
+      ? pick('agent', 'gsi6', keys.byAgent(filters.agent))
+      : filters.category
+        ? pick('category', 'gsi5', keys.byCategory(filters.category))
+        : filters.riskLevel
+          ? pick('riskLevel', 'gsi4', keys.byRisk(filters.riskLevel))
+          : filters.status
+            ? pick('status', 'gsi3', keys.byStatus(filters.status))
+            : {
+                index: 'gsi1',
+                partitionAttribute: 'gsi1pk',
+                sortAttribute: 'gsi1sk',
+                partitions: monthsBetween(from, newest).map((m) => keys.verificationsMonth(m)),
+                rest: all,
+              };
+    for (const [name, f] of Object.entries(driver.rest)) if (!f.value) delete driver.rest[name];
+    return this.walk<Verification>(driver, from, newest, position, limit);
+  }
+
+  async listAudit(
+    filters: AuditFilters,
+    position: ListPosition | undefined,
+    limit: number,
+    oldest: string,
+  ): Promise<ListPageResult<StoredAuditEvent>> {
+    const newest = filters.to ?? this.now().toISOString().slice(0, 10);
+    const from = filters.from && filters.from > oldest ? filters.from : oldest;
+    const rest: Driver['rest'] = {};
+    if (filters.action) rest.action = { attribute: 'action', value: filters.action };
+    let driver: Driver;
+    if (filters.verificationId) {
+      if (filters.actor) rest.actor = { attribute: 'actor', value: filters.actor };
+      driver = {
+        partitionAttribute: 'pk',
+        sortAttribute: 'gsi1sk',
+        partitions: [keys.verification(filters.verificationId).pk],
+        rest,
+      };
+    } else if (filters.actor) {
+      driver = {
+        index: 'gsi6',
+        partitionAttribute: 'gsi6pk',
+        sortAttribute: 'gsi1sk',
+        partitions: [keys.auditByActor(filters.actor)],
+        rest,
+      };
+    } else {
+      driver = {
+        index: 'gsi1',
+        partitionAttribute: 'gsi1pk',
+        sortAttribute: 'gsi1sk',
+        partitions: daysBetween(from, newest).map((d) => keys.auditDay(d)),
+        rest,
+      };
+    }
+    const page = await this.walk<Item>(driver, from, newest, position, limit, !driver.index);
+    return {
+      items: page.items.map((item) => ({
+        ...strip<StoredAuditEvent>(item),
+        eventId:
+          String(item.gsi1sk ?? '')
+            .split('#')
+            .pop() ?? '',
+      })),
+      next: page.next,
+    };
+  }
+
+  /**
+   * Reads the driver's partitions newest first from `position`, applying the remaining filters,
+   * until `limit` items or the round-trip budget. On the table (audit of one verification) the
+   * sort key is `AUDIT#<at>#<id>`: the bound is applied to `sk` with that prefix.
+   */
+  private async walk<T>(
+    driver: Driver,
+    from: string,
+    to: string,
+    position: ListPosition | undefined,
+    limit: number,
+    onTable = false,
+  ): Promise<ListPageResult<T>> {
+    const items: Item[] = [];
+    const prefix = onTable ? 'AUDIT#' : '';
+    const sortAttribute = onTable ? 'sk' : driver.sortAttribute;
+    let partitions = driver.partitions;
+    if (position?.partition) {
+      const at = partitions.indexOf(position.partition);
+      partitions = at >= 0 ? partitions.slice(at) : [];
+    }
+    const names: Record<string, string> = { '#pk': driver.partitionAttribute, '#sk': sortAttribute };
+    const values: Item = { ':lo': prefix + dayStart(from) };
+    const conditions: string[] = [];
+    for (const [i, f] of Object.values(driver.rest).entries()) {
+      const path = (f.path ?? [f.attribute]).map((p, j) => {
+        names[`#f${i}_${j}`] = p;
+        return `#f${i}_${j}`;
+      });
+      conditions.push(`${path.join('.')} = :f${i}`);
+      values[`:f${i}`] = f.value;
+    }
+    const hiDefault = prefix + dayEnd(to);
+    let before = position?.before ? prefix + position.before : undefined;
+    let trips = 0;
+    for (const partition of partitions) {
+      let startKey: Item | undefined;
+      do {
+        const hi = before !== undefined && before < hiDefault ? before : hiDefault;
+        const input: QueryCommandInput = {
+          TableName: this.table,
+          IndexName: driver.index,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+          FilterExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ...values, ':pk': partition, ':hi': hi },
+          ScanIndexForward: false,
+          Limit: conditions.length > 0 ? FILTERED_READ : limit - items.length + 1,
+          ExclusiveStartKey: startKey,
+        };
+        const out = await this.doc.send(new QueryCommand(input));
+        trips++;
+        for (const item of out.Items ?? []) {
+          // BETWEEN is inclusive: the row at the bound was on the previous page.
+          if (before !== undefined && String(item[sortAttribute]) >= before) continue;
+          items.push(item);
+          if (items.length === limit) {
+            return {
+              items: items.map((i) => strip<T>(i)),
+              next: { partition, before: String(item[sortAttribute]).slice(prefix.length) },
+            };
+          }
+        }
+        startKey = out.LastEvaluatedKey;
+        if (startKey && trips >= MAX_ROUND_TRIPS) {
+          const last = String(startKey[sortAttribute]);
+          return {
+            items: items.map((i) => strip<T>(i)),
+            next: { partition, before: last.slice(prefix.length) },
+          };
+        }
+      } while (startKey);
+      before = undefined;
+      const nextPartition = partitions[partitions.indexOf(partition) + 1];
+      if (trips >= MAX_ROUND_TRIPS && nextPartition) {
+        return {
+          items: items.map((i) => strip<T>(i)),
+          next: { partition: nextPartition, before: dayEnd(to) },
+        };
+      }
+    }
+    return { items: items.map((i) => strip<T>(i)) };
+  }
+
+  /** Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to those. */
+  private async search(
+    filters: VerificationFilters,
+    from: string,
+    to: string,
+    position: ListPosition | undefined,
+    limit: number,
+  ): Promise<ListPageResult<Verification>> {
+    const found: Verification[] = [];
+    let before = position?.before ?? dayEnd(to);
+    for (let trip = 0; trip < MAX_ROUND_TRIPS; trip++) {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: {
+            ':pk': keys.search(filters.term ?? ''),
+            ':lo': dayStart(from),
+            ':hi': before,
+          },
+          ScanIndexForward: false,
+          Limit: 100,
+        }),
+      );
+      const pointers = (out.Items ?? []).filter((i) => String(i.sk) < before);
+      if (pointers.length === 0) return { items: found };
+      const byId = await this.getVerifications(pointers.map((p) => String(p.verificationId)));
+      for (const pointer of pointers) {
+        const v = byId.get(String(pointer.verificationId));
+        before = String(pointer.sk);
+        if (!v || !matches(v, filters)) continue;
+        found.push(v);
+        if (found.length === limit) return { items: found, next: { before } };
+      }
+      if (!out.LastEvaluatedKey) return { items: found };
+    }
+    return { items: found, next: { before } };
+  }
+
+  private async getVerifications(ids: string[]): Promise<Map<string, Verification>> {
+    const found = new Map<string, Verification>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let request: Record<string, { Keys: Item[] }> | undefined = {
+        [this.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.verification(id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.table] ?? []) {
+          const v = strip<Verification>(item);
+          found.set(v.verificationId, v);
+        }
+        request = out.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async aggregateDays(from: string, to: string): Promise<AggregateDay[]> {
+    const days: AggregateDay[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':pk': keys.aggregateDay(from).pk, ':from': from, ':to': to },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const { pk: _pk, sk, ...counters } = item;
+        days.push({ date: String(sk), counters: counters as Record<string, number> });
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey);
+    return days;
+  }
+
+  async applyAggregate(
+    verificationId: string,
+    change: string,
+    date: string,
+    counters: Record<string, number>,
+    expiresAtEpoch: number,
+  ): Promise<boolean> {
+    const entries = Object.entries(counters);
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.table,
+                Item: { ...keys.aggregateMark(verificationId, change), expiresAtEpoch },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.table,
+                Key: keys.aggregateDay(date),
+                UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+                ExpressionAttributeNames: Object.fromEntries(entries.map(([k], i) => [`#c${i}`, k])),
+                ExpressionAttributeValues: Object.fromEntries(entries.map(([, v], i) => [`:c${i}`, v])),
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+      )
+        return false;
+      throw error;
+    }
+  }
+
+  async putExportJob(job: ExportJobRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.exportJob(job.exportId),
+          ...job,
+          // The job record (and with it the download) is kept a week.
+          expiresAtEpoch: Math.floor(Date.parse(job.requestedAt) / 1000) + 7 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getExportJob(exportId: string): Promise<ExportJobRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.exportJob(exportId), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { expiresAtEpoch: _e, ...job } = strip<ExportJobRecord & { expiresAtEpoch: number }>(out.Item);
+    return job;
+  }
+
+  async updateExportJob(
+    exportId: string,
+    from: ExportJobRecord['status'],
+    patch: Partial<ExportJobRecord>,
+  ): Promise<boolean> {
+    const entries = Object.entries(patch).filter(([, v]) => v !== undefined);
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.exportJob(exportId),
+          UpdateExpression: `SET ${entries.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: '#status = :from',
+          ExpressionAttributeNames: {
+            '#status': 'status',
+            ...Object.fromEntries(entries.map(([k], i) => [`#a${i}`, k])),
+          },
+          ExpressionAttributeValues: {
+            ':from': from,
+            ...Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v])),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async listConnections(): Promise<Connection[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.allConnections },
+      }),
+    );
+    return (out.Items ?? []).map((i) => strip<Connection>(i));
+  }
+
+  async getConnectionPolicy(connectionId: string): Promise<ConnectionExtraPolicy> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.connectionPolicy(connectionId) }),
+    );
+    const { mediumFrom, highFrom, retentionDays } = (out.Item ?? {}) as ConnectionExtraPolicy;
+    return { mediumFrom, highFrom, retentionDays };
+  }
+
+  async putConnectionPolicy(connectionId: string, policy: ConnectionExtraPolicy): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.table, Item: { ...keys.connectionPolicy(connectionId), ...policy } }),
+    );
+  }
+}
+
+/** The filters a search result must also meet (search pointers carry no status). */
+function matches(v: Verification, f: VerificationFilters): boolean {
+  return (
+    (!f.status || v.status === f.status) &&
+    (!f.riskLevel || v.assessment?.riskLevel === f.riskLevel) &&
+    (!f.category || v.category === f.category) &&
+    (!f.agent || v.agent === f.agent)
+  );
+}

@@ -1,0 +1,160 @@
+/**
+ * Console users in the table, for the local stack: the local issuer (local/gateway.ts) checks
+ * passwords against these items (scrypt, per-user salt), so a user added in Settings can sign in.
+ */
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { conflict, notFound } from '../../domain/errors.js';
+import type { ConsoleRole, ConsoleUserRecord, ConsoleUsers } from '../../ports.js';
+import { keys } from './table.js';
+
+const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
+
+interface UserItem extends ConsoleUserRecord {
+  salt: string;
+  hash: string;
+}
+
+const view = (item: Record<string, unknown>): ConsoleUserRecord => {
+  const u = item as unknown as UserItem;
+  return {
+    username: u.username,
+    email: u.email,
+    roles: u.roles,
+    enabled: u.enabled,
+    status: u.status,
+    createdAt: u.createdAt,
+  };
+};
+
+export class DynamoDbConsoleUsers implements ConsoleUsers {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: { tableName: string; client: DynamoDBClient }) {
+    this.doc = DynamoDBDocumentClient.from(options.client, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    this.table = options.tableName;
+  }
+
+  async list(): Promise<ConsoleUserRecord[]> {
+    const users: ConsoleUserRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.allConsoleUsers },
+          ExclusiveStartKey,
+        }),
+      );
+      users.push(...(out.Items ?? []).map(view));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return users;
+  }
+
+  async get(username: string): Promise<ConsoleUserRecord | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.consoleUser(username), ConsistentRead: true }),
+    );
+    return out.Item ? view(out.Item) : undefined;
+  }
+
+  /** Adds a user with a known password unless the username exists (the local seed). */
+  async seed(user: { username: string; password: string; roles: readonly ConsoleRole[] }): Promise<void> {
+    await this.put({ username: user.username, roles: [...user.roles] }, user.password).catch(
+      (error: unknown) => {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      },
+    );
+  }
+
+  async create(input: { username: string; email: string; roles: ConsoleRole[] }) {
+    // Cognito emails a temporary password; locally it is shown once to the admin who made the user.
+    const temporaryPassword = randomBytes(18).toString('base64url');
+    try {
+      const user = await this.put(input, temporaryPassword);
+      return { user, temporaryPassword };
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw conflict('USER_EXISTS', 'That username is taken');
+      throw error;
+    }
+  }
+
+  async update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }) {
+    const set = Object.entries(patch).filter(([, v]) => v !== undefined);
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.consoleUser(username),
+          UpdateExpression: `SET ${set.map((_, i) => `#a${i} = :v${i}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: Object.fromEntries(set.map(([k], i) => [`#a${i}`, k])),
+          ExpressionAttributeValues: Object.fromEntries(
+            set.map(([, v], i) => [`:v${i}`, Array.isArray(v) ? [...new Set(v)] : v]),
+          ),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return view(out.Attributes ?? {});
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw notFound('USER_NOT_FOUND', 'No such console user');
+      throw error;
+    }
+  }
+
+  /** The user's roles if the password is right and the user enabled; undefined otherwise (same time either way). */
+  async verifyPassword(username: string, password: string): Promise<ConsoleRole[] | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.consoleUser(username) }),
+    );
+    const item = out.Item as UserItem | undefined;
+    const salt = item ? Buffer.from(item.salt, 'base64') : randomBytes(16);
+    const candidate = await scrypt(password, salt, 32);
+    const hash = item ? Buffer.from(item.hash, 'base64') : randomBytes(32);
+    const ok = timingSafeEqual(candidate, hash);
+    return ok && item?.enabled ? item.roles : undefined;
+  }
+
+  private async put(input: { username: string; email?: string; roles: ConsoleRole[] }, password: string) {
+    const salt = randomBytes(16);
+    const user: ConsoleUserRecord = {
+      username: input.username,
+      email: input.email,
+      roles: [...new Set(input.roles)],
+      enabled: true,
+      status: 'CONFIRMED',
+      createdAt: new Date().toISOString(),
+    };
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.consoleUser(input.username),
+          gsi2pk: keys.allConsoleUsers,
+          gsi2sk: input.username,
+          ...user,
+          salt: salt.toString('base64'),
+          hash: (await scrypt(password, salt, 32)).toString('base64'),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return user;
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The dashboard (primary course): per-day aggregates are kept on write by the table's stream
+ * (`aggregateChanges` below, applied by console-aggregate) and the dashboard only reads the days
+ * of the chosen range: one Query, never a scan of verifications.
+ *
+ * A verification counts on the day it was started: `started` when it is created, and its outcome
+ * (status, risk level, time to complete) once, when it reaches a final status. Each change is
+ * applied at most once per verification (a marker written in the same transaction), so a
+ * redelivered or replayed stream record changes nothing.
+ */
+
+import type { Ctx } from '../../composition.js';
+import type { Dashboard, DashboardBreakdown, DashboardDay, DashboardTotals } from '../../console-api.js';
+import { MAX_RANGE_DAYS } from '../../console-api.js';
+import { badRequest } from '../../domain/errors.js';
+import { isFinal, type Verification } from '../../domain/verification.js';
+
+/** Upper bounds (seconds) of the time-to-complete histogram buckets; the last is open-ended. */
+export const TTC_BUCKETS = [
+  30, 60, 90, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 3600, 7200, 14_400, 86_400,
+];
+
+const STATUS_COUNTERS = {
+  passed: 'passed',
+  failed: 'failed',
+  not_enough_questions: 'notEnoughQuestions',
+  timed_out: 'timedOut',
+  cancelled: 'cancelled',
+} as const;
+const COMPLETED = new Set(['passed', 'failed', 'not_enough_questions']);
+
+export interface AggregateChange {
+  change: 'started' | 'final';
+  date: string;
+  counters: Record<string, number>;
+}
+
+export function ttcBucket(seconds: number): number {
+  const i = TTC_BUCKETS.findIndex((upper) => seconds <= upper);
+  return i === -1 ? TTC_BUCKETS.length : i;
+}
+
+/** What one write to a verification adds to its day's aggregate. */
+export function aggregateChanges(before: Verification | undefined, after: Verification): AggregateChange[] {
+  const date = after.createdAt.slice(0, 10);
+  const changes: AggregateChange[] = [];
+  if (!before) {
+    changes.push({
+      change: 'started',
+      date,
+      counters: { started: 1, [`cat:${after.category}:started`]: 1, [`agent:${after.agent}:started`]: 1 },
+    });
+  }
+  if (isFinal(after.status) && !(before && isFinal(before.status))) {
+    const counters: Record<string, number> = { [STATUS_COUNTERS[after.status]]: 1 };
+    if (COMPLETED.has(after.status)) {
+      counters.completed = 1;
+      counters[`cat:${after.category}:completed`] = 1;
+      counters[`agent:${after.agent}:completed`] = 1;
+      if (after.completedAt) {
+        const seconds = (Date.parse(after.completedAt) - Date.parse(after.createdAt)) / 1000;
+        counters[`ttc:${ttcBucket(Math.max(0, seconds))}`] = 1;
+      }
+    }
+    if (after.status === 'passed') {
+      counters[`cat:${after.category}:passed`] = 1;
+      counters[`agent:${after.agent}:passed`] = 1;
+    }
+    if (after.assessment) counters[`risk:${after.assessment.riskLevel}`] = 1;
+    changes.push({ change: 'final', date, counters });
+  }
+  return changes;
+}
+
+const zero = (): DashboardTotals => ({
+  started: 0,
+  passed: 0,
+  failed: 0,
+  notEnoughQuestions: 0,
+  timedOut: 0,
+  cancelled: 0,
+  completed: 0,
+});
+const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export async function dashboard(
+  ctx: Ctx<'consoleQueries'>,
+  query: { from?: string; to?: string },
+): Promise<Dashboard> {
+  const to = query.to ?? ctx.clock.now().toISOString().slice(0, 10);
+  const from = query.from ?? addDays(to, -29);
+  const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+  if (span > MAX_RANGE_DAYS) throw badRequest('RANGE_TOO_LONG', `Choose at most ${MAX_RANGE_DAYS} days`);
+  if (span < 1) throw badRequest('VALIDATION_FAILED', '`to` must not be before `from`');
+
+  const stored = new Map((await ctx.consoleQueries.aggregateDays(from, to)).map((d) => [d.date, d.counters]));
+  const totals = zero();
+  const risk = { verified: 0, medium: 0, high: 0 };
+  const histogram = new Array<number>(TTC_BUCKETS.length + 1).fill(0);
+  const breakdowns = {
+    cat: new Map<string, DashboardBreakdown>(),
+    agent: new Map<string, DashboardBreakdown>(),
+  };
+  const days: DashboardDay[] = [];
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const counters = stored.get(date) ?? {};
+    const day: DashboardDay = { date, ...zero() };
+    for (const [name, raw] of Object.entries(counters)) {
+      const value = Number(raw);
+      if (name in day && name !== 'date') (day as unknown as Record<string, number>)[name] = value;
+      else if (name.startsWith('risk:')) {
+        const level = name.slice(5) as keyof typeof risk;
+        if (level in risk) risk[level] += value;
+      } else if (name.startsWith('ttc:')) {
+        const bucket = Number(name.slice(4));
+        histogram[bucket] = (histogram[bucket] ?? 0) + value;
+      } else {
+        const kind = name.startsWith('cat:') ? 'cat' : name.startsWith('agent:') ? 'agent' : undefined;
+        const metric = name.slice(name.lastIndexOf(':') + 1);
+        if (!kind || !['started', 'completed', 'passed'].includes(metric)) continue;
+        const key = name.slice(kind.length + 1, name.lastIndexOf(':'));
+        const entry = breakdowns[kind].get(key) ?? {
+          key,
+          started: 0,
+          completed: 0,
+          passed: 0,
+          passRate: null,
+        };
+        entry[metric as 'started' | 'completed' | 'passed'] += value;
+        breakdowns[kind].set(key, entry);
+      }
+    }
+    for (const k of Object.keys(totals) as (keyof DashboardTotals)[]) totals[k] += day[k];
+    days.push(day);
+  }
+  const ranked = (m: Map<string, DashboardBreakdown>) =>
+    [...m.values()]
+      .map((b) => ({ ...b, passRate: rate(b.passed, b.completed) }))
+      .sort((a, b) => b.started - a.started || a.key.localeCompare(b.key));
+  return {
+    from,
+    to,
+    totals,
+    rates: {
+      completion: rate(totals.completed, totals.started),
+      pass: rate(totals.passed, totals.completed),
+      timedOut: rate(totals.timedOut, totals.started),
+      notEnoughQuestions: rate(totals.notEnoughQuestions, totals.started),
+    },
+    medianTimeToCompleteSeconds: median(histogram),
+    risk,
+    days,
+    byCategory: ranked(breakdowns.cat),
+    byAgent: ranked(breakdowns.agent),
+  };
+}
+
+/** The upper bound of the bucket holding the middle completion (the open-ended bucket: its lower bound). */
+function median(histogram: number[]): number | null {
+  const total = histogram.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  let seen = 0;
+  for (const [i, count] of histogram.entries()) {
+    seen += count;
+    if (seen >= total / 2) return TTC_BUCKETS[i] ?? TTC_BUCKETS[TTC_BUCKETS.length - 1] ?? null;
+  }
+  return null;
+}
+
+/** Applies the changes of one stream record; true for each change counted now (false: counted before). */
+export async function applyAggregates(
+  ctx: Ctx<'consoleQueries'>,
+  before: Verification | undefined,
+  after: Verification,
+): Promise<boolean[]> {
+  const results: boolean[] = [];
+  for (const c of aggregateChanges(before, after))
+    results.push(
+      await ctx.consoleQueries.applyAggregate(
+        after.verificationId,
+        c.change,
+        c.date,
+        c.counters,
+        after.expiresAtEpoch,
+      ),
+    );
+  return results;
+}

@@ -1,0 +1,83 @@
+/**
+ * The verification summary panel and the transcript. The summary adds the timeline (the
+ * verification's audit events) and the reasons grouped by category; the transcript is only shown
+ * with an audit event recording who viewed it.
+ */
+
+import type { Ctx } from '../../composition.js';
+import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
+import { notFound } from '../../domain/errors.js';
+import { isFinal, type Reason } from '../../domain/verification.js';
+import type { Principal } from '../../http/api.js';
+import { type ConsoleVerification, toConsoleView } from './model.js';
+import { oldestDay } from './request.js';
+import { mayActOn } from './send.js';
+
+const COMPLETED = new Set(['passed', 'failed', 'not_enough_questions']);
+const TIMELINE_MAX = 500;
+
+async function load(ctx: Ctx<'store'>, verificationId: string) {
+  const v = await ctx.store.getVerification(verificationId);
+  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  return v as ConsoleVerification;
+}
+
+export async function verificationDetail(
+  ctx: Ctx<'store' | 'consoleQueries'>,
+  verificationId: string,
+  principal: Principal,
+): Promise<VerificationDetail> {
+  const v = await load(ctx, verificationId);
+  const audit = await ctx.consoleQueries.listAudit(
+    { verificationId },
+    undefined,
+    TIMELINE_MAX,
+    oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+  );
+  const timeline: AuditEventView[] = audit.items.reverse();
+  const reasonsByCategory: VerificationDetail['reasonsByCategory'] = {};
+  for (const r of [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
+    const list: Reason[] = reasonsByCategory[r.category] ?? [];
+    list.push(r);
+    reasonsByCategory[r.category] = list;
+  }
+  const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
+  return {
+    ...toConsoleView(v),
+    reasonsByCategory,
+    timeline,
+    transcriptAvailable: COMPLETED.has(v.status),
+    can: {
+      cancel: !isFinal(v.status) && mayActOn(v, principal),
+      resend: !isFinal(v.status) && mayActOn(v, principal),
+      retryWriteBack: writer && v.writeBack.state === 'failed',
+      viewTranscript: COMPLETED.has(v.status),
+    },
+  };
+}
+
+export async function viewTranscript(
+  ctx: Ctx<'store'>,
+  verificationId: string,
+  principal: Principal,
+): Promise<TranscriptView> {
+  const v = await load(ctx, verificationId);
+  const entries = await ctx.store.getTranscript(verificationId);
+  if (!entries)
+    throw notFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
+  await ctx.store.appendAudit({
+    verificationId,
+    ticket: v.ticket,
+    actor: principal.username,
+    action: 'transcript.viewed',
+    at: ctx.clock.now().toISOString(),
+  });
+  return {
+    verificationId,
+    ticketNumber: v.ticketNumber,
+    requesterName: v.requesterName,
+    ...(v.openedAt ? { openedAt: v.openedAt } : {}),
+    ...(v.completedAt ? { completedAt: v.completedAt } : {}),
+    entries,
+  };
+}

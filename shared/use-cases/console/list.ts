@@ -1,0 +1,54 @@
+/**
+ * The verifications table (primary course): the filters from the query string, newest first, one
+ * page at a time from an opaque cursor. The search box takes a ticket number, or the requester's
+ * email or full name.
+ */
+
+import type { Ctx } from '../../composition.js';
+import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
+import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
+import type { ListPosition, VerificationFilters } from '../../ports.js';
+import { type ConsoleVerification, normalizeTerm, toRow } from './model.js';
+import { decodeCursor, encodeCursor, oldestDay } from './request.js';
+
+export function toStoreFilters(f: Filters): VerificationFilters {
+  return {
+    status: f.status,
+    riskLevel: f.riskLevel,
+    category: f.category,
+    agent: f.agent,
+    from: f.from,
+    to: f.to,
+    term: f.q === undefined ? undefined : normalizeTerm(f.q),
+  };
+}
+
+export async function listVerifications(
+  ctx: Ctx<'consoleQueries'>,
+  query: ListQuery,
+): Promise<Page<VerificationRow>> {
+  const { cursor, limit, ...filters } = query;
+  const position = decodeCursor(cursor, filters);
+  const page = await ctx.consoleQueries.listVerifications(
+    toStoreFilters(filters),
+    position,
+    limit ?? PAGE_SIZE_DEFAULT,
+    oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+  );
+  return {
+    items: page.items.map((v) => toRow(v as ConsoleVerification)),
+    nextCursor: encodeCursor(page.next, filters),
+  };
+}
+
+/** Every row the filters match, page by page (the export): memory stays at one page. */
+export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pageSize = 1000) {
+  const storeFilters = toStoreFilters(filters);
+  const oldest = oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS);
+  let position: ListPosition | undefined;
+  do {
+    const page = await ctx.consoleQueries.listVerifications(storeFilters, position, pageSize, oldest);
+    for (const v of page.items) yield toRow(v as ConsoleVerification);
+    position = page.next;
+  } while (position);
+}

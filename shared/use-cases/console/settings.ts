@@ -1,0 +1,118 @@
+/**
+ * Settings (admin, primary course): each connection's policy (categories that need verification,
+ * link lifetime, minimum questions, score thresholds, auto-close, retention) and its secrets,
+ * which can be replaced but are never returned. The connection's own settings are validated by
+ * the same schema as everywhere else (domain/connections.ts); every change is an audit event.
+ */
+
+import { secretNames } from '../../adapters/secrets.js';
+import type { Ctx } from '../../composition.js';
+import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api.js';
+import { DEFAULT_SCORING } from '../../domain/assessment.js';
+import { parseConnection } from '../../domain/connections.js';
+import { AppError, badRequest, notFound } from '../../domain/errors.js';
+import type { Principal } from '../../http/api.js';
+import type { Connection, ConnectionExtraPolicy } from '../../ports.js';
+
+const EXTRA = ['mediumFrom', 'highFrom', 'retentionDays'] as const;
+
+function view(c: Connection, extra: ConnectionExtraPolicy, retentionDays: number): ConnectionSettings {
+  return {
+    connectionId: c.connectionId,
+    name: c.name,
+    type: c.type,
+    baseUrl: c.baseUrl,
+    gatedCategories: c.gatedCategories,
+    linkLifetimeSeconds: c.linkLifetimeSeconds,
+    actionWindowSeconds: c.actionWindowSeconds,
+    minAnswered: c.minAnswered,
+    autoClose: c.autoClose,
+    closeCode: c.closeCode,
+    mediumFrom: extra.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
+    highFrom: extra.highFrom ?? DEFAULT_SCORING.highFrom,
+    retentionDays: extra.retentionDays ?? retentionDays,
+  };
+}
+
+export async function getSettings(ctx: Ctx<'consoleQueries'>): Promise<Settings> {
+  const connections = await ctx.consoleQueries.listConnections();
+  return {
+    connections: await Promise.all(
+      connections
+        .sort((a, b) => a.connectionId.localeCompare(b.connectionId))
+        .map(async (c) =>
+          view(c, await ctx.consoleQueries.getConnectionPolicy(c.connectionId), ctx.config.RETENTION_DAYS),
+        ),
+    ),
+  };
+}
+
+export async function updateConnectionPolicy(
+  ctx: Ctx<'store' | 'consoleQueries'>,
+  connectionId: string,
+  body: ConnectionPolicyBody,
+  principal: Principal,
+): Promise<ConnectionSettings> {
+  const connection = await ctx.store.getConnection(connectionId);
+  if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
+  const extra: ConnectionExtraPolicy = { ...(await ctx.consoleQueries.getConnectionPolicy(connectionId)) };
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if ((EXTRA as readonly string[]).includes(key)) extra[key as (typeof EXTRA)[number]] = value as number;
+    else own[key] = value;
+  }
+  const medium = extra.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
+  const high = extra.highFrom ?? DEFAULT_SCORING.highFrom;
+  if (medium >= high)
+    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
+      { path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` },
+    ]);
+  const parsed = parseConnection({ ...connection, ...own });
+  if (!parsed.ok)
+    throw badRequest(
+      'VALIDATION_FAILED',
+      'The request body is invalid',
+      parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
+    );
+  await ctx.store.putConnection(parsed.connection);
+  await ctx.consoleQueries.putConnectionPolicy(connectionId, extra);
+  await ctx.store.appendAudit({
+    actor: principal.username,
+    action: 'settings.connection_updated',
+    at: ctx.clock.now().toISOString(),
+    details: { connectionId, changed: Object.keys(body).sort().join(',') },
+  });
+  return view(parsed.connection, extra, ctx.config.RETENTION_DAYS);
+}
+
+export async function putConnectionSecrets(
+  ctx: Ctx<'store' | 'secretWriter'>,
+  connectionId: string,
+  body: { webhook?: string[]; outbound?: string },
+  principal: Principal,
+): Promise<{ updated: string[] }> {
+  const connection = await ctx.store.getConnection(connectionId);
+  if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
+  const updated: string[] = [];
+  try {
+    if (body.webhook) {
+      await ctx.secretWriter.put(secretNames.webhookSecrets(connectionId), JSON.stringify(body.webhook));
+      updated.push('webhook');
+    }
+    if (body.outbound !== undefined) {
+      await ctx.secretWriter.put(secretNames.outboundCredentials(connectionId), body.outbound);
+      updated.push('outbound');
+    }
+  } finally {
+    // Recorded even when the second write failed: the first one happened.
+    if (updated.length > 0)
+      await ctx.store.appendAudit({
+        actor: principal.username,
+        action: 'settings.secret_updated',
+        at: ctx.clock.now().toISOString(),
+        details: { connectionId, secrets: updated.join(',') },
+      });
+  }
+  if (updated.length === 0) throw new AppError('NOTHING_TO_UPDATE', 400, 'Set at least one secret');
+  return { updated };
+}

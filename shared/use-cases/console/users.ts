@@ -1,0 +1,69 @@
+/**
+ * Console users and roles (admin, primary course): list, invite with roles, change roles, disable.
+ * Cognito in AWS, the table locally (the local issuer signs them in). An admin cannot take away
+ * their own admin role or disable themselves (the console would lose its last way in). Every
+ * change is an audit event.
+ */
+
+import type { Ctx } from '../../composition.js';
+import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
+import { conflict, notFound } from '../../domain/errors.js';
+import type { Principal } from '../../http/api.js';
+import type { ConsoleRole, ConsoleUserRecord } from '../../ports.js';
+
+const view = (u: ConsoleUserRecord): ConsoleUserView => ({
+  username: u.username,
+  ...(u.email ? { email: u.email } : {}),
+  roles: u.roles,
+  enabled: u.enabled,
+  status: u.status,
+  ...(u.createdAt ? { createdAt: u.createdAt } : {}),
+});
+
+export async function listUsers(ctx: Ctx<'consoleUsers'>): Promise<{ items: ConsoleUserView[] }> {
+  return { items: (await ctx.consoleUsers.list()).map(view) };
+}
+
+export async function createUser(
+  ctx: Ctx<'consoleUsers' | 'store'>,
+  input: { username: string; email: string; roles: ConsoleRole[] },
+  principal: Principal,
+): Promise<CreatedUser> {
+  const created = await ctx.consoleUsers.create(input);
+  await ctx.store.appendAudit({
+    actor: principal.username,
+    action: 'user.created',
+    at: ctx.clock.now().toISOString(),
+    details: { username: input.username, roles: [...new Set(input.roles)].sort().join(',') },
+  });
+  return {
+    user: view(created.user),
+    ...(created.temporaryPassword ? { temporaryPassword: created.temporaryPassword } : {}),
+  };
+}
+
+export async function updateUser(
+  ctx: Ctx<'consoleUsers' | 'store'>,
+  username: string,
+  patch: { roles?: ConsoleRole[]; enabled?: boolean },
+  principal: Principal,
+): Promise<ConsoleUserView> {
+  if (
+    username === principal.username &&
+    (patch.enabled === false || (patch.roles && !patch.roles.includes('admin')))
+  )
+    throw conflict('CANNOT_CHANGE_OWN_ACCESS', 'Ask another admin to remove your admin role or disable you');
+  if (!(await ctx.consoleUsers.get(username))) throw notFound('USER_NOT_FOUND', 'No such console user');
+  const user = await ctx.consoleUsers.update(username, patch);
+  await ctx.store.appendAudit({
+    actor: principal.username,
+    action: 'user.updated',
+    at: ctx.clock.now().toISOString(),
+    details: {
+      username,
+      ...(patch.roles ? { roles: [...new Set(patch.roles)].sort().join(',') } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+    },
+  });
+  return view(user);
+}
