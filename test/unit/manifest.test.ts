@@ -1,6 +1,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FUNCTIONS, LIFECYCLE_TASKS, ROUTES, type RouteSpec, routeFor } from '../../shared/manifest.js';
+import {
+  FUNCTIONS,
+  type FunctionSpec,
+  LIFECYCLE_TASKS,
+  ROUTES,
+  type RouteSpec,
+  routeFor,
+} from '../../shared/manifest.js';
 import { REPO_ROOT } from './fixtures.js';
 
 const handlerUrl = (name: string) => new URL(`functions/${name}/handler.ts`, REPO_ROOT);
@@ -95,9 +102,13 @@ describe('LIFECYCLE_TASKS', () => {
     }
   });
 
-  it('gives every listed function either a route or a lifecycle task', () => {
+  it('gives every listed function a route, a lifecycle task or a table-stream subscription', () => {
     // Act
-    const served = new Set<string>([...routes.map((r) => r.function), ...Object.values(LIFECYCLE_TASKS)]);
+    const served = new Set<string>([
+      ...routes.map((r) => r.function),
+      ...Object.values(LIFECYCLE_TASKS),
+      ...(FUNCTIONS as readonly FunctionSpec[]).filter((f) => f.stream).map((f) => f.name),
+    ]);
 
     // Assess
     expect(functionNames.filter((f) => !served.has(f))).toEqual([]);
