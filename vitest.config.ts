@@ -8,6 +8,7 @@ export default defineConfig({
         test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
+          globalSetup: ['test/infra/global-setup.ts'],
           // Each file synthesizes the app once (esbuild bundles every function): slow on a busy 2-core machine.
           testTimeout: 120_000,
           hookTimeout: 240_000,
@@ -23,6 +24,20 @@ export default defineConfig({
           fileParallelism: false,
           // Expected task failures (retries, outages) are logged as warnings; keep the output readable.
           // Tests answer in milliseconds from one address: the abuse limits are on only where a test turns them on.
+          env: { POWERTOOLS_LOG_LEVEL: 'ERROR', MIN_MS_PER_ANSWER: '0', PORTAL_REQUESTS_PER_SOURCE: '10000' },
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          // Builds the portal if needed, then the integration tests' shared DynamoDB Local.
+          globalSetup: ['test/browser/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          // Screens wait on handlers that load on first use (seconds on a busy machine).
+          expect: { poll: { timeout: 20_000, interval: 100 } },
+          fileParallelism: false,
           env: { POWERTOOLS_LOG_LEVEL: 'ERROR', MIN_MS_PER_ANSWER: '0', PORTAL_REQUESTS_PER_SOURCE: '10000' },
         },
       },

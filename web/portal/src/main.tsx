@@ -7,4 +7,6 @@ import './styles.css';
 const branding = await loadBranding();
 // CSSOM, not an inline style attribute: allowed under `style-src 'self'`.
 document.documentElement.style.setProperty('--brand', branding.brandColor);
-render(<App branding={branding} />, document.getElementById('app') as HTMLElement);
+const root = document.getElementById('app') as HTMLElement;
+root.replaceChildren(); // the "Loading…" placeholder is not Preact's to diff
+render(<App branding={branding} />, root);

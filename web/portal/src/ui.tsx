@@ -1,6 +1,6 @@
 /** Building blocks every screen shares: the page frame, a focused heading, the reference box. */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { Branding } from './api';
 
 export function Frame(props: { branding: Branding; children: ComponentChildren }) {
@@ -31,7 +31,8 @@ export function Frame(props: { branding: Branding; children: ComponentChildren }
  */
 export function Heading(props: { children: string; company: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
+  // A layout effect: focus moves in the same task as the screen change, never after a stray paint.
+  useLayoutEffect(() => {
     document.title = `${props.children} · ${props.company}`;
     ref.current?.focus();
   }, [props.children, props.company]);

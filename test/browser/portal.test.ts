@@ -1,0 +1,348 @@
+/**
+ * The self-service portal in Chromium against the whole local stack: every path a requester can
+ * take, by mouse and by keyboard alone, each screen checked with axe and captured at phone and
+ * desktop size; and a scripted browser, which the engine must flag.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responseFor } from '../../local/requester.js';
+import { PORTAL_APP_PATH } from '../../local/stack.js';
+import type { VerificationDetail } from '../../shared/console-api.js';
+import {
+  call,
+  complete,
+  directoryOf,
+  type Harness,
+  openLink,
+  openTicket,
+  putConnection,
+  sendLink,
+  startHarness,
+  until,
+  verification,
+} from '../integration/harness.js';
+import {
+  answerAllInPage,
+  answerInPage,
+  heading,
+  launch,
+  openContext,
+  type PortalPage,
+  type QuestionView,
+  screen,
+  startQuestions,
+  storedInBrowser,
+} from './portal-browser.js';
+
+/** Seeded people of the Lisbon office (at home on a Portuguese network, as the browser context says). */
+const PEOPLE = {
+  reset: 'zoe.martin@example.com',
+  failed: 'lukasz.kowalski@example.com',
+  skipper: 'chidi.okafor@example.com',
+  late: 'elena.petrova@example.com',
+  keyboard: 'dmitri.volkov@example.com',
+  scripted: 'nadia.rahman@example.com',
+  timedOut: 'sven.andersson@example.com',
+  selfService: 'zoe.martin@example.com',
+};
+const NEW_PASSWORD = 'harbour kettle violet sundial 88';
+
+let h: Harness;
+let requesterBrowser: Browser;
+let scriptedBrowser: Browser;
+const opened: PortalPage[] = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  await putConnection(h, { connectionId: 'short', linkLifetimeSeconds: 2 });
+  // Long enough to open the link and answer a question, short enough to wait out.
+  await putConnection(h, { connectionId: 'brief', linkLifetimeSeconds: 15 });
+  requesterBrowser = await launch('requester');
+  scriptedBrowser = await launch('scripted');
+});
+
+afterAll(async () => {
+  for (const p of opened) await p.context.close().catch(() => undefined);
+  await requesterBrowser?.close();
+  await scriptedBrowser?.close();
+  await h?.stop();
+});
+
+async function requesterPage(kind: 'requester' | 'scripted' = 'requester') {
+  const p = await openContext(kind === 'requester' ? requesterBrowser : scriptedBrowser, kind);
+  opened.push(p);
+  return p;
+}
+
+/** Opens a ticket for `email`, sends the link by email and returns it as the message has it. */
+async function linkFor(email: string, options: { connectionId?: string; reset?: boolean } = {}) {
+  const ticket = await openTicket(h, options.connectionId ?? 'local-desk', email);
+  const sent = await sendLink(h, ticket.id, {
+    ...(options.connectionId ? { connectionId: options.connectionId } : {}),
+    ...(options.reset === false ? {} : { requestedAction: 'password_reset' as const }),
+  });
+  const url = /(https?:\/\/\S+#t=[\w-]+)/.exec(sent.message.text)?.[1];
+  if (!url) throw new Error('no link in the message');
+  return { ...sent, url, ticketNumber: (await verification(h, sent.verificationId)).ticketNumber };
+}
+
+/** The verification as the console shows it to an agent (reasons included). */
+async function agentView(verificationId: string): Promise<VerificationDetail> {
+  const res = await call(h, 'GET', `/api/verifications/${verificationId}`, { token: h.agentToken });
+  expect(res.status).toBe(200);
+  return res.json;
+}
+
+/** Presses Tab until the focused element's accessible text matches (keyboard only, no clicks). */
+async function tabTo(page: Page, name: RegExp, maxTabs = 12) {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(
+      "(() => { const e = document.activeElement; return e ? (e.labels?.[0]?.textContent ?? e.getAttribute('aria-label') ?? e.textContent ?? '') : '' })()",
+    )) as string;
+    if (name.test(focused.trim())) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}
+
+const headingText = (page: Page) => heading(page).textContent();
+const showsHeading = (page: Page, text: string) => expect.poll(() => headingText(page)).toBe(text);
+
+async function openAndStart(page: Page, url: string, ticketNumber: string, shot?: string) {
+  await page.goto(url);
+  await showsHeading(page, "Confirm it's you");
+  await expect(page.locator('main').textContent()).resolves.toContain(ticketNumber);
+  // The token was exchanged: gone from the address bar and from this history entry.
+  expect(page.url()).not.toContain('#t=');
+  expect(page.url()).toMatch(new RegExp(`${PORTAL_APP_PATH}/$`));
+  if (shot) await screen(page, shot);
+  return startQuestions(page);
+}
+
+describe('a verified requester resets their password', () => {
+  it('walks landing, checks, questions, result, password form and done', async () => {
+    // Prepare
+    const { page, origins, errors } = await requesterPage();
+    const link = await linkFor(PEOPLE.reset);
+
+    // Act: landing, then the checks run and the first question shows
+    const first = await openAndStart(page, link.url, link.ticketNumber, 'passed-1-landing');
+    if (first.done) throw new Error('no questions');
+    await screen(page, 'passed-2-question');
+    await answerAllInPage(page, first, PEOPLE.reset, 'right');
+
+    // Assess: passed, offered the reset
+    await showsHeading(page, "You're verified");
+    await screen(page, 'passed-3-result');
+    await expect(page.locator('.reference').textContent()).resolves.toContain(link.verificationId);
+    await page.getByRole('button', { name: 'Choose a new password' }).click();
+    await showsHeading(page, 'Choose a new password');
+
+    // Act: a guessable password gets the server's feedback while typing, then a good one
+    await page.getByLabel('New password', { exact: true }).fill('password password');
+    await expect.poll(() => page.locator('#password-strength').textContent()).not.toMatch(/^(Checking…)?$/);
+    expect(await page.locator('#password-strength').textContent()).not.toBe('Strong password.');
+    await screen(page, 'passed-4-password-weak');
+    await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await expect.poll(() => page.locator('#password-strength').textContent()).toBe('Strong password.');
+    await page.getByLabel('Type it again').fill(`${NEW_PASSWORD}x`);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('not the same');
+    await page.getByLabel('Type it again').fill(NEW_PASSWORD);
+    await screen(page, 'passed-5-password-strong');
+    await page.getByRole('button', { name: 'Change password' }).click();
+
+    // Assess: done, the directory has the new password, the verification passed with the action done
+    await showsHeading(page, 'Your password has been changed');
+    await screen(page, 'passed-6-done');
+    const v = await verification(h, link.verificationId);
+    expect(v.status).toBe('passed');
+    expect(v.action.state).toBe('done');
+    const directory = directoryOf(h);
+    const user = (await directory.findByEmail(PEOPLE.reset)) as { userId: string };
+    expect(await directory.verifyPassword(user.userId, NEW_PASSWORD)).toBe(true);
+
+    // Security: same origin only, nothing kept in the browser, no CSP violations or page errors
+    expect([...origins]).toEqual([new URL(h.api).origin]);
+    expect(await storedInBrowser(page)).toEqual({ local: 0, session: 0, cookie: '', cookies: 0 });
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('a requester who gets the answers wrong', () => {
+  it('is told what to do next and given a reference, not which check failed', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.failed);
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    await answerAllInPage(page, first, PEOPLE.failed, 'wrong');
+
+    await showsHeading(page, "We couldn't confirm it's you");
+    await screen(page, 'failed-result');
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain(link.ticketNumber);
+    expect(text).toContain(link.verificationId);
+    expect(text).toContain('+1 555 0100');
+    expect(text).not.toMatch(/wrong|incorrect|score|risk|answer/i);
+    expect(await page.getByRole('button', { name: /password/i }).count()).toBe(0);
+    expect((await verification(h, link.verificationId)).status).toBe('failed');
+  });
+});
+
+describe('a requester who skips the questions', () => {
+  it('sees the not-enough-answers result with a reference', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.skipper);
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    if (first.done) throw new Error('no questions');
+    const second = await answerInPage(page, first, PEOPLE.skipper, 'skip');
+    await screen(page, 'skipped-question-2');
+    await answerAllInPage(page, second, PEOPLE.skipper, 'skip');
+
+    await showsHeading(page, "We couldn't confirm it's you");
+    expect(await page.locator('main').textContent()).toContain('more answers');
+    await screen(page, 'not-enough-result');
+    expect((await verification(h, link.verificationId)).status).toBe('not_enough_questions');
+  });
+});
+
+describe('links that no longer work', () => {
+  it('an expired link explains how to get a new one', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.late, { connectionId: 'short' });
+    await until('the link to expire', async () =>
+      Date.parse((await verification(h, link.verificationId)).linkExpiresAt) < Date.now() - 500
+        ? true
+        : undefined,
+    );
+    await page.goto(link.url);
+    await showsHeading(page, 'This link has expired');
+    expect(page.url()).not.toContain('#t=');
+    await screen(page, 'expired-link');
+    await expect(page.getByRole('link', { name: /request a new link/ }).getAttribute('href')).resolves.toBe(
+      './',
+    );
+  });
+
+  it('a used link says so', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.late);
+    const session = await openLink(h, link.linkToken);
+    expect((await complete(h, session, 'right', { email: PEOPLE.late })).status).toBe(200);
+    await page.goto(link.url);
+    await showsHeading(page, 'This link has already been used');
+    await screen(page, 'used-link');
+  });
+});
+
+describe('the self-initiated start page', () => {
+  it('takes a work email and sends a link to the contact on record', async () => {
+    const { page } = await requesterPage();
+    await page.goto(`${h.api}${PORTAL_APP_PATH}/`);
+    await showsHeading(page, 'Verify your identity');
+    await screen(page, 'start-1-form');
+    await page.getByLabel('Work email').fill('not an email');
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('work email address');
+    await screen(page, 'start-2-invalid');
+
+    const before = (await call(h, 'GET', '/_dev/inbox.json')).json.length as number;
+    await page.getByLabel('Work email').fill(PEOPLE.selfService);
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await showsHeading(page, 'Check your messages');
+    await screen(page, 'start-3-sent');
+    const inbox = await until('the self-service link', async () => {
+      const messages = (await call(h, 'GET', '/_dev/inbox.json')).json as { text: string }[];
+      return messages.length > before ? messages : undefined;
+    });
+    expect(inbox[0]?.text).toMatch(new RegExp(`${PORTAL_APP_PATH}/#t=`));
+  });
+});
+
+describe('a requester whose time runs out mid-way', () => {
+  it("is told time's up and how to get a new link; the verification times out", async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.timedOut, { connectionId: 'brief' });
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    if (first.done) throw new Error('no questions');
+    await answerInPage(page, first, PEOPLE.timedOut, 'right');
+    await expect.poll(() => headingText(page)).toBe(`Question 2 of ${first.total}`);
+
+    await expect.poll(() => headingText(page), { timeout: 30_000 }).toBe("Time's up");
+    await screen(page, 'timed-out');
+    await until('the lifecycle to time out', async () =>
+      (await verification(h, link.verificationId)).status === 'timed_out' ? true : undefined,
+    );
+  });
+});
+
+describe('keyboard only', () => {
+  it('walks the whole passed path without a pointer, focus moving to each new screen', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.keyboard);
+    await page.goto(link.url);
+    await showsHeading(page, "Confirm it's you");
+    const focusedTag = () => page.evaluate('document.activeElement?.tagName') as Promise<string>;
+    expect(await focusedTag()).toBe('H1');
+
+    const firstQuestion = page.waitForResponse((r) => r.url().endsWith('/portal/question'));
+    await tabTo(page, /^Start$/);
+    await screen(page, 'keyboard-1-start-focused');
+    await page.keyboard.press('Enter');
+    let view = (await (await firstQuestion).json()) as QuestionView;
+    while (!view.done) {
+      const current = view;
+      await showsHeading(page, `Question ${current.position} of ${current.total}`);
+      expect(await focusedTag()).toBe('H1');
+      const response = responseFor(current.question, PEOPLE.keyboard, 'right');
+      const next = page.waitForResponse((r) => r.url().endsWith('/portal/answer'));
+      if ('optionId' in response && current.question.kind === 'choice') {
+        // Tab lands on the radio group; arrows move the choice; Tab then reaches Next.
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Space');
+        const index = current.question.options.findIndex((o) => o.id === response.optionId);
+        for (let i = 0; i < index; i++) await page.keyboard.press('ArrowDown');
+        if (current.position === 1) await screen(page, 'keyboard-2-choice');
+        await tabTo(page, /^(Next|Finish)$/, 2);
+        await page.keyboard.press('Enter');
+      } else if ('text' in response) {
+        await tabTo(page, new RegExp(current.question.prompt.replace(/[?.]/g, '.')), 2);
+        await page.keyboard.type(response.text);
+        await page.keyboard.press('Enter');
+      }
+      view = (await (await next).json()) as QuestionView;
+    }
+
+    await showsHeading(page, "You're verified");
+    await tabTo(page, /^Choose a new password$/);
+    await page.keyboard.press('Enter');
+    await showsHeading(page, 'Choose a new password');
+    await tabTo(page, /^New password$/);
+    await page.keyboard.type(NEW_PASSWORD);
+    await tabTo(page, /^Type it again$/, 2);
+    await page.keyboard.type(NEW_PASSWORD);
+    await screen(page, 'keyboard-3-password');
+    await page.keyboard.press('Enter');
+    await showsHeading(page, 'Your password has been changed');
+    expect((await verification(h, link.verificationId)).action.state).toBe('done');
+  });
+});
+
+describe('a scripted browser', () => {
+  it('is flagged by the engine: the agent sees AUTOMATION_DETECTED', async () => {
+    // Playwright's defaults: navigator.webdriver is true and the user agent says HeadlessChrome.
+    const { page } = await requesterPage('scripted');
+    expect(await page.evaluate('navigator.webdriver')).toBe(true);
+    const link = await linkFor(PEOPLE.scripted);
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    await answerAllInPage(page, first, PEOPLE.scripted, 'right');
+
+    // Even with every answer right it fails, and the page says nothing about why.
+    await showsHeading(page, "We couldn't confirm it's you");
+    expect(await page.locator('main').textContent()).not.toMatch(/automat|bot|script/i);
+    await screen(page, 'scripted-result');
+    const detail = await agentView(link.verificationId);
+    expect(detail.status).toBe('failed');
+    expect(detail.assessment?.riskScore).toBe(10);
+    expect((detail.reasonsByCategory.endpoint ?? []).map((r) => r.code)).toContain('AUTOMATION_DETECTED');
+  });
+});
