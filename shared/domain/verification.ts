@@ -122,6 +122,8 @@ export interface Verification {
   client?: ClientContext;
   /** The link was opened on a second device after the first. */
   secondDevice?: boolean;
+  /** Network signals of the second device's connection (the latest one to report). */
+  secondDeviceNetworkReasons?: Reason[];
   action: { state: ActionState; completedAt?: string };
   ticketResolvedAt?: string;
   /** Step Functions callback tokens, per waiting stage. */

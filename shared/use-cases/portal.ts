@@ -286,6 +286,10 @@ export async function completeVerification(
     signals: [
       ...answerSpeed(answers, ctx.config.MIN_MS_PER_ANSWER),
       ...(v.client?.networkReasons ?? []),
+      ...(v.secondDeviceNetworkReasons ?? []).map((r) => ({
+        ...r,
+        evidence: `second device: ${r.evidence}`,
+      })),
       ...personaSignals(requester, v, signalsAt),
       ...endpointSignals(v.client?.signals, {
         userAgent: v.client?.userAgent ?? '',

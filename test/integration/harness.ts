@@ -140,6 +140,8 @@ export async function sendLink(
     connectionId?: string;
     requestedAction?: 'password_reset';
     destination?: string;
+    /** Why the agent typed a destination (required with one). */
+    reason?: string;
     channel?: 'email' | 'sms';
   } = {},
 ) {

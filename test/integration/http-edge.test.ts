@@ -174,7 +174,13 @@ describe('sending a link', () => {
     expect(malformed.json.error.code).toBe('MALFORMED_JSON');
     const badPhone = await call(h, 'POST', '/api/verifications', {
       token: h.agentToken,
-      body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'sms', destination: '555-1234' },
+      body: {
+        connectionId: 'local-desk',
+        ticketId: ticket.id,
+        channel: 'sms',
+        destination: '555-1234',
+        reason: 'Caller says the phone on record was lost',
+      },
     });
     expect(badPhone.status).toBe(400);
     expect(badPhone.json.error).toMatchObject({
@@ -212,9 +218,10 @@ describe('sending a link', () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken, message } = await sendLink(h, ticket.id, {
       channel: 'sms',
-      destination: '+447700900123',
+      destination: '+447911123456',
+      reason: 'Caller says the phone on record was lost',
     });
-    expect(message.to).toBe('+447700900123');
+    expect(message.to).toBe('+447911123456');
     const second = await call(h, 'POST', '/api/verifications', {
       token: h.agentToken,
       body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'email' },
@@ -222,8 +229,8 @@ describe('sending a link', () => {
     expect(second.status).toBe(409);
     expect(second.json.error.code).toBe('VERIFICATION_IN_PROGRESS');
     const view = await call(h, 'GET', `/api/verifications/${verificationId}`, { token: h.agentToken });
-    expect(view.json).toMatchObject({ destinationIsContactOnRecord: false, destinationMasked: '***23' });
-    expect(JSON.stringify(view.json)).not.toContain('+447700900123');
+    expect(view.json).toMatchObject({ destinationIsContactOnRecord: false, destinationMasked: '***56' });
+    expect(JSON.stringify(view.json)).not.toContain('+447911123456');
     const session = await openLink(h, linkToken);
     const done = await complete(h, session, 'right');
     expect(done.json.outcome).toBe('failed');
@@ -333,6 +340,8 @@ describe('status transitions', () => {
   it('refuses a transition the table does not allow, leaving the record and the audit log untouched', async () => {
     const ticket = await openTicket(h);
     const { verificationId } = await sendLink(h, ticket.id);
+    // Let the lifecycle settle (AwaitOpen stores its callback token) so only the attempt could change it.
+    await until('AwaitOpen', async () => (await verification(h, verificationId)).taskTokens?.open);
     const before = await verification(h, verificationId);
     const auditBefore = await h.stack.store.listAudit(verificationId);
     const attempt = h.stack.store.transition(

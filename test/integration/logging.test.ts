@@ -48,10 +48,11 @@ describe('logs', () => {
   it('never contain contact details, passwords, tokens or answers', async () => {
     // A passed verification with a reset, by SMS to an agent-typed number.
     const ticket = await openTicket(h);
-    const typedNumber = '+447700900123';
+    const typedNumber = '+447911123456';
     const first = await sendLink(h, ticket.id, {
       channel: 'sms',
       destination: typedNumber,
+      reason: 'Caller says the phone on record was lost',
       requestedAction: 'password_reset',
     });
     const session = await openLink(h, first.linkToken);
@@ -98,7 +99,7 @@ describe('logs', () => {
       DEMO_REQUESTER_EMAIL,
       'zoe.martin',
       typedNumber,
-      '7700900123',
+      '7911123456',
       '+14155550100',
       'correct horse battery staple',
       'password123456789',

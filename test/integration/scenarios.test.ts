@@ -74,7 +74,9 @@ async function run(s: Scenario) {
   const ticket = await openTicket(h, 'local-desk', s.requester.email);
   const { verificationId, linkToken } = await sendLink(h, ticket.id, {
     requestedAction: 'password_reset',
-    ...(s.destination ? { destination: s.destination } : {}),
+    ...(s.destination
+      ? { destination: s.destination, reason: 'Caller asked for their personal address' }
+      : {}),
   });
   const headers = {
     'x-simulated-source-ip': s.sourceIp ?? IPS.lisbonHome,
@@ -204,7 +206,7 @@ describe('verification scenarios', () => {
     expect(r.outcome).toBe('not_enough_questions');
   });
 
-  it('second device: medium, the forwarded-link pattern', async () => {
+  it('second device on another network: high, the forwarded-link pattern', async () => {
     const r = await run({
       name: 'link opened on a second device',
       requester: person('Chidi Okafor'),
@@ -213,6 +215,9 @@ describe('verification scenarios', () => {
     });
     expect(r.outcome).toBe('failed');
     expect(r.codes).toContain('SECOND_DEVICE');
+    // The second device connected from a hosting network: its own network is scored too.
+    const hosting = r.v.assessment?.reasons.find((x) => x.code === 'HOSTING_NETWORK');
+    expect(hosting?.evidence).toMatch(/^second device: /);
   });
 
   it('link expired: refused, nothing scored', async () => {

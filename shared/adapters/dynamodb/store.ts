@@ -325,8 +325,9 @@ export class DynamoDbVerificationStore implements VerificationStore {
         new UpdateCommand({
           TableName: this.table,
           Key: keys.verification(verificationId),
-          UpdateExpression: 'SET secondDevice = :yes',
-          ExpressionAttributeValues: { ':yes': true },
+          // The second device's own network is scored too (a link forwarded to a VPS shows here).
+          UpdateExpression: 'SET secondDevice = :yes, secondDeviceNetworkReasons = :reasons',
+          ExpressionAttributeValues: { ':yes': true, ':reasons': client.networkReasons ?? [] },
         }),
       );
     }
