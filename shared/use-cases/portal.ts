@@ -116,6 +116,8 @@ export async function openPortalSession(
   return {
     verificationId: v.verificationId,
     ticketNumber: v.ticketNumber,
+    /** agent: an agent sent the link from a ticket; self_service: the person asked on the start page. */
+    origin: v.origin ?? 'agent',
     status: v.status,
     requestedAction: v.requestedAction ?? null,
     questionCount: v.questions?.length ?? 0,

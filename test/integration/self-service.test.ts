@@ -46,7 +46,11 @@ describe('self-service start page', () => {
     expect((await inbox()).length).toBe(before + 1);
     const linkToken = /#t=([\w-]+)/.exec(message.text)?.[1] ?? '';
     const opened = await call(h, 'GET', '/portal/session', { token: linkToken });
-    expect(opened.json).toMatchObject({ requestedAction: 'password_reset', status: 'in_progress' });
+    expect(opened.json).toMatchObject({
+      requestedAction: 'password_reset',
+      status: 'in_progress',
+      origin: 'self_service',
+    });
 
     // Asking again while the link is open sends nothing new, and says the same.
     const again = await call(h, 'POST', '/portal/start', { body: { email: person.email } });
