@@ -234,6 +234,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       values[`:f${i}`] = f.value;
     }
     const hiDefault = prefix + dayEnd(to);
+    // Only a walk over several partitions (months, days) needs to say which one it is in.
+    const walking = (partition: string) => (driver.partitions.length > 1 ? { partition } : {});
     let before = position?.before ? prefix + position.before : undefined;
     let trips = 0;
     for (const partition of partitions) {
@@ -260,7 +262,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           if (items.length === limit) {
             return {
               items: items.map((i) => strip<T>(i)),
-              next: { partition, before: String(item[sortAttribute]).slice(prefix.length) },
+              next: { ...walking(partition), before: String(item[sortAttribute]).slice(prefix.length) },
             };
           }
         }
@@ -269,7 +271,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           const last = String(startKey[sortAttribute]);
           return {
             items: items.map((i) => strip<T>(i)),
-            next: { partition, before: last.slice(prefix.length) },
+            next: { ...walking(partition), before: last.slice(prefix.length) },
           };
         }
       } while (startKey);
