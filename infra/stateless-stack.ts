@@ -35,6 +35,8 @@ import {
   UserPoolClientIdentityProvider,
   UserPoolGroup,
 } from 'aws-cdk-lib/aws-cognito';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -158,6 +160,13 @@ export class StatelessStack extends Stack {
           : {}),
       });
       this.grantAccess(fn, spec, stateful);
+      if (spec.schedule) {
+        new Rule(this, `${pascal(name)}Schedule`, {
+          description: `Runs ${name}: ${spec.description}`,
+          schedule: Schedule.expression(spec.schedule),
+          targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+        });
+      }
       functions[name] = fn;
     }
     this.functions = functions;

@@ -37,6 +37,8 @@ const schema = z.object({
   MAX_OPENS_PER_LINK: int(1, 100, 10),
   /** The connection whose policy self-service requests (the portal's start page) follow; unset turns them off. */
   SELF_SERVICE_CONNECTION_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Where the scheduled refresh fetches Tor exit addresses (default: the Tor Project's bulk exit list). */
+  TOR_EXIT_LIST_URL: z.optional(z.url()),
   /** Challenge questions per verification (the most private facts the directory has come first). */
   QUESTIONS_PER_VERIFICATION: int(3, 10, 5),
   /** Answers faster than this on average (server-timed, from opening to completing) add risk; 0 turns it off. */

@@ -30,6 +30,8 @@ export interface FunctionSpec {
   };
   /** Invoked by the table's stream (event source mapping), with a Lambda filter on the records. */
   stream?: { filter: Record<string, unknown> };
+  /** Invoked on a schedule (an EventBridge rate expression). */
+  schedule?: string;
 }
 
 export const FUNCTIONS = [
@@ -64,6 +66,12 @@ export const FUNCTIONS = [
     // The offline IP data ships beside the bundle and loads in the cold start: more memory, more time.
     ipData: true,
     access: { table: 'readWrite', secrets: ['portal', 'directory'] },
+  },
+  {
+    name: 'tor-exit-refresh',
+    description: "Scheduled: replaces the stored Tor exit list with the Tor Project's current one",
+    schedule: 'rate(30 minutes)',
+    access: { table: 'readWrite', secrets: [] },
   },
   {
     name: 'portal-start',

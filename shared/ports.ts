@@ -163,6 +163,9 @@ export interface VerificationStore {
   recordAnswer(verificationId: string, position: number, answer: AnswerRecord): Promise<boolean>;
   /** Counts one attempt under `key` in a window of `windowSeconds`; returns the count so far. */
   countAttempt(key: string, windowSeconds: number): Promise<number>;
+  /** The current Tor exit addresses, replaced whole by the scheduled refresh. */
+  putTorExits(list: TorExitList): Promise<void>;
+  getTorExits(): Promise<TorExitList | undefined>;
   /** Where the person was last seen connecting from (country and time), for impossible travel. */
   lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined>;
   recordSighting(userId: string, sighting: { country?: string; at: string }): Promise<void>;
@@ -290,6 +293,12 @@ export interface Workflow {
 }
 
 /** What offline IP data says about an address. */
+export interface TorExitList {
+  /** Addresses as the gateway reports them (lower case, IPv6 compressed). */
+  addresses: string[];
+  fetchedAt: string;
+}
+
 export interface IpIntelligence {
   lookup(ip: string): { country?: string; asn?: number; asOrg?: string };
   /** Age of the data in days (Infinity when unknown). */

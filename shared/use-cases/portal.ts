@@ -34,6 +34,7 @@ import type { DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { torExits } from './tor-exits.js';
 
 /**
  * Abuse limit on every portal request: so many per source network (/24 or /48) per 15 minutes.
@@ -246,6 +247,7 @@ export async function recordSignals(
     corporateAsns: ctx.config.CORPORATE_ASNS.split(',').map(Number).filter(Number.isInteger),
     now,
     dataAgeDays: ctx.ipIntel.dataAgeDays(now),
+    torExitIps: await torExits(ctx),
   });
   const { secondDevice } = await ctx.store.recordClient(v.verificationId, {
     signals,

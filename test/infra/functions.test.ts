@@ -120,3 +120,21 @@ describe('bundles', () => {
     },
   );
 });
+
+describe('scheduled functions', () => {
+  const scheduled = (FUNCTIONS as readonly FunctionSpec[]).filter((f) => f.schedule);
+
+  it.each(scheduled.map((f) => [f.name, f.schedule] as const))('%s runs on %s', (name, schedule) => {
+    // Arrange
+    const rules = Object.values(resourcesOf(built.templates.stateless, 'AWS::Events::Rule'));
+
+    // Act
+    const rule = rules.find((r) =>
+      JSON.stringify(r.Properties?.Targets).includes(functionLogicalId(built, name as FunctionName)),
+    );
+
+    // Assess
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(rule?.Properties).toMatchObject({ ScheduleExpression: schedule, State: 'ENABLED' });
+  });
+});

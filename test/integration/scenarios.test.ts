@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../local/seed.js';
 import type { ClientSignals } from '../../shared/domain/endpoint-signals.js';
 import type { DirectoryUser } from '../../shared/ports.js';
+import { forgetTorExits } from '../../shared/use-cases/tor-exits.js';
 import {
   call,
   complete,
@@ -40,7 +41,12 @@ const MAC_CHROME =
 const HEADLESS =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36';
 const LINUX_FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
-const IPS = { lisbonHome: '85.240.0.1', newYorkHotel: '73.15.20.1', digitalOcean: '104.131.0.1' };
+const IPS = {
+  lisbonHome: '85.240.0.1',
+  newYorkHotel: '73.15.20.1',
+  digitalOcean: '104.131.0.1',
+  torExit: '185.220.101.7',
+};
 const people = seedDirectory();
 /** Seeded people by name; the Lisbon office's are at home on a Portuguese network. */
 const person = (displayName: string) => {
@@ -163,6 +169,25 @@ describe('verification scenarios', () => {
     expect(r.outcome).toBe('failed');
     expect(r.v.assessment?.riskScore).toBe(10);
     expect(r.codes[0]).toBe('AUTOMATION_DETECTED');
+  });
+
+  it('attacker through Tor: the refreshed exit list fails it at 10', async () => {
+    // What the scheduled refresh stores (shared/use-cases/tor-exits.ts), then the portal's cache is cold.
+    const others = Array.from({ length: 200 }, (_, i) => `185.220.100.${i}`);
+    await h.stack.store.putTorExits({
+      addresses: [IPS.torExit, ...others],
+      fetchedAt: new Date().toISOString(),
+    });
+    forgetTorExits();
+    const r = await run({
+      name: 'attacker through Tor who knows the answers',
+      requester: person('Fatima Haddad'),
+      sourceIp: IPS.torExit,
+      client: atHome(),
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment?.riskScore).toBe(10);
+    expect(r.codes[0]).toBe('TOR_EXIT');
   });
 
   it('privileged user asking for a reset: fails at 10, verify in person', async () => {

@@ -102,12 +102,12 @@ describe('LIFECYCLE_TASKS', () => {
     }
   });
 
-  it('gives every listed function a route, a lifecycle task or a table-stream subscription', () => {
+  it('gives every listed function a route, a lifecycle task, a table-stream subscription or a schedule', () => {
     // Act
     const served = new Set<string>([
       ...routes.map((r) => r.function),
       ...Object.values(LIFECYCLE_TASKS),
-      ...(FUNCTIONS as readonly FunctionSpec[]).filter((f) => f.stream).map((f) => f.name),
+      ...(FUNCTIONS as readonly FunctionSpec[]).filter((f) => f.stream || f.schedule).map((f) => f.name),
     ]);
 
     // Assess

@@ -37,6 +37,7 @@ import type {
   AuditEvent,
   Connection,
   TicketRecord,
+  TorExitList,
   TransitionPatch,
   VerificationStore,
 } from '../../ports.js';
@@ -366,6 +367,23 @@ export class DynamoDbVerificationStore implements VerificationStore {
       }),
     );
     return Number(out.Attributes?.attempts ?? 1);
+  }
+
+  async putTorExits(list: TorExitList): Promise<void> {
+    // One item: a few thousand addresses, well under DynamoDB's 400 KB.
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.torExits, addresses: list.addresses.join('\n'), fetchedAt: list.fetchedAt },
+      }),
+    );
+  }
+
+  async getTorExits(): Promise<TorExitList | undefined> {
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: keys.torExits }));
+    if (!out.Item) return undefined;
+    const addresses = String(out.Item.addresses ?? '');
+    return { addresses: addresses ? addresses.split('\n') : [], fetchedAt: String(out.Item.fetchedAt) };
   }
 
   async lastSighting(userId: string): Promise<{ country?: string; at: string } | undefined> {

@@ -23,6 +23,7 @@
  * | attempts per source or link in a window         | pk=ATTEMPTS#<key>#<window start>   sk=ATTEMPTS (TTL)          |
  * | last country a person connected from           | pk=DIRUSER#<userId>                sk=SIGHTING (TTL 90 d)      |
  * | devices known for a person (HMAC)              | pk=DIRUSER#<userId>                sk=DEVICE#<hmac> (TTL 180 d) |
+ * | current Tor exit addresses (refreshed)         | pk=TOREXITS                        sk=LIST                    |
  * | console: verifications by status, newest first | GSI3 gsi3pk=VSTATUS#<status>       gsi1sk=<createdAt>#<id>    |
  * | console: verifications by risk level (assessed)| GSI4 gsi4pk=VRISK#<level>          gsi1sk=<createdAt>#<id>    |
  * | console: verifications by category             | GSI5 gsi5pk=VCAT#<category>        gsi1sk=<createdAt>#<id>    |
@@ -84,6 +85,7 @@ export const keys = {
   directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,
   directoryAll: 'DIRALL',
   sighting: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'SIGHTING' }),
+  torExits: { pk: 'TOREXITS', sk: 'LIST' },
   knownDevice: (userId: string, deviceHmac: string) => ({
     pk: `DIRUSER#${userId}`,
     sk: `DEVICE#${deviceHmac}`,
