@@ -11,7 +11,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type FunctionName, LIFECYCLE_TASKS } from '../shared/manifest.js';
+import { FUNCTIONS, type FunctionName, type FunctionSpec, LIFECYCLE_TASKS } from '../shared/manifest.js';
 
 /** The repository root: esbuild runs there and resolves functions/ and shared/ from it. */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,6 +117,14 @@ export class ProjectFunction extends NodejsFunction {
 
 const LIFECYCLE_FUNCTIONS: ReadonlySet<FunctionName> = new Set(Object.values(LIFECYCLE_TASKS));
 
+/**
+ * Lifecycle tasks 30 s (Step Functions retries them). Request handlers that call a ticket system or
+ * a directory (an OAuth token, a slow ITSM) 28 s, inside the HTTP API's 30 s integration limit, so a
+ * slow dependency gives the caller a clear error rather than a Lambda timeout mid-write. Others 10 s.
+ */
 function defaultTimeout(name: FunctionName): Duration {
-  return Duration.seconds(LIFECYCLE_FUNCTIONS.has(name) ? 30 : 10);
+  if (LIFECYCLE_FUNCTIONS.has(name)) return Duration.seconds(30);
+  const spec = (FUNCTIONS as readonly FunctionSpec[]).find((f) => f.name === name);
+  const callsOut = spec?.access.secrets.some((s) => s === 'outbound' || s === 'directory') ?? false;
+  return Duration.seconds(callsOut ? 28 : 10);
 }
