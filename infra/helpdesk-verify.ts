@@ -4,6 +4,7 @@
  */
 import { type App, type Environment, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { LOCAL_PORTAL_CONFIG, type PortalConfig } from '../web/portal/build.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -12,7 +13,12 @@ export interface DeploymentSettings {
   readonly stage: string;
   readonly senderEmail: string;
   readonly secretsPrefix: string;
-  readonly portalBaseUrl: string;
+  /** A custom portal URL; the portal's CloudFront domain when unset. */
+  readonly portalBaseUrl?: string;
+  /** ACM certificate (us-east-1) for portalBaseUrl's host, so the portal's CloudFront serves it. */
+  readonly portalCertificateArn?: string;
+  /** The portal's branding (its runtime config.json): `portalBranding` in cdk.json, as an object. */
+  readonly portalBranding: PortalConfig;
   readonly consoleBaseUrl: string;
   readonly retentionDays: number;
   readonly smsSenderId?: string;
@@ -29,7 +35,7 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
   stage: 'prod',
   senderEmail: 'verify@example.com',
   secretsPrefix: 'helpdesk-verify/',
-  portalBaseUrl: 'https://verify.example.com',
+  portalBranding: LOCAL_PORTAL_CONFIG,
   consoleBaseUrl: 'https://console.example.com',
   retentionDays: 365,
 };
@@ -47,7 +53,9 @@ export function settingsFromContext(app: App): DeploymentSettings {
     stage: read('stage') ?? DEFAULT_SETTINGS.stage,
     senderEmail: read('senderEmail') ?? DEFAULT_SETTINGS.senderEmail,
     secretsPrefix: read('secretsPrefix') ?? DEFAULT_SETTINGS.secretsPrefix,
-    portalBaseUrl: read('portalBaseUrl') ?? DEFAULT_SETTINGS.portalBaseUrl,
+    portalBaseUrl: read('portalBaseUrl'),
+    portalCertificateArn: read('portalCertificateArn'),
+    portalBranding: portalBranding(app.node.tryGetContext('portalBranding')),
     consoleBaseUrl: read('consoleBaseUrl') ?? DEFAULT_SETTINGS.consoleBaseUrl,
     retentionDays,
     smsSenderId: read('smsSenderId'),
@@ -61,6 +69,7 @@ export function settingsFromContext(app: App): DeploymentSettings {
 
 export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?: Environment) {
   for (const key of ['portalBaseUrl', 'consoleBaseUrl'] as const) {
+    if (settings[key] === undefined) continue;
     const url = new URL(settings[key]);
     if (url.protocol !== 'https:') throw new Error(`${key} must be an https URL, got ${settings[key]}`);
   }
@@ -75,6 +84,8 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
     description: 'Helpdesk Verify: functions, HTTP API, lifecycle state machine, console user pool',
     stateful,
     portalBaseUrl: settings.portalBaseUrl,
+    portalCertificateArn: settings.portalCertificateArn,
+    portalConfig: settings.portalBranding,
     consoleBaseUrl: settings.consoleBaseUrl,
     retentionDays: settings.retentionDays,
     smsSenderId: settings.smsSenderId,
@@ -90,4 +101,25 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
   // cdk-nag v3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { stateful, stateless };
+}
+
+/** `portalBranding` from context (an object in cdk.json, a JSON string with `-c`) over the defaults. */
+function portalBranding(value: unknown): PortalConfig {
+  const given = (typeof value === 'string' ? JSON.parse(value) : (value ?? {})) as Partial<PortalConfig>;
+  const branding = { ...DEFAULT_SETTINGS.portalBranding, ...given };
+  for (const key of ['companyName', 'helpDeskName', 'helpDeskPhone'] as const) {
+    if (typeof branding[key] !== 'string' || branding[key].trim() === '')
+      throw new Error(`Context portalBranding.${key} must be a non-empty string`);
+  }
+  if (!/^#[0-9a-fA-F]{6}$/.test(branding.brandColor))
+    throw new Error(`Context portalBranding.brandColor must be #rrggbb, got ${branding.brandColor}`);
+  if (
+    branding.logoUrl !== undefined &&
+    /^[a-z][a-z0-9+.-]*:/i.test(branding.logoUrl) &&
+    !branding.logoUrl.startsWith('data:')
+  )
+    throw new Error(
+      'Context portalBranding.logoUrl must be a path on the portal or a data: URL (the CSP allows no other origin)',
+    );
+  return branding;
 }

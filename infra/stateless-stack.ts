@@ -54,8 +54,10 @@ import {
   type RouteSpec,
   STATE_MACHINE_FILE,
 } from '../shared/manifest.js';
+import { PORTAL_CSP, PORTAL_DIST, type PortalConfig } from '../web/portal/build.js';
 import { ProjectFunction, REPO_ROOT } from './project-function.js';
 import type { StatefulResources } from './stateful-stack.js';
+import { WebHosting } from './web-hosting.js';
 
 /** The functions the state machine invokes. */
 const LIFECYCLE_FUNCTIONS: ReadonlySet<FunctionName> = new Set(Object.values(LIFECYCLE_TASKS));
@@ -81,8 +83,15 @@ const KEY_WRITE_ACTIONS = [
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulResources;
-  /** Base URL of the self-service portal, used in links (never taken from the Host header). */
-  readonly portalBaseUrl: string;
+  /**
+   * Base URL of the self-service portal, used in links (never taken from the Host header).
+   * @default the portal's CloudFront domain (or its custom domain, with portalCertificateArn)
+   */
+  readonly portalBaseUrl?: string;
+  /** ACM certificate (us-east-1) for portalBaseUrl's host name, which CloudFront then serves. */
+  readonly portalCertificateArn?: string;
+  /** The portal's runtime config.json: company name, help-desk phone, colour, logo. */
+  readonly portalConfig: PortalConfig;
   /** Base URL of the console, used in ticket notes and as the OAuth callback origin. */
   readonly consoleBaseUrl: string;
   /** @default 365 */
@@ -113,6 +122,8 @@ export class StatelessStack extends Stack {
   readonly stateMachineArn: string;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The self-service portal: S3 + CloudFront, `/portal/*` routed to the HTTP API. */
+  readonly portal: WebHosting;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -138,7 +149,6 @@ export class StatelessStack extends Stack {
       SECRETS: 'aws',
       SECRETS_PREFIX: stateful.secretsPrefix,
       EMAIL_FROM: stateful.senderEmail,
-      PORTAL_BASE_URL: props.portalBaseUrl,
       CONSOLE_BASE_URL: props.consoleBaseUrl,
       RETENTION_DAYS: String(props.retentionDays ?? 365),
       ...(props.smsSenderId ? { SMS_SENDER_ID: props.smsSenderId } : {}),
@@ -275,7 +285,8 @@ export class StatelessStack extends Stack {
       description: 'Helpdesk Verify: ITSM webhooks, console API and portal API',
       createDefaultStage: false,
       corsPreflight: {
-        allowOrigins: [...new Set([consoleOrigin, new URL(props.portalBaseUrl).origin])],
+        // The portal calls /portal/* on its own origin through CloudFront: no CORS for it.
+        allowOrigins: [consoleOrigin],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
         allowHeaders: ['authorization', 'content-type'],
         maxAge: Duration.hours(1),
@@ -344,7 +355,29 @@ export class StatelessStack extends Stack {
     }
     this.routes = routes;
 
+    // ---- Self-service portal ---------------------------------------------------------------
+    const customPortal = props.portalBaseUrl ? new URL(props.portalBaseUrl) : undefined;
+    this.portal = new WebHosting(this, 'Portal', {
+      siteDir: PORTAL_DIST,
+      buildCommand: 'npm run build:web',
+      runtimeConfig: props.portalConfig,
+      contentSecurityPolicy: PORTAL_CSP,
+      api: {
+        domainName: `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
+        pathPatterns: ['/portal/*'],
+      },
+      customDomain:
+        customPortal && props.portalCertificateArn
+          ? { domainName: customPortal.hostname, certificateArn: props.portalCertificateArn }
+          : undefined,
+      logRemovalPolicy,
+    });
+    // Links point at the portal; its URL is known only once the distribution exists.
+    const portalBaseUrl = props.portalBaseUrl ?? this.portal.url;
+    for (const fn of Object.values(functions)) fn.addEnvironment('PORTAL_BASE_URL', portalBaseUrl);
+
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PortalUrl', { value: portalBaseUrl, description: 'Self-service portal' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'LoginBaseUrl', {

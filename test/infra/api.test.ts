@@ -121,10 +121,10 @@ describe('default stage', () => {
     expect(logGroup).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 30 } });
   });
 
-  it('allows CORS only from the portal and console origins', () => {
+  it('allows CORS only from the console origin (the portal calls /portal/* on its own origin)', () => {
     built.templates.stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: {
-        AllowOrigins: Match.arrayEquals(['https://console.example.com', 'https://verify.example.com']),
+        AllowOrigins: Match.arrayEquals(['https://console.example.com']),
       },
     });
   });

@@ -12,7 +12,12 @@ let functions: Record<string, CfnResource>;
 
 beforeAll(() => {
   built = buildTestApp();
-  functions = resourcesOf(built.templates.stateless, 'AWS::Lambda::Function');
+  // The manifest's functions, not CDK's own BucketDeployment handler (the portal's hosting).
+  functions = Object.fromEntries(
+    Object.entries(resourcesOf(built.templates.stateless, 'AWS::Lambda::Function')).filter(
+      ([id]) => !id.startsWith('CustomCDKBucketDeployment'),
+    ),
+  );
 });
 
 afterAll(() => built.cleanup());
@@ -22,16 +27,21 @@ const propsOf = (name: FunctionName) => functions[functionLogicalId(built, name)
 const envOf = (name: FunctionName) =>
   (propsOf(name).Environment as { Variables: Record<string, unknown> }).Variables;
 
-/** Stands in for values CloudFormation fills at deploy time (table name, ARNs), as Lambda would see them. */
+/** What CloudFormation fills in for the portal's URL: its CloudFront domain. */
+const PORTAL_URL = 'https://d111111abcdef8.cloudfront.net';
+
+/** Stands in for values CloudFormation fills at deploy time (table name, ARNs, URLs), as Lambda would see them. */
 function deployedEnv(name: FunctionName): Record<string, string> {
   return Object.fromEntries(
     Object.entries(envOf(name)).map(([key, value]) => [
       key,
       typeof value === 'string'
         ? value
-        : key.endsWith('_ARN')
-          ? 'arn:aws:states:eu-west-1:1:stateMachine:x'
-          : 'x',
+        : key === 'PORTAL_BASE_URL'
+          ? PORTAL_URL
+          : key.endsWith('_ARN')
+            ? 'arn:aws:states:eu-west-1:1:stateMachine:x'
+            : 'x',
     ]),
   );
 }
@@ -89,7 +99,7 @@ describe.each(FUNCTIONS as readonly FunctionSpec[])('$name', (spec) => {
       SECRETS: 'aws',
       SECRETS_PREFIX: 'helpdesk-verify/',
       EMAIL_FROM: 'verify@example.com',
-      PORTAL_BASE_URL: 'https://verify.example.com',
+      PORTAL_BASE_URL: PORTAL_URL,
       CONSOLE_BASE_URL: 'https://console.example.com',
       RETENTION_DAYS: 365,
     });

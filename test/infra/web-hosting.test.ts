@@ -1,0 +1,276 @@
+/**
+ * The portal's hosting (infra/web-hosting.ts): a private bucket behind CloudFront with origin
+ * access control, the security headers the local gateway sends too, `/portal/*` to the HTTP API
+ * uncached, an SPA fallback, the build and its config.json deployed, and the links in messages
+ * pointing at the distribution.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../infra/helpdesk-verify.js';
+import { WebHosting, type WebHostingProps } from '../../infra/web-hosting.js';
+import { securityHeaders } from '../../local/static-site.js';
+import { PORTAL_CSP, PORTAL_DIST } from '../../web/portal/build.js';
+import { buildTestApp, type CfnResource, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
+
+/** AWS managed policies, by their fixed ids. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+let built: TestApp;
+let template: Template;
+
+beforeAll(() => {
+  built = buildTestApp();
+  template = built.templates.stateless;
+});
+
+afterAll(() => built.cleanup());
+
+interface Behavior {
+  PathPattern?: string;
+  TargetOriginId: string;
+  ViewerProtocolPolicy: string;
+  AllowedMethods?: string[];
+  CachePolicyId: unknown;
+  OriginRequestPolicyId?: unknown;
+  ResponseHeadersPolicyId: unknown;
+  FunctionAssociations?: { EventType: string; FunctionARN: unknown }[];
+}
+
+interface DistributionConfig {
+  DefaultRootObject: string;
+  DefaultCacheBehavior: Behavior;
+  CacheBehaviors: Behavior[];
+  Origins: {
+    Id: string;
+    DomainName: unknown;
+    OriginAccessControlId?: unknown;
+    S3OriginConfig?: { OriginAccessIdentity: string };
+    CustomOriginConfig?: { OriginProtocolPolicy: string };
+  }[];
+  Logging?: { Bucket: unknown; Prefix: string };
+  Aliases?: string[];
+  ViewerCertificate?: { AcmCertificateArn: string; MinimumProtocolVersion: string; SslSupportMethod: string };
+}
+
+const only = (t: Template, type: string): [string, CfnResource] => {
+  const entries = Object.entries(resourcesOf(t, type));
+  expect(entries, type).toHaveLength(1);
+  return entries[0] as [string, CfnResource];
+};
+const distributionOf = (t: Template) =>
+  only(t, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig as DistributionConfig;
+
+describe('portal bucket', () => {
+  it('is private, encrypted, TLS-only and logged', () => {
+    const [siteId] = Object.entries(resourcesOf(template, 'AWS::S3::Bucket')).find(([id]) =>
+      id.startsWith('PortalSite'),
+    ) ?? [''];
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.objectLike({}),
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/' }),
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+    const policy = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy')).find(
+      (p) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: siteId }),
+    );
+    const document = policy?.Properties.PolicyDocument as
+      | { Statement: Record<string, unknown>[] }
+      | undefined;
+    const statements = document?.Statement ?? [];
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Deny',
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
+    );
+  });
+
+  it('is readable by this distribution only, through origin access control', () => {
+    const [distributionId] = only(template, 'AWS::CloudFront::Distribution');
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.objectLike({}) } },
+          }),
+        ]),
+      },
+    });
+    const oac = only(template, 'AWS::CloudFront::OriginAccessControl')[1];
+    expect(oac.Properties.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
+    const s3Origin = distributionOf(template).Origins.find((o) => o.S3OriginConfig);
+    expect(s3Origin?.S3OriginConfig?.OriginAccessIdentity).toBe('');
+    expect(s3Origin?.OriginAccessControlId).toBeDefined();
+    expect(JSON.stringify(template.toJSON())).toContain(distributionId);
+  });
+});
+
+describe('portal distribution', () => {
+  it('serves the app from S3 over HTTPS with the security headers and the SPA fallback', () => {
+    const config = distributionOf(template);
+    expect(config.DefaultRootObject).toBe('index.html');
+    const s3Origin = config.Origins.find((o) => o.S3OriginConfig);
+    expect(config.DefaultCacheBehavior.TargetOriginId).toBe(s3Origin?.Id);
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({
+      Ref: only(template, 'AWS::CloudFront::ResponseHeadersPolicy')[0],
+    });
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      {
+        EventType: 'viewer-request',
+        FunctionARN: { 'Fn::GetAtt': [only(template, 'AWS::CloudFront::Function')[0], 'FunctionARN'] },
+      },
+    ]);
+    expect(config.Logging?.Prefix).toBe('cloudfront/');
+  });
+
+  it('routes /portal/* to the HTTP API, uncached, with every viewer header but Host', () => {
+    const config = distributionOf(template);
+    const [apiId] = only(template, 'AWS::ApiGatewayV2::Api');
+    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/portal/*');
+    expect(api).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+    });
+    const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
+    expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    expect(JSON.stringify(origin?.DomainName)).toContain(`{"Ref":"${apiId}"}`);
+    expect(JSON.stringify(origin?.DomainName)).toContain('.execute-api.');
+    expect(config.CacheBehaviors).toHaveLength(1);
+  });
+
+  it('sends the same security headers as the local gateway', () => {
+    const local = securityHeaders(PORTAL_CSP);
+    const policy = only(template, 'AWS::CloudFront::ResponseHeadersPolicy')[1].Properties
+      .ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: {
+        ContentSecurityPolicy: { ContentSecurityPolicy: string; Override: boolean };
+        StrictTransportSecurity: { AccessControlMaxAgeSec: number; IncludeSubdomains: boolean };
+        ReferrerPolicy: { ReferrerPolicy: string };
+        ContentTypeOptions: { Override: boolean };
+        FrameOptions: { FrameOption: string };
+      };
+    };
+    const h = policy.SecurityHeadersConfig;
+    expect(h.ContentSecurityPolicy).toEqual({
+      ContentSecurityPolicy: local['content-security-policy'],
+      Override: true,
+    });
+    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
+    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).toContain("connect-src 'self'");
+    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).not.toContain('unsafe-inline');
+    const hsts = `max-age=${h.StrictTransportSecurity.AccessControlMaxAgeSec}${h.StrictTransportSecurity.IncludeSubdomains ? '; includeSubDomains' : ''}`;
+    expect(hsts).toBe(local['strict-transport-security']);
+    expect(h.ReferrerPolicy.ReferrerPolicy).toBe(local['referrer-policy']);
+    expect(h.ContentTypeOptions.Override).toBe(true);
+    expect(local['x-content-type-options']).toBe('nosniff');
+    expect(h.FrameOptions.FrameOption).toBe(local['x-frame-options']);
+  });
+
+  it('falls back to index.html for app paths only (the function code, run)', () => {
+    const code = only(template, 'AWS::CloudFront::Function')[1].Properties.FunctionCode as string;
+    const handler = new Function(`${code}; return handler;`)() as (e: { request: { uri: string } }) => {
+      uri: string;
+    };
+    const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/start')).toBe('/index.html');
+    expect(rewrite('/index.html')).toBe('/index.html');
+    expect(rewrite('/config.json')).toBe('/config.json');
+    expect(rewrite('/assets/index-abc123.js')).toBe('/assets/index-abc123.js');
+  });
+});
+
+describe('portal deployment', () => {
+  it('deploys hashed assets as immutable, then the pages and config.json revalidated, invalidating them', () => {
+    const deployments = Object.values(resourcesOf(template, 'Custom::CDKBucketDeployment')).map(
+      (d) => d.Properties as Record<string, unknown>,
+    );
+    const assets = deployments.find((d) => d.DestinationBucketKeyPrefix === 'assets/');
+    const pages = deployments.find((d) => d.DestinationBucketKeyPrefix === undefined);
+    expect(assets?.SystemMetadata).toEqual({ 'cache-control': 'public, max-age=31536000, immutable' });
+    expect(assets?.Prune).toBe(false);
+    expect(pages?.SystemMetadata).toEqual({ 'cache-control': 'no-cache' });
+    expect(pages?.DistributionPaths).toEqual(['/', '/index.html', '/config.json']);
+    expect(pages?.Prune).toBe(false);
+    // Two sources: the build without assets/, and the config.json made from the settings.
+    const staged = ((pages?.SourceObjectKeys ?? []) as string[]).map((key) =>
+      join(built.outdir, `asset.${key.replace(/\.zip$/, '')}`),
+    );
+    expect(staged).toHaveLength(2);
+    const [build, config] = staged.map((dir) => readdirSync(dir).sort());
+    expect(build).toEqual(expect.arrayContaining(['index.html', 'logo.svg']));
+    expect(build).not.toContain('assets');
+    expect(config).toEqual(['config.json']);
+    const written = JSON.parse(readFileSync(join(staged[1] ?? '', 'config.json'), 'utf8'));
+    expect(written).toEqual(DEFAULT_SETTINGS.portalBranding);
+  });
+
+  it('points the links in messages at the distribution', () => {
+    const [distributionId] = only(template, 'AWS::CloudFront::Distribution');
+    const fn = resourcesOf(template, 'AWS::Lambda::Function')[
+      functionLogicalId(built, 'lifecycle-send-link')
+    ];
+    const env =
+      (fn?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)?.Variables ?? {};
+    expect(env.PORTAL_BASE_URL).toEqual({
+      'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]],
+    });
+    expect(built.stateless.portal.url).toContain('https://');
+  });
+});
+
+describe('WebHosting construct', () => {
+  const props = (siteDir = PORTAL_DIST): WebHostingProps => ({
+    siteDir,
+    buildCommand: 'npm run build:web',
+    runtimeConfig: { companyName: 'Acme' },
+    contentSecurityPolicy: PORTAL_CSP,
+    api: { domainName: 'api.example.com', pathPatterns: ['/portal/*'] },
+  });
+
+  it('serves a custom domain with its certificate and TLS 1.2 at least', () => {
+    const stack = new Stack(new App(), 'Scratch', { env: { account: '111111111111', region: 'us-east-1' } });
+    const hosting = new WebHosting(stack, 'Portal', {
+      ...props(),
+      customDomain: {
+        domainName: 'verify.acme.com',
+        certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+      },
+    });
+    const config = distributionOf(Template.fromStack(stack));
+    expect(config.Aliases).toEqual(['verify.acme.com']);
+    expect(config.ViewerCertificate).toEqual({
+      AcmCertificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/abc',
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    expect(hosting.url).toBe('https://verify.acme.com');
+  });
+
+  it('refuses to synthesize without a build, naming the command to run', () => {
+    const stack = new Stack(new App(), 'Scratch');
+    const empty = mkdtempSync(join(tmpdir(), 'hv-no-build-'));
+    expect(() => new WebHosting(stack, 'Portal', props(empty))).toThrow(/npm run build:web/);
+  });
+});
