@@ -17,6 +17,15 @@
  * - Decoys: sampleUsers reads one page of users ($top, no full scan; a further page only if too few
  *   were usable), drops guests, disabled accounts and the requester, and picks at random locally.
  *   Sampled users are not enriched (no manager, privileged false): decoys need names and places.
+ * - Persona history (contact changed, failed recoveries), read with the lookup: one page of
+ *   GET /auditLogs/directoryAudits filtered on the person as target, the last 30 days and the
+ *   activities that matter (security info registered / changed / deleted by the user or an admin;
+ *   "Update user" that changed the mobile number, the mail addresses or the strong-authentication
+ *   details; self-service password reset and unlock attempts that failed, and being blocked from
+ *   self-service reset). Needs AuditLog.Read.All and Directory.Read.All; without them (403) the two
+ *   fields stay undefined and one warning is logged (see persona-history.ts). The audit log keeps 7
+ *   days on Entra ID Free, 30 on P1/P2. The last password change is the user's
+ *   lastPasswordChangeDateTime (read with User.Read.All). Sampled decoys never read the log.
  * - Reset: PATCH /users/{id} with passwordProfile {password, forceChangePasswordNextSignIn: false}
  *   (204). Needs User-PasswordProfile.ReadWrite.All (or User.ReadWrite.All) and, app-only, an Entra
  *   role on the service principal (User Administrator; resetting an administrator needs Privileged
@@ -41,6 +50,12 @@ import {
   statusError,
   str,
 } from './errors.js';
+import {
+  type HistoryEvent,
+  type PersonaHistory,
+  PersonaHistoryReader,
+  type Warn,
+} from './persona-history.js';
 
 export interface EntraDirectoryOptions {
   /** The directory (tenant) id or a verified domain. */
@@ -59,6 +74,8 @@ export interface EntraDirectoryOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  /** Where warnings go (default: the structured logger). */
+  warn?: Warn;
 }
 
 /** Built-in administrator roles (display name → role template id, the same in every tenant). */
@@ -102,6 +119,34 @@ export const USER_SELECT = [
 /** Users read per page when sampling decoys, and pages at most. */
 export const SAMPLE_PAGE_SIZE = 100;
 const SAMPLE_MAX_PAGES = 3;
+/** Audit events read per lookup (one page, newest first). */
+export const AUDIT_PAGE_SIZE = 100;
+/** Security-info activities logged by Authentication Methods: each is a change of what can receive a code. */
+const SECURITY_INFO_ACTIVITIES = [
+  'User registered security info',
+  'User changed default security info',
+  'User updated security info',
+  'User deleted security info',
+  'Admin registered security info',
+  'Admin updated security info',
+  'Admin deleted security info',
+];
+/** Self-service password management activities; a failure of any is a failed recovery. */
+const RECOVERY_ACTIVITIES = [
+  'Reset password (self-service)',
+  'Self-service password reset flow activity progress',
+  'Unlock user account (self-service)',
+];
+/** Logged (as a success) when someone tried too many times: a failed recovery in itself. */
+const SSPR_BLOCKED = 'Blocked from self-service password reset';
+export const AUDIT_ACTIVITIES = [
+  'Update user',
+  ...SECURITY_INFO_ACTIVITIES,
+  ...RECOVERY_ACTIVITIES,
+  SSPR_BLOCKED,
+];
+/** "Update user" properties (as the audit log names them) that are contact details or authentication methods. */
+const CONTACT_PROPERTY = /^(mobile|mail|email|othermails?|strongauthentication\w*)$/i;
 /** Membership pages (999 objects each) read at most; more than that counts as privileged. */
 const MEMBERSHIP_MAX_PAGES = 10;
 /** A cached token is dropped this long before it expires. */
@@ -117,6 +162,8 @@ const READ_HINT =
   'grant the app registration the Microsoft Graph application permission User.Read.All, with admin consent';
 const MEMBERSHIP_HINT =
   'grant the app registration the Microsoft Graph application permissions User.Read.All and RoleManagement.Read.Directory (or Directory.Read.All), with admin consent';
+const AUDIT_HINT =
+  'grant the app registration the Microsoft Graph application permissions AuditLog.Read.All and Directory.Read.All, with admin consent';
 const RESET_HINT =
   'grant the app registration the Microsoft Graph application permission User-PasswordProfile.ReadWrite.All (or User.ReadWrite.All) with admin consent, and assign its service principal the User Administrator role; resetting an administrator needs Privileged Authentication Administrator, which this product does not ask for';
 
@@ -159,6 +206,7 @@ export class EntraDirectory implements Directory {
   private readonly roleNames: Set<string>;
   private readonly roleTemplateIds: Set<string>;
   private readonly groupIds: Set<string>;
+  private readonly persona: PersonaHistoryReader;
 
   constructor(private readonly options: EntraDirectoryOptions) {
     this.graphBaseUrl = (options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '');
@@ -179,6 +227,13 @@ export class EntraDirectory implements Directory {
         .filter((r): r is string => r !== undefined),
     );
     this.groupIds = new Set((options.privilegedGroupIds ?? []).map((g) => g.trim().toLowerCase()));
+    this.persona = new PersonaHistoryReader({
+      log: 'the Microsoft Entra ID audit log',
+      forbidden: AUDIT_HINT,
+      read: (userId, since) => this.auditEvents(userId, since),
+      now: this.now,
+      warn: options.warn,
+    });
   }
 
   async findByEmail(email: string): Promise<DirectoryUser | undefined> {
@@ -255,11 +310,29 @@ export class EntraDirectory implements Directory {
     });
   }
 
-  /** The manager and the memberships, read in parallel. */
+  /** The manager, the memberships and the persona history, read in parallel. */
   private async enrich(user: Json): Promise<DirectoryUser> {
     const id = String(user.id);
-    const [managerId, privileged] = await Promise.all([this.managerOf(id), this.isPrivileged(id)]);
-    return toUser(user, { managerId, privileged });
+    const [managerId, privileged, history] = await Promise.all([
+      this.managerOf(id),
+      this.isPrivileged(id),
+      this.persona.history(id),
+    ]);
+    return toUser(user, { managerId, privileged, history });
+  }
+
+  /** The person's audit events that say their contact details changed or a recovery failed. */
+  private async auditEvents(userId: string, since: Date): Promise<HistoryEvent[]> {
+    const id = userId.replace(/'/g, "''");
+    const activities = AUDIT_ACTIVITIES.map((a) => `activityDisplayName eq '${a}'`).join(' or ');
+    const filter = `activityDateTime ge ${since.toISOString().replace(/\.\d{3}Z$/, 'Z')} and targetResources/any(t:t/id eq '${id}') and (${activities})`;
+    const body = await this.call({
+      method: 'GET',
+      url: `/auditLogs/directoryAudits?$filter=${encodeURIComponent(filter)}&$top=${AUDIT_PAGE_SIZE}`,
+      detail: 'GET auditLogs/directoryAudits',
+      forbidden: AUDIT_HINT,
+    });
+    return list(body).flatMap((audit) => historyEvent(audit, userId) ?? []);
   }
 
   private async managerOf(userId: string): Promise<string | undefined> {
@@ -488,7 +561,10 @@ export class EntraDirectory implements Directory {
 }
 
 /** A Graph user (with what enrich found) as the port's DirectoryUser. */
-function toUser(u: Json, extra: { managerId?: string; privileged: boolean }): DirectoryUser {
+function toUser(
+  u: Json,
+  extra: { managerId?: string; privileged: boolean; history?: PersonaHistory },
+): DirectoryUser {
   const displayName = str(u.displayName) ?? '';
   const mobilePhone = str(u.mobilePhone);
   const hired = str(u.employeeHireDate);
@@ -508,7 +584,50 @@ function toUser(u: Json, extra: { managerId?: string; privileged: boolean }): Di
     privileged: extra.privileged,
     enabled: u.accountEnabled === true,
     ...(lastReset ? { lastPasswordResetAt: lastReset } : {}),
+    ...(extra.history?.contactChangedAt ? { contactChangedAt: extra.history.contactChangedAt } : {}),
+    ...(extra.history?.recentFailedRecoveries !== undefined
+      ? { recentFailedRecoveries: extra.history.recentFailedRecoveries }
+      : {}),
   };
+}
+
+/** A directoryAudit as a persona event, or undefined when it changes nothing that matters here. */
+function historyEvent(audit: Json, userId: string): HistoryEvent | undefined {
+  const activity = str(audit.activityDisplayName);
+  const at = str(audit.activityDateTime);
+  if (!activity || !at) return undefined;
+  const result = str(audit.result)?.toLowerCase();
+  const attempt = str(audit.correlationId) ?? str(audit.id) ?? at;
+  if (activity === SSPR_BLOCKED || (RECOVERY_ACTIVITIES.includes(activity) && result === 'failure')) {
+    return { kind: 'recoveryFailed', at, attempt };
+  }
+  if (result !== 'success') return undefined;
+  if (SECURITY_INFO_ACTIVITIES.includes(activity)) return { kind: 'contactChanged', at, attempt };
+  if (activity === 'Update user' && changedProperties(audit, userId).some((p) => CONTACT_PROPERTY.test(p))) {
+    return { kind: 'contactChanged', at, attempt };
+  }
+  return undefined;
+}
+
+/**
+ * The properties an "Update user" changed on this person: each modifiedProperties entry, and the
+ * names listed in "Included Updated Properties" (a quoted, comma-separated list).
+ */
+function changedProperties(audit: Json, userId: string): string[] {
+  const targets = Array.isArray(audit.targetResources) ? audit.targetResources.filter(isObject) : [];
+  const target = targets.find((t) => str(t.id)?.toLowerCase() === userId.toLowerCase());
+  const modified = Array.isArray(target?.modifiedProperties)
+    ? target.modifiedProperties.filter(isObject)
+    : [];
+  return modified.flatMap((p) => {
+    const name = str(p.displayName);
+    if (name !== 'Included Updated Properties') return name ? [name] : [];
+    return (str(p.newValue) ?? '')
+      .replace(/"/g, '')
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
+  });
 }
 
 function list(body: Json | undefined): Json[] {

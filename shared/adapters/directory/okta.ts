@@ -17,6 +17,19 @@
  *   start date from `startDateAttribute` when configured (the base profile has none), else ''.
  * - Decoys: one page of ACTIVE users (filter=status eq "ACTIVE", limit), a further page only if too
  *   few were usable, picked at random locally; not enriched (privileged false).
+ * - Persona history (contact changed, failed recoveries), read with the lookup: one page of the
+ *   System Log, GET /api/v1/logs?since&until (a bounded query: the last 30 days, newest first)
+ *   &filter=target.id eq "{id}" and (eventType eq … or …) for the events that matter: primary or
+ *   secondary email changed, a factor enrolled, updated, removed or all reset
+ *   (user.mfa.factor.activate / update / deactivate / reset_all), a profile update that changed the
+ *   email, second email, mobile or primary phone (when the event says which attributes changed:
+ *   target changeDetails, or debugData.changedAttributes), and failed recoveries
+ *   (user.account.reset_password or user.account.unlock with outcome FAILURE,
+ *   user.account.unlock_failure). Sending a code (system.sms.send_factor_verify_message) is not a
+ *   change and is not read. Needs the token's admin to view the System Log (Read-only
+ *   Administrator or above; OAuth scope okta.logs.read); without it (403) the two fields stay
+ *   undefined and one warning is logged (see persona-history.ts). The last password change is the
+ *   user's passwordChanged. Sampled decoys never read the log.
  * - Reset: POST /api/v1/users/{id} {"credentials":{"password":{"value"}}}: Okta's documented
  *   administrative "set password" (partial update; PUT would replace the whole profile). The
  *   password policy still applies (complexity, common passwords); a refusal becomes
@@ -41,6 +54,12 @@ import {
   statusError,
   str,
 } from './errors.js';
+import {
+  type HistoryEvent,
+  type PersonaHistory,
+  PersonaHistoryReader,
+  type Warn,
+} from './persona-history.js';
 
 export interface OktaDirectoryOptions {
   /** e.g. https://acme.okta.com (no trailing slash needed). */
@@ -57,6 +76,8 @@ export interface OktaDirectoryOptions {
   officeAttribute?: string;
   /** Custom profile attribute holding the start date (ISO date), e.g. `hireDate`. */
   startDateAttribute?: string;
+  /** Where warnings go (default: the structured logger). */
+  warn?: Warn;
 }
 
 /** Users read per page when sampling decoys, and pages at most. */
@@ -64,6 +85,24 @@ export const SAMPLE_PAGE_SIZE = 100;
 const SAMPLE_MAX_PAGES = 3;
 /** Group pages read at most; more than that counts as privileged. */
 const GROUP_MAX_PAGES = 10;
+/** System Log events read per lookup (one page, newest first). */
+export const LOG_PAGE_SIZE = 100;
+/** Events that change what can receive a code or a link: a factor, or an email address on record. */
+const CONTACT_EVENTS = [
+  'user.account.update_primary_email',
+  'user.account.update_secondary_email',
+  'user.mfa.factor.activate',
+  'user.mfa.factor.update',
+  'user.mfa.factor.deactivate',
+  'user.mfa.factor.reset_all',
+];
+const PROFILE_UPDATE = 'user.account.update_profile';
+/** Profile attributes that are contact details. */
+const CONTACT_ATTRIBUTES = new Set(['email', 'secondEmail', 'mobilePhone', 'primaryPhone']);
+/** Recovery events; with outcome FAILURE each is a failed recovery. */
+const RECOVERY_EVENTS = ['user.account.reset_password', 'user.account.unlock'];
+const UNLOCK_FAILURE = 'user.account.unlock_failure';
+export const LOG_EVENT_TYPES = [...CONTACT_EVENTS, PROFILE_UPDATE, ...RECOVERY_EVENTS, UNLOCK_FAILURE];
 const ENABLED_STATUSES = new Set(['ACTIVE', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY']);
 const OKTA_USER_ID = /^00u[0-9A-Za-z]{10,}$/;
 
@@ -73,6 +112,8 @@ const ROLES_HINT =
   "the API token's admin needs to be allowed to view administrator role assignments (Super or Organization Administrator; OAuth scope okta.roles.read)";
 const GROUPS_HINT =
   "the API token's admin needs to be allowed to view groups and their members (Read-only Administrator or above; OAuth scope okta.groups.read)";
+const LOGS_HINT =
+  "the API token's admin needs to be allowed to view the System Log (Read-only Administrator or above; OAuth scope okta.logs.read)";
 const RESET_HINT =
   "the API token's admin needs to be allowed to set users' passwords (Organization Administrator, or a custom admin role that can reset passwords for these users; OAuth scope okta.users.manage); setting an administrator's password needs Super Administrator, which this product does not ask for";
 
@@ -98,6 +139,7 @@ export class OktaDirectory implements Directory {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
   private readonly groupIds: Set<string>;
+  private readonly persona: PersonaHistoryReader;
 
   constructor(private readonly options: OktaDirectoryOptions) {
     this.orgUrl = options.orgUrl.replace(/\/+$/, '');
@@ -105,6 +147,13 @@ export class OktaDirectory implements Directory {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
     this.groupIds = new Set((options.privilegedGroupIds ?? []).map((g) => g.trim()));
+    this.persona = new PersonaHistoryReader({
+      log: 'the Okta System Log',
+      forbidden: LOGS_HINT,
+      read: (userId, since, until) => this.logEvents(userId, since, until),
+      now: this.now,
+      warn: options.warn,
+    });
   }
 
   async findByEmail(email: string): Promise<DirectoryUser | undefined> {
@@ -187,10 +236,36 @@ export class OktaDirectory implements Directory {
     });
   }
 
+  /** The admin roles, the groups and the persona history, read in parallel. */
   private async enrich(user: Json): Promise<DirectoryUser> {
     const id = String(user.id);
-    const [hasRole, inGroup] = await Promise.all([this.hasAdminRole(id), this.inPrivilegedGroup(id)]);
-    return this.toUser(user, hasRole || inGroup);
+    const [hasRole, inGroup, history] = await Promise.all([
+      this.hasAdminRole(id),
+      this.inPrivilegedGroup(id),
+      this.persona.history(id),
+    ]);
+    return this.toUser(user, hasRole || inGroup, history);
+  }
+
+  /** The person's System Log events that say their contact details changed or a recovery failed. */
+  private async logEvents(userId: string, since: Date, until: Date): Promise<HistoryEvent[]> {
+    // An Okta user id is alphanumeric; anything else would break out of the filter literal.
+    if (!/^[0-9A-Za-z]+$/.test(userId)) return [];
+    const types = LOG_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
+    const query = new URLSearchParams({
+      since: isoSeconds(since),
+      until: isoSeconds(until),
+      filter: `target.id eq "${userId}" and (${types})`,
+      sortOrder: 'DESCENDING',
+      limit: String(LOG_PAGE_SIZE),
+    });
+    const { body } = await this.call({
+      method: 'GET',
+      url: `/api/v1/logs?${query.toString().replace(/\+/g, '%20')}`,
+      detail: 'GET logs',
+      forbidden: LOGS_HINT,
+    });
+    return asList(body).flatMap((event) => historyEvent(event, userId) ?? []);
   }
 
   private async hasAdminRole(userId: string): Promise<boolean> {
@@ -220,7 +295,7 @@ export class OktaDirectory implements Directory {
     return false;
   }
 
-  private toUser(u: Json, privileged: boolean): DirectoryUser {
+  private toUser(u: Json, privileged: boolean, history?: PersonaHistory): DirectoryUser {
     const p = profile(u);
     const mobilePhone = str(p.mobilePhone);
     const managerId = str(p.managerId);
@@ -241,6 +316,10 @@ export class OktaDirectory implements Directory {
       privileged,
       enabled: ENABLED_STATUSES.has(String(u.status)),
       ...(passwordChanged ? { lastPasswordResetAt: passwordChanged } : {}),
+      ...(history?.contactChangedAt ? { contactChangedAt: history.contactChangedAt } : {}),
+      ...(history?.recentFailedRecoveries !== undefined
+        ? { recentFailedRecoveries: history.recentFailedRecoveries }
+        : {}),
     };
   }
 
@@ -349,6 +428,47 @@ export class OktaDirectory implements Directory {
     return token;
   }
 }
+
+/** A System Log event as a persona event, or undefined when it changes nothing that matters here. */
+function historyEvent(event: Json, userId: string): HistoryEvent | undefined {
+  const type = str(event.eventType);
+  const at = str(event.published);
+  if (!type || !at) return undefined;
+  const outcome = isObject(event.outcome) ? str(event.outcome.result)?.toUpperCase() : undefined;
+  const transaction = isObject(event.transaction) ? str(event.transaction.id) : undefined;
+  const attempt = (transaction !== 'unknown' ? transaction : undefined) ?? str(event.uuid) ?? at;
+  if (type === UNLOCK_FAILURE || (RECOVERY_EVENTS.includes(type) && outcome === 'FAILURE')) {
+    return { kind: 'recoveryFailed', at, attempt };
+  }
+  if (outcome !== undefined && outcome !== 'SUCCESS') return undefined;
+  if (CONTACT_EVENTS.includes(type)) return { kind: 'contactChanged', at, attempt };
+  if (type === PROFILE_UPDATE && changedAttributes(event, userId).some((a) => CONTACT_ATTRIBUTES.has(a))) {
+    return { kind: 'contactChanged', at, attempt };
+  }
+  return undefined;
+}
+
+/**
+ * The profile attributes a user.account.update_profile changed, when the event says: the keys of
+ * the user target's changeDetails (from / to), or debugData.changedAttributes (comma-separated).
+ * An event that says neither is not counted: most profile updates (title, department from HR) are
+ * not contact changes.
+ */
+function changedAttributes(event: Json, userId: string): string[] {
+  const targets = Array.isArray(event.target) ? event.target.filter(isObject) : [];
+  const user = targets.find((t) => t.id === userId);
+  const details = isObject(user?.changeDetails) ? user.changeDetails : {};
+  const changed = [details.from, details.to].flatMap((side) => (isObject(side) ? Object.keys(side) : []));
+  const debugData =
+    isObject(event.debugContext) && isObject(event.debugContext.debugData)
+      ? event.debugContext.debugData
+      : {};
+  const listed = (str(debugData.changedAttributes) ?? '').split(',').map((a) => a.trim());
+  return [...changed, ...listed].filter((a) => a !== '');
+}
+
+/** RFC 3339 without milliseconds, as Okta documents since/until. */
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function profile(u: Json): Json {
   return isObject(u.profile) ? u.profile : {};

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EntraDirectory, USER_SELECT } from '../../../shared/adapters/directory/entra.js';
+import { AUDIT_ACTIVITIES, EntraDirectory, USER_SELECT } from '../../../shared/adapters/directory/entra.js';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,
@@ -21,6 +21,8 @@ const CREDENTIALS = JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_S
 const ZOE_ID = '4c7a2f9e-1b3d-4e5f-8a6b-7c8d9e0f1a2b';
 const MANAGER_ID = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
 const NEW_PASSWORD = 'Tr0ub4dor&3-horse-staple';
+const NOW = Date.parse('2026-03-02T09:00:00Z');
+const AUDIT_PATH = '/v1.0/auditLogs/directoryAudits';
 
 /** A recorded Graph or login answer; Graph's own URLs (nextLink) point at the test server instead. */
 function fixture(name: string, baseUrl?: string): unknown {
@@ -66,13 +68,17 @@ function zoeEntity() {
   };
 }
 
-/** A directory where Zoë is found, has a manager, and the given memberships. */
-function zoeDirectory(memberOf = 'member-of') {
+/** A directory where Zoë is found, has a manager, the given memberships and the given audit log. */
+function zoeDirectory(
+  memberOf = 'member-of',
+  audits: () => Reply | 'hang' = () => ok(fixture('directory-audits-empty')),
+) {
   return route((req) => {
     if (req.path === '/v1.0/users') return ok(fixture('users-by-email'));
     if (req.path === `/v1.0/users/${ZOE_ID}`) return ok(zoeEntity());
     if (req.path === `/v1.0/users/${ZOE_ID}/manager`) return ok(fixture('manager'));
     if (req.path === `/v1.0/users/${ZOE_ID}/transitiveMemberOf`) return ok(fixture(memberOf));
+    if (req.path === AUDIT_PATH) return audits();
     return graphError(404, 'user-not-found');
   });
 }
@@ -83,6 +89,7 @@ function adapter(
   clock?: { now: number },
 ) {
   const sleeps: number[] = [];
+  const warnings: { message: string; details: Record<string, unknown> }[] = [];
   const directory = new EntraDirectory({
     tenantId: TENANT,
     credentials: async () => CREDENTIALS,
@@ -92,10 +99,11 @@ function adapter(
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    warn: (message, details) => warnings.push({ message, details }),
     ...(clock ? { now: () => clock.now } : {}),
     ...options,
   });
-  return { directory, sleeps };
+  return { directory, sleeps, warnings };
 }
 
 async function caught(promise: Promise<unknown>): Promise<Error> {
@@ -122,10 +130,11 @@ const ZOE = {
   privileged: false,
   enabled: true,
   lastPasswordResetAt: '2026-01-12T08:41:07Z',
+  recentFailedRecoveries: 0,
 };
 
 describe('EntraDirectory requests and mapping', () => {
-  it('gets a client-credentials token, then finds a user by mail or UPN with $select, then reads manager and memberships', async () => {
+  it('gets a client-credentials token, then finds a user by mail or UPN with $select, then reads manager, memberships and audit log', async () => {
     // Prepare
     const server = await recorder(zoeDirectory());
     const { directory } = adapter(server.url);
@@ -148,7 +157,7 @@ describe('EntraDirectory requests and mapping', () => {
     });
 
     const graph = server.graphRequests();
-    expect(graph).toHaveLength(3);
+    expect(graph).toHaveLength(4);
     const [lookup] = graph;
     expect(lookup?.method).toBe('GET');
     expect(lookup?.path).toBe('/v1.0/users');
@@ -174,6 +183,7 @@ describe('EntraDirectory requests and mapping', () => {
     const memberships = graph.find((r) => r.path.endsWith('/transitiveMemberOf'));
     expect(memberships?.path).toBe(`/v1.0/users/${ZOE_ID}/transitiveMemberOf`);
     expect(memberships?.query).toBe('$top=999');
+    expect(graph.filter((r) => r.path === AUDIT_PATH)).toHaveLength(1);
     expect(user).toEqual(ZOE);
   });
 
@@ -216,6 +226,7 @@ describe('EntraDirectory requests and mapping', () => {
         if (req.path === `/v1.0/users/${id}`) return ok(fixture('user-disabled'));
         if (req.path === `/v1.0/users/${id}/manager`) return graphError(404, 'manager-not-found');
         if (req.path === `/v1.0/users/${id}/transitiveMemberOf`) return ok(fixture('member-of'));
+        if (req.path === AUDIT_PATH) return ok(fixture('directory-audits-empty'));
         return graphError(404, 'user-not-found');
       }),
     );
@@ -238,6 +249,7 @@ describe('EntraDirectory requests and mapping', () => {
       privileged: false,
       enabled: false,
       lastPasswordResetAt: '2024-11-02T17:20:55Z',
+      recentFailedRecoveries: 0,
     });
   });
 });
@@ -345,10 +357,11 @@ describe('EntraDirectory token cache', () => {
     clock.now += 2 * 1000;
     await directory.findByEmail('zoe.martin@contoso.example');
 
-    // Assess
+    // Assess: three lookups of three reads each, and the audit log twice (the third reuses the second's)
     expect(beforeExpiry).toBe(1);
     expect(server.tokenRequests()).toHaveLength(2);
-    expect(server.graphRequests()).toHaveLength(9);
+    expect(server.graphRequests()).toHaveLength(11);
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(2);
   });
 
   it('shares one token between adapters built for the same tenant and client', async () => {
@@ -437,6 +450,198 @@ describe('EntraDirectory token cache', () => {
   });
 });
 
+describe('EntraDirectory persona history (audit log)', () => {
+  const ZOE_HISTORY = { contactChangedAt: '2026-02-27T18:04:12.088Z', recentFailedRecoveries: 2 };
+
+  it('reads one page of the audit log: Zoë as target, since 30 days ago, the activities that matter', async () => {
+    // Prepare
+    const server = await recorder(zoeDirectory('member-of', () => ok(fixture('directory-audits'))));
+    const { directory, warnings } = adapter(server.url, {}, { now: NOW });
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@contoso.example');
+
+    // Assess
+    const audits = server.graphRequests().filter((r) => r.path === AUDIT_PATH);
+    expect(audits).toHaveLength(1);
+    expect(audits[0]?.method).toBe('GET');
+    expect(audits[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    const query = new URLSearchParams(audits[0]?.query);
+    expect([...query.keys()]).toEqual(['$filter', '$top']);
+    expect(query.get('$top')).toBe('100');
+    expect(query.get('$filter')).toBe(
+      `activityDateTime ge 2026-01-31T09:00:00Z and targetResources/any(t:t/id eq '${ZOE_ID}') and (` +
+        "activityDisplayName eq 'Update user' or activityDisplayName eq 'User registered security info' or " +
+        "activityDisplayName eq 'User changed default security info' or activityDisplayName eq 'User updated security info' or " +
+        "activityDisplayName eq 'User deleted security info' or activityDisplayName eq 'Admin registered security info' or " +
+        "activityDisplayName eq 'Admin updated security info' or activityDisplayName eq 'Admin deleted security info' or " +
+        "activityDisplayName eq 'Reset password (self-service)' or " +
+        "activityDisplayName eq 'Self-service password reset flow activity progress' or " +
+        "activityDisplayName eq 'Unlock user account (self-service)' or " +
+        "activityDisplayName eq 'Blocked from self-service password reset')",
+    );
+    expect(AUDIT_ACTIVITIES).toHaveLength(12);
+    // The mobile number changed on 27 Feb (a later "Update user" touched only the token validity);
+    // one self-service reset failed at two steps, another failed outright: two failed recoveries.
+    expect(user).toEqual({ ...ZOE, ...ZOE_HISTORY });
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads the log with getUser too, and maps an empty log to no change and zero failed recoveries', async () => {
+    const server = await recorder(zoeDirectory());
+    const { directory } = adapter(server.url, {}, { now: NOW });
+
+    const user = await directory.getUser(ZOE_ID);
+
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(1);
+    expect(user?.contactChangedAt).toBeUndefined();
+    expect(user?.recentFailedRecoveries).toBe(0);
+    expect(user?.lastPasswordResetAt).toBe('2026-01-12T08:41:07Z');
+  });
+
+  it('counts security info changed by an admin, and being blocked from self-service reset', async () => {
+    // Prepare
+    const events = [
+      {
+        id: 'a1',
+        correlationId: 'c1',
+        activityDisplayName: 'Admin registered security info',
+        activityDateTime: '2026-03-01T08:00:00Z',
+        result: 'success',
+        targetResources: [{ id: ZOE_ID, type: 'User', modifiedProperties: [] }],
+      },
+      {
+        id: 'a2',
+        correlationId: 'c2',
+        activityDisplayName: 'Blocked from self-service password reset',
+        activityDateTime: '2026-02-25T08:00:00Z',
+        result: 'success',
+        targetResources: [{ id: ZOE_ID, type: 'User', modifiedProperties: [] }],
+      },
+      {
+        id: 'a3',
+        correlationId: 'c3',
+        activityDisplayName: 'Reset password (self-service)',
+        activityDateTime: '2026-02-26T08:00:00Z',
+        result: 'success',
+        targetResources: [{ id: ZOE_ID, type: 'User', modifiedProperties: [] }],
+      },
+    ];
+    const server = await recorder(zoeDirectory('member-of', () => ok({ value: events })));
+    const { directory } = adapter(server.url, {}, { now: NOW });
+
+    // Act
+    const user = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(user?.contactChangedAt).toBe('2026-03-01T08:00:00.000Z');
+    expect(user?.recentFailedRecoveries).toBe(1);
+  });
+
+  it('reuses the history for a minute: the lookups of one verification read the log once', async () => {
+    // Prepare
+    const clock = { now: NOW };
+    const server = await recorder(zoeDirectory('member-of', () => ok(fixture('directory-audits'))));
+    const { directory } = adapter(server.url, {}, clock);
+
+    // Act
+    const first = await directory.getUser(ZOE_ID);
+    clock.now += 59_000;
+    const second = await directory.findByEmail('zoe.martin@contoso.example');
+    const withinMinute = server.graphRequests().filter((r) => r.path === AUDIT_PATH).length;
+    clock.now += 2_000;
+    await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(withinMinute).toBe(1);
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(2);
+    expect(second?.contactChangedAt).toBe(first?.contactChangedAt);
+    expect(second?.recentFailedRecoveries).toBe(2);
+  });
+
+  it('without AuditLog.Read.All (403) leaves the fields undefined, warns once without personal data, and still answers', async () => {
+    // Prepare
+    const server = await recorder(zoeDirectory('member-of', () => graphError(403, 'forbidden')));
+    const { directory, warnings } = adapter(server.url, {}, { now: NOW });
+
+    // Act
+    const first = await directory.findByEmail('zoe.martin@contoso.example');
+    const second = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(first).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(second).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('AuditLog.Read.All');
+    expect(warnings[0]?.details).toEqual({ status: 403 });
+    expectNoPersonalData(warnings);
+  });
+
+  it('waits out a short 429 on the audit log once, then reads it', async () => {
+    // Prepare
+    let throttled = false;
+    const server = await recorder(
+      zoeDirectory('member-of', () => {
+        if (throttled) return ok(fixture('directory-audits'));
+        throttled = true;
+        return graphError(429, 'throttled', { 'retry-after': '3' });
+      }),
+    );
+    const { directory, sleeps, warnings } = adapter(server.url, {}, { now: NOW });
+
+    // Act
+    const user = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(sleeps).toEqual([3000]);
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(2);
+    expect(user?.recentFailedRecoveries).toBe(2);
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips the history on a long 429 (or a timeout) with a warning each time, and does not remember the gap', async () => {
+    // Prepare
+    let calls = 0;
+    const server = await recorder(
+      zoeDirectory('member-of', () => {
+        calls++;
+        if (calls === 1) return graphError(429, 'throttled', { 'retry-after': '120' });
+        if (calls === 2) return 'hang';
+        return ok(fixture('directory-audits'));
+      }),
+    );
+    const { directory, sleeps, warnings } = adapter(server.url, { timeoutMs: 300 }, { now: NOW });
+
+    // Act
+    const throttledUser = await directory.getUser(ZOE_ID);
+    const timedOutUser = await directory.getUser(ZOE_ID);
+    const readUser = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(sleeps).toEqual([]);
+    expect(throttledUser).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(timedOutUser?.recentFailedRecoveries).toBeUndefined();
+    expect(readUser?.recentFailedRecoveries).toBe(2);
+    expect(warnings.map((w) => w.details)).toEqual([
+      { error: 'DirectoryRetryableError', retryAfterSeconds: 120 },
+      { error: 'DirectoryRetryableError' },
+    ]);
+    expectNoPersonalData(warnings);
+  });
+});
+
+/** Zoë when her audit log could not be read. */
+const { recentFailedRecoveries: _, ...ZOE_WITHOUT_HISTORY } = ZOE;
+
+/** Warnings carry no id, name, address or number of the person looked up. */
+function expectNoPersonalData(warnings: unknown[]) {
+  const text = JSON.stringify(warnings);
+  for (const personal of [ZOE_ID, 'Zoë', 'zoe.martin', 'zmartin', '+351', '912 345']) {
+    expect(text).not.toContain(personal);
+  }
+}
+
 describe('EntraDirectory sampleUsers', () => {
   it('reads one $top page, and the next page only when too few were usable', async () => {
     // Prepare
@@ -450,7 +655,7 @@ describe('EntraDirectory sampleUsers', () => {
     // Act
     const sample = await directory.sampleUsers(4, ZOE_ID);
 
-    // Assess
+    // Assess: two pages of users and nothing else (decoys never cost an audit-log read each)
     const graph = server.graphRequests();
     expect(graph.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([
       `GET /v1.0/users?$select=${USER_SELECT}&$top=100`,

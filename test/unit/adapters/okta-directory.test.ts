@@ -10,7 +10,7 @@ import {
   DirectoryPermanentError,
   DirectoryRetryableError,
 } from '../../../shared/adapters/directory/errors.js';
-import { nextLink, OktaDirectory } from '../../../shared/adapters/directory/okta.js';
+import { LOG_EVENT_TYPES, nextLink, OktaDirectory } from '../../../shared/adapters/directory/okta.js';
 import { REPO_ROOT } from '../fixtures.js';
 import { type Recorded, type Reply, recorder as record } from './recorder.js';
 
@@ -19,6 +19,7 @@ const ZOE_ID = '00u1zoe4Hc8Wq2Rt50h8';
 const MANAGER_ID = '00u1mgr7Qx2Lk9Pz40h8';
 const NEW_PASSWORD = 'Tr0ub4dor&3-horse-staple';
 const NOW = 1_772_442_000_000; // 2026-03-02T09:00:00Z
+const LOGS_PATH = '/api/v1/logs';
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`test/events/okta/${name}.json`, REPO_ROOT), 'utf8'));
@@ -42,9 +43,10 @@ const oktaError = (status: number, name: string, headers?: Record<string, string
   headers,
 });
 
-/** Zoë found by email, with the given roles; groups from `groups` (page 1, page 2 via Link). */
-function zoeOrg(roles = 'roles-none') {
-  return (req: Recorded, query: URLSearchParams, base: string): Reply => {
+/** Zoë found by email, with the given roles and System Log; groups (page 1, page 2 via Link). */
+function zoeOrg(roles = 'roles-none', logs: () => Reply | 'hang' = () => ok(fixture('logs-empty'))) {
+  return (req: Recorded, query: URLSearchParams, base: string): Reply | 'hang' => {
+    if (req.path === LOGS_PATH) return logs();
     if (req.path === '/api/v1/users' && query.has('search')) return ok(fixture('users-search'));
     if (req.path === `/api/v1/users/${ZOE_ID}`) return ok(fixture('user'));
     if (req.path === `/api/v1/users/${ZOE_ID}/roles`) return ok(fixture(roles));
@@ -61,6 +63,7 @@ function zoeOrg(roles = 'roles-none') {
 
 function adapter(url: string, options: Partial<ConstructorParameters<typeof OktaDirectory>[0]> = {}) {
   const sleeps: number[] = [];
+  const warnings: { message: string; details: Record<string, unknown> }[] = [];
   const directory = new OktaDirectory({
     orgUrl: `${url}/`,
     credentials: async () => API_TOKEN,
@@ -69,9 +72,10 @@ function adapter(url: string, options: Partial<ConstructorParameters<typeof Okta
     sleep: async (ms) => {
       sleeps.push(ms);
     },
+    warn: (message, details) => warnings.push({ message, details }),
     ...options,
   });
-  return { directory, sleeps };
+  return { directory, sleeps, warnings };
 }
 
 async function caught(promise: Promise<unknown>): Promise<Error> {
@@ -98,10 +102,11 @@ const ZOE = {
   privileged: false,
   enabled: true,
   lastPasswordResetAt: '2026-01-12T08:41:07.000Z',
+  recentFailedRecoveries: 0,
 };
 
 describe('OktaDirectory requests and mapping', () => {
-  it('searches by email or login with SSWS, then reads the admin roles', async () => {
+  it('searches by email or login with SSWS, then reads the admin roles and the System Log', async () => {
     // Prepare
     const server = await recorder(zoeOrg());
     const { directory } = adapter(server.url);
@@ -110,8 +115,9 @@ describe('OktaDirectory requests and mapping', () => {
     const user = await directory.findByEmail('Zoe.Martin@acme.example');
 
     // Assess
-    expect(server.requests).toHaveLength(2);
-    const [search, roles] = server.requests;
+    expect(server.requests).toHaveLength(3);
+    const [search] = server.requests;
+    const roles = server.requests.find((r) => r.path.endsWith('/roles'));
     expect(search?.method).toBe('GET');
     expect(search?.path).toBe('/api/v1/users');
     expect(search?.query).toBe(
@@ -123,6 +129,7 @@ describe('OktaDirectory requests and mapping', () => {
     expect(roles?.method).toBe('GET');
     expect(roles?.path).toBe(`/api/v1/users/${ZOE_ID}/roles`);
     expect(roles?.query).toBe('');
+    expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(1);
     for (const req of server.requests) {
       expect(req.headers.authorization).toBe(`SSWS ${API_TOKEN}`);
       expect(req.headers.accept).toBe('application/json');
@@ -174,6 +181,7 @@ describe('OktaDirectory requests and mapping', () => {
     const server = await recorder((req) => {
       if (req.path === '/api/v1/users') return ok(fixture('users-by-employee-number'));
       if (req.path === `/api/v1/users/${MANAGER_ID}/roles`) return ok(fixture('roles-none'));
+      if (req.path === LOGS_PATH) return ok(fixture('logs-empty'));
       return oktaError(404, 'not-found');
     });
     const { directory } = adapter(server.url);
@@ -192,9 +200,10 @@ describe('OktaDirectory requests and mapping', () => {
 
   it('maps a SUSPENDED user as disabled, without a password change date', async () => {
     const id = '00u1tom9Lm3Xy6Zb70h8';
-    const server = await recorder((req) =>
-      req.path.endsWith('/roles') ? ok(fixture('roles-none')) : ok(fixture('user-suspended')),
-    );
+    const server = await recorder((req) => {
+      if (req.path.endsWith('/roles')) return ok(fixture('roles-none'));
+      return req.path === LOGS_PATH ? ok(fixture('logs-empty')) : ok(fixture('user-suspended'));
+    });
     const { directory } = adapter(server.url);
 
     const user = await directory.getUser(id);
@@ -211,6 +220,7 @@ describe('OktaDirectory requests and mapping', () => {
       startDate: '',
       privileged: false,
       enabled: false,
+      recentFailedRecoveries: 0,
     });
   });
 
@@ -262,10 +272,12 @@ describe('OktaDirectory privileged detection', () => {
 
     expect(withGroups?.privileged).toBe(false);
     expect(withoutGroups?.privileged).toBe(false);
-    expect(server.requests.slice(before).map((r) => r.path)).toEqual([
-      `/api/v1/users/${ZOE_ID}`,
-      `/api/v1/users/${ZOE_ID}/roles`,
-    ]);
+    expect(
+      server.requests
+        .slice(before)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual([LOGS_PATH, `/api/v1/users/${ZOE_ID}`, `/api/v1/users/${ZOE_ID}/roles`]);
   });
 
   it('never follows a Link to another host', async () => {
@@ -285,6 +297,184 @@ describe('OktaDirectory privileged detection', () => {
   });
 });
 
+describe('OktaDirectory persona history (System Log)', () => {
+  const ZOE_HISTORY = { contactChangedAt: '2026-02-27T18:04:12.088Z', recentFailedRecoveries: 2 };
+  const { recentFailedRecoveries: _, ...ZOE_WITHOUT_HISTORY } = ZOE;
+
+  it('reads one bounded page of the System Log: Zoë as target, the last 30 days, newest first, the events that matter', async () => {
+    // Prepare
+    const server = await recorder(zoeOrg('roles-none', () => ok(fixture('logs-zoe'))));
+    const { directory, warnings } = adapter(server.url);
+
+    // Act
+    const user = await directory.findByEmail('zoe.martin@acme.example');
+
+    // Assess
+    const logs = server.requests.filter((r) => r.path === LOGS_PATH);
+    expect(logs).toHaveLength(1);
+    expect(logs[0]?.method).toBe('GET');
+    expect(logs[0]?.headers.authorization).toBe(`SSWS ${API_TOKEN}`);
+    expect(logs[0]?.query).not.toContain('+');
+    const query = new URLSearchParams(logs[0]?.query);
+    expect(Object.fromEntries(query)).toEqual({
+      since: '2026-01-31T09:00:00Z',
+      until: '2026-03-02T09:00:00Z',
+      filter:
+        `target.id eq "${ZOE_ID}" and (` +
+        'eventType eq "user.account.update_primary_email" or eventType eq "user.account.update_secondary_email" or ' +
+        'eventType eq "user.mfa.factor.activate" or eventType eq "user.mfa.factor.update" or ' +
+        'eventType eq "user.mfa.factor.deactivate" or eventType eq "user.mfa.factor.reset_all" or ' +
+        'eventType eq "user.account.update_profile" or eventType eq "user.account.reset_password" or ' +
+        'eventType eq "user.account.unlock" or eventType eq "user.account.unlock_failure")',
+      sortOrder: 'DESCENDING',
+      limit: '100',
+    });
+    expect(LOG_EVENT_TYPES).not.toContain('system.sms.send_factor_verify_message');
+    // An SMS factor enrolled on 27 Feb is the latest contact change (the 1 Mar profile update changed
+    // only the title); a failed reset (two events, one transaction) and a failed unlock: two failures.
+    expect(user).toEqual({ ...ZOE, ...ZOE_HISTORY });
+    expect(warnings).toEqual([]);
+  });
+
+  it('maps an empty log to no change and zero failed recoveries', async () => {
+    const server = await recorder(zoeOrg());
+    const { directory } = adapter(server.url);
+
+    const user = await directory.getUser(ZOE_ID);
+
+    expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(1);
+    expect(user).toEqual(ZOE);
+  });
+
+  it('ignores a code being sent, a failed factor change and a profile update that does not say what changed', async () => {
+    // Prepare
+    const event = (eventType: string, published: string, extra: object = {}) => ({
+      uuid: `uuid-${published}`,
+      published,
+      eventType,
+      outcome: { result: 'SUCCESS' },
+      transaction: { type: 'WEB', id: `tx-${published}` },
+      target: [{ id: ZOE_ID, type: 'User' }],
+      ...extra,
+    });
+    const events = [
+      event('system.sms.send_factor_verify_message', '2026-03-01T12:00:00.000Z'),
+      event('user.mfa.factor.update', '2026-03-01T11:00:00.000Z', { outcome: { result: 'FAILURE' } }),
+      event('user.account.update_profile', '2026-03-01T10:00:00.000Z'),
+      event('user.account.update_profile', '2026-02-25T10:00:00.000Z', {
+        debugContext: { debugData: { changedAttributes: 'title, secondEmail' } },
+      }),
+    ];
+    const server = await recorder(zoeOrg('roles-none', () => ok(events)));
+    const { directory } = adapter(server.url);
+
+    // Act
+    const user = await directory.getUser(ZOE_ID);
+
+    // Assess: only the update that listed secondEmail among its changed attributes counts
+    expect(user?.contactChangedAt).toBe('2026-02-25T10:00:00.000Z');
+    expect(user?.recentFailedRecoveries).toBe(0);
+  });
+
+  it('reuses the history for a minute: the lookups of one verification read the log once', async () => {
+    // Prepare
+    const clock = { now: NOW };
+    const server = await recorder(zoeOrg('roles-none', () => ok(fixture('logs-zoe'))));
+    const { directory } = adapter(server.url, { now: () => clock.now });
+
+    // Act
+    await directory.getUser(ZOE_ID);
+    clock.now += 59_000;
+    const second = await directory.findByEmail('zoe.martin@acme.example');
+    const withinMinute = server.requests.filter((r) => r.path === LOGS_PATH).length;
+    clock.now += 2_000;
+    await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(withinMinute).toBe(1);
+    expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(2);
+    expect(second?.recentFailedRecoveries).toBe(2);
+  });
+
+  it('without permission to read the System Log (403) leaves the fields undefined, warns once without personal data', async () => {
+    // Prepare
+    const server = await recorder(zoeOrg('roles-none', () => oktaError(403, 'forbidden')));
+    const { directory, warnings } = adapter(server.url);
+
+    // Act
+    const first = await directory.findByEmail('zoe.martin@acme.example');
+    const second = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(first).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(second).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('okta.logs.read');
+    expect(warnings[0]?.details).toEqual({ status: 403 });
+    expectNoPersonalData(warnings);
+  });
+
+  it('waits out a 429 on the log whose window resets within seconds, once, then reads it', async () => {
+    // Prepare
+    let limited = false;
+    const server = await recorder(
+      zoeOrg('roles-none', () => {
+        if (limited) return ok(fixture('logs-zoe'));
+        limited = true;
+        return oktaError(429, 'rate-limited', {
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(NOW / 1000 + 2),
+        });
+      }),
+    );
+    const { directory, sleeps, warnings } = adapter(server.url);
+
+    // Act
+    const user = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(sleeps).toEqual([2000]);
+    expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(2);
+    expect(user).toEqual({ ...ZOE, ...ZOE_HISTORY });
+    expect(warnings).toEqual([]);
+  });
+
+  it('skips the history on a 429 with a long window, with a warning each time, and still answers', async () => {
+    // Prepare
+    const server = await recorder(
+      zoeOrg('roles-none', () =>
+        oktaError(429, 'rate-limited', {
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(NOW / 1000 + 45),
+        }),
+      ),
+    );
+    const { directory, sleeps, warnings } = adapter(server.url);
+
+    // Act
+    const first = await directory.getUser(ZOE_ID);
+    const second = await directory.getUser(ZOE_ID);
+
+    // Assess
+    expect(sleeps).toEqual([]);
+    expect(first).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(second).toEqual(ZOE_WITHOUT_HISTORY);
+    expect(warnings.map((w) => w.details)).toEqual([
+      { error: 'DirectoryRetryableError', retryAfterSeconds: 45 },
+      { error: 'DirectoryRetryableError', retryAfterSeconds: 45 },
+    ]);
+    expectNoPersonalData(warnings);
+  });
+});
+
+/** Warnings carry no id, name, address or number of the person looked up. */
+function expectNoPersonalData(warnings: unknown[]) {
+  const text = JSON.stringify(warnings);
+  for (const personal of [ZOE_ID, 'Zoë', 'zoe.martin', '+351', '912 345']) {
+    expect(text).not.toContain(personal);
+  }
+}
+
 describe('OktaDirectory sampleUsers', () => {
   it('reads ACTIVE users one page at a time, the next page only when too few were usable', async () => {
     // Prepare
@@ -300,7 +490,7 @@ describe('OktaDirectory sampleUsers', () => {
     // Act
     const sample = await directory.sampleUsers(3, ZOE_ID);
 
-    // Assess
+    // Assess: two pages of users and nothing else (decoys never cost a System Log read each)
     expect(server.requests.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([
       'GET /api/v1/users?filter=status%20eq%20%22ACTIVE%22&limit=100',
       'GET /api/v1/users?after=00u1ben0000000000000&filter=status+eq+%22ACTIVE%22&limit=100',
@@ -502,7 +692,7 @@ describe('OktaDirectory failures', () => {
     );
 
     expect(server.requests[0]?.headers.authorization).toBe(`SSWS ${API_TOKEN}`);
-    expect(server.requests).toHaveLength(2);
+    expect(server.requests).toHaveLength(3);
     expect(error).toBeInstanceOf(DirectoryPermanentError);
   });
 
