@@ -120,7 +120,7 @@ export const USER_SELECT = [
 export const SAMPLE_PAGE_SIZE = 100;
 const SAMPLE_MAX_PAGES = 3;
 /** Audit events read per lookup (one page, newest first). */
-export const AUDIT_PAGE_SIZE = 100;
+const AUDIT_PAGE_SIZE = 100;
 /** Security-info activities logged by Authentication Methods: each is a change of what can receive a code. */
 const SECURITY_INFO_ACTIVITIES = [
   'User registered security info',

@@ -86,7 +86,7 @@ const SAMPLE_MAX_PAGES = 3;
 /** Group pages read at most; more than that counts as privileged. */
 const GROUP_MAX_PAGES = 10;
 /** System Log events read per lookup (one page, newest first). */
-export const LOG_PAGE_SIZE = 100;
+const LOG_PAGE_SIZE = 100;
 /** Events that change what can receive a code or a link: a factor, or an email address on record. */
 const CONTACT_EVENTS = [
   'user.account.update_primary_email',

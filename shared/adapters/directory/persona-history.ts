@@ -16,9 +16,9 @@ import { logger } from '../../logger.js';
 import { DirectoryPermanentError, DirectoryRetryableError } from './errors.js';
 
 /** The log is read this far back (the persona policy looks at 14 days for contact, 30 for recoveries). */
-export const PERSONA_LOOKBACK_DAYS = 30;
+const PERSONA_LOOKBACK_DAYS = 30;
 /** A person's history is reused this long. */
-export const PERSONA_CACHE_MS = 60_000;
+const PERSONA_CACHE_MS = 60_000;
 const CACHE_MAX_ENTRIES = 500;
 
 export interface PersonaHistory {
@@ -102,7 +102,7 @@ export class PersonaHistoryReader {
 }
 
 /** The latest contact change and the number of failed recovery attempts within [since, until]. */
-export function summarise(events: HistoryEvent[], since: Date, until: Date): PersonaHistory {
+function summarise(events: HistoryEvent[], since: Date, until: Date): PersonaHistory {
   let contactChangedAt: number | undefined;
   const failedAttempts = new Set<string>();
   for (const event of events) {

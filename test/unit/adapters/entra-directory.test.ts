@@ -499,9 +499,37 @@ describe('EntraDirectory persona history (audit log)', () => {
     expect(user?.lastPasswordResetAt).toBe('2026-01-12T08:41:07Z');
   });
 
-  it('counts security info changed by an admin, and being blocked from self-service reset', async () => {
+  it('counts security info changed by an admin or listed among the updated properties, and being blocked from self-service reset', async () => {
     // Prepare
     const events = [
+      {
+        id: 'a0',
+        correlationId: 'c0',
+        activityDisplayName: 'Update user',
+        activityDateTime: '2026-03-01T10:00:00Z',
+        result: 'failure',
+        targetResources: [{ id: ZOE_ID, type: 'User', modifiedProperties: [{ displayName: 'Mobile' }] }],
+      },
+      {
+        id: 'a4',
+        correlationId: 'c4',
+        activityDisplayName: 'Update user',
+        activityDateTime: '2026-03-01T09:00:00Z',
+        result: 'success',
+        targetResources: [
+          {
+            id: ZOE_ID,
+            type: 'User',
+            modifiedProperties: [
+              {
+                displayName: 'Included Updated Properties',
+                oldValue: null,
+                newValue: '"StrongAuthenticationUserDetails, StrongAuthenticationMethod"',
+              },
+            ],
+          },
+        ],
+      },
       {
         id: 'a1',
         correlationId: 'c1',
@@ -533,8 +561,8 @@ describe('EntraDirectory persona history (audit log)', () => {
     // Act
     const user = await directory.getUser(ZOE_ID);
 
-    // Assess
-    expect(user?.contactChangedAt).toBe('2026-03-01T08:00:00.000Z');
+    // Assess: the failed update is not a change; the strong-authentication details one is the latest
+    expect(user?.contactChangedAt).toBe('2026-03-01T09:00:00.000Z');
     expect(user?.recentFailedRecoveries).toBe(1);
   });
 
