@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -140,9 +140,10 @@ export class WebHosting extends Construct {
       comment: `${Stack.of(this).stackName} ${id}`,
       defaultRootObject: 'index.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
-      minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
       ...(custom
         ? {
+            // Settable only with a custom certificate (the default one's policy is fixed).
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
             domainNames: [custom.domainName],
             certificate: Certificate.fromCertificateArn(this, 'Certificate', custom.certificateArn),
           }
@@ -228,9 +229,8 @@ export class WebHosting extends Construct {
 
   /** BucketDeployment's handler is one CDK-managed function per stack, shared by both deployments. */
   private acknowledgeDeploymentHandler() {
-    const handler = Stack.of(this).node.children.find((c) =>
-      c.node.id.startsWith('Custom::CDKBucketDeployment'),
-    );
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
     if (!handler) throw new Error('BucketDeployment handler not found');
     const copy =
       "CDK's BucketDeployment grants on the deployment's own buckets only: read of the CDK asset bucket " +
@@ -248,11 +248,11 @@ export class WebHosting extends Construct {
         reason: copy,
       })),
       {
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        id: `AwsSolutions-IAM5[Resource::arn:${nagName(stack.partition, 'Partition')}:s3:::cdk-hnb659fds-assets-${nagName(stack.account, 'AccountId')}-${nagName(stack.region, 'Region')}/*]`,
         reason: `${copy} The asset bucket is the CDK bootstrap bucket holding the build's zip files.`,
       },
       {
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
         reason: `${copy} Objects of the site bucket only.`,
       },
       {
@@ -269,4 +269,9 @@ export class WebHosting extends Construct {
       },
     );
   }
+}
+
+/** How cdk-nag names a pseudo parameter in a finding: its value when the stack's environment is known. */
+function nagName(value: string, pseudo: string): string {
+  return Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../infra/helpdesk-verify.js';
 import { WebHosting, type WebHostingProps } from '../../infra/web-hosting.js';
@@ -266,6 +267,13 @@ describe('WebHosting construct', () => {
       SslSupportMethod: 'sni-only',
     });
     expect(hosting.url).toBe('https://verify.acme.com');
+  });
+
+  it('has no unacknowledged cdk-nag finding in a pinned environment (as `cdk synth` with credentials)', () => {
+    const stack = new Stack(new App(), 'Scratch', { env: { region: 'eu-west-1' } });
+    new WebHosting(stack, 'Portal', props());
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
   });
 
   it('refuses to synthesize without a build, naming the command to run', () => {

@@ -3,7 +3,6 @@
  * BotD), time zone, languages, client hints, and a device fingerprint that leaves the page only as
  * a SHA-256 hash (the server keeps an HMAC of it). Nothing here is stored in the browser.
  */
-import { load } from '@fingerprintjs/botd';
 import type { Signals } from './api';
 
 interface UserAgentData {
@@ -13,7 +12,9 @@ interface UserAgentData {
 
 async function detectBot(): Promise<Signals['bot']> {
   try {
-    // monitoring: false -- BotD would otherwise send a usage ping to a third party.
+    // Loaded when the checks start, not with the first screen. monitoring: false -- BotD would
+    // otherwise send a usage ping to a third party.
+    const { load } = await import('@fingerprintjs/botd');
     const detector = await load({ monitoring: false });
     const result = detector.detect();
     return result.bot ? { detected: true, kind: result.botKind } : { detected: false };
