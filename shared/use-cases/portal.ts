@@ -278,7 +278,8 @@ export async function completeVerification(
     throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
   const questions = v.questions ?? [];
   const answers = v.answers ?? [];
-  const requester = await ctx.directory.getUser(v.requesterId);
+  // Scoring is the one place that needs the person's recent history from the IdP's logs.
+  const requester = await ctx.directory.getUser(v.requesterId, { history: true });
   if (!requester)
     throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);

@@ -35,7 +35,7 @@
  *   once); 401/403 name what to grant; messages never carry the password, the secret or the token.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { Directory, DirectoryUser } from '../../ports.js';
+import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
 import { retryAfterSeconds } from '../itsm/http.js';
 import {
   DirectoryPasswordRejectedError,
@@ -236,7 +236,7 @@ export class EntraDirectory implements Directory {
     });
   }
 
-  async findByEmail(email: string): Promise<DirectoryUser | undefined> {
+  async findByEmail(email: string, options: LookupOptions = {}): Promise<DirectoryUser | undefined> {
     const address = email.trim();
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     if (!address || /[\u0000-\u001f\u007f]/.test(address)) return undefined;
@@ -253,10 +253,10 @@ export class EntraDirectory implements Directory {
     const match =
       users.find((u) => str(u.mail)?.toLowerCase() === wanted) ??
       users.find((u) => str(u.userPrincipalName)?.toLowerCase() === wanted);
-    return match ? this.enrich(match) : undefined;
+    return match ? this.enrich(match, options) : undefined;
   }
 
-  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+  async getUser(userId: string, options: LookupOptions = {}): Promise<DirectoryUser | undefined> {
     if (!userId.trim()) return undefined;
     const body = await this.call({
       method: 'GET',
@@ -265,7 +265,7 @@ export class EntraDirectory implements Directory {
       forbidden: READ_HINT,
       notFoundIsEmpty: true,
     });
-    return body && str(body.id) ? this.enrich(body) : undefined;
+    return body && str(body.id) ? this.enrich(body, options) : undefined;
   }
 
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
@@ -310,13 +310,13 @@ export class EntraDirectory implements Directory {
     });
   }
 
-  /** The manager, the memberships and the persona history, read in parallel. */
-  private async enrich(user: Json): Promise<DirectoryUser> {
+  /** The manager, the memberships and (when asked) the persona history, read in parallel. */
+  private async enrich(user: Json, options: LookupOptions): Promise<DirectoryUser> {
     const id = String(user.id);
     const [managerId, privileged, history] = await Promise.all([
       this.managerOf(id),
       this.isPrivileged(id),
-      this.persona.history(id),
+      options.history ? this.persona.history(id) : undefined,
     ]);
     return toUser(user, { managerId, privileged, history });
   }

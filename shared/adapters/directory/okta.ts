@@ -39,7 +39,7 @@
  *   X-Rate-Limit-Reset; at most 5 s is waited out here, once); 401/403 say what to fix.
  */
 import { randomInt } from 'node:crypto';
-import type { Directory, DirectoryUser } from '../../ports.js';
+import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
 import { retryAfterSeconds } from '../itsm/http.js';
 import {
   DirectoryPasswordRejectedError,
@@ -156,7 +156,7 @@ export class OktaDirectory implements Directory {
     });
   }
 
-  async findByEmail(email: string): Promise<DirectoryUser | undefined> {
+  async findByEmail(email: string, options: LookupOptions = {}): Promise<DirectoryUser | undefined> {
     const address = email.trim();
     // A quote or backslash would break out of the search literal; no valid address has one.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
@@ -173,10 +173,10 @@ export class OktaDirectory implements Directory {
     const match =
       users.find((u) => str(profile(u).email)?.toLowerCase() === wanted) ??
       users.find((u) => str(profile(u).login)?.toLowerCase() === wanted);
-    return match ? this.enrich(match) : undefined;
+    return match ? this.enrich(match, options) : undefined;
   }
 
-  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+  async getUser(userId: string, options: LookupOptions = {}): Promise<DirectoryUser | undefined> {
     const id = userId.trim();
     if (!id) return undefined;
     if (OKTA_USER_ID.test(id) || id.includes('@')) {
@@ -187,7 +187,7 @@ export class OktaDirectory implements Directory {
         forbidden: READ_HINT,
         notFoundIsEmpty: true,
       });
-      return isObject(body) && str(body.id) ? this.enrich(body) : undefined;
+      return isObject(body) && str(body.id) ? this.enrich(body, options) : undefined;
     }
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     if (/["\\\u0000-\u001f\u007f]/.test(id)) return undefined;
@@ -199,7 +199,7 @@ export class OktaDirectory implements Directory {
     });
     const users = asList(body);
     // Two people with one employee number: no way to tell which is meant.
-    return users.length === 1 && users[0] ? this.enrich(users[0]) : undefined;
+    return users.length === 1 && users[0] ? this.enrich(users[0], options) : undefined;
   }
 
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
@@ -236,13 +236,13 @@ export class OktaDirectory implements Directory {
     });
   }
 
-  /** The admin roles, the groups and the persona history, read in parallel. */
-  private async enrich(user: Json): Promise<DirectoryUser> {
+  /** The admin roles, the groups and (when asked) the persona history, read in parallel. */
+  private async enrich(user: Json, options: LookupOptions): Promise<DirectoryUser> {
     const id = String(user.id);
     const [hasRole, inGroup, history] = await Promise.all([
       this.hasAdminRole(id),
       this.inPrivilegedGroup(id),
-      this.persona.history(id),
+      options.history ? this.persona.history(id) : undefined,
     ]);
     return this.toUser(user, hasRole || inGroup, history);
   }

@@ -140,7 +140,7 @@ describe('EntraDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail('Zoe.Martin@contoso.example');
+    const user = await directory.findByEmail('Zoe.Martin@contoso.example', { history: true });
 
     // Assess
     const [tokenRequest] = server.tokenRequests();
@@ -193,7 +193,7 @@ describe('EntraDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail("  sean.o'brien@contoso.example ");
+    const user = await directory.findByEmail("  sean.o'brien@contoso.example ", { history: true });
 
     // Assess
     expect(user).toBeUndefined();
@@ -209,7 +209,7 @@ describe('EntraDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.getUser('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d');
+    const user = await directory.getUser('0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', { history: true });
 
     // Assess
     expect(user).toBeUndefined();
@@ -233,7 +233,7 @@ describe('EntraDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.getUser(id);
+    const user = await directory.getUser(id, { history: true });
 
     // Assess
     expect(user).toEqual({
@@ -259,7 +259,7 @@ describe('EntraDirectory privileged detection', () => {
     const server = await recorder(zoeDirectory('member-of-global-admin'));
     const { directory } = adapter(server.url);
 
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     expect(user?.privileged).toBe(true);
   });
@@ -267,13 +267,15 @@ describe('EntraDirectory privileged detection', () => {
   it('does not flag a harmless role (Directory Readers) unless it is configured', async () => {
     const server = await recorder(zoeDirectory('member-of'));
 
-    const plain = await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
+    const plain = await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example', {
+      history: true,
+    });
     const configured = await adapter(server.url, {
       privilegedRoleNames: ['directory readers'],
-    }).directory.findByEmail('zoe.martin@contoso.example');
+    }).directory.findByEmail('zoe.martin@contoso.example', { history: true });
     const byTemplateId = await adapter(server.url, {
       privilegedRoleNames: ['88d8e3e3-8f55-4a1e-953a-9b9898b8876b'],
-    }).directory.findByEmail('zoe.martin@contoso.example');
+    }).directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     expect(plain?.privileged).toBe(false);
     expect(configured?.privileged).toBe(true);
@@ -284,7 +286,7 @@ describe('EntraDirectory privileged detection', () => {
     const server = await recorder(zoeDirectory('member-of-limited'));
     const { directory } = adapter(server.url);
 
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     expect(user?.privileged).toBe(true);
   });
@@ -308,7 +310,7 @@ describe('EntraDirectory privileged detection', () => {
     });
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess
     const pages = server.graphRequests().filter((r) => r.path.endsWith('/transitiveMemberOf'));
@@ -334,7 +336,7 @@ describe('EntraDirectory privileged detection', () => {
     });
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess
     expect(server.graphRequests().filter((r) => r.path.endsWith('/transitiveMemberOf'))).toHaveLength(1);
@@ -350,12 +352,12 @@ describe('EntraDirectory token cache', () => {
     const { directory } = adapter(server.url, {}, clock);
 
     // Act
-    await directory.findByEmail('zoe.martin@contoso.example');
+    await directory.findByEmail('zoe.martin@contoso.example', { history: true });
     clock.now += (3599 - 300 - 1) * 1000;
-    await directory.findByEmail('zoe.martin@contoso.example');
+    await directory.findByEmail('zoe.martin@contoso.example', { history: true });
     const beforeExpiry = server.tokenRequests().length;
     clock.now += 2 * 1000;
-    await directory.findByEmail('zoe.martin@contoso.example');
+    await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess: three lookups of three reads each, and the audit log twice (the third reuses the second's)
     expect(beforeExpiry).toBe(1);
@@ -367,8 +369,8 @@ describe('EntraDirectory token cache', () => {
   it('shares one token between adapters built for the same tenant and client', async () => {
     const server = await recorder(zoeDirectory());
 
-    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
-    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example');
+    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example', { history: true });
+    await adapter(server.url).directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     expect(server.tokenRequests()).toHaveLength(1);
   });
@@ -399,7 +401,7 @@ describe('EntraDirectory token cache', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess
     expect(user?.userId).toBe(ZOE_ID);
@@ -417,7 +419,7 @@ describe('EntraDirectory token cache', () => {
     );
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error).toBeInstanceOf(DirectoryPermanentError);
     expect((error as DirectoryPermanentError).status).toBe(401);
@@ -429,7 +431,7 @@ describe('EntraDirectory token cache', () => {
     const server = await recorder(() => ({ status: 401, body: fixture('token-invalid-client') }));
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example', { history: true }));
 
     expect(error.name).toBe('DirectoryPermanentError');
     expect(error.message).toContain('invalid_client: AADSTS7000215');
@@ -442,7 +444,7 @@ describe('EntraDirectory token cache', () => {
     const server = await recorder(zoeDirectory());
     const { directory } = adapter(server.url, { credentials: async () => 'user:password' });
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error).toBeInstanceOf(DirectoryPermanentError);
     expect(error.message).toContain('{"clientId","clientSecret"}');
@@ -459,7 +461,7 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory, warnings } = adapter(server.url, {}, { now: NOW });
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess
     const audits = server.graphRequests().filter((r) => r.path === AUDIT_PATH);
@@ -487,11 +489,22 @@ describe('EntraDirectory persona history (audit log)', () => {
     expect(warnings).toEqual([]);
   });
 
+  it('reads the audit log only when asked (scoring), not for every lookup', async () => {
+    const server = await recorder(zoeDirectory());
+    const { directory } = adapter(server.url, {}, { now: NOW });
+
+    const plain = await directory.getUser(ZOE_ID);
+
+    expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(0);
+    expect(plain?.recentFailedRecoveries).toBeUndefined();
+    expect(plain?.lastPasswordResetAt).toBe('2026-01-12T08:41:07Z');
+  });
+
   it('reads the log with getUser too, and maps an empty log to no change and zero failed recoveries', async () => {
     const server = await recorder(zoeDirectory());
     const { directory } = adapter(server.url, {}, { now: NOW });
 
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     expect(server.graphRequests().filter((r) => r.path === AUDIT_PATH)).toHaveLength(1);
     expect(user?.contactChangedAt).toBeUndefined();
@@ -559,7 +572,7 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory } = adapter(server.url, {}, { now: NOW });
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess: the failed update is not a change; the strong-authentication details one is the latest
     expect(user?.contactChangedAt).toBe('2026-03-01T09:00:00.000Z');
@@ -573,12 +586,12 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory } = adapter(server.url, {}, clock);
 
     // Act
-    const first = await directory.getUser(ZOE_ID);
+    const first = await directory.getUser(ZOE_ID, { history: true });
     clock.now += 59_000;
-    const second = await directory.findByEmail('zoe.martin@contoso.example');
+    const second = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
     const withinMinute = server.graphRequests().filter((r) => r.path === AUDIT_PATH).length;
     clock.now += 2_000;
-    await directory.getUser(ZOE_ID);
+    await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(withinMinute).toBe(1);
@@ -593,8 +606,8 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory, warnings } = adapter(server.url, {}, { now: NOW });
 
     // Act
-    const first = await directory.findByEmail('zoe.martin@contoso.example');
-    const second = await directory.getUser(ZOE_ID);
+    const first = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
+    const second = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(first).toEqual(ZOE_WITHOUT_HISTORY);
@@ -619,7 +632,7 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory, sleeps, warnings } = adapter(server.url, {}, { now: NOW });
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(sleeps).toEqual([3000]);
@@ -642,9 +655,9 @@ describe('EntraDirectory persona history (audit log)', () => {
     const { directory, sleeps, warnings } = adapter(server.url, { timeoutMs: 300 }, { now: NOW });
 
     // Act
-    const throttledUser = await directory.getUser(ZOE_ID);
-    const timedOutUser = await directory.getUser(ZOE_ID);
-    const readUser = await directory.getUser(ZOE_ID);
+    const throttledUser = await directory.getUser(ZOE_ID, { history: true });
+    const timedOutUser = await directory.getUser(ZOE_ID, { history: true });
+    const readUser = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(sleeps).toEqual([]);
@@ -792,7 +805,7 @@ describe('EntraDirectory failures', () => {
     const server = await recorder(route(() => graphError(403, 'forbidden')));
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example', { history: true }));
 
     expect(error.name).toBe('DirectoryPermanentError');
     expect((error as DirectoryPermanentError).status).toBe(403);
@@ -809,7 +822,7 @@ describe('EntraDirectory failures', () => {
     );
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.findByEmail('zoe.martin@contoso.example'));
+    const error = await caught(directory.findByEmail('zoe.martin@contoso.example', { history: true }));
 
     expect(error.message).toContain('RoleManagement.Read.Directory');
   });
@@ -818,7 +831,7 @@ describe('EntraDirectory failures', () => {
     const server = await recorder(route(() => graphError(429, 'throttled', { 'retry-after': '30' })));
     const { directory, sleeps } = adapter(server.url);
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error).toBeInstanceOf(DirectoryRetryableError);
     expect(error.name).toBe('DirectoryRetryableError');
@@ -840,7 +853,7 @@ describe('EntraDirectory failures', () => {
     const { directory, sleeps } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@contoso.example');
+    const user = await directory.findByEmail('zoe.martin@contoso.example', { history: true });
 
     // Assess
     expect(user?.userId).toBe(ZOE_ID);
@@ -857,7 +870,7 @@ describe('EntraDirectory failures', () => {
     );
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error.name).toBe('DirectoryRetryableError');
     expect(error.message).toContain('HTTP 503 serviceNotAvailable');
@@ -867,7 +880,7 @@ describe('EntraDirectory failures', () => {
     const server = await recorder(route(() => 'hang'));
     const { directory } = adapter(server.url, { timeoutMs: 150 });
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error.name).toBe('DirectoryRetryableError');
     expect(error.message).toContain('directory unreachable');
@@ -890,7 +903,7 @@ describe('EntraDirectory failures', () => {
       );
       const { directory } = adapter(server.url);
       errors.push(await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD)));
-      errors.push(await caught(directory.getUser(ZOE_ID)));
+      errors.push(await caught(directory.getUser(ZOE_ID, { history: true })));
     }
     const login = await recorder(() => ({
       status: 400,

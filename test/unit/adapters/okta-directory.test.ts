@@ -112,7 +112,7 @@ describe('OktaDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail('Zoe.Martin@acme.example');
+    const user = await directory.findByEmail('Zoe.Martin@acme.example', { history: true });
 
     // Assess
     expect(server.requests).toHaveLength(3);
@@ -146,7 +146,7 @@ describe('OktaDirectory requests and mapping', () => {
       officeAttribute: 'department',
     });
 
-    const user = await directory.findByEmail('zoe.martin@acme.example');
+    const user = await directory.findByEmail('zoe.martin@acme.example', { history: true });
 
     expect(user?.startDate).toBe('2019-03-04');
     expect(user?.office).toBe('Finance');
@@ -156,8 +156,8 @@ describe('OktaDirectory requests and mapping', () => {
     const server = await recorder(() => ok(fixture('users-empty')));
     const { directory } = adapter(server.url);
 
-    const nobody = await directory.findByEmail('nobody@acme.example');
-    const injected = await directory.findByEmail('x" or profile.email sw "a');
+    const nobody = await directory.findByEmail('nobody@acme.example', { history: true });
+    const injected = await directory.findByEmail('x" or profile.email sw "a', { history: true });
 
     expect(nobody).toBeUndefined();
     expect(injected).toBeUndefined();
@@ -168,7 +168,7 @@ describe('OktaDirectory requests and mapping', () => {
     const server = await recorder(() => oktaError(404, 'not-found'));
     const { directory } = adapter(server.url);
 
-    const user = await directory.getUser('00u1gone0000000000000');
+    const user = await directory.getUser('00u1gone0000000000000', { history: true });
 
     expect(user).toBeUndefined();
     expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
@@ -187,7 +187,7 @@ describe('OktaDirectory requests and mapping', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const manager = await directory.getUser('E00017');
+    const manager = await directory.getUser('E00017', { history: true });
 
     // Assess
     expect(new URLSearchParams(server.requests[0]?.query).get('search')).toBe(
@@ -206,7 +206,7 @@ describe('OktaDirectory requests and mapping', () => {
     });
     const { directory } = adapter(server.url);
 
-    const user = await directory.getUser(id);
+    const user = await directory.getUser(id, { history: true });
 
     expect(user).toEqual({
       userId: id,
@@ -230,7 +230,7 @@ describe('OktaDirectory requests and mapping', () => {
     );
     const { directory } = adapter(server.url);
 
-    const user = await directory.getUser('00u1lok2Bv5Nc8Qw30h8');
+    const user = await directory.getUser('00u1lok2Bv5Nc8Qw30h8', { history: true });
 
     expect(user?.enabled).toBe(true);
   });
@@ -241,7 +241,7 @@ describe('OktaDirectory privileged detection', () => {
     const server = await recorder(zoeOrg('roles-super-admin'));
     const { directory } = adapter(server.url);
 
-    const user = await directory.findByEmail('zoe.martin@acme.example');
+    const user = await directory.findByEmail('zoe.martin@acme.example', { history: true });
 
     expect(user?.privileged).toBe(true);
   });
@@ -252,7 +252,7 @@ describe('OktaDirectory privileged detection', () => {
     const { directory } = adapter(server.url, { privilegedGroupIds: ['00g1tier0admins0000h8'] });
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     const groups = server.requests.filter((r) => r.path.endsWith('/groups'));
@@ -266,9 +266,9 @@ describe('OktaDirectory privileged detection', () => {
 
     const withGroups = await adapter(server.url, {
       privilegedGroupIds: ['00g1other0000000000h8'],
-    }).directory.getUser(ZOE_ID);
+    }).directory.getUser(ZOE_ID, { history: true });
     const before = server.requests.length;
-    const withoutGroups = await adapter(server.url).directory.getUser(ZOE_ID);
+    const withoutGroups = await adapter(server.url).directory.getUser(ZOE_ID, { history: true });
 
     expect(withGroups?.privileged).toBe(false);
     expect(withoutGroups?.privileged).toBe(false);
@@ -290,7 +290,7 @@ describe('OktaDirectory privileged detection', () => {
     });
     const { directory } = adapter(server.url, { privilegedGroupIds: ['00g1tier0admins0000h8'] });
 
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     expect(server.requests.filter((r) => r.path.endsWith('/groups'))).toHaveLength(1);
     expect(user?.privileged).toBe(false);
@@ -307,7 +307,7 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory, warnings } = adapter(server.url);
 
     // Act
-    const user = await directory.findByEmail('zoe.martin@acme.example');
+    const user = await directory.findByEmail('zoe.martin@acme.example', { history: true });
 
     // Assess
     const logs = server.requests.filter((r) => r.path === LOGS_PATH);
@@ -340,7 +340,7 @@ describe('OktaDirectory persona history (System Log)', () => {
     const server = await recorder(zoeOrg());
     const { directory } = adapter(server.url);
 
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(1);
     expect(user).toEqual(ZOE);
@@ -369,11 +369,22 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory } = adapter(server.url);
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess: only the update that listed secondEmail among its changed attributes counts
     expect(user?.contactChangedAt).toBe('2026-02-25T10:00:00.000Z');
     expect(user?.recentFailedRecoveries).toBe(0);
+  });
+
+  it('reads the System Log only when asked (scoring), not for every lookup', async () => {
+    const server = await recorder(zoeOrg('roles-none', () => ok(fixture('logs-zoe'))));
+    const { directory } = adapter(server.url, { now: () => NOW });
+
+    const plain = await directory.getUser(ZOE_ID);
+    await directory.findByEmail('zoe.martin@acme.example');
+
+    expect(server.requests.filter((r) => r.path === LOGS_PATH)).toHaveLength(0);
+    expect(plain?.recentFailedRecoveries).toBeUndefined();
   });
 
   it('reuses the history for a minute: the lookups of one verification read the log once', async () => {
@@ -383,12 +394,12 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory } = adapter(server.url, { now: () => clock.now });
 
     // Act
-    await directory.getUser(ZOE_ID);
+    await directory.getUser(ZOE_ID, { history: true });
     clock.now += 59_000;
-    const second = await directory.findByEmail('zoe.martin@acme.example');
+    const second = await directory.findByEmail('zoe.martin@acme.example', { history: true });
     const withinMinute = server.requests.filter((r) => r.path === LOGS_PATH).length;
     clock.now += 2_000;
-    await directory.getUser(ZOE_ID);
+    await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(withinMinute).toBe(1);
@@ -402,8 +413,8 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory, warnings } = adapter(server.url);
 
     // Act
-    const first = await directory.findByEmail('zoe.martin@acme.example');
-    const second = await directory.getUser(ZOE_ID);
+    const first = await directory.findByEmail('zoe.martin@acme.example', { history: true });
+    const second = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(first).toEqual(ZOE_WITHOUT_HISTORY);
@@ -430,7 +441,7 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory, sleeps, warnings } = adapter(server.url);
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(sleeps).toEqual([2000]);
@@ -452,8 +463,8 @@ describe('OktaDirectory persona history (System Log)', () => {
     const { directory, sleeps, warnings } = adapter(server.url);
 
     // Act
-    const first = await directory.getUser(ZOE_ID);
-    const second = await directory.getUser(ZOE_ID);
+    const first = await directory.getUser(ZOE_ID, { history: true });
+    const second = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(sleeps).toEqual([]);
@@ -603,7 +614,7 @@ describe('OktaDirectory failures', () => {
     );
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.findByEmail('zoe.martin@acme.example'));
+    const error = await caught(directory.findByEmail('zoe.martin@acme.example', { history: true }));
 
     expect(error.name).toBe('DirectoryPermanentError');
     expect(error.message).toContain('okta.roles.read');
@@ -613,7 +624,7 @@ describe('OktaDirectory failures', () => {
     const server = await recorder(() => oktaError(401, 'invalid-token'));
     const { directory } = adapter(server.url);
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error.name).toBe('DirectoryPermanentError');
     expect((error as DirectoryPermanentError).status).toBe(401);
@@ -631,7 +642,7 @@ describe('OktaDirectory failures', () => {
     );
     const { directory, sleeps } = adapter(server.url);
 
-    const error = await caught(directory.getUser(ZOE_ID));
+    const error = await caught(directory.getUser(ZOE_ID, { history: true }));
 
     expect(error).toBeInstanceOf(DirectoryRetryableError);
     expect(error.name).toBe('DirectoryRetryableError');
@@ -653,7 +664,7 @@ describe('OktaDirectory failures', () => {
     const { directory, sleeps } = adapter(server.url);
 
     // Act
-    const user = await directory.getUser(ZOE_ID);
+    const user = await directory.getUser(ZOE_ID, { history: true });
 
     // Assess
     expect(user?.userId).toBe(ZOE_ID);
@@ -673,8 +684,10 @@ describe('OktaDirectory failures', () => {
     }));
     const hanging = await recorder(() => 'hang');
 
-    const a = await caught(adapter(failing.url).directory.getUser(ZOE_ID));
-    const b = await caught(adapter(hanging.url, { timeoutMs: 150 }).directory.getUser(ZOE_ID));
+    const a = await caught(adapter(failing.url).directory.getUser(ZOE_ID, { history: true }));
+    const b = await caught(
+      adapter(hanging.url, { timeoutMs: 150 }).directory.getUser(ZOE_ID, { history: true }),
+    );
 
     expect(a.name).toBe('DirectoryRetryableError');
     expect(a.message).toContain('HTTP 500 E0000009');
@@ -686,9 +699,11 @@ describe('OktaDirectory failures', () => {
   it('accepts a token stored with its SSWS prefix, and refuses an empty one without calling Okta', async () => {
     const server = await recorder(zoeOrg());
 
-    await adapter(server.url, { credentials: async () => `SSWS ${API_TOKEN}\n` }).directory.getUser(ZOE_ID);
+    await adapter(server.url, { credentials: async () => `SSWS ${API_TOKEN}\n` }).directory.getUser(ZOE_ID, {
+      history: true,
+    });
     const error = await caught(
-      adapter(server.url, { credentials: async () => ' ' }).directory.getUser(ZOE_ID),
+      adapter(server.url, { credentials: async () => ' ' }).directory.getUser(ZOE_ID, { history: true }),
     );
 
     expect(server.requests[0]?.headers.authorization).toBe(`SSWS ${API_TOKEN}`);
@@ -715,7 +730,7 @@ describe('OktaDirectory failures', () => {
       }));
       const { directory } = adapter(server.url);
       errors.push(await caught(directory.resetPassword(ZOE_ID, NEW_PASSWORD)));
-      errors.push(await caught(directory.getUser(ZOE_ID)));
+      errors.push(await caught(directory.getUser(ZOE_ID, { history: true })));
     }
 
     // Assess
