@@ -108,7 +108,12 @@ async function tabTo(page: Page, name: RegExp, maxTabs = 12) {
 const headingText = (page: Page) => heading(page).textContent();
 const showsHeading = (page: Page, text: string) => expect.poll(() => headingText(page)).toBe(text);
 
-async function openAndStart(page: Page, url: string, ticketNumber: string, shot?: string) {
+async function openAndStart(page: Page, url: string, ticketNumber: string) {
+  await openLanding(page, url, ticketNumber);
+  return startQuestions(page);
+}
+
+async function openLanding(page: Page, url: string, ticketNumber: string, shot?: string) {
   await page.goto(url);
   await showsHeading(page, "Confirm it's you");
   await expect(page.locator('main').textContent()).resolves.toContain(ticketNumber);
@@ -116,7 +121,6 @@ async function openAndStart(page: Page, url: string, ticketNumber: string, shot?
   expect(page.url()).not.toContain('#t=');
   expect(page.url()).toMatch(new RegExp(`${PORTAL_APP_PATH}/$`));
   if (shot) await screen(page, shot);
-  return startQuestions(page);
 }
 
 describe('a verified requester resets their password', () => {
@@ -125,15 +129,29 @@ describe('a verified requester resets their password', () => {
     const { page, origins, errors } = await requesterPage();
     const link = await linkFor(PEOPLE.reset);
 
-    // Act: landing, then the checks run and the first question shows
-    const first = await openAndStart(page, link.url, link.ticketNumber, 'passed-1-landing');
+    // Act: landing, then the checks run (held at the signals call, to see them) and the first question shows
+    await openLanding(page, link.url, link.ticketNumber, 'passed-1-landing');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/portal/signals', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const firstView = startQuestions(page);
+    await showsHeading(page, 'Running quick checks');
+    await expect.poll(() => page.locator('.checks li.done').count()).toBe(1);
+    await screen(page, 'passed-2-checks');
+    release();
+    const first = await firstView;
     if (first.done) throw new Error('no questions');
-    await screen(page, 'passed-2-question');
+    await screen(page, 'passed-3-question');
     await answerAllInPage(page, first, PEOPLE.reset, 'right');
 
     // Assess: passed, offered the reset
     await showsHeading(page, "You're verified");
-    await screen(page, 'passed-3-result');
+    await screen(page, 'passed-4-result');
     await expect(page.locator('.reference').textContent()).resolves.toContain(link.verificationId);
     await page.getByRole('button', { name: 'Choose a new password' }).click();
     await showsHeading(page, 'Choose a new password');
@@ -142,19 +160,19 @@ describe('a verified requester resets their password', () => {
     await page.getByLabel('New password', { exact: true }).fill('password password');
     await expect.poll(() => page.locator('#password-strength').textContent()).not.toMatch(/^(Checking…)?$/);
     expect(await page.locator('#password-strength').textContent()).not.toBe('Strong password.');
-    await screen(page, 'passed-4-password-weak');
+    await screen(page, 'passed-5-password-weak');
     await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
     await expect.poll(() => page.locator('#password-strength').textContent()).toBe('Strong password.');
     await page.getByLabel('Type it again').fill(`${NEW_PASSWORD}x`);
     await page.getByRole('button', { name: 'Change password' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('not the same');
     await page.getByLabel('Type it again').fill(NEW_PASSWORD);
-    await screen(page, 'passed-5-password-strong');
+    await screen(page, 'passed-6-password-strong');
     await page.getByRole('button', { name: 'Change password' }).click();
 
     // Assess: done, the directory has the new password, the verification passed with the action done
     await showsHeading(page, 'Your password has been changed');
-    await screen(page, 'passed-6-done');
+    await screen(page, 'passed-7-done');
     const v = await verification(h, link.verificationId);
     expect(v.status).toBe('passed');
     expect(v.action.state).toBe('done');
@@ -254,7 +272,16 @@ describe('the self-initiated start page', () => {
       const messages = (await call(h, 'GET', '/_dev/inbox.json')).json as { text: string }[];
       return messages.length > before ? messages : undefined;
     });
-    expect(inbox[0]?.text).toMatch(new RegExp(`${PORTAL_APP_PATH}/#t=`));
+    const url = /(https?:\/\/\S+#t=[\w-]+)/.exec(inbox[0]?.text ?? '')?.[1] ?? '';
+    expect(url).toContain(`${PORTAL_APP_PATH}/#t=`);
+
+    // The link opens a self-service verification: no ticket to quote, a reset to offer.
+    await page.goto(url);
+    await showsHeading(page, "Confirm it's you");
+    const landing = (await page.locator('main').textContent()) ?? '';
+    expect(landing).toContain('reset your password yourself');
+    expect(landing).not.toContain('Self-service');
+    await screen(page, 'start-4-landing');
   });
 });
 

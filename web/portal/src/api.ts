@@ -24,6 +24,10 @@ export interface Session {
   status: string;
 }
 
+/** The ticket number of a self-service request, which has no ITSM ticket (shared/use-cases/self-service.ts). */
+const SELF_SERVICE_TICKET = 'Self-service';
+export const isSelfService = (session: Session) => session.ticketNumber === SELF_SERVICE_TICKET;
+
 export interface Question {
   id: string;
   kind: 'choice' | 'text';

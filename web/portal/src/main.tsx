@@ -4,6 +4,11 @@ import { loadBranding } from './api';
 import { App } from './app';
 import './styles.css';
 
+// A link pasted into a tab that already shows the portal changes only the fragment: start over.
+addEventListener('hashchange', () => {
+  if (new URLSearchParams(location.hash.slice(1)).has('t')) location.reload();
+});
+
 const branding = await loadBranding();
 // CSSOM, not an inline style attribute: allowed under `style-src 'self'`.
 document.documentElement.style.setProperty('--brand', branding.brandColor);

@@ -1,11 +1,20 @@
 /** The portal's screens: presentational, driven by the flow in app.tsx. */
 import { useEffect, useState } from 'preact/hooks';
-import type { Answer, Branding, Outcome, QuestionStep, Session } from './api';
+import {
+  type Answer,
+  type Branding,
+  isSelfService,
+  type Outcome,
+  type QuestionStep,
+  type Session,
+} from './api';
 import { CallHelpDesk, Heading, Reference } from './ui';
 
 type Props = { branding: Branding };
 export type OpenQuestion = Extract<QuestionStep, { done: false }>;
 
+/** The ticket to quote, if there is one. */
+const ticketOf = (session: Session) => (isSelfService(session) ? undefined : session.ticketNumber);
 const minutes = (seconds: number) => Math.max(1, Math.round(seconds / 60));
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -30,10 +39,17 @@ export function Landing(props: Props & { session: Session; onStart: () => void }
   return (
     <section>
       <Heading company={branding.companyName}>Confirm it's you</Heading>
-      <p class="lead">
-        The {branding.helpDeskName} at {branding.companyName} asked you to confirm your identity for ticket{' '}
-        <strong>{session.ticketNumber}</strong>.
-      </p>
+      {isSelfService(session) ? (
+        <p class="lead">
+          You asked {branding.companyName} for a link to confirm your identity and reset your password
+          yourself.
+        </p>
+      ) : (
+        <p class="lead">
+          The {branding.helpDeskName} at {branding.companyName} asked you to confirm your identity for ticket{' '}
+          <strong>{session.ticketNumber}</strong>.
+        </p>
+      )}
       <h2>What happens</h2>
       <ol class="steps">
         <li>We run a few quick automatic checks of this device and connection.</li>
@@ -244,7 +260,7 @@ export function Result(props: Props & { session: Session; outcome: Outcome; onRe
             this page.
           </p>
         )}
-        <Reference ticketNumber={session.ticketNumber} verificationId={outcome.verificationId} />
+        <Reference ticketNumber={ticketOf(session)} verificationId={outcome.verificationId} />
       </section>
     );
   }
@@ -262,7 +278,7 @@ export function Result(props: Props & { session: Session; outcome: Outcome; onRe
         Please <CallHelpDesk branding={branding} /> and give them this reference. They will confirm your
         identity another way.
       </p>
-      <Reference ticketNumber={session.ticketNumber} verificationId={outcome.verificationId} />
+      <Reference ticketNumber={ticketOf(session)} verificationId={outcome.verificationId} />
     </section>
   );
 }
@@ -308,7 +324,10 @@ export function LinkProblemScreen(props: Props & { problem: LinkProblem; session
           Or <a href="./">request a new link with your work email</a>.
         </li>
       </ul>
-      <Reference ticketNumber={props.session?.ticketNumber} verificationId={props.session?.verificationId} />
+      <Reference
+        ticketNumber={props.session && ticketOf(props.session)}
+        verificationId={props.session?.verificationId}
+      />
     </section>
   );
 }
@@ -319,11 +338,12 @@ export function Done(props: Props & { session: Session }) {
       <Heading company={props.branding.companyName}>Your password has been changed</Heading>
       <p class="lead success">All done. Sign in with your new password.</p>
       <p>
-        We've sent a notice to your contact details on record and noted the change on your ticket. If you
-        didn't ask for this, <CallHelpDesk branding={props.branding} /> straight away.
+        We've sent a notice to your contact details on record
+        {isSelfService(props.session) ? '' : ' and noted the change on your ticket'}. If you didn't ask for
+        this, <CallHelpDesk branding={props.branding} /> straight away.
       </p>
       <p>You can close this page.</p>
-      <Reference ticketNumber={props.session.ticketNumber} verificationId={props.session.verificationId} />
+      <Reference ticketNumber={ticketOf(props.session)} verificationId={props.session.verificationId} />
     </section>
   );
 }
