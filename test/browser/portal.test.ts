@@ -7,7 +7,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseFor } from '../../local/requester.js';
 import { PORTAL_APP_PATH } from '../../local/stack.js';
+import { securityHeaders } from '../../local/static-site.js';
 import type { VerificationDetail } from '../../shared/console-api.js';
+import { PORTAL_CSP } from '../../web/portal/build.js';
 import {
   call,
   complete,
@@ -114,7 +116,9 @@ async function openAndStart(page: Page, url: string, ticketNumber: string) {
 }
 
 async function openLanding(page: Page, url: string, ticketNumber: string, shot?: string) {
-  await page.goto(url);
+  const response = await page.goto(url);
+  // Served as CloudFront serves it: the portal's CSP and the security headers.
+  expect(response?.headers()).toMatchObject(securityHeaders(PORTAL_CSP));
   await showsHeading(page, "Confirm it's you");
   await expect(page.locator('main').textContent()).resolves.toContain(ticketNumber);
   // The token was exchanged: gone from the address bar and from this history entry.
@@ -184,6 +188,21 @@ describe('a verified requester resets their password', () => {
     expect([...origins]).toEqual([new URL(h.api).origin]);
     expect(await storedInBrowser(page)).toEqual({ local: 0, session: 0, cookie: '', cookies: 0 });
     expect(errors).toEqual([]);
+  });
+});
+
+describe('a verified requester with nothing to do on the portal', () => {
+  it('is told the help desk carries on', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.late, { reset: false });
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    await answerAllInPage(page, first, PEOPLE.late, 'right');
+
+    await showsHeading(page, "You're verified");
+    expect(await page.locator('main').textContent()).toContain('You can close this page');
+    expect(await page.getByRole('button').count()).toBe(0);
+    await screen(page, 'passed-no-action-result');
+    expect((await verification(h, link.verificationId)).status).toBe('passed');
   });
 });
 
