@@ -55,6 +55,8 @@ export function PasswordForm(props: {
         const details = e.details as { suggestions?: string[] } | undefined;
         setError([e.message, ...(details?.suggestions ?? [])].join(' '));
       } else if (e instanceof ApiError && e.code === 'NETWORK') setError(e.message);
+      // A retry after a dropped answer: the first attempt went through.
+      else if (e instanceof ApiError && e.code === 'ACTION_ALREADY_DONE') props.onDone();
       else props.onFail(e);
     }
   };
