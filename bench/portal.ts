@@ -64,6 +64,13 @@ console.log(
   `  JS + CSS  ${kb(total('.js', 'raw') + total('.css', 'raw'))} KB raw, ${kb(totalGzip)} KB gzip ` +
     `(goal < ${GOAL_GZIP_KB} KB gzip: ${totalGzip < GOAL_GZIP_KB * 1024 ? 'met' : 'NOT met'})`,
 );
+// What index.html references loads before the first screen; the rest (BotD) with the checks.
+const index = readFileSync(join(PORTAL_DIST, 'index.html'), 'utf8');
+const initial = shipped.filter((f) => index.includes(`./${f.file}`));
+console.log(
+  `  before the first screen: ${initial.map((f) => f.file).join(', ')}: ` +
+    `${kb(initial.reduce((sum, f) => sum + f.gzip, 0))} KB gzip; the rest loads when the checks start`,
+);
 
 const site = new StaticSite({
   prefix: '/portal-app',
