@@ -3,7 +3,9 @@
  * without a ServiceNow or ChangeGear instance (their simulators come with the connectors issue).
  *
  * - REST API with Basic auth: GET/PATCH /api/tickets/{id} (notes are a journal: each PATCH with a
- *   note appends one), POST /api/tickets to open a ticket.
+ *   note appends one), POST /api/tickets to open a ticket, and GET /api/tickets?since=<ISO>&limit=
+ *   <1-20>[&requesterEmail=|&excludeRequesterEmail=][&excludeTicketId=] for recent tickets, newest
+ *   first (emails compared case-insensitively).
  * - Opening a ticket delivers a signed webhook to Helpdesk Verify (`t=<unix>,v1=<hmac>` over the
  *   body, as the shipped business-rule script does), retried a few times on failure.
  * - Fault injection (POST /_faults) to rehearse ITSM outages: reads or writes answer 503 (or 404)
@@ -35,6 +37,8 @@ export interface DeskTicket {
   category: string;
   subject: string;
   requesterEmail: string;
+  /** ISO 8601; absent on tickets stored before the desk recorded it (never listed as recent). */
+  openedAt?: string;
   state: 'new' | 'in_progress' | 'resolved';
   verificationUrl?: string;
   closeCode?: string;
@@ -75,11 +79,12 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
 
   /**
    * Opens a ticket and delivers the webhook in the background, as an ITSM would. With
-   * `deliver: false` the caller delivers it (tests and benchmarks that sign their own deliveries).
+   * `deliver: false` the caller delivers it (tests and benchmarks that sign their own deliveries);
+   * `openedAt` backdates it (seeded history).
    */
   open(
     input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
-    { deliver = true } = {},
+    { deliver = true, openedAt = new Date() }: { deliver?: boolean; openedAt?: Date } = {},
   ): DeskTicket {
     const seq = this.tickets.length + 1;
     const ticket: DeskTicket = {
@@ -88,6 +93,7 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
       category: input.category,
       subject: input.subject,
       requesterEmail: input.requesterEmail,
+      openedAt: openedAt.toISOString(),
       state: 'new',
       notes: [],
       webhook: { connectionId: input.connectionId ?? this.options.defaultConnectionId, deliveries: [] },
@@ -114,6 +120,62 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /**
+   * Tickets opened since `since`, newest first, at most `limit` (1-20), optionally only one
+   * requester's or everyone else's, leaving one ticket out (GET /api/tickets, where read faults apply).
+   */
+  recent(query: {
+    since: Date;
+    limit: number;
+    requesterEmail?: string;
+    excludeRequesterEmail?: string;
+    excludeTicketId?: string;
+  }): { id: string; number: string; subject: string; openedAt: string }[] {
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+    const since = query.since.getTime();
+    return this.tickets
+      .filter(
+        (t): t is DeskTicket & { openedAt: string } =>
+          t.openedAt !== undefined &&
+          Date.parse(t.openedAt) >= since &&
+          (query.requesterEmail === undefined || same(t.requesterEmail, query.requesterEmail)) &&
+          (query.excludeRequesterEmail === undefined ||
+            !same(t.requesterEmail, query.excludeRequesterEmail)) &&
+          t.id !== query.excludeTicketId,
+      )
+      .sort((a, b) => Date.parse(b.openedAt) - Date.parse(a.openedAt))
+      .slice(0, query.limit)
+      .map(({ id, number, subject, openedAt }) => ({ id, number, subject, openedAt }));
+  }
+
+  private listRecent(params: URLSearchParams, res: ServerResponse) {
+    const since = new Date(params.get('since') ?? '');
+    const limit = Number(params.get('limit'));
+    const injected = this.fault('reads');
+    const status =
+      injected === 'unavailable'
+        ? 503
+        : injected === 'rate_limited'
+          ? 429
+          : Number.isNaN(since.getTime()) || !Number.isInteger(limit) || limit < 1 || limit > 20
+            ? 400
+            : 200;
+    this.calls.push({ method: 'GET', id: '(recent)', status });
+    if (status === 429) return sendJson(res, 429, { error: 'too many requests' }, { 'retry-after': '1' });
+    if (status === 503) return sendJson(res, 503, { error: 'service unavailable' });
+    if (status === 400)
+      return sendJson(res, 400, { error: 'since must be a date and limit a whole number from 1 to 20' });
+    const optional = (name: string) => params.get(name) ?? undefined;
+    const tickets = this.recent({
+      since,
+      limit,
+      requesterEmail: optional('requesterEmail'),
+      excludeRequesterEmail: optional('excludeRequesterEmail'),
+      excludeTicketId: optional('excludeTicketId'),
+    });
+    return sendJson(res, 200, { tickets });
+  }
+
   protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://desk');
     const method = req.method ?? 'GET';
@@ -134,6 +196,7 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
       const input = JSON.parse(await readText(req)) as Parameters<TicketDesk['open']>[0];
       return sendJson(res, 201, { ticket: this.open(input) });
     }
+    if (method === 'GET' && url.pathname === '/api/tickets') return this.listRecent(url.searchParams, res);
     const id = decodeURIComponent(url.pathname.slice('/api/tickets/'.length));
     const isWrite = method === 'PATCH';
     const injected = this.fault(isWrite ? 'writes' : 'reads');

@@ -224,6 +224,32 @@ export interface TicketSystem {
   addVerificationLink(ticketId: string, url: string, note: TicketNote): Promise<void>;
   addNote(ticketId: string, note: TicketNote): Promise<void>;
   resolve(ticketId: string, closeCode: string, closeNotes: string): Promise<void>;
+  /**
+   * Recent tickets, newest first: a requester's own (excluding one ticket), or other people's
+   * (decoys). One bounded request with a short timeout (someone is waiting for their first
+   * question); failures are the adapter's usual retryable or permanent errors.
+   */
+  recentTickets(query: RecentTicketsQuery): Promise<RecentTicket[]>;
+}
+
+export interface RecentTicketsQuery {
+  /** Only this requester's tickets. */
+  requesterEmail?: string;
+  /** Everyone's but this requester's (decoys). */
+  excludeRequesterEmail?: string;
+  /** Leave out the ticket being verified. */
+  excludeTicketId?: string;
+  /** Opened at or after. */
+  since: Date;
+  /** At most this many (1-20). */
+  limit: number;
+}
+
+export interface RecentTicket {
+  number: string;
+  subject: string;
+  /** ISO 8601, UTC. */
+  openedAt: string;
 }
 
 export interface Message {

@@ -3,8 +3,11 @@
  * adapter (shared/adapters/itsm/servicenow.ts) depends on it, with the same public shape as the local
  * ticket desk (local/ticket-desk.ts) so the local stack and the tests can use either.
  *
- * - Table API: GET/PATCH/PUT `/api/now/table/{table}/{sys_id}` and POST `/api/now/table/{table}`
- *   for the incident table and sys_user, answers wrapped in `{"result": ...}`, errors as
+ * - Table API: GET/PATCH/PUT `/api/now/table/{table}/{sys_id}`, POST `/api/now/table/{table}`, and
+ *   GET `/api/now/table/{table}` with an encoded `sysparm_query` (conditions `field=`, `!=`, `>=`,
+ *   `<=`, `>`, `<` joined by `^`, dot-walking as for fields, `ORDERBY`/`ORDERBYDESC`; `=` and `!=`
+ *   ignore case; an unknown field matches nothing, as with glide.invalid_query.returns_no_rows;
+ *   other operators answer 400 here), `sysparm_limit` and `sysparm_offset`, for the incident table and sys_user, answers wrapped in `{"result": ...}`, errors as
  *   `{"error":{"message","detail"},"status":"failure"}`. `sysparm_fields` (invalid fields ignored,
  *   dot-walking through `caller_id`, e.g. `caller_id.email`), `sysparm_display_value`
  *   (false/true/all, for state, category and caller_id) and `sysparm_exclude_reference_link`.
@@ -176,7 +179,7 @@ export class ServiceNowSimulator extends LocalItsm<
    */
   open(
     input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
-    { deliver = true } = {},
+    { deliver = true, openedAt }: { deliver?: boolean; openedAt?: Date } = {},
   ): SimulatedIncident {
     const caller = this.userFor(input.requesterEmail);
     return this.insert(
@@ -185,6 +188,7 @@ export class ServiceNowSimulator extends LocalItsm<
         subject: input.subject,
         caller,
         connectionId: input.connectionId ?? this.options.defaultConnectionId,
+        openedAt,
       },
       deliver,
     );
@@ -196,11 +200,17 @@ export class ServiceNowSimulator extends LocalItsm<
   }
 
   private insert(
-    input: { category: string; subject: string; caller?: SimulatedUser; connectionId: string },
+    input: {
+      category: string;
+      subject: string;
+      caller?: SimulatedUser;
+      connectionId: string;
+      openedAt?: Date;
+    },
     deliver: boolean,
   ): SimulatedIncident {
     const seq = this.incidents.length + 1;
-    const now = new Date().toISOString();
+    const now = (input.openedAt ?? new Date()).toISOString();
     const incident: SimulatedIncident = {
       id: randomBytes(16).toString('hex'),
       number: `INC${String(10000 + seq).padStart(7, '0')}`,
@@ -315,6 +325,7 @@ export class ServiceNowSimulator extends LocalItsm<
     };
 
     if (id === undefined) {
+      if (method === 'GET') return this.listRecords(table, url.searchParams, view, res);
       if (method !== 'POST') throw new ApiError(405, 'Method not Supported', `${method} ${url.pathname}`);
       const body = await readJson(req);
       if (table === 'sys_user') {
@@ -371,6 +382,61 @@ export class ServiceNowSimulator extends LocalItsm<
     }
     this.calls.push({ method, id, status: 200 });
     return send(res, 200, { result: this.render(table, id, view) });
+  }
+
+  /** GET on a table: the records an encoded query selects, ordered, one page of them. */
+  private listRecords(
+    table: string,
+    params: URLSearchParams,
+    view: { fields: string | null; display: DisplayMode; excludeLinks: boolean },
+    res: ServerResponse,
+  ) {
+    const injected = this.fault('reads');
+    const status = injected === 'unavailable' ? 503 : injected === 'rate_limited' ? 429 : 200;
+    let query: ReturnType<typeof parseEncodedQuery> = { conditions: [] };
+    try {
+      if (status === 200) query = parseEncodedQuery(params.get('sysparm_query') ?? '');
+    } catch (error) {
+      this.calls.push({ method: 'GET', id: '(query)', status: 400 });
+      throw error;
+    }
+    this.calls.push({ method: 'GET', id: '(query)', status });
+    if (status === 429) {
+      throw new ApiError(429, 'Rate limit exceeded', 'Too many requests for this user; try again later', {
+        'retry-after': '1',
+      });
+    }
+    if (status === 503) throw new ApiError(503, 'Service Unavailable', 'The instance is unavailable');
+    const { conditions, order } = query;
+    const ids = table === 'sys_user' ? this.users.map((u) => u.sys_id) : this.incidents.map((i) => i.id);
+    const selected = ids.filter((id) =>
+      conditions.every((c) => {
+        const value = this.fieldValue(table, id, c.field);
+        return value !== undefined && compare(value, c.operator, c.value);
+      }),
+    );
+    if (order) {
+      const key = (id: string) => this.fieldValue(table, id, order.field) ?? '';
+      selected.sort((a, b) => key(a).localeCompare(key(b)) * (order.descending ? -1 : 1));
+    }
+    const whole = (name: string, fallback: number) => {
+      const n = Number(params.get(name) ?? fallback);
+      return Number.isInteger(n) && n >= 0 ? n : fallback;
+    };
+    const offset = whole('sysparm_offset', 0);
+    const page = selected.slice(offset, offset + whole('sysparm_limit', 10_000));
+    return send(res, 200, { result: page.map((id) => this.render(table, id, view)) });
+  }
+
+  /** A field's database value, dot-walked one hop (a reference compares by its sys_id). */
+  private fieldValue(table: string, id: string, name: string): string | undefined {
+    const [head, ...rest] = name.split('.');
+    const value = this.fieldsOf(table, id)[head as string];
+    if (rest.length === 0) return value instanceof Ref ? value.id : value;
+    if (!(value instanceof Ref)) return undefined;
+    if (!value.id) return '';
+    const walked = this.fieldsOf(value.table, value.id)[rest.join('.')];
+    return walked instanceof Ref ? walked.id : walked;
   }
 
   /** A PATCH/PUT: only the fields given change; journals append; unknown fields are ignored. */
@@ -527,6 +593,50 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+type Operator = '=' | '!=' | '>=' | '<=' | '>' | '<';
+
+/** The subset of encoded-query syntax this simulator understands; anything else is a 400. */
+function parseEncodedQuery(encoded: string): {
+  conditions: { field: string; operator: Operator; value: string }[];
+  order?: { field: string; descending: boolean };
+} {
+  const conditions: { field: string; operator: Operator; value: string }[] = [];
+  let order: { field: string; descending: boolean } | undefined;
+  for (const part of encoded.split('^').filter(Boolean)) {
+    const sort = /^ORDERBY(DESC)?([\w.]+)$/.exec(part);
+    if (sort?.[2]) {
+      order = { field: sort[2], descending: sort[1] !== undefined };
+      continue;
+    }
+    const condition = /^([\w.]+?)(!=|>=|<=|=|>|<)(.*)$/.exec(part);
+    if (!condition?.[1] || /^(OR|NQ)/.test(part)) {
+      throw new ApiError(400, 'Invalid query', `This simulator does not support the condition "${part}"`);
+    }
+    conditions.push({ field: condition[1], operator: condition[2] as Operator, value: condition[3] ?? '' });
+  }
+  return { conditions, order };
+}
+
+/** `=` and `!=` ignore case (as on a case-insensitive database); the rest compare as text. */
+function compare(actual: string, operator: Operator, expected: string): boolean {
+  const a = operator === '=' || operator === '!=' ? actual.toLowerCase() : actual;
+  const e = operator === '=' || operator === '!=' ? expected.toLowerCase() : expected;
+  switch (operator) {
+    case '=':
+      return a === e;
+    case '!=':
+      return a !== e;
+    case '>=':
+      return a >= e;
+    case '<=':
+      return a <= e;
+    case '>':
+      return a > e;
+    case '<':
+      return a < e;
+  }
 }
 
 /** ServiceNow's database date-time format, UTC: 2024-05-01 12:52:29. */

@@ -20,11 +20,25 @@
  * as `Label: URL` lines. There is no documented URL field, so the verification link lives in the
  * note only.
  *
+ * Recent tickets: none. The Entity API lists `GET api/entity/{entitytype}?columns..&filter={filter}
+ * &sort={sort}&pagesize={pagesize}&page={page}`, but documents neither the grammar of `filter` nor
+ * that of `sort` (plain strings without a description or an example), so there is no documented
+ * way to ask for one requester's tickets opened since a date, newest first. Guessing a syntax
+ * against a customer's instance could match the wrong tickets (and show someone else's as the
+ * right answer), so `recentTickets` makes no request and returns []: the question is skipped.
+ *
  * Credentials never appear in errors: messages are built from what was attempted, and anything
  * ChangeGear echoes back is scrubbed of the password, the Basic value and the session id.
  */
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../domain/errors.js';
-import type { ChangeGearConnection, Ticket, TicketNote, TicketSystem } from '../../ports.js';
+import type {
+  ChangeGearConnection,
+  RecentTicket,
+  RecentTicketsQuery,
+  Ticket,
+  TicketNote,
+  TicketSystem,
+} from '../../ports.js';
 import { basicAuth, type FailureHints, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
 
 /** Defaults for a ChangeGear connection's field settings (the README says how to check them). */
@@ -116,6 +130,11 @@ export class ChangeGearTicketSystem implements TicketSystem {
         'resolve',
       ),
     );
+  }
+
+  /** Nothing: see "Recent tickets" above (no documented filter syntax to ask ChangeGear with). */
+  async recentTickets(_query: RecentTicketsQuery): Promise<RecentTicket[]> {
+    return [];
   }
 
   private url(ticketId: string): string {

@@ -60,3 +60,24 @@ export async function timedFetch(
 
 export const basicAuth = (userAndPassword: string) =>
   `Basic ${Buffer.from(userAndPassword).toString('base64')}`;
+
+/** The most tickets `recentTickets` asks an ITSM for. */
+export const RECENT_TICKETS_MAX = 20;
+/**
+ * How long a `recentTickets` request may take: it runs while someone waits for their first
+ * question, and a failure only means one question fewer.
+ */
+export const RECENT_TICKETS_TIMEOUT_MS = 2_000;
+
+/**
+ * A recent-tickets query's limit, clamped to 0..RECENT_TICKETS_MAX (0: nothing to ask for); an
+ * invalid `since` is the caller's mistake, refused before any request.
+ */
+export function recentTicketsLimit(query: { since: Date; limit: number }, detail: string): number {
+  if (!(query.since instanceof Date) || Number.isNaN(query.since.getTime())) {
+    throw new TicketSystemPermanentError(`${detail}: "since" is not a valid date`, 400);
+  }
+  return Number.isFinite(query.limit)
+    ? Math.max(0, Math.min(RECENT_TICKETS_MAX, Math.floor(query.limit)))
+    : 0;
+}

@@ -4,6 +4,14 @@
  * - Reads: one GET with `sysparm_fields` (the requester's email dot-walked, e.g. `caller_id.email`),
  *   database values (`sysparm_display_value=false`) so the category and state compare with
  *   configuration, and no reference links. The record comes wrapped in `{"result": {...}}`.
+ * - Recent tickets (for the "which of these did you contact us about" question): one GET on the
+ *   table with an encoded query (`sysparm_query`): the requester's dot-walked email equal (their
+ *   own) or not equal (other people's, for decoys), `sys_id!=` the ticket being verified,
+ *   `opened_at>=` an absolute UTC date-time, `ORDERBYDESCopened_at`; `sysparm_limit` (at most 20),
+ *   `sysparm_no_count=true` (no count query), a short timeout and no in-process wait on a 429.
+ *   Encoded queries have no documented escape for `^` (the condition separator), so values are
+ *   checked instead: an email outside a conservative character set (never `^`, `=`, `:`, spaces)
+ *   or an id that is not a sys_id is refused before any request.
  * - Writes: one PATCH each. `work_notes` is a journal field: every write appends one entry (reading
  *   the record never returns what was written), so a PATCH that is retried after a lost response
  *   can add the same note twice; the state machine only retries what did not answer.
@@ -21,12 +29,28 @@
  */
 import { createHash } from 'node:crypto';
 import { TicketSystemPermanentError } from '../../domain/errors.js';
-import type { ServiceNowConnection, Ticket, TicketNote, TicketSystem } from '../../ports.js';
-import { basicAuth, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
+import type {
+  RecentTicket,
+  RecentTicketsQuery,
+  ServiceNowConnection,
+  Ticket,
+  TicketNote,
+  TicketSystem,
+} from '../../ports.js';
+import {
+  basicAuth,
+  RECENT_TICKETS_TIMEOUT_MS,
+  recentTicketsLimit,
+  retryAfterSeconds,
+  throwForStatus,
+  timedFetch,
+} from './http.js';
 
 export interface ServiceNowOptions {
   /** Per HTTP request, ms. The webhook Lambda has 10 s in all, so keep this well below. */
   timeoutMs?: number;
+  /** For recentTickets, ms: someone is waiting for their first question. */
+  lookupTimeoutMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -49,6 +73,7 @@ type Json = Record<string, unknown>;
 
 export class ServiceNowTicketSystem implements TicketSystem {
   private readonly timeoutMs: number;
+  private readonly lookupTimeoutMs: number;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
 
@@ -58,6 +83,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
     options: ServiceNowOptions = {},
   ) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.lookupTimeoutMs = options.lookupTimeoutMs ?? RECENT_TICKETS_TIMEOUT_MS;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
@@ -104,6 +130,57 @@ export class ServiceNowTicketSystem implements TicketSystem {
     });
   }
 
+  async recentTickets(query: RecentTicketsQuery): Promise<RecentTicket[]> {
+    const c = this.connection;
+    const detail = `GET ${c.table} recent tickets`;
+    const limit = recentTicketsLimit(query, detail);
+    if (limit === 0) return [];
+    if (!/^\w+(\.\w+)*$/.test(c.requesterEmailField)) {
+      throw new TicketSystemPermanentError(
+        `${detail}: the connection's requester email field is not a field name`,
+        400,
+      );
+    }
+    const conditions = [`opened_at>=${glideDateTime(query.since)}`];
+    if (query.requesterEmail !== undefined) {
+      conditions.push(`${c.requesterEmailField}=${queryEmail(query.requesterEmail, detail)}`);
+    }
+    if (query.excludeRequesterEmail !== undefined) {
+      conditions.push(`${c.requesterEmailField}!=${queryEmail(query.excludeRequesterEmail, detail)}`);
+    }
+    if (query.excludeTicketId !== undefined) {
+      if (!SYS_ID.test(query.excludeTicketId)) {
+        throw new TicketSystemPermanentError(`${detail}: the ticket to leave out is not a sys_id`, 400);
+      }
+      conditions.push(`sys_id!=${query.excludeTicketId}`);
+    }
+    conditions.push('ORDERBYDESCopened_at');
+    const params = [
+      `sysparm_query=${encodeURIComponent(conditions.join('^'))}`,
+      'sysparm_fields=number,short_description,opened_at',
+      `sysparm_limit=${limit}`,
+      'sysparm_display_value=false',
+      'sysparm_exclude_reference_link=true',
+      'sysparm_no_count=true',
+    ].join('&');
+    const body = await this.call('GET', undefined, params, undefined, detail, {
+      timeoutMs: this.lookupTimeoutMs,
+      waitOnRateLimit: false,
+    });
+    if (!Array.isArray(body.result)) {
+      throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without a list of records`);
+    }
+    return body.result
+      .flatMap((record: unknown): RecentTicket[] => {
+        if (!isObject(record)) return [];
+        const number = text(record.number);
+        const subject = text(record.short_description).trim();
+        const openedAt = fromGlideDateTime(text(record.opened_at));
+        return number && subject && openedAt ? [{ number, subject, openedAt }] : [];
+      })
+      .slice(0, limit);
+  }
+
   /** The work-note text: the note, then its link the way this instance can show it. */
   renderNote(note: TicketNote): string {
     const body = neutraliseCodeTags(note.text);
@@ -128,15 +205,18 @@ export class ServiceNowTicketSystem implements TicketSystem {
     );
   }
 
+  /** One Table API call on a record (`sysId`) or the table (undefined). */
   private async call(
     method: 'GET' | 'PATCH',
-    sysId: string,
+    sysId: string | undefined,
     query: string,
     body: Json | undefined,
     detail: string,
+    { timeoutMs = this.timeoutMs, waitOnRateLimit = true } = {},
   ): Promise<Json> {
     const { baseUrl, table } = this.connection;
-    const url = `${baseUrl}/api/now/table/${encodeURIComponent(table)}/${encodeURIComponent(sysId)}?${query}`;
+    const record = sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`;
+    const url = `${baseUrl}/api/now/table/${encodeURIComponent(table)}${record}?${query}`;
     let refreshed = false;
     let waited = false;
     for (;;) {
@@ -152,7 +232,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
           },
           body: body ? JSON.stringify(body) : undefined,
         },
-        this.timeoutMs,
+        timeoutMs,
         detail,
       );
       if (response.ok) {
@@ -168,7 +248,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
         await this.dropToken(authorization);
         continue;
       }
-      if (response.status === 429 && !waited) {
+      if (response.status === 429 && waitOnRateLimit && !waited) {
         const seconds = retryAfterSeconds(response.headers.get('retry-after'), this.now());
         if (seconds !== undefined && seconds <= MAX_INLINE_RETRY_AFTER_SECONDS) {
           await response.body?.cancel();
@@ -298,6 +378,33 @@ function parseClient(secret: string, detail: string): { clientId: string; client
     );
   }
   return { clientId: parsed.clientId, clientSecret: parsed.clientSecret };
+}
+
+const SYS_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * An email as an encoded-query value: only characters that cannot start another condition (`^`),
+ * form an operator (`=`, `!`, `<`, `>`) or a script (`javascript:`). Refused otherwise, without
+ * echoing the address.
+ */
+function queryEmail(email: string, detail: string): string {
+  if (!/^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(email)) {
+    throw new TicketSystemPermanentError(
+      `${detail}: the email has characters a ServiceNow encoded query cannot carry safely`,
+      400,
+    );
+  }
+  return email;
+}
+
+/** ServiceNow's database date-time (UTC): 2024-05-01 12:52:29. */
+const glideDateTime = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
+
+/** A database date-time as ISO 8601 UTC, or '' when it is not one. */
+function fromGlideDateTime(value: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value);
+  const at = m ? Date.parse(`${m[1]}T${m[2]}Z`) : Number.NaN;
+  return Number.isNaN(at) ? '' : new Date(at).toISOString();
 }
 
 /** `[code]` and `[/code]` (any case) lose their brackets, so text can never switch HTML rendering on or off. */

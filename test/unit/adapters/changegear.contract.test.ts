@@ -547,6 +547,28 @@ describe('ChangeGearTicketSystem failures', () => {
   });
 });
 
+describe('ChangeGearTicketSystem recentTickets', () => {
+  it.each(['session', 'basic'] as const)(
+    'asks ChangeGear nothing (no documented filter syntax) and returns no tickets (%s auth)',
+    async (mode) => {
+      // Prepare
+      server = await recordingServer(() => ({ status: 200, body: [incident()] }));
+
+      // Act
+      const tickets = await adapter(server, { outboundAuth: mode }).recentTickets({
+        requesterEmail: 'zoe.martin@example.com',
+        excludeTicketId: '39',
+        since: new Date('2026-08-23T00:00:00Z'),
+        limit: 5,
+      });
+
+      // Assess
+      expect(tickets).toEqual([]);
+      expect(server.requests).toHaveLength(0);
+    },
+  );
+});
+
 describe('ChangeGearSimulator with the adapter, end to end', () => {
   const WEBHOOK_CREDENTIALS = 'changegear-webhook:0123456789abcdef';
   let sim: ChangeGearSimulator;

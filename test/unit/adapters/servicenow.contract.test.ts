@@ -611,6 +611,277 @@ describe('ServiceNowTicketSystem failures', () => {
   });
 });
 
+describe('ServiceNowTicketSystem recentTickets', () => {
+  const SINCE = new Date('2026-08-23T09:30:00.000Z');
+  const record = (number: string, subject: string, openedAt: string) => ({
+    number,
+    short_description: subject,
+    opened_at: openedAt,
+  });
+
+  it("asks for the requester's own tickets with one bounded GET and maps them newest first", async () => {
+    // Prepare
+    const server = await recorder(() =>
+      ok([
+        record('INC0010007', 'VPN drops every hour', '2026-11-02 14:05:09'),
+        record('INC0010003', 'New laptop for the office move', '2026-09-15 08:00:00'),
+      ]),
+    );
+    const { itsm, sleeps } = adapter(server.url);
+
+    // Act
+    const tickets = await itsm.recentTickets({
+      requesterEmail: 'zoe.martin@example.com',
+      excludeTicketId: SYS_ID,
+      since: SINCE,
+      limit: 5,
+    });
+
+    // Assess
+    expect(server.requests).toHaveLength(1);
+    const [req] = server.requests as [Recorded];
+    expect(req.method).toBe('GET');
+    expect(req.path).toBe('/api/now/table/incident');
+    expect(req.query).toBe(
+      [
+        `sysparm_query=${encodeURIComponent(
+          `opened_at>=2026-08-23 09:30:00^caller_id.email=zoe.martin@example.com^sys_id!=${SYS_ID}^ORDERBYDESCopened_at`,
+        )}`,
+        'sysparm_fields=number,short_description,opened_at',
+        'sysparm_limit=5',
+        'sysparm_display_value=false',
+        'sysparm_exclude_reference_link=true',
+        'sysparm_no_count=true',
+      ].join('&'),
+    );
+    expect(new URLSearchParams(req.query).get('sysparm_query')).toBe(
+      `opened_at>=2026-08-23 09:30:00^caller_id.email=zoe.martin@example.com^sys_id!=${SYS_ID}^ORDERBYDESCopened_at`,
+    );
+    expect(req.headers.authorization).toBe(BASIC_HEADER);
+    expect(req.headers.accept).toBe('application/json');
+    expect(req.body).toBe('');
+    expect(sleeps).toEqual([]);
+    expect(tickets).toEqual([
+      { number: 'INC0010007', subject: 'VPN drops every hour', openedAt: '2026-11-02T14:05:09.000Z' },
+      {
+        number: 'INC0010003',
+        subject: 'New laptop for the office move',
+        openedAt: '2026-09-15T08:00:00.000Z',
+      },
+    ]);
+  });
+
+  it("asks for other people's tickets (decoys) on the configured table and requester field, limit at most 20", async () => {
+    // Prepare
+    const server = await recorder(() => ok([]));
+    const { itsm } = adapter(server.url, { table: 'sc_task', requesterEmailField: 'requested_for.email' });
+
+    // Act
+    const tickets = await itsm.recentTickets({
+      excludeRequesterEmail: 'Zoe.Martin@example.com',
+      since: SINCE,
+      limit: 500,
+    });
+
+    // Assess
+    expect(tickets).toEqual([]);
+    const [req] = server.requests as [Recorded];
+    expect(req.path).toBe('/api/now/table/sc_task');
+    const query = new URLSearchParams(req.query);
+    expect(query.get('sysparm_query')).toBe(
+      'opened_at>=2026-08-23 09:30:00^requested_for.email!=Zoe.Martin@example.com^ORDERBYDESCopened_at',
+    );
+    expect(query.get('sysparm_limit')).toBe('20');
+  });
+
+  it('keeps at most the limit, and drops records without a number, a subject or a readable opened_at', async () => {
+    // Prepare
+    const server = await recorder(() =>
+      ok([
+        record('INC1', 'Printer jam', '2026-11-02 14:05:09'),
+        record('', 'No number', '2026-11-01 10:00:00'),
+        record('INC2', '  ', '2026-11-01 10:00:00'),
+        record('INC3', 'Odd date', '02/11/2026 10:00'),
+        record('INC4', 'Impossible date', '2026-13-45 99:00:00'),
+        'not a record',
+        record('INC5', 'Second', '2026-10-30 09:00:00'),
+        record('INC6', 'Over the limit', '2026-10-29 09:00:00'),
+      ]),
+    );
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const tickets = await itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 2 });
+
+    // Assess
+    expect(tickets.map((t) => t.number)).toEqual(['INC1', 'INC5']);
+  });
+
+  it('makes no request for a limit under 1', async () => {
+    // Prepare
+    const server = await recorder(() => ok([]));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const tickets = await itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 0 });
+
+    // Assess
+    expect(tickets).toEqual([]);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['a caret (a second condition)', 'zoe@example.com^ORactive=true'],
+    ['a caret to start a new query', 'x@example.com^NQsys_id!=0'],
+    ['an operator', 'a!=b@example.com'],
+    ['a script', 'javascript:gs.getUserID()@example.com'],
+    ['spaces', 'zoe martin@example.com'],
+    ['no domain', 'zoe.martin'],
+  ])('refuses an email with %s before any request, without echoing it', async (_what, email) => {
+    // Prepare
+    const server = await recorder(() => ok([]));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const own = await caught(itsm.recentTickets({ requesterEmail: email, since: SINCE, limit: 5 }));
+    const decoys = await caught(itsm.recentTickets({ excludeRequesterEmail: email, since: SINCE, limit: 5 }));
+
+    // Assess
+    for (const error of [own, decoys]) {
+      expect(error).toBeInstanceOf(TicketSystemPermanentError);
+      expect((error as TicketSystemPermanentError).status).toBe(400);
+      expect(error.message).not.toContain(email);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('refuses a ticket id that is not a sys_id, an invalid since and a requester field that is not a field name', async () => {
+    // Prepare
+    const server = await recorder(() => ok([]));
+    const { itsm } = adapter(server.url);
+    const { itsm: misconfigured } = adapter(server.url, {
+      requesterEmailField: 'caller_id.email^ORactive=true',
+    });
+
+    // Act
+    const badId = await caught(
+      itsm.recentTickets({ excludeTicketId: `${SYS_ID}^ORactive=true`, since: SINCE, limit: 5 }),
+    );
+    const badSince = await caught(itsm.recentTickets({ since: new Date('nope'), limit: 5 }));
+    const badField = await caught(
+      misconfigured.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    for (const error of [badId, badSince, badField]) {
+      expect(error).toBeInstanceOf(TicketSystemPermanentError);
+      expect((error as TicketSystemPermanentError).status).toBe(400);
+    }
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a 429 is retryable at once, without waiting in-process (someone is waiting)', async () => {
+    // Prepare
+    const server = await recorder(() => ({
+      ...failure(429, 'Rate limit exceeded'),
+      headers: { 'retry-after': '1' },
+    }));
+    const { itsm, sleeps } = adapter(server.url);
+
+    // Act
+    const error = await caught(
+      itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemRetryableError);
+    expect((error as TicketSystemRetryableError).retryAfterSeconds).toBe(1);
+    expect(server.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it.each([500, 503])('%i is retryable', async (status) => {
+    // Prepare
+    const server = await recorder(() => failure(status, 'Service Unavailable'));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const error = await caught(
+      itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemRetryableError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('403 is permanent and names the read access needed', async () => {
+    // Prepare
+    const server = await recorder(() => failure(403, 'Operation Failed', 'ACL Exception'));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const error = await caught(
+      itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('read access to incident and caller_id.email');
+    expect(error.message).not.toContain('a@example.com');
+  });
+
+  it('an answer that is not a list of records is permanent', async () => {
+    // Prepare
+    const server = await recorder(() => ok({ sys_id: SYS_ID }));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const error = await caught(
+      itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('without a list of records');
+  });
+
+  it('uses its own short timeout: a hanging instance is retryable', async () => {
+    // Prepare
+    const server = await recorder(() => 'hang');
+    const itsm = new ServiceNowTicketSystem(connection(server.url), async () => BASIC, {
+      timeoutMs: 60_000,
+      lookupTimeoutMs: 100,
+    });
+
+    // Act
+    const error = await caught(
+      itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 }),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemRetryableError);
+    expect(error.message).toContain('unreachable (TimeoutError)');
+  });
+
+  it('with OAuth, sends the bearer token', async () => {
+    // Prepare
+    const server = await recorder((req) =>
+      req.path === '/oauth_token.do'
+        ? { status: 200, body: { access_token: 'tok-recent', expires_in: 1799, token_type: 'Bearer' } }
+        : ok([]),
+    );
+    const { itsm } = adapter(server.url, { outboundAuth: 'oauth' });
+
+    // Act
+    await itsm.recentTickets({ requesterEmail: 'a@example.com', since: SINCE, limit: 5 });
+
+    // Assess
+    expect(server.requests.map((r) => r.path)).toEqual(['/oauth_token.do', '/api/now/table/incident']);
+    expect(server.requests[1]?.headers.authorization).toBe('Bearer tok-recent');
+  });
+});
+
 describe('ServiceNowSimulator with the adapter', () => {
   async function simulator(options: Partial<ConstructorParameters<typeof ServiceNowSimulator>[0]> = {}) {
     const sim = new ServiceNowSimulator({
@@ -809,6 +1080,68 @@ describe('ServiceNowSimulator with the adapter', () => {
     expect(sim.calls.map((c) => `${c.method} ${c.status}`)).toEqual(['PATCH 200', 'PATCH 200']);
     expect(wrongClient).toBeInstanceOf(TicketSystemPermanentError);
     expect((wrongClient as TicketSystemPermanentError).status).toBe(401);
+  });
+
+  it("answers recent-ticket queries: the requester's own or everyone else's, since a date, newest first", async () => {
+    // Prepare
+    const { sim, url } = await simulator();
+    const at = (iso: string) => ({ deliver: false, openedAt: new Date(iso) });
+    const ticket = (subject: string, requesterEmail: string) => ({
+      category: 'inquiry',
+      subject,
+      requesterEmail,
+    });
+    sim.open(ticket('Too old', 'zoe.martin@example.com'), at('2026-01-10T09:00:00Z'));
+    const vpn = sim.open(ticket('VPN drops', 'zoe.martin@example.com'), at('2026-10-01T09:00:00Z'));
+    sim.open(ticket('Printer jam', 'sam.lee@example.com'), at('2026-10-05T09:00:00Z'));
+    sim.open(ticket('Laptop battery', 'zoe.martin@example.com'), at('2026-10-20T09:00:00Z'));
+    sim.open(ticket('Teams audio', 'ana.ruiz@example.com'), at('2026-11-01T09:00:00Z'));
+    const current = sim.open(ticket('Locked out', 'Zoe.Martin@example.com'), at('2026-11-20T09:00:00Z'));
+    const { itsm } = adapter(url);
+    const since = new Date('2026-08-23T00:00:00Z');
+
+    // Act
+    const own = await itsm.recentTickets({
+      requesterEmail: 'ZOE.MARTIN@example.com',
+      excludeTicketId: current.id,
+      since,
+      limit: 20,
+    });
+    const decoys = await itsm.recentTickets({
+      excludeRequesterEmail: 'zoe.martin@example.com',
+      since,
+      limit: 1,
+    });
+    sim.setFaults({ reads: { mode: 'unavailable', remaining: 1 } });
+    const down = await caught(
+      itsm.recentTickets({ requesterEmail: 'zoe.martin@example.com', since, limit: 5 }),
+    );
+    const unsupported = await fetch(
+      `${url}/api/now/table/incident?sysparm_query=${encodeURIComponent('short_descriptionLIKEvpn')}`,
+      { headers: { authorization: BASIC_HEADER } },
+    );
+    const unknownField = await fetch(`${url}/api/now/table/incident?sysparm_query=u_nope=1`, {
+      headers: { authorization: BASIC_HEADER },
+    }).then((r) => r.json());
+
+    // Assess
+    expect(own).toEqual([
+      { number: 'INC0010004', subject: 'Laptop battery', openedAt: '2026-10-20T09:00:00.000Z' },
+      { number: vpn.number, subject: 'VPN drops', openedAt: '2026-10-01T09:00:00.000Z' },
+    ]);
+    expect(decoys).toEqual([
+      { number: 'INC0010005', subject: 'Teams audio', openedAt: '2026-11-01T09:00:00.000Z' },
+    ]);
+    expect(down).toBeInstanceOf(TicketSystemRetryableError);
+    expect(unsupported.status).toBe(400);
+    expect(unknownField).toEqual({ result: [] });
+    expect(sim.calls.map((c) => `${c.method} ${c.id} ${c.status}`)).toEqual([
+      'GET (query) 200',
+      'GET (query) 200',
+      'GET (query) 503',
+      'GET (query) 400',
+      'GET (query) 200',
+    ]);
   });
 });
 
