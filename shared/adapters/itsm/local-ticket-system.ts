@@ -61,7 +61,8 @@ export class LocalTicketSystem implements TicketSystem {
     if (!Array.isArray(body.tickets)) {
       throw new TicketSystemPermanentError(`${detail}: the desk answered without a list of tickets`);
     }
-    return (body.tickets as Partial<RecentTicket>[])
+    return (body.tickets as unknown[])
+      .map((t) => (typeof t === 'object' && t !== null ? (t as Partial<RecentTicket>) : {}))
       .map(({ number, subject, openedAt }) => ({ number, subject, openedAt }))
       .filter((t): t is RecentTicket =>
         [t.number, t.subject, t.openedAt].every((v) => typeof v === 'string' && v !== ''),

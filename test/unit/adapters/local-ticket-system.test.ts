@@ -36,6 +36,7 @@ describe('LocalTicketSystem recentTickets requests', () => {
         tickets: [
           { id: 't1', number: 'INC0001007', subject: 'VPN drops', openedAt: '2026-11-02T14:05:09.000Z' },
           { id: 't2', number: 'INC0001003', subject: '', openedAt: '2026-10-01T08:00:00.000Z' },
+          null,
           { id: 't3', number: 'INC0001002', subject: 'New laptop', openedAt: '2026-09-15T08:00:00.000Z' },
           { id: 't4', number: 'INC0001001', subject: 'Over the limit', openedAt: '2026-09-01T08:00:00.000Z' },
         ],
