@@ -7,7 +7,9 @@
  * - Recent tickets (for the "which of these did you contact us about" question): one GET on the
  *   table with an encoded query (`sysparm_query`): the requester's dot-walked email equal (their
  *   own) or not equal (other people's, for decoys), `sys_id!=` the ticket being verified,
- *   `opened_at>=` an absolute UTC date-time, `ORDERBYDESCopened_at`; `sysparm_limit` (at most 20),
+ *   `opened_at>=` an absolute UTC date-time (should an instance read it in the integration user's
+ *   time zone, the window moves by that offset: hours, on a window of months), `ORDERBYDESCopened_at`;
+ *   `sysparm_limit` (at most 20),
  *   `sysparm_no_count=true` (no count query), a short timeout and no in-process wait on a 429.
  *   Encoded queries have no documented escape for `^` (the condition separator), so values are
  *   checked instead: an email outside a conservative character set (never `^`, `=`, `:`, spaces)
