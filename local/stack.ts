@@ -11,6 +11,7 @@ import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { isFinal } from '../shared/domain/verification.js';
+import { CONSOLE_DIST, consoleCsp, ensureConsoleBuilt, LOCAL_CONSOLE_CONFIG } from '../web/console/build.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
@@ -74,6 +75,8 @@ export interface LocalStack {
 
 /** Where the gateway serves the built portal (PORTAL_BASE_URL); `/portal/*` is its API. */
 export const PORTAL_APP_PATH = '/portal-app';
+/** Where the gateway serves the built console (CONSOLE_BASE_URL); `/api/*` is its API. */
+export const CONSOLE_APP_PATH = '/console';
 
 export const DEFAULT_PORTS = {
   gateway: 8787,
@@ -135,7 +138,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       SECRETS: 'file',
       SECRETS_FILE: secretsFile,
       PORTAL_BASE_URL: `${apiUrl}${PORTAL_APP_PATH}`,
-      CONSOLE_BASE_URL: `${apiUrl}/console`,
+      CONSOLE_BASE_URL: `${apiUrl}${CONSOLE_APP_PATH}`,
       SELF_SERVICE_CONNECTION_ID: 'local-desk',
       // Console: users in the table (the local issuer reads them), exports served by the gateway.
       CONSOLE_USERS: 'table',
@@ -174,11 +177,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       contentSecurityPolicy: PORTAL_CSP,
       runtimeFiles: { 'config.json': LOCAL_PORTAL_CONFIG },
     });
+    // The console likewise, signing in against the local issuer.
+    await ensureConsoleBuilt();
+    const consoleSite = new StaticSite({
+      prefix: CONSOLE_APP_PATH,
+      root: CONSOLE_DIST,
+      contentSecurityPolicy: consoleCsp(),
+      runtimeFiles: { 'config.json': LOCAL_CONSOLE_CONFIG },
+      rebase: true,
+    });
     const gateway = new LocalGateway({
       consoleUsers: CONSOLE_USERS,
       outboxDir,
       simulateSourceIp: options.simulateSourceIp,
-      sites: [portal],
+      sites: [portal, consoleSite],
       userStore: consoleUsers,
       exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
     });

@@ -42,6 +42,11 @@ export interface StaticSiteOptions {
   contentSecurityPolicy: string;
   /** Files the host provides at run time (e.g. `config.json`), by path relative to the prefix. */
   runtimeFiles?: Record<string, unknown>;
+  /**
+   * The app is built for the root of its own host (index.html has `<base href="/">`, so deep links
+   * like `/verifications/123` find its assets): served here, that tag says the prefix instead.
+   */
+  rebase?: boolean;
 }
 
 export class StaticSite {
@@ -93,14 +98,10 @@ export class StaticSite {
     if (!info?.isFile()) return this.send(req, res, 404, headers, '.txt', 'Not Found');
     // Vite puts content-hashed files under assets/: they never change under the same name.
     const cache = file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    return this.send(
-      req,
-      res,
-      200,
-      { ...headers, 'cache-control': cache },
-      extname(path),
-      await readFile(path),
-    );
+    let body = await readFile(path);
+    if (this.options.rebase && file === 'index.html')
+      body = Buffer.from(body.toString('utf8').replace('<base href="/"', `<base href="${prefix}/"`));
+    return this.send(req, res, 200, { ...headers, 'cache-control': cache }, extname(path), body);
   }
 
   private send(

@@ -1,0 +1,130 @@
+/**
+ * The console API on the page's own origin (`/api/*`; CloudFront routes it to the HTTP API, the
+ * local gateway serves it directly), with the signed-in agent's token. A 401 means the token
+ * expired or was revoked: the session ends and the app shows the sign-in page.
+ */
+import type {
+  AuditEventView,
+  ConnectionPolicyBody,
+  ConnectionSettings,
+  ConsoleUserView,
+  CreatedUser,
+  Dashboard,
+  ExportJob,
+  Filters,
+  Me,
+  Page,
+  SendBody,
+  Settings,
+  TicketPrefill,
+  TranscriptView,
+  VerificationDetail,
+  VerificationRow,
+  VerificationView,
+} from '../../../shared/console-api.js';
+import { currentToken, expireSession } from './auth';
+
+/** An error response (`{error:{code,message,details?}}`), or NETWORK when none arrived. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { path?: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export function queryString(query: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const token = currentToken();
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      cache: 'no-store',
+      credentials: 'omit',
+      referrerPolicy: 'no-referrer',
+    });
+  } catch {
+    throw new ApiError(0, 'NETWORK', 'The connection dropped. Check that you are online and try again.');
+  }
+  const json = (await res.json().catch(() => undefined)) as
+    | (T & { error?: { code?: string; message?: string; details?: ApiError['details'] } })
+    | undefined;
+  if (res.status === 401) {
+    expireSession();
+    throw new ApiError(401, 'UNAUTHORIZED', 'Your session has ended. Sign in again.');
+  }
+  if (!res.ok) {
+    const error = json?.error;
+    throw new ApiError(
+      res.status,
+      error?.code ?? `HTTP_${res.status}`,
+      error?.message ?? 'Something went wrong. Try again.',
+      error?.details,
+    );
+  }
+  return json as T;
+}
+
+const id = encodeURIComponent;
+
+export const api = {
+  me: () => request<Me>('GET', '/api/me'),
+  list: (query: Query) => request<Page<VerificationRow>>('GET', `/api/verifications${queryString(query)}`),
+  send: (body: SendBody) => request<VerificationView>('POST', '/api/verifications', body),
+  detail: (verificationId: string) =>
+    request<VerificationDetail>('GET', `/api/verifications/${id(verificationId)}`),
+  transcript: (verificationId: string) =>
+    request<TranscriptView>('GET', `/api/verifications/${id(verificationId)}/transcript`),
+  resend: (verificationId: string) =>
+    request<VerificationView>('POST', `/api/verifications/${id(verificationId)}/resend`),
+  cancel: (verificationId: string, reason?: string) =>
+    request<VerificationView>(
+      'POST',
+      `/api/verifications/${id(verificationId)}/cancel`,
+      reason ? { reason } : {},
+    ),
+  retryWriteBack: (verificationId: string) =>
+    request<VerificationView>('POST', `/api/verifications/${id(verificationId)}/write-back`),
+  ticket: (connectionId: string, ticketId: string) =>
+    request<TicketPrefill>('GET', `/api/tickets/${id(connectionId)}/${id(ticketId)}`),
+  dashboard: (query: { from?: string; to?: string }) =>
+    request<Dashboard>('GET', `/api/dashboard${queryString(query)}`),
+  startExport: (filters: Filters) => request<ExportJob>('POST', '/api/exports', { filters }),
+  exportJob: (exportId: string) => request<ExportJob>('GET', `/api/exports/${id(exportId)}`),
+  audit: (query: Query) => request<Page<AuditEventView>>('GET', `/api/audit${queryString(query)}`),
+  settings: () => request<Settings>('GET', '/api/settings'),
+  saveConnection: (connectionId: string, body: ConnectionPolicyBody) =>
+    request<ConnectionSettings>('POST', `/api/settings/connections/${id(connectionId)}`, body),
+  saveSecrets: (connectionId: string, body: { webhook?: string[]; outbound?: string }) =>
+    request<{ updated: string[] }>('POST', `/api/settings/connections/${id(connectionId)}/secrets`, body),
+  users: () => request<{ items: ConsoleUserView[] }>('GET', '/api/users'),
+  createUser: (body: { username: string; email: string; roles: Me['roles'] }) =>
+    request<CreatedUser>('POST', '/api/users', body),
+  updateUser: (username: string, body: { roles?: Me['roles']; enabled?: boolean }) =>
+    request<ConsoleUserView>('POST', `/api/users/${id(username)}`, body),
+};
+
+/** A readable sentence for an error, field problems included. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof ApiError)) return 'Something went wrong. Try again.';
+  const details = (error.details ?? []).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+  return details.length > 0 ? `${error.message}: ${details.join('; ')}` : error.message;
+}

@@ -1,0 +1,133 @@
+/**
+ * The audit log: every send, view, export and change, newest first, filtered by actor, action,
+ * verification and date, a page at a time. The filters live in the address.
+ */
+import { type FormEvent, useState } from 'react';
+import { api, queryString } from '../api';
+import { Link, navigate } from '../router';
+import { ErrorNote, Loading, PageTitle, useLoad, When } from '../ui';
+
+const FILTERS = ['actor', 'action', 'verificationId', 'from', 'to'] as const;
+
+export function AuditPage({ query }: { query: URLSearchParams }) {
+  const filters = Object.fromEntries(
+    FILTERS.map((f) => [f, query.get(f)?.trim() || undefined]).filter(([, v]) => v),
+  ) as Partial<Record<(typeof FILTERS)[number], string>>;
+  const key = queryString(filters);
+  const [pages, setPages] = useState<{ key: string; stack: (string | undefined)[] }>({
+    key,
+    stack: [undefined],
+  });
+  const stack = pages.key === key ? pages.stack : [undefined];
+  const cursor = stack[stack.length - 1];
+  const log = useLoad(() => api.audit({ ...filters, cursor }), `${key}|${cursor ?? ''}`);
+
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    navigate(
+      `/audit${queryString(Object.fromEntries(FILTERS.map((f) => [f, String(form.get(f) ?? '').trim()])))}`,
+    );
+  };
+
+  return (
+    <>
+      <PageTitle>Audit log</PageTitle>
+      <form className="filters" onSubmit={submit} key={key} aria-label="Filters">
+        <div>
+          <label htmlFor="a-actor">Actor</label>
+          <input id="a-actor" name="actor" defaultValue={filters.actor} placeholder="Username" />
+        </div>
+        <div>
+          <label htmlFor="a-action">Action</label>
+          <input id="a-action" name="action" defaultValue={filters.action} placeholder="verification.sent" />
+        </div>
+        <div>
+          <label htmlFor="a-verification">Verification ID</label>
+          <input id="a-verification" name="verificationId" defaultValue={filters.verificationId} />
+        </div>
+        <div>
+          <label htmlFor="a-from">From</label>
+          <input id="a-from" name="from" type="date" defaultValue={filters.from} />
+        </div>
+        <div>
+          <label htmlFor="a-to">To</label>
+          <input id="a-to" name="to" type="date" defaultValue={filters.to} />
+        </div>
+        <div className="buttons">
+          <button type="submit" className="primary">
+            Apply filters
+          </button>
+          <button type="button" onClick={() => navigate('/audit')}>
+            Clear
+          </button>
+        </div>
+      </form>
+      {log.error ? <ErrorNote>{log.error}</ErrorNote> : null}
+      {!log.data && !log.error ? <Loading what="the audit log" /> : null}
+      {log.data ? (
+        <>
+          <table className="data responsive">
+            <caption className="visually-hidden">Audit events, newest first; page {stack.length}</caption>
+            <thead>
+              <tr>
+                <th scope="col">When</th>
+                <th scope="col">Actor</th>
+                <th scope="col">Action</th>
+                <th scope="col">Verification</th>
+                <th scope="col">Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.data.items.map((e, i) => (
+                <tr key={e.eventId || `${e.at}-${i}`}>
+                  <td data-label="When">
+                    <When at={e.at} seconds />
+                  </td>
+                  <td data-label="Actor">{e.actor}</td>
+                  <td data-label="Action">
+                    <span className="mono">{e.action}</span>
+                  </td>
+                  <td data-label="Verification">
+                    {e.verificationId ? (
+                      <Link to={`/verifications/${e.verificationId}`} className="mono">
+                        {e.verificationId}
+                      </Link>
+                    ) : (
+                      '—'
+                    )}
+                  </td>
+                  <td data-label="Details" className="small">
+                    {e.details
+                      ? Object.entries(e.details)
+                          .map(([k, v]) => `${k}: ${v}`)
+                          .join(' · ')
+                      : '—'}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {log.data.items.length === 0 ? <p className="empty">No events match.</p> : null}
+          <nav className="pager" aria-label="Pages">
+            <button
+              type="button"
+              disabled={stack.length === 1}
+              onClick={() => setPages({ key, stack: stack.slice(0, -1) })}
+            >
+              Previous
+            </button>
+            <span>Page {stack.length}</span>
+            <button
+              type="button"
+              disabled={!log.data.nextCursor}
+              onClick={() => setPages({ key, stack: [...stack, log.data?.nextCursor ?? undefined] })}
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}

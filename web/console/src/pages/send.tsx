@@ -1,0 +1,285 @@
+/**
+ * Send Verification Portal Link, opened from the ticket's link (`/send?connection=&ticket=`): the
+ * ticket pre-filled, email or SMS to the contact on record (masked) by default, or a typed
+ * destination with the reason (recorded, and scored as riskier); a typed mobile number is checked
+ * and turned into E.164 here. Then the verification's live status, with resend and cancel.
+ */
+import { type FormEvent, useEffect, useState } from 'react';
+import type { SendBody, TicketPrefill } from '../../../../shared/console-api.js';
+import type { Channel } from '../../../../shared/domain/verification.js';
+import { api, describeError } from '../api';
+import { Link } from '../router';
+import { ErrorNote, Fact, humanize, Loading, PageTitle, StatusBadge, useLoad, When } from '../ui';
+import { LiveStatus } from './live-status';
+
+type PhoneModule = typeof import('../phone');
+
+export function SendPage({ query }: { query: URLSearchParams }) {
+  const connectionId = query.get('connection') ?? '';
+  const ticketId = query.get('ticket') ?? '';
+  const ticket = useLoad(() => api.ticket(connectionId, ticketId), `${connectionId}/${ticketId}`);
+  const [sentId, setSentId] = useState<string>();
+
+  if (!connectionId || !ticketId)
+    return (
+      <>
+        <PageTitle>Send verification link</PageTitle>
+        <ErrorNote>Open this page from the "Send verification link" entry on a ticket.</ErrorNote>
+      </>
+    );
+  if (!ticket.data)
+    return (
+      <>
+        <PageTitle>Send verification link</PageTitle>
+        {ticket.error ? <ErrorNote>{ticket.error}</ErrorNote> : <Loading what="the ticket" />}
+      </>
+    );
+  const t = ticket.data;
+  const watching = sentId ?? t.openVerification?.verificationId;
+  return (
+    <>
+      <PageTitle>Send verification link</PageTitle>
+      <section className="panel" aria-labelledby="ticket-h">
+        <h2 id="ticket-h">
+          Ticket {t.ticketNumber}: {t.subject}
+        </h2>
+        <dl className="facts">
+          <Fact label="Requester">
+            {t.requesterName || <span className="muted">Not in the directory</span>}
+          </Fact>
+          <Fact label="Category">{humanize(t.category)}</Fact>
+          <Fact label="Verification">
+            {t.requiresVerification ? 'Required for this category' : 'Not required for this category'}
+          </Fact>
+        </dl>
+      </section>
+      {watching ? (
+        <LiveStatus
+          verificationId={watching}
+          onReplaced={(id) => setSentId(id)}
+          onFinished={() => {
+            setSentId(watching);
+            ticket.reload();
+          }}
+          onSendAnother={() => setSentId(undefined)}
+        />
+      ) : (
+        <SendForm ticket={t} onSent={(id) => setSentId(id)} />
+      )}
+      <History ticket={t} />
+    </>
+  );
+}
+
+function SendForm({ ticket, onSent }: { ticket: TicketPrefill; onSent: (id: string) => void }) {
+  const [channel, setChannel] = useState<Channel>(ticket.contactOnRecord.email ? 'email' : 'sms');
+  const onRecord = ticket.contactOnRecord[channel];
+  const [useOther, setUseOther] = useState(false);
+  const other = useOther || !onRecord;
+  const [email, setEmail] = useState('');
+  const [phone, setPhone] = useState({ number: '', country: '' });
+  const [reason, setReason] = useState('');
+  const [action, setAction] = useState(ticket.category === 'password_reset' ? 'password_reset' : '');
+  const [phoneLib, setPhoneLib] = useState<PhoneModule>();
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    import('../phone').then((m) => {
+      setPhoneLib(m);
+      setPhone((p) => (p.country ? p : { ...p, country: m.defaultCountry() }));
+    });
+  }, []);
+
+  const parsedPhone =
+    phoneLib && channel === 'sms' && other && phone.number.trim() !== ''
+      ? phoneLib.toE164(phone.number, phone.country as Parameters<PhoneModule['toE164']>[1])
+      : undefined;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(undefined);
+    const body: SendBody = { connectionId: ticket.connectionId, ticketId: ticket.ticketId, channel };
+    if (other) {
+      if (channel === 'sms') {
+        if (!parsedPhone) return setProblem('Enter the mobile number.');
+        if (!parsedPhone.ok) return setProblem(parsedPhone.message);
+        body.destination = parsedPhone.e164;
+      } else {
+        body.destination = email.trim();
+      }
+      if (reason.trim() === '')
+        return setProblem('Say why the link goes somewhere other than the contact on record.');
+      body.reason = reason.trim();
+    }
+    if (action === 'password_reset') body.requestedAction = 'password_reset';
+    setBusy(true);
+    try {
+      const sent = await api.send(body);
+      onSent(sent.verificationId);
+    } catch (error) {
+      setProblem(describeError(error));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="send-h">
+      <h2 id="send-h">Send the link</h2>
+      <form onSubmit={submit} noValidate>
+        <fieldset>
+          <legend>Channel</legend>
+          <div className="choices">
+            {(['email', 'sms'] as const).map((c) => (
+              <label key={c} className="choice">
+                <input
+                  type="radio"
+                  name="channel"
+                  value={c}
+                  checked={channel === c}
+                  onChange={() => {
+                    setChannel(c);
+                    setUseOther(false);
+                    setProblem(undefined);
+                  }}
+                />
+                {c === 'email' ? 'Email' : 'SMS'}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset>
+          <legend>Send to</legend>
+          <div className="choices stacked">
+            <label className="choice">
+              <input
+                type="radio"
+                name="destination"
+                checked={!other}
+                disabled={!onRecord}
+                onChange={() => setUseOther(false)}
+              />
+              {onRecord ? (
+                <span>
+                  Contact on record: <strong className="mono">{onRecord}</strong>
+                </span>
+              ) : (
+                <span className="muted">
+                  No {channel === 'email' ? 'email address' : 'mobile number'} on record
+                </span>
+              )}
+            </label>
+            <label className="choice">
+              <input type="radio" name="destination" checked={other} onChange={() => setUseOther(true)} />
+              {channel === 'email' ? 'Another email address' : 'Another mobile number'}
+            </label>
+          </div>
+          {other ? (
+            <div className="other">
+              <p className="note warn small">
+                A destination that is not on record is recorded with your reason and makes the verification
+                riskier.
+              </p>
+              {channel === 'email' ? (
+                <>
+                  <label htmlFor="email">Email address</label>
+                  <input
+                    id="email"
+                    type="email"
+                    autoComplete="off"
+                    value={email}
+                    onChange={(e) => setEmail(e.target.value)}
+                    required
+                  />
+                </>
+              ) : (
+                <div className="phone">
+                  <div>
+                    <label htmlFor="country">Country code</label>
+                    <select
+                      id="country"
+                      value={phone.country}
+                      onChange={(e) => setPhone({ ...phone, country: e.target.value })}
+                    >
+                      {(phoneLib?.COUNTRIES ?? []).map((c) => (
+                        <option key={c.code} value={c.code}>
+                          {c.label}
+                        </option>
+                      ))}
+                    </select>
+                  </div>
+                  <div>
+                    <label htmlFor="number">Mobile number</label>
+                    <input
+                      id="number"
+                      type="tel"
+                      autoComplete="off"
+                      inputMode="tel"
+                      value={phone.number}
+                      aria-describedby="number-check"
+                      aria-invalid={parsedPhone ? !parsedPhone.ok : undefined}
+                      onChange={(e) => setPhone({ ...phone, number: e.target.value })}
+                    />
+                  </div>
+                  <p id="number-check" className="small" aria-live="polite">
+                    {parsedPhone?.ok ? (
+                      <>
+                        Sends to <strong className="mono">{parsedPhone.e164}</strong>
+                      </>
+                    ) : parsedPhone ? (
+                      <span className="error-text">{parsedPhone.message}</span>
+                    ) : (
+                      'With or without the +country code.'
+                    )}
+                  </p>
+                </div>
+              )}
+              <label htmlFor="reason">Why not the contact on record?</label>
+              <textarea
+                id="reason"
+                rows={2}
+                maxLength={500}
+                value={reason}
+                onChange={(e) => {
+                  setReason(e.target.value);
+                  setProblem(undefined);
+                }}
+                required
+              />
+            </div>
+          ) : null}
+        </fieldset>
+        <label htmlFor="action">Requested action</label>
+        <select id="action" value={action} onChange={(e) => setAction(e.target.value)}>
+          <option value="">None: verify identity only</option>
+          <option value="password_reset">Password reset after verifying</option>
+        </select>
+        {problem ? <ErrorNote>{problem}</ErrorNote> : null}
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Sending…' : `Send ${channel === 'email' ? 'email' : 'SMS'}`}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function History({ ticket }: { ticket: TicketPrefill }) {
+  if (ticket.history.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="history-h">
+      <h2 id="history-h">Earlier verifications of this ticket</h2>
+      <ul className="plain">
+        {ticket.history.map((v) => (
+          <li key={v.verificationId}>
+            <Link to={`/verifications/${v.verificationId}`}>
+              <When at={v.createdAt} />
+            </Link>{' '}
+            <StatusBadge status={v.status} /> by {v.agent} ({v.channel === 'sms' ? 'SMS' : 'email'})
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

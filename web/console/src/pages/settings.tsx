@@ -1,0 +1,428 @@
+/**
+ * Settings (admins): each connection's policy (which ticket categories need verification, link
+ * lifetime, questions, score thresholds, auto-close, retention), its secrets (write-only: never
+ * shown, only replaced), and the console's users and roles.
+ */
+import { type FormEvent, useState } from 'react';
+import type {
+  ConnectionPolicyBody,
+  ConnectionSettings,
+  ConsoleUserView,
+  Me,
+} from '../../../../shared/console-api.js';
+import { api, describeError } from '../api';
+import { ErrorNote, Loading, PageTitle, useLoad } from '../ui';
+
+type Role = Me['roles'][number];
+const ROLES: { role: Role; label: string }[] = [
+  { role: 'agent', label: 'Agent: sends and reads' },
+  { role: 'auditor', label: 'Auditor: reads and exports' },
+  { role: 'admin', label: 'Admin: everything, settings and users' },
+];
+
+export function SettingsPage({ me }: { me: Me }) {
+  const settings = useLoad(api.settings, 'settings');
+  const [selected, setSelected] = useState<string>();
+  const connections = settings.data?.connections ?? [];
+  const current = connections.find((c) => c.connectionId === selected) ?? connections[0];
+  return (
+    <>
+      <PageTitle>Settings</PageTitle>
+      {settings.error ? <ErrorNote>{settings.error}</ErrorNote> : null}
+      {!settings.data && !settings.error ? <Loading what="settings" /> : null}
+      {current ? (
+        <>
+          <div className="connection-pick">
+            <label htmlFor="connection">Connection</label>
+            <select
+              id="connection"
+              value={current.connectionId}
+              onChange={(e) => setSelected(e.target.value)}
+            >
+              {connections.map((c) => (
+                <option key={c.connectionId} value={c.connectionId}>
+                  {c.name} ({c.connectionId})
+                </option>
+              ))}
+            </select>
+          </div>
+          <PolicyForm key={current.connectionId} connection={current} onSaved={settings.reload} />
+          <SecretsForm key={`s-${current.connectionId}`} connection={current} />
+        </>
+      ) : null}
+      <Users me={me} />
+    </>
+  );
+}
+
+const minutes = (seconds: number) => String(Math.round(seconds / 60));
+
+function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings; onSaved: () => void }) {
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const text = (k: string) => String(f.get(k) ?? '').trim();
+    const num = (k: string) => Number(text(k));
+    const next: Required<ConnectionPolicyBody> = {
+      name: text('name'),
+      gatedCategories: text('gatedCategories')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      linkLifetimeSeconds: num('linkLifetime') * 60,
+      actionWindowSeconds: num('actionWindow') * 60,
+      minAnswered: num('minAnswered'),
+      autoClose: f.get('autoClose') === 'on',
+      closeCode: text('closeCode'),
+      mediumFrom: num('mediumFrom'),
+      highFrom: num('highFrom'),
+      retentionDays: num('retentionDays'),
+    };
+    // Only what changed: the server records each change in the audit log.
+    const changed = Object.fromEntries(
+      Object.entries(next).filter(
+        ([k, v]) => JSON.stringify(v) !== JSON.stringify(c[k as keyof ConnectionSettings]),
+      ),
+    ) as ConnectionPolicyBody;
+    if (Object.keys(changed).length === 0) return setStatus({ ok: true, text: 'Nothing changed.' });
+    setBusy(true);
+    setStatus(undefined);
+    try {
+      await api.saveConnection(c.connectionId, changed);
+      setStatus({ ok: true, text: 'Saved.' });
+      onSaved();
+    } catch (error) {
+      setStatus({ ok: false, text: describeError(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="panel" aria-labelledby="policy-h">
+      <h2 id="policy-h">Policy of {c.name}</h2>
+      <p className="small muted">
+        {c.type} · {c.baseUrl}
+      </p>
+      <form onSubmit={submit} className="settings-form">
+        <label htmlFor="p-name">Name</label>
+        <input id="p-name" name="name" defaultValue={c.name} required maxLength={200} />
+        <label htmlFor="p-gated">Ticket categories that need verification</label>
+        <input
+          id="p-gated"
+          name="gatedCategories"
+          defaultValue={c.gatedCategories.join(', ')}
+          aria-describedby="p-gated-hint"
+          required
+        />
+        <p id="p-gated-hint" className="small muted">
+          The ticket system's category values, separated by commas.
+        </p>
+        <div className="row">
+          <div>
+            <label htmlFor="p-lifetime">Link lifetime (minutes)</label>
+            <input
+              id="p-lifetime"
+              name="linkLifetime"
+              type="number"
+              min={1}
+              max={1440}
+              defaultValue={minutes(c.linkLifetimeSeconds)}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-window">Time to complete the action (minutes)</label>
+            <input
+              id="p-window"
+              name="actionWindow"
+              type="number"
+              min={1}
+              max={1440}
+              defaultValue={minutes(c.actionWindowSeconds)}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-min">Minimum questions answered</label>
+            <input
+              id="p-min"
+              name="minAnswered"
+              type="number"
+              min={1}
+              max={10}
+              defaultValue={c.minAnswered}
+              required
+            />
+          </div>
+        </div>
+        <div className="row">
+          <div>
+            <label htmlFor="p-medium">Medium risk from score</label>
+            <input
+              id="p-medium"
+              name="mediumFrom"
+              type="number"
+              min={0.5}
+              max={10}
+              step={0.1}
+              defaultValue={c.mediumFrom}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-high">High risk from score</label>
+            <input
+              id="p-high"
+              name="highFrom"
+              type="number"
+              min={0.5}
+              max={10}
+              step={0.1}
+              defaultValue={c.highFrom}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-retention">Keep records for (days)</label>
+            <input
+              id="p-retention"
+              name="retentionDays"
+              type="number"
+              min={1}
+              max={3650}
+              defaultValue={c.retentionDays}
+              required
+            />
+          </div>
+        </div>
+        <label className="choice">
+          <input type="checkbox" name="autoClose" defaultChecked={c.autoClose} />
+          Resolve the ticket automatically after a completed self-service action
+        </label>
+        <label htmlFor="p-close">Close code</label>
+        <input id="p-close" name="closeCode" defaultValue={c.closeCode} required maxLength={200} />
+        {status ? (
+          <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
+            {status.text}
+          </p>
+        ) : null}
+        <div className="buttons">
+          <button type="submit" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save policy'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    const webhook = String(f.get('webhook') ?? '').trim();
+    const outbound = String(f.get('outbound') ?? '').trim();
+    if (!webhook && !outbound) return setStatus({ ok: false, text: 'Enter a new value to replace.' });
+    try {
+      const res = await api.saveSecrets(c.connectionId, {
+        ...(webhook ? { webhook: [webhook] } : {}),
+        ...(outbound ? { outbound } : {}),
+      });
+      form.reset();
+      setStatus({ ok: true, text: `Replaced: ${res.updated.join(', ')}.` });
+    } catch (error) {
+      setStatus({ ok: false, text: describeError(error) });
+    }
+  };
+  return (
+    <section className="panel" aria-labelledby="secrets-h">
+      <h2 id="secrets-h">Secrets of {c.name}</h2>
+      <p className="small muted">
+        Write-only: current values are never shown. Leave a field empty to keep it.
+      </p>
+      <form onSubmit={submit} className="settings-form" autoComplete="off">
+        <label htmlFor="s-webhook">New webhook secret (at least 16 characters)</label>
+        <input id="s-webhook" name="webhook" type="password" minLength={16} autoComplete="new-password" />
+        <label htmlFor="s-outbound">New ticket-system credentials (user:password)</label>
+        <input id="s-outbound" name="outbound" type="password" autoComplete="new-password" />
+        {status ? (
+          <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
+            {status.text}
+          </p>
+        ) : null}
+        <div className="buttons">
+          <button type="submit">Replace secrets</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function Users({ me }: { me: Me }) {
+  const users = useLoad(api.users, 'users');
+  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [created, setCreated] = useState<{ username: string; password?: string }>();
+
+  const run = async (what: () => Promise<unknown>, done: string) => {
+    setStatus(undefined);
+    try {
+      await what();
+      setStatus({ ok: true, text: done });
+      users.reload();
+    } catch (error) {
+      setStatus({ ok: false, text: describeError(error) });
+    }
+  };
+
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    setCreated(undefined);
+    await run(async () => {
+      const res = await api.createUser({
+        username: String(f.get('username')).trim(),
+        email: String(f.get('email')).trim(),
+        roles: [String(f.get('role')) as Role],
+      });
+      setCreated({ username: res.user.username, password: res.temporaryPassword });
+      form.reset();
+    }, 'User added.');
+  };
+
+  return (
+    <section className="panel" aria-labelledby="users-h">
+      <h2 id="users-h">Users and roles</h2>
+      {users.error ? <ErrorNote>{users.error}</ErrorNote> : null}
+      {users.data ? (
+        <table className="data responsive">
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Role</th>
+              <th scope="col">Status</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.data.items.map((u) => (
+              <UserRow key={u.username} user={u} self={u.username === me.username} run={run} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      {status ? (
+        <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
+          {status.text}
+        </p>
+      ) : null}
+      {created?.password ? (
+        <p className="note warn" role="status">
+          Temporary password for {created.username}: <strong className="mono">{created.password}</strong>. It
+          is shown once; pass it on privately.
+        </p>
+      ) : null}
+      <h3>Add a user</h3>
+      <form onSubmit={create} className="row" autoComplete="off">
+        <div>
+          <label htmlFor="u-name">Username</label>
+          <input
+            id="u-name"
+            name="username"
+            required
+            pattern="[a-z0-9][a-z0-9._\-]{1,63}"
+            autoCapitalize="none"
+          />
+        </div>
+        <div>
+          <label htmlFor="u-email">Email</label>
+          <input id="u-email" name="email" type="email" required />
+        </div>
+        <div>
+          <label htmlFor="u-role">Role</label>
+          <select id="u-role" name="role" defaultValue="agent">
+            {ROLES.map((r) => (
+              <option key={r.role} value={r.role}>
+                {r.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="buttons">
+          <button type="submit">Add user</button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function UserRow(props: {
+  user: ConsoleUserView;
+  self: boolean;
+  run: (what: () => Promise<unknown>, done: string) => Promise<void>;
+}) {
+  const { user: u, self, run } = props;
+  const [role, setRole] = useState<Role>(u.roles[0] ?? 'agent');
+  return (
+    <tr>
+      <td data-label="User">
+        {u.username}
+        {u.email ? <span className="sub">{u.email}</span> : null}
+      </td>
+      <td data-label="Role">
+        <label className="visually-hidden" htmlFor={`role-${u.username}`}>
+          Role of {u.username}
+        </label>
+        <select
+          id={`role-${u.username}`}
+          value={role}
+          disabled={self}
+          onChange={(e) => setRole(e.target.value as Role)}
+        >
+          {ROLES.map((r) => (
+            <option key={r.role} value={r.role}>
+              {r.role}
+            </option>
+          ))}
+        </select>
+      </td>
+      <td data-label="Status">{u.enabled ? 'Enabled' : 'Disabled'}</td>
+      <td data-label="Actions" className="actions-cell">
+        {self ? (
+          <span className="muted small">This is you</span>
+        ) : (
+          <>
+            <button
+              type="button"
+              disabled={role === u.roles[0] && u.roles.length === 1}
+              onClick={() =>
+                run(() => api.updateUser(u.username, { roles: [role] }), `${u.username} is now ${role}.`)
+              }
+            >
+              Save role
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                run(
+                  () => api.updateUser(u.username, { enabled: !u.enabled }),
+                  `${u.username} is ${u.enabled ? 'disabled' : 'enabled'}.`,
+                )
+              }
+            >
+              {u.enabled ? 'Disable' : 'Enable'}
+            </button>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}

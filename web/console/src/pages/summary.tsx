@@ -1,0 +1,250 @@
+/**
+ * The verification summary: the ticket, the requester, the outcome with its score and the reasons
+ * by category in plain words, the device and session, the timeline, the recommendation, and the
+ * write-back to the ticket (with a retry when it failed). Agents and admins also act from here.
+ */
+import { useState } from 'react';
+import type { Me, VerificationDetail } from '../../../../shared/console-api.js';
+import type { Reason } from '../../../../shared/domain/verification.js';
+import { api, describeError } from '../api';
+import { may } from '../app';
+import { Link } from '../router';
+import {
+  ErrorNote,
+  Fact,
+  humanize,
+  isFinalStatus,
+  Loading,
+  PageTitle,
+  RiskBadge,
+  StatusBadge,
+  useLoad,
+  When,
+} from '../ui';
+
+const CATEGORIES: { key: Reason['category']; label: string }[] = [
+  { key: 'network', label: 'Network' },
+  { key: 'endpoint', label: 'Device and browser' },
+  { key: 'persona', label: 'Person and account' },
+  { key: 'questions', label: 'Challenge questions' },
+];
+
+const WRITE_BACK: Record<VerificationDetail['writeBack']['state'], string> = {
+  pending: 'Pending: the outcome has not been written to the ticket yet',
+  done: 'Written to the ticket',
+  failed: 'Failed: the ticket system did not take the update',
+};
+
+export function SummaryPage({ me, verificationId }: { me: Me; verificationId: string }) {
+  const [live, setLive] = useState(false);
+  // Watches an open verification until it is final.
+  const v = useLoad(() => api.detail(verificationId), verificationId, live ? 4000 : undefined);
+  const open = v.data !== undefined && !isFinalStatus(v.data.status);
+  if (open !== live) setLive(open);
+  // Agents and admins may read the ticket itself (its subject); auditors see what was recorded.
+  const ticket = useLoad(
+    () =>
+      v.data && may(me, 'send')
+        ? api.ticket(v.data.ticket.connectionId, v.data.ticket.ticketId).catch(() => undefined)
+        : Promise.resolve(undefined),
+    `${verificationId}|${v.data ? 'loaded' : ''}`,
+  );
+
+  if (!v.data)
+    return (
+      <>
+        <PageTitle>Verification</PageTitle>
+        {v.error ? <ErrorNote>{v.error}</ErrorNote> : <Loading what="the verification" />}
+      </>
+    );
+  const d = v.data;
+  return (
+    <>
+      <PageTitle>Verification of ticket {d.ticketNumber}</PageTitle>
+      <p className="status-line">
+        <StatusBadge status={d.status} />
+        {d.assessment ? <RiskBadge level={d.assessment.riskLevel} score={d.assessment.riskScore} /> : null}
+      </p>
+      <div className="grid">
+        <section className="panel" aria-labelledby="ticket-h">
+          <h2 id="ticket-h">Ticket and request</h2>
+          <dl className="facts">
+            <Fact label="Ticket">{d.ticketNumber}</Fact>
+            <Fact label="Subject">
+              {ticket.data?.subject ?? <span className="muted">Shown to agents from the ticket system</span>}
+            </Fact>
+            <Fact label="Category">{humanize(d.category)}</Fact>
+            <Fact label="Requested action">
+              {d.requestedAction ? humanize(d.requestedAction) : 'None (identity check only)'}
+              {d.action.state !== 'none' ? ` · ${humanize(d.action.state)}` : ''}
+            </Fact>
+            <Fact label="Requester">
+              {d.requesterName}
+              {d.requesterEmail ? <span className="sub">{d.requesterEmail}</span> : null}
+            </Fact>
+            <Fact label="Initiated by">{d.agent}</Fact>
+            <Fact label="Sent to">
+              <span className="mono">{d.destinationMasked}</span> by {d.channel === 'sms' ? 'SMS' : 'email'}
+              {d.destinationIsContactOnRecord ? ' (contact on record)' : ' (typed by the agent)'}
+              {d.destinationReason ? <span className="sub">Reason: {d.destinationReason}</span> : null}
+            </Fact>
+            <Fact label="Started">
+              <When at={d.createdAt} />
+            </Fact>
+            <Fact label="Completed">
+              <When at={d.completedAt} />
+            </Fact>
+          </dl>
+        </section>
+        <section className="panel" aria-labelledby="outcome-h">
+          <h2 id="outcome-h">Outcome</h2>
+          {d.assessment ? (
+            <>
+              <p className="score">
+                Risk score <strong>{d.assessment.riskScore.toFixed(1)}</strong> of 10 · {d.assessment.correct}{' '}
+                of {d.assessment.answered} answers correct
+              </p>
+              <p className="recommendation">{d.assessment.recommendation}</p>
+            </>
+          ) : (
+            <p className="muted">
+              {isFinalStatus(d.status) ? 'No assessment was made.' : 'The requester has not finished yet.'}
+            </p>
+          )}
+          <WriteBack d={d} onChange={v.reload} />
+          <p>
+            {d.can.viewTranscript ? (
+              <Link to={`/verifications/${d.verificationId}/transcript`}>Open the transcript</Link>
+            ) : (
+              <span className="muted">The transcript is available once the requester has finished.</span>
+            )}
+          </p>
+        </section>
+      </div>
+      <Reasons d={d} />
+      <Device d={d} />
+      <section className="panel" aria-labelledby="timeline-h">
+        <h2 id="timeline-h">Timeline</h2>
+        <ol className="timeline">
+          {d.timeline.map((e, i) => (
+            // The API has been seen to return events without their id: the position keeps keys unique.
+            <li key={e.eventId || `${e.at}-${i}`}>
+              <When at={e.at} seconds /> <strong>{humanize(e.action.replace(/^verification\./, ''))}</strong>{' '}
+              <span className="muted">by {e.actor}</span>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
+
+function WriteBack({ d, onChange }: { d: VerificationDetail; onChange: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const retry = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      await api.retryWriteBack(d.verificationId);
+      onChange();
+    } catch (e) {
+      setProblem(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="write-back">
+      <h3>Write-back to the ticket</h3>
+      <p>
+        {WRITE_BACK[d.writeBack.state]}
+        {d.writeBack.updatedAt ? (
+          <>
+            {' '}
+            (<When at={d.writeBack.updatedAt} />)
+          </>
+        ) : null}
+      </p>
+      {d.writeBack.lastError ? <p className="small error-text">Last error: {d.writeBack.lastError}</p> : null}
+      {problem ? <ErrorNote>{problem}</ErrorNote> : null}
+      {d.can.retryWriteBack ? (
+        <button type="button" onClick={retry} disabled={busy}>
+          {busy ? 'Retrying…' : 'Retry write-back'}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function Reasons({ d }: { d: VerificationDetail }) {
+  const any = CATEGORIES.some((c) => (d.reasonsByCategory[c.key] ?? []).length > 0);
+  return (
+    <section className="panel" aria-labelledby="reasons-h">
+      <h2 id="reasons-h">Why this score</h2>
+      {!any ? <p className="muted">No risk signals were recorded.</p> : null}
+      <div className="reasons">
+        {CATEGORIES.map((c) => {
+          const reasons = d.reasonsByCategory[c.key] ?? [];
+          if (reasons.length === 0) return null;
+          return (
+            <div key={c.key}>
+              <h3>{c.label}</h3>
+              <ul className="plain">
+                {reasons.map((r) => (
+                  <li key={`${r.code}-${r.evidence}`} className={r.points > 0 ? 'risk-up' : 'risk-down'}>
+                    <span className="points">
+                      {r.points > 0 ? '+' : ''}
+                      {r.points.toFixed(1)}
+                    </span>{' '}
+                    {r.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function Device({ d }: { d: VerificationDetail }) {
+  const c = d.client;
+  return (
+    <section className="panel" aria-labelledby="device-h">
+      <h2 id="device-h">Device and session</h2>
+      {!c ? (
+        <p className="muted">The link has not been opened.</p>
+      ) : (
+        <dl className="facts">
+          <Fact label="Opened">
+            <When at={d.openedAt} />
+            {d.secondDevice ? ' · also opened on a second device' : ''}
+          </Fact>
+          <Fact label="Network">
+            {[c.ipPrefix, c.ipCountry, c.asn ? `AS${c.asn}` : undefined, c.asOrg]
+              .filter(Boolean)
+              .join(' · ') || '—'}
+          </Fact>
+          <Fact label="Browser">
+            <span className="mono small">{c.userAgent || '—'}</span>
+          </Fact>
+          <Fact label="Platform">
+            {c.signals.clientHints?.platform ?? '—'}
+            {c.signals.clientHints?.mobile ? ' (mobile)' : ''}
+          </Fact>
+          <Fact label="Time zone and languages">
+            {c.signals.timeZone ?? '—'} · {(c.signals.languages ?? []).join(', ') || '—'}
+          </Fact>
+          <Fact label="Automation">
+            {c.signals.webdriver || c.signals.bot?.detected
+              ? `Detected${c.signals.bot?.kind ? ` (${c.signals.bot.kind})` : ''}`
+              : 'None detected'}
+          </Fact>
+          <Fact label="Device">{c.deviceHmac ? 'Fingerprint recorded' : 'No fingerprint'}</Fact>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * The verifications table: newest first, filtered on the server (status, risk level, category,
+ * agent, date range, search by ticket number or requester), a page at a time with the API's
+ * cursors (a stack of them for "Previous"). The filters live in the address, so a reload or a
+ * shared link shows the same rows. The first page refreshes itself, so an agent sees statuses
+ * change. Auditors and admins export the filtered rows as CSV.
+ */
+import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
+import { type FormEvent, useState } from 'react';
+import type { FilterName, Filters, Me, VerificationRow } from '../../../../shared/console-api.js';
+import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/verification.js';
+import { api, queryString } from '../api';
+import { may } from '../app';
+import { Link, navigate } from '../router';
+import {
+  ErrorNote,
+  humanize,
+  Loading,
+  PageTitle,
+  RISK_LABELS,
+  RiskBadge,
+  STATUS_LABELS,
+  StatusBadge,
+  useLoad,
+  When,
+} from '../ui';
+import { ExportButton } from './export';
+
+const FILTER_NAMES = [
+  'status',
+  'riskLevel',
+  'category',
+  'agent',
+  'from',
+  'to',
+  'q',
+] as const satisfies readonly FilterName[];
+const STATUSES = Object.keys(STATUS_LABELS) as VerificationStatus[];
+const RISK_LEVELS = Object.keys(RISK_LABELS) as RiskLevel[];
+
+const features = tableFeatures({});
+const column = createColumnHelper<typeof features, VerificationRow>();
+const columns = column.columns([
+  column.accessor('ticketNumber', {
+    header: 'Ticket',
+    cell: (c) => <Link to={`/verifications/${c.row.original.verificationId}`}>{c.getValue()}</Link>,
+  }),
+  column.accessor('requesterName', {
+    header: 'Requester',
+    cell: (c) => (
+      <>
+        {c.getValue()}
+        {c.row.original.requesterEmail ? <span className="sub">{c.row.original.requesterEmail}</span> : null}
+      </>
+    ),
+  }),
+  column.accessor('riskLevel', {
+    header: 'Risk',
+    cell: (c) => <RiskBadge level={c.getValue()} score={c.row.original.riskScore} />,
+  }),
+  column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  column.accessor('category', { header: 'Category', cell: (c) => humanize(c.getValue()) }),
+  column.accessor('agent', { header: 'Initiated by' }),
+  column.accessor('createdAt', { header: 'Started', cell: (c) => <When at={c.getValue()} /> }),
+]);
+
+/** The filters in the address, as the API takes them. */
+export function filtersOf(query: URLSearchParams): Filters {
+  const filters: Record<string, string> = {};
+  for (const name of FILTER_NAMES) {
+    const value = query.get(name)?.trim();
+    if (value) filters[name] = value;
+  }
+  return filters as Filters;
+}
+
+export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParams }) {
+  const filters = filtersOf(query);
+  const filterKey = queryString(filters);
+  // Cursors of the pages before the current one ("Previous"), and the current page's own.
+  const [pages, setPages] = useState<{ key: string; stack: (string | undefined)[] }>({
+    key: filterKey,
+    stack: [undefined],
+  });
+  const stack = pages.key === filterKey ? pages.stack : [undefined];
+  const cursor = stack[stack.length - 1];
+  const list = useLoad(
+    () => api.list({ ...filters, cursor }),
+    `${filterKey}|${cursor ?? ''}`,
+    stack.length === 1 ? 5000 : undefined,
+  );
+  const rows = list.data?.items ?? NO_ROWS;
+  const table = useTable({ features, columns, data: rows });
+
+  return (
+    <>
+      <PageTitle actions={may(me, 'export') ? <ExportButton filters={filters} /> : undefined}>
+        Verifications
+      </PageTitle>
+      <FilterForm filters={filters} />
+      {list.error ? <ErrorNote>{list.error}</ErrorNote> : null}
+      {!list.data && !list.error ? <Loading what="verifications" /> : null}
+      {list.data ? (
+        <>
+          <table className="data responsive">
+            <caption className="visually-hidden">
+              Verifications, newest first{filterKey ? ', filtered' : ''}; page {stack.length}
+            </caption>
+            <thead>
+              {table.getHeaderGroups().map((group) => (
+                <tr key={group.id}>
+                  {group.headers.map((header) => (
+                    <th key={header.id} scope="col">
+                      <table.FlexRender header={header} />
+                    </th>
+                  ))}
+                </tr>
+              ))}
+            </thead>
+            <tbody>
+              {table.getRowModel().rows.map((row) => (
+                <tr key={row.original.verificationId} data-verification={row.original.verificationId}>
+                  {row.getAllCells().map((cell) => (
+                    <td key={cell.id} data-label={String(cell.column.columnDef.header)}>
+                      <table.FlexRender cell={cell} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {rows.length === 0 ? (
+            <p className="empty">No verifications match{filterKey ? ' these filters' : ' yet'}.</p>
+          ) : null}
+          <nav className="pager" aria-label="Pages">
+            <button
+              type="button"
+              disabled={stack.length === 1}
+              onClick={() => setPages({ key: filterKey, stack: stack.slice(0, -1) })}
+            >
+              Previous
+            </button>
+            <span>Page {stack.length}</span>
+            <button
+              type="button"
+              disabled={!list.data.nextCursor}
+              onClick={() =>
+                setPages({ key: filterKey, stack: [...stack, list.data?.nextCursor ?? undefined] })
+              }
+            >
+              Next
+            </button>
+          </nav>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+const NO_ROWS: VerificationRow[] = [];
+
+function FilterForm({ filters }: { filters: Filters }) {
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const next: Record<string, string> = {};
+    for (const name of FILTER_NAMES) next[name] = String(form.get(name) ?? '').trim();
+    navigate(`/verifications${queryString(next)}`);
+  };
+  // Keyed on the address: Back/Forward and Clear reset the inputs to what it says.
+  return (
+    <form className="filters" onSubmit={submit} key={queryString(filters)} aria-label="Filters">
+      <div>
+        <label htmlFor="f-q">Search</label>
+        <input
+          id="f-q"
+          name="q"
+          type="search"
+          defaultValue={filters.q}
+          placeholder="Ticket number, requester name or email"
+        />
+      </div>
+      <div>
+        <label htmlFor="f-status">Status</label>
+        <select id="f-status" name="status" defaultValue={filters.status ?? ''}>
+          <option value="">Any status</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {STATUS_LABELS[s]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="f-risk">Risk level</label>
+        <select id="f-risk" name="riskLevel" defaultValue={filters.riskLevel ?? ''}>
+          <option value="">Any risk</option>
+          {RISK_LEVELS.map((r) => (
+            <option key={r} value={r}>
+              {RISK_LABELS[r]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div>
+        <label htmlFor="f-category">Category</label>
+        <input id="f-category" name="category" defaultValue={filters.category} placeholder="password_reset" />
+      </div>
+      <div>
+        <label htmlFor="f-agent">Initiated by</label>
+        <input id="f-agent" name="agent" defaultValue={filters.agent} placeholder="Username" />
+      </div>
+      <div>
+        <label htmlFor="f-from">From</label>
+        <input id="f-from" name="from" type="date" defaultValue={filters.from} />
+      </div>
+      <div>
+        <label htmlFor="f-to">To</label>
+        <input id="f-to" name="to" type="date" defaultValue={filters.to} />
+      </div>
+      <div className="buttons">
+        <button type="submit" className="primary">
+          Apply filters
+        </button>
+        <button type="button" onClick={() => navigate('/verifications')}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}

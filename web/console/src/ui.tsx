@@ -1,0 +1,183 @@
+/** Small shared pieces: labels in plain words, badges, dates, data loading, page frame parts. */
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import type { RiskLevel, VerificationStatus } from '../../../shared/domain/verification.js';
+import { describeError } from './api';
+
+export const STATUS_LABELS: Record<VerificationStatus, string> = {
+  sent: 'Link sent',
+  in_progress: 'In progress',
+  passed: 'Passed',
+  failed: 'Failed',
+  not_enough_questions: 'Not enough questions',
+  timed_out: 'Timed out',
+  cancelled: 'Cancelled',
+};
+
+/** No more changes to come from the requester. */
+export const isFinalStatus = (status: VerificationStatus) => status !== 'sent' && status !== 'in_progress';
+
+export const RISK_LABELS: Record<RiskLevel, string> = {
+  verified: 'Verified',
+  medium: 'Medium',
+  high: 'High',
+};
+
+const STATUS_TONE: Record<VerificationStatus, string> = {
+  sent: 'info',
+  in_progress: 'info',
+  passed: 'good',
+  failed: 'bad',
+  not_enough_questions: 'warn',
+  timed_out: 'warn',
+  cancelled: 'muted',
+};
+const RISK_TONE: Record<RiskLevel, string> = { verified: 'good', medium: 'warn', high: 'bad' };
+
+export function StatusBadge({ status }: { status: VerificationStatus }) {
+  return <span className={`badge ${STATUS_TONE[status]}`}>{STATUS_LABELS[status]}</span>;
+}
+
+export function RiskBadge({ level, score }: { level?: RiskLevel; score?: number }) {
+  if (!level) return <span className="muted">—</span>;
+  return (
+    <span className={`badge ${RISK_TONE[level]}`}>
+      {RISK_LABELS[level]}
+      {score !== undefined ? ` · ${score.toFixed(1)}` : ''}
+    </span>
+  );
+}
+
+/** `password_reset` → `Password reset`. */
+export const humanize = (value: string) => {
+  const s = value.replace(/[_.]+/g, ' ').trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
+};
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const dateTimeSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function When({ at, seconds }: { at?: string; seconds?: boolean }) {
+  if (!at) return <span className="muted">—</span>;
+  const d = new Date(at);
+  return <time dateTime={at}>{(seconds ? dateTimeSeconds : dateTime).format(d)}</time>;
+}
+
+/** 95 → `1 min 35 s`. */
+export function duration(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m} min ${Math.round(seconds % 60)} s`;
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+
+/** YYYY-MM-DD of a date, UTC (the API's calendar days). */
+export const isoDay = (d: Date) => d.toISOString().slice(0, 10);
+export const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86_400_000));
+
+export interface Loaded<T> {
+  data?: T;
+  error?: string;
+  /** The raw error, for its status code. */
+  failure?: unknown;
+  loading: boolean;
+  reload: () => void;
+}
+
+/**
+ * Loads `load()` whenever `key` changes; later answers to older keys are dropped. `refreshMs`
+ * reloads quietly (no loading state) while the page is visible, for screens that watch progress.
+ */
+export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: number): Loaded<T> {
+  const [state, setState] = useState<{ key: string; data?: T; failure?: unknown; loading: boolean }>({
+    key,
+    loading: true,
+  });
+  const [nonce, setNonce] = useState(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce are what trigger a load
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ key, data: s.key === key ? s.data : undefined, loading: true }));
+    loadRef.current().then(
+      (data) => live && setState({ key, data, loading: false }),
+      (failure: unknown) => live && setState({ key, failure, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [key, nonce]);
+
+  useEffect(() => {
+    if (!refreshMs) return;
+    let live = true;
+    const timer = setInterval(() => {
+      if (document.visibilityState !== 'visible') return;
+      loadRef.current().then(
+        (data) => live && setState((s) => (s.key === key ? { key, data, loading: false } : s)),
+        () => undefined,
+      );
+    }, refreshMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [key, refreshMs]);
+
+  const reload = useCallback(() => setNonce((n) => n + 1), []);
+  const current = state.key === key;
+  return {
+    data: current ? state.data : undefined,
+    failure: current ? state.failure : undefined,
+    error: current && state.failure !== undefined ? describeError(state.failure) : undefined,
+    loading: !current || state.loading,
+    reload,
+  };
+}
+
+/** The screen's title: one h1 per screen, focused when the screen changes (screen readers hear it). */
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+    document.title = `${ref.current?.textContent ?? 'Console'} · Helpdesk Verify`;
+  }, []);
+  return (
+    <div className="page-title">
+      <h1 ref={ref} tabIndex={-1}>
+        {children}
+      </h1>
+      {actions ? <div className="actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+export function ErrorNote({ children }: { children: ReactNode }) {
+  return (
+    <p className="note error" role="alert">
+      {children}
+    </p>
+  );
+}
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p className="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+/** A read-only definition list row. */
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
