@@ -4,7 +4,7 @@
  */
 import { type App, type Environment, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { LOCAL_PORTAL_CONFIG, type PortalConfig } from '../web/portal/build.js';
+import { DEMO_BRANDING, type PortalBranding } from '../web/portal/build.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -18,7 +18,7 @@ export interface DeploymentSettings {
   /** ACM certificate (us-east-1) for portalBaseUrl's host, so the portal's CloudFront serves it. */
   readonly portalCertificateArn?: string;
   /** The portal's branding (its runtime config.json): `portalBranding` in cdk.json, as an object. */
-  readonly portalBranding: PortalConfig;
+  readonly portalBranding: PortalBranding;
   readonly consoleBaseUrl: string;
   readonly retentionDays: number;
   readonly smsSenderId?: string;
@@ -35,7 +35,7 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
   stage: 'prod',
   senderEmail: 'verify@example.com',
   secretsPrefix: 'helpdesk-verify/',
-  portalBranding: LOCAL_PORTAL_CONFIG,
+  portalBranding: DEMO_BRANDING,
   consoleBaseUrl: 'https://console.example.com',
   retentionDays: 365,
 };
@@ -85,7 +85,8 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
     stateful,
     portalBaseUrl: settings.portalBaseUrl,
     portalCertificateArn: settings.portalCertificateArn,
-    portalConfig: settings.portalBranding,
+    // The start page offers self-service only where the deployment turns it on.
+    portalConfig: { ...settings.portalBranding, selfService: settings.selfServiceConnectionId !== undefined },
     consoleBaseUrl: settings.consoleBaseUrl,
     retentionDays: settings.retentionDays,
     smsSenderId: settings.smsSenderId,
@@ -104,8 +105,8 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
 }
 
 /** `portalBranding` from context (an object in cdk.json, a JSON string with `-c`) over the defaults. */
-function portalBranding(value: unknown): PortalConfig {
-  const given = (typeof value === 'string' ? JSON.parse(value) : (value ?? {})) as Partial<PortalConfig>;
+function portalBranding(value: unknown): PortalBranding {
+  const given = (typeof value === 'string' ? JSON.parse(value) : (value ?? {})) as Partial<PortalBranding>;
   const branding = { ...DEFAULT_SETTINGS.portalBranding, ...given };
   for (const key of ['companyName', 'helpDeskName', 'helpDeskPhone'] as const) {
     if (typeof branding[key] !== 'string' || branding[key].trim() === '')

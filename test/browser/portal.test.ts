@@ -9,7 +9,7 @@ import { responseFor } from '../../local/requester.js';
 import { PORTAL_APP_PATH } from '../../local/stack.js';
 import { securityHeaders } from '../../local/static-site.js';
 import type { VerificationDetail } from '../../shared/console-api.js';
-import { PORTAL_CSP } from '../../web/portal/build.js';
+import { LOCAL_PORTAL_CONFIG, PORTAL_CSP } from '../../web/portal/build.js';
 import {
   call,
   complete,
@@ -45,6 +45,8 @@ const PEOPLE = {
   keyboard: 'dmitri.volkov@example.com',
   scripted: 'nadia.rahman@example.com',
   timedOut: 'sven.andersson@example.com',
+  noAction: 'jose.araujo@example.com',
+  used: 'ines.oliveira@example.com',
   selfService: 'zoe.martin@example.com',
 };
 const NEW_PASSWORD = 'harbour kettle violet sundial 88';
@@ -194,9 +196,9 @@ describe('a verified requester resets their password', () => {
 describe('a verified requester with nothing to do on the portal', () => {
   it('is told the help desk carries on', async () => {
     const { page } = await requesterPage();
-    const link = await linkFor(PEOPLE.late, { reset: false });
+    const link = await linkFor(PEOPLE.noAction, { reset: false });
     const first = await openAndStart(page, link.url, link.ticketNumber);
-    await answerAllInPage(page, first, PEOPLE.late, 'right');
+    await answerAllInPage(page, first, PEOPLE.noAction, 'right');
 
     await showsHeading(page, "You're verified");
     expect(await page.locator('main').textContent()).toContain('You can close this page');
@@ -262,9 +264,9 @@ describe('links that no longer work', () => {
 
   it('a used link says so', async () => {
     const { page } = await requesterPage();
-    const link = await linkFor(PEOPLE.late);
+    const link = await linkFor(PEOPLE.used);
     const session = await openLink(h, link.linkToken);
-    expect((await complete(h, session, 'right', { email: PEOPLE.late })).status).toBe(200);
+    expect((await complete(h, session, 'skip', { email: PEOPLE.used })).status).toBe(200);
     await page.goto(link.url);
     await showsHeading(page, 'This link has already been used');
     await screen(page, 'used-link');
@@ -301,6 +303,25 @@ describe('the self-initiated start page', () => {
     expect(landing).toContain('reset your password yourself');
     expect(landing).not.toContain('Self-service');
     await screen(page, 'start-4-landing');
+  });
+});
+
+describe('the start page where self-service is off', () => {
+  it('sends people to the help desk instead of taking an email', async () => {
+    // Prepare: the deployment's config.json says so (CDK writes it from selfServiceConnectionId)
+    const { page } = await requesterPage();
+    await page.route('**/portal-app/config.json', (route) =>
+      route.fulfill({ json: { ...LOCAL_PORTAL_CONFIG, selfService: false } }),
+    );
+
+    // Act
+    await page.goto(`${h.api}${PORTAL_APP_PATH}/`);
+
+    // Assess
+    await showsHeading(page, 'Verify your identity');
+    expect(await page.getByLabel('Work email').count()).toBe(0);
+    expect(await page.locator('main').textContent()).toContain('call the IT Service Desk on +1 555 0100');
+    await screen(page, 'start-disabled');
   });
 });
 

@@ -224,7 +224,8 @@ describe('portal deployment', () => {
     expect(build).not.toContain('assets');
     expect(config).toEqual(['config.json']);
     const written = JSON.parse(readFileSync(join(staged[1] ?? '', 'config.json'), 'utf8'));
-    expect(written).toEqual(DEFAULT_SETTINGS.portalBranding);
+    // The defaults set no self-service connection: the start page sends people to the help desk.
+    expect(written).toEqual({ ...DEFAULT_SETTINGS.portalBranding, selfService: false });
   });
 
   it('points the links in messages at the distribution', () => {

@@ -30,8 +30,8 @@ export const PORTAL_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The runtime `config.json` (branding); each deployment supplies its own, not the build. */
-export interface PortalConfig {
+/** Who the portal speaks for; each deployment supplies its own, not the build. */
+export interface PortalBranding {
   companyName: string;
   helpDeskName: string;
   /** Shown and dialled as is, e.g. `+1 555 0100`. */
@@ -42,14 +42,23 @@ export interface PortalConfig {
   logoUrl?: string;
 }
 
-/** What the local stack serves: the demo organisation of local/seed.ts. */
-export const LOCAL_PORTAL_CONFIG: PortalConfig = {
+/** The runtime `config.json` next to index.html. */
+export interface PortalConfig extends PortalBranding {
+  /** The start page takes requests (SELF_SERVICE_CONNECTION_ID is set); otherwise it sends people to the help desk. */
+  selfService: boolean;
+}
+
+/** The demo organisation of local/seed.ts. */
+export const DEMO_BRANDING: PortalBranding = {
   companyName: 'Example Corp',
   helpDeskName: 'IT Service Desk',
   helpDeskPhone: '+1 555 0100',
   brandColor: '#0b5cad',
   logoUrl: 'logo.svg',
 };
+
+/** What the local stack serves (it sets SELF_SERVICE_CONNECTION_ID). */
+export const LOCAL_PORTAL_CONFIG: PortalConfig = { ...DEMO_BRANDING, selfService: true };
 
 export async function buildPortal(): Promise<void> {
   const outDir = `${PORTAL_DIST}.tmp-${process.pid}-${Date.now()}`;

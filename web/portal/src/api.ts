@@ -10,6 +10,8 @@ export interface Branding {
   helpDeskPhone: string;
   brandColor: string;
   logoUrl?: string;
+  /** The start page takes requests; otherwise it sends people to the help desk. */
+  selfService: boolean;
 }
 
 export interface Session {
@@ -120,6 +122,7 @@ export async function loadBranding(): Promise<Branding> {
     helpDeskPhone: config.helpDeskPhone || '',
     brandColor: /^#[0-9a-f]{6}$/i.test(config.brandColor ?? '') ? (config.brandColor as string) : '#0b5cad',
     logoUrl: config.logoUrl,
+    selfService: config.selfService !== false,
   };
 }
 

@@ -320,9 +320,11 @@ export function LinkProblemScreen(props: Props & { problem: LinkProblem; session
           Ask the help desk to send you a new one: <CallHelpDesk branding={props.branding} />, or reply on
           your ticket.
         </li>
-        <li>
-          Or <a href="./">request a new link with your work email</a>.
-        </li>
+        {props.branding.selfService ? (
+          <li>
+            Or <a href="./">request a new link with your work email</a>.
+          </li>
+        ) : null}
       </ul>
       <Reference
         ticketNumber={props.session && ticketOf(props.session)}

@@ -4,7 +4,7 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, type Branding, startVerification } from './api';
-import { Heading } from './ui';
+import { CallHelpDesk, Heading } from './ui';
 
 export function StartPage(props: { branding: Branding }) {
   const { branding } = props;
@@ -27,12 +27,26 @@ export function StartPage(props: { branding: Branding }) {
       setBusy(false);
       if (e instanceof ApiError && e.code === 'VALIDATION_FAILED')
         setError('Enter your work email address, like name@company.com.');
+      else if (e instanceof ApiError && e.code === 'SELF_SERVICE_DISABLED')
+        setError('Requests by email are turned off here: please ask the help desk for a link.');
       else if (e instanceof ApiError && e.code === 'TOO_MANY_ATTEMPTS')
         setError('Too many requests from this network. Please wait 15 minutes and try again.');
       else setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
     }
   };
 
+  if (!branding.selfService) {
+    return (
+      <section>
+        <Heading company={branding.companyName}>Verify your identity</Heading>
+        <p class="lead">
+          To confirm it's you, you need a verification link from the help desk. Please{' '}
+          <CallHelpDesk branding={branding} /> and they will send one to your contact details on record.
+        </p>
+        <p>If you already have a link, open it from your email or text message.</p>
+      </section>
+    );
+  }
   if (sent) {
     return (
       <section>
