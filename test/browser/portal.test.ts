@@ -4,7 +4,7 @@
  * desktop size; and a scripted browser, which the engine must flag.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { responseFor } from '../../local/requester.js';
 import { PORTAL_APP_PATH } from '../../local/stack.js';
 import { securityHeaders } from '../../local/static-site.js';
@@ -65,8 +65,15 @@ beforeAll(async () => {
   scriptedBrowser = await launch('scripted');
 });
 
+// On every path: no script error and no CSP violation (4xx answers the page expects are logged by
+// Chromium as failed loads; those are the API speaking, not the page failing).
+afterEach(async () => {
+  const pages = opened.splice(0);
+  for (const p of pages) await p.context.close().catch(() => undefined);
+  expect(pages.flatMap((p) => p.errors).filter((e) => !e.startsWith('Failed to load resource'))).toEqual([]);
+});
+
 afterAll(async () => {
-  for (const p of opened) await p.context.close().catch(() => undefined);
   await requesterBrowser?.close();
   await scriptedBrowser?.close();
   await h?.stop();
