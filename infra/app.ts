@@ -1,10 +1,12 @@
 /** The CDK app (`npx cdk synth`, `npx cdk deploy --all`). Settings come from cdk.json context. */
 import { App } from 'aws-cdk-lib';
+import { ensureConsoleBuilt } from '../web/console/build.js';
 import { ensurePortalBuilt } from '../web/portal/build.js';
 import { buildHelpdeskVerify, settingsFromContext } from './helpdesk-verify.js';
 
-// The portal's build is deployed as is: build it first if missing or older than its sources.
+// The portal and console builds are deployed as is: build them first if missing or stale.
 await ensurePortalBuilt();
+await ensureConsoleBuilt();
 const app = new App();
 const account = process.env.CDK_DEFAULT_ACCOUNT;
 const region = process.env.CDK_DEFAULT_REGION;

@@ -5,6 +5,7 @@
 import { type App, type Environment, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEMO_BRANDING, type PortalBranding } from '../web/portal/build.js';
+import { ConsoleWebStack } from './console-web-stack.js';
 import { StatefulStack } from './stateful-stack.js';
 import { StatelessStack } from './stateless-stack.js';
 
@@ -20,6 +21,8 @@ export interface DeploymentSettings {
   /** The portal's branding (its runtime config.json): `portalBranding` in cdk.json, as an object. */
   readonly portalBranding: PortalBranding;
   readonly consoleBaseUrl: string;
+  /** ACM certificate (us-east-1) for consoleBaseUrl's host, so the console's CloudFront serves it. */
+  readonly consoleCertificateArn?: string;
   readonly retentionDays: number;
   readonly smsSenderId?: string;
   readonly authDomainPrefix?: string;
@@ -57,6 +60,7 @@ export function settingsFromContext(app: App): DeploymentSettings {
     portalCertificateArn: read('portalCertificateArn'),
     portalBranding: portalBranding(app.node.tryGetContext('portalBranding')),
     consoleBaseUrl: read('consoleBaseUrl') ?? DEFAULT_SETTINGS.consoleBaseUrl,
+    consoleCertificateArn: read('consoleCertificateArn'),
     retentionDays,
     smsSenderId: read('smsSenderId'),
     authDomainPrefix: read('authDomainPrefix'),
@@ -99,9 +103,17 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
     selfServiceConnectionId: settings.selfServiceConnectionId,
     logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
+  const consoleWeb = new ConsoleWebStack(app, 'HelpdeskVerify-Console', {
+    env,
+    description: 'Helpdesk Verify: the help-desk console web app (S3 + CloudFront)',
+    stateless,
+    consoleBaseUrl: settings.consoleBaseUrl,
+    consoleCertificateArn: settings.consoleCertificateArn,
+    logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+  });
   // cdk-nag v3 runs as a CDK policy-validation plugin: any unacknowledged finding fails synth.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
-  return { stateful, stateless };
+  return { stateful, stateless, consoleWeb };
 }
 
 /** `portalBranding` from context (an object in cdk.json, a JSON string with `-c`) over the defaults. */

@@ -1,6 +1,8 @@
-/** The stateless stack deploys the built portal (infra/web-hosting.ts): build it if missing or stale. */
+/** The stacks deploy the built portal and console (infra/web-hosting.ts): build them if missing or stale. */
+import { ensureConsoleBuilt } from '../../web/console/build.js';
 import { ensurePortalBuilt } from '../../web/portal/build.js';
 
 export default async function setup() {
   await ensurePortalBuilt();
+  await ensureConsoleBuilt();
 }
