@@ -7,6 +7,7 @@
  * `npm start`, the browser tests and `cdk synth` work on a fresh clone. The build goes to a
  * temporary folder that then replaces `dist`, so a concurrent reader never sees half a build.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,7 +62,7 @@ export const DEMO_BRANDING: PortalBranding = {
 export const LOCAL_PORTAL_CONFIG: PortalConfig = { ...DEMO_BRANDING, selfService: true };
 
 export async function buildPortal(): Promise<void> {
-  const outDir = `${PORTAL_DIST}.tmp-${process.pid}-${Date.now()}`;
+  const outDir = `${PORTAL_DIST}.tmp-${randomUUID()}`;
   await build({
     root: PORTAL_DIR,
     base: './',
@@ -79,9 +80,15 @@ export async function buildPortal(): Promise<void> {
       reportCompressedSize: false,
     },
   });
-  const old = `${PORTAL_DIST}.old-${process.pid}-${Date.now()}`;
-  if (existsSync(PORTAL_DIST)) renameSync(PORTAL_DIST, old);
-  renameSync(outDir, PORTAL_DIST);
+  const old = `${PORTAL_DIST}.old-${randomUUID()}`;
+  try {
+    if (existsSync(PORTAL_DIST)) renameSync(PORTAL_DIST, old);
+    renameSync(outDir, PORTAL_DIST);
+  } catch (error) {
+    // Another process swapped in its own build of the same sources first: keep that one.
+    rmSync(outDir, { recursive: true, force: true });
+    if (!existsSync(join(PORTAL_DIST, 'index.html'))) throw error;
+  }
   rmSync(old, { recursive: true, force: true });
 }
 
