@@ -12,9 +12,12 @@ import { DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
 import type { Settings, VerificationView } from '../../shared/console-api.js';
 import {
   call,
+  complete,
+  finished,
   type Harness,
   openLink,
   openTicket,
+  sendLink,
   startHarness,
   until,
   verification,
@@ -282,6 +285,42 @@ describe('the verifications table', () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await showsHeading(page, 'Sign in to the console');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+});
+
+describe('a write-back that failed', () => {
+  it('shows the failure on the summary, and an agent retries it once the ticket system is back', async () => {
+    // Prepare: passed while the desk refused every write, so the outcome note never landed
+    const opened = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, opened.id);
+    const session = await openLink(h, linkToken);
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+    await complete(h, session, 'right');
+    await finished(h, verificationId);
+    expect((await verification(h, verificationId)).writeBack.state).toBe('failed');
+
+    // Act: the agent opens the summary and retries while the desk is still down, then again
+    const { page, errors } = await consolePage(browser);
+    await openAs(page, h, 'alice', `/verifications/${verificationId}`);
+    await showsHeading(page, /^Verification of ticket /);
+    const writeBack = page.locator('.write-back');
+    await expect
+      .poll(() => writeBack.textContent())
+      .toContain('Failed: the ticket system did not take the update');
+    expect(await writeBack.textContent()).toContain('Last error');
+    await screen(page, 'console-summary-write-back-failed');
+    await page.getByRole('button', { name: 'Retry write-back' }).click();
+    await expect.poll(() => writeBack.getByRole('alert').textContent()).toMatch(/\S/);
+    h.stack.desk.setFaults({});
+    await page.getByRole('button', { name: 'Retry write-back' }).click();
+
+    // Assess: written, no retry offered any more, the ticket has the outcome note
+    await expect.poll(() => writeBack.textContent()).toContain('Written to the ticket');
+    expect(await page.getByRole('button', { name: 'Retry write-back' }).count()).toBe(0);
+    expect((await verification(h, verificationId)).writeBack.state).toBe('done');
+    expect(h.stack.desk.get(opened.id)?.notes.some((n) => n.text.includes('verification Passed'))).toBe(true);
+    // The refused retry's 502 is the only console error expected.
+    expect(errors.filter((e) => !e.includes('502'))).toEqual([]);
   });
 });
 

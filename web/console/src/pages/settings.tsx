@@ -374,8 +374,10 @@ function UserRow(props: {
   return (
     <tr>
       <td data-label="User">
-        {u.username}
-        {u.email ? <span className="sub">{u.email}</span> : null}
+        <div>
+          {u.username}
+          {u.email ? <span className="sub">{u.email}</span> : null}
+        </div>
       </td>
       <td data-label="Role">
         <label className="visually-hidden" htmlFor={`role-${u.username}`}>
@@ -399,7 +401,7 @@ function UserRow(props: {
         {self ? (
           <span className="muted small">This is you</span>
         ) : (
-          <>
+          <div>
             <button
               type="button"
               disabled={role === u.roles[0] && u.roles.length === 1}
@@ -420,7 +422,7 @@ function UserRow(props: {
             >
               {u.enabled ? 'Disable' : 'Enable'}
             </button>
-          </>
+          </div>
         )}
       </td>
     </tr>

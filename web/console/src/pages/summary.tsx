@@ -215,7 +215,15 @@ function Device({ d }: { d: VerificationDetail }) {
     <section className="panel" aria-labelledby="device-h">
       <h2 id="device-h">Device and session</h2>
       {!c ? (
-        <p className="muted">The link has not been opened.</p>
+        <p className="muted">
+          {d.openedAt ? (
+            <>
+              Opened <When at={d.openedAt} />; the page reported no device details.
+            </>
+          ) : (
+            'The link has not been opened.'
+          )}
+        </p>
       ) : (
         <dl className="facts">
           <Fact label="Opened">

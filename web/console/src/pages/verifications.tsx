@@ -122,7 +122,9 @@ export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParam
                 <tr key={row.original.verificationId} data-verification={row.original.verificationId}>
                   {row.getAllCells().map((cell) => (
                     <td key={cell.id} data-label={String(cell.column.columnDef.header)}>
-                      <table.FlexRender cell={cell} />
+                      <div>
+                        <table.FlexRender cell={cell} />
+                      </div>
                     </td>
                   ))}
                 </tr>
