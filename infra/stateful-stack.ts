@@ -9,15 +9,29 @@ import {
   BillingMode,
   type ITable,
   ProjectionType,
+  StreamViewType,
   Table,
   TableEncryption,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type IBucket,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
 import { secretNames } from '../shared/adapters/secrets.js';
+
+/**
+ * The export bucket's name, fixed per account and region so the stateless stack can grant on it
+ * by name (a cross-stack ARN token would appear in IAM as an opaque stack output).
+ */
+export const exportBucketName = (stack: Stack) => `helpdesk-verify-exports-${stack.account}-${stack.region}`;
 
 /** What the stateless stack needs from this one, passed by typed props. */
 export interface StatefulResources {
@@ -30,6 +44,8 @@ export interface StatefulResources {
   readonly senderEmail: string;
   /** Prefix of every secret the functions read (SECRETS_PREFIX). */
   readonly secretsPrefix: string;
+  /** The console's CSV exports (private, encrypted, expiring), downloaded by presigned URL. */
+  readonly exportBucket: IBucket;
 }
 
 export interface StatefulStackProps extends StackProps {
@@ -46,6 +62,7 @@ export class StatefulStack extends Stack implements StatefulResources {
   readonly senderIdentity: EmailIdentity;
   readonly senderEmail: string;
   readonly secretsPrefix: string;
+  readonly exportBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
@@ -74,6 +91,8 @@ export class StatefulStack extends Stack implements StatefulResources {
       timeToLiveAttribute: TABLE.ttlAttribute,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // Feeds the console's dashboard aggregates and export jobs (shared/manifest.ts `stream`).
+      stream: StreamViewType[TABLE.stream],
     });
     for (const index of TABLE.indexes) {
       this.table.addGlobalSecondaryIndex({
@@ -106,6 +125,30 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
     // Kept like everything here: recreating it would need the address to be verified again.
     this.senderIdentity.applyRemovalPolicy(RemovalPolicy.RETAIN);
+
+    // CSV exports of the console: evidence with personal data, so private, TLS only, encrypted,
+    // and gone after a week (the download links live 15 minutes; each one issued is audited).
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      bucketName: exportBucketName(this),
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [
+        {
+          prefix: 'exports/',
+          expiration: Duration.days(7),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.exportBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Every export request, completion and download link issued is an audit event in the table ' +
+        '(who, when, which filters); S3 access logs would repeat that in a second bucket of their own.',
+    });
 
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'PortalSessionSecretName', { value: this.portalSessionSecret.secretName });

@@ -55,6 +55,7 @@ import {
   STATE_MACHINE_FILE,
 } from '../shared/manifest.js';
 import { PORTAL_CSP, PORTAL_DIST, type PortalConfig } from '../web/portal/build.js';
+import { wireConsoleResources } from './console-resources.js';
 import { ProjectFunction, REPO_ROOT } from './project-function.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { WebHosting } from './web-hosting.js';
@@ -274,6 +275,8 @@ export class StatelessStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+
+    wireConsoleResources(this, { functions, stateful, userPool: this.userPool });
 
     // ---- HTTP API from the route manifest --------------------------------------------------
     const accessLogGroup = new LogGroup(this, 'ApiAccessLogs', {

@@ -43,7 +43,7 @@ import type {
   VerificationStore,
   Workflow,
 } from './ports.js';
-import { loadConsoleConfig } from './use-cases/console/config.js';
+import { loadConsoleConfig, required } from './use-cases/console/config.js';
 
 export interface AppContext {
   config: Config;
@@ -164,13 +164,17 @@ export const consoleQueries = /* @__PURE__ */ once<ConsoleQueries>(
 
 export const exportFiles = /* @__PURE__ */ once<ExportFiles>((config) => {
   const c = loadConsoleConfig();
+  const local = 'with EXPORT_FILES=local';
   return c.EXPORT_FILES === 'local'
     ? new LocalExportFiles(
-        c.EXPORT_DIR as string,
-        c.EXPORT_URL_BASE as string,
-        c.EXPORT_SIGNING_KEY as string,
+        required(c, 'EXPORT_DIR', local),
+        required(c, 'EXPORT_URL_BASE', local),
+        required(c, 'EXPORT_SIGNING_KEY', local),
       )
-    : new S3ExportFiles(new S3Client({ region: config.AWS_REGION }), c.EXPORT_BUCKET as string);
+    : new S3ExportFiles(
+        new S3Client({ region: config.AWS_REGION }),
+        required(c, 'EXPORT_BUCKET', 'with EXPORT_FILES=s3'),
+      );
 });
 
 export const consoleUsers = /* @__PURE__ */ once<ConsoleUsers>((config) => {
@@ -179,7 +183,7 @@ export const consoleUsers = /* @__PURE__ */ once<ConsoleUsers>((config) => {
     ? new DynamoDbConsoleUsers({ tableName: config.TABLE_NAME, client: dynamo(config) })
     : new CognitoConsoleUsers(
         new CognitoIdentityProviderClient({ region: config.AWS_REGION }),
-        c.USER_POOL_ID as string,
+        required(c, 'USER_POOL_ID', 'with CONSOLE_USERS=cognito'),
       );
 });
 

@@ -37,7 +37,6 @@ export class S3ExportFiles implements ExportFiles {
         Bucket: this.bucket,
         Key: key,
         ContentType: 'text/csv; charset=utf-8',
-        ServerSideEncryption: 'aws:kms',
       }),
     );
     const parts: { ETag?: string; PartNumber: number }[] = [];

@@ -20,6 +20,8 @@ interface Statement {
  */
 const STAR_ALLOWED: Record<string, string> = {
   'states:SendTaskSuccess': 'no resource-level permissions (callback token names the task)',
+  'dynamodb:ListStreams':
+    'no resource-level permissions (table-stream consumers, added by the event source mapping)',
   'sns:Publish': 'SMS to a phone number has no resource ARN',
   'xray:PutTraceSegments': 'X-Ray: no resource-level permissions (active tracing, added by CDK)',
   'xray:PutTelemetryRecords': 'X-Ray: no resource-level permissions (active tracing, added by CDK)',
@@ -125,13 +127,28 @@ describe('wildcards', () => {
     }
   });
 
-  it('uses partial wildcards only for per-connection secrets', () => {
+  it('uses partial wildcards only for per-connection secrets and the console export prefix', () => {
     for (const [role, statements] of statementsByRole) {
       for (const statement of allows(statements).filter((s) => !isStar(s))) {
         for (const resource of asArray(statement.Resource)
           .map(flatten)
           .filter((r) => r.includes('*'))) {
-          expect(asArray(statement.Action), role).toEqual(['secretsmanager:GetSecretValue']);
+          const actions = [...asArray(statement.Action)].sort();
+          if (resource.includes(':s3:::')) {
+            expect(resource, role).toMatch(/:s3:::helpdesk-verify-exports-[^/]+\/exports\/\*$/);
+            expect([['s3:GetObject'], ['s3:AbortMultipartUpload', 's3:PutObject']], role).toContainEqual(
+              actions,
+            );
+            continue;
+          }
+          // Functions read connection secrets; the console's settings only ever write them.
+          expect(
+            [
+              ['secretsmanager:GetSecretValue'],
+              ['secretsmanager:CreateSecret', 'secretsmanager:PutSecretValue'],
+            ],
+            role,
+          ).toContainEqual(actions);
           expect(resource, role).toMatch(
             /:secret:helpdesk-verify\/connections\/\*\/(webhook|outbound)-\?{6}$/,
           );
@@ -157,7 +174,16 @@ describe.each(FUNCTIONS as readonly FunctionSpec[])('grants of $name', (spec) =>
 
   it('table: exactly the declared read or read/write actions on the table and its named indexes', () => {
     const statements = statementsOf(name);
-    const actions = [...actionsOf(statements)].filter((a) => a.startsWith('dynamodb:')).sort();
+    // Table-stream consumers also read the stream (shared/manifest.ts `stream`).
+    const streamRead = [
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ];
+    const all = [...actionsOf(statements)];
+    expect(streamRead.every((a) => all.includes(a))).toBe(Boolean(spec.stream));
+    const actions = all.filter((a) => a.startsWith('dynamodb:') && !streamRead.includes(a)).sort();
     const read = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
     const write = [
       'dynamodb:BatchWriteItem',

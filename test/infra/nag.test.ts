@@ -84,7 +84,7 @@ describe('AwsSolutions checks', () => {
       expect(ack.reason.length, `${ack.id} @ ${ack.path}`).toBeGreaterThan(40);
       // IAM4/IAM5[Action::s3:*], S1 and CFR*: the portal's hosting (infra/web-hosting.ts).
       expect(ack.id, ack.path).toMatch(
-        /AwsSolutions-(IAM5\[Resource::.+\]|IAM5\[Action::s3:\w+\*\]|IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]|L1|APIG4|SMG4|S1|CFR[124])$/,
+        /AwsSolutions-(IAM5\[Resource::.+\]|IAM5\[Action::s3:\w+\*\]|IAM4\[Policy::.+\/AWSLambdaBasicExecutionRole\]|L1|APIG4|SMG4|S1|SQS3|CFR[124])$/,
       );
     }
   });
