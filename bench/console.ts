@@ -8,8 +8,8 @@
  * - the dashboard: 30 days and the whole year;
  * - a full CSV export (100,000 rows): time, and the process RSS sampled every 20 ms.
  *
- * The dashboard aggregates are written from the seeded verifications with the same function the
- * stream consumer applies (`aggregateChanges`), summed per day: replaying 200,000 stream records
+ * The dashboard aggregates are written from the seeded verifications with the same functions the
+ * stream consumer applies (`aggregateChanges`, `aggregateItems`), summed: replaying 200,000 stream records
  * through DynamoDB Local would measure the seeding, not the dashboard. Prints the numbers and
  * saves them as JSON under bench/results/.
  *
@@ -27,6 +27,7 @@ import { invoke } from '../local/lambda.js';
 import { freePort } from '../local/ports.js';
 import { startLocalStack } from '../local/stack.js';
 import { searchItems, verificationIndexAttributes } from '../shared/adapters/dynamodb/console-index.js';
+import { aggregateItems } from '../shared/adapters/dynamodb/console-queries.js';
 import { keys } from '../shared/adapters/dynamodb/table.js';
 import type { RiskLevel, VerificationStatus } from '../shared/domain/verification.js';
 import { aggregateChanges } from '../shared/use-cases/console/dashboard.js';
@@ -227,7 +228,16 @@ async function seed(endpoint: string, tableName: string) {
         `  seeded ${i} verifications (${written} items, ${((performance.now() - started) / 1000).toFixed(0)} s)`,
       );
   }
-  for (const [date, counters] of days) queue.push({ ...keys.aggregateDay(date), ...counters });
+  // The items the stream consumer would have built up, change by change, summed.
+  const aggregate = new Map<string, Record<string, unknown>>();
+  for (const [date, counters] of days)
+    for (const { key, counters: add } of aggregateItems(date, counters)) {
+      const id = `${key.pk}|${key.sk}`;
+      const item = aggregate.get(id) ?? { ...key };
+      for (const [k, n] of Object.entries(add)) item[k] = Number(item[k] ?? 0) + n;
+      aggregate.set(id, item);
+    }
+  queue.push(...aggregate.values());
   await flush(true);
   return { items: written, seconds: Number(((performance.now() - started) / 1000).toFixed(1)), picks };
 }

@@ -429,7 +429,11 @@ export interface ConsoleQueries {
     limit: number,
     oldest: string,
   ): Promise<ListPageResult<StoredAuditEvent>>;
-  aggregateDays(from: string, to: string): Promise<AggregateDay[]>;
+  /**
+   * The range's per-day totals (counters without a `:`: started, passed, ...), and the detail
+   * counters (risk, time to complete, by category, by agent) summed over the range.
+   */
+  aggregates(from: string, to: string): Promise<{ days: AggregateDay[]; details: Record<string, number> }>;
   /**
    * Adds `counters` to the day once per (verificationId, change): false when that change was
    * counted before (a redelivered stream record).

@@ -30,7 +30,8 @@
  * | console: verifications by agent                | GSI6 gsi6pk=VAGENT#<username>      gsi1sk=<createdAt>#<id>    |
  * | console: audit events by actor                 | GSI6 gsi6pk=AACTOR#<actor>         gsi1sk=<at>#<eventId>      |
  * | console: search (ticket number, requester)     | pk=VSEARCH#<term>                  sk=<createdAt>#<id> (TTL)  |
- * | console: dashboard aggregates by day           | pk=AGG                             sk=<yyyy-mm-dd>            |
+ * | console: dashboard totals by day               | pk=AGG                             sk=<yyyy-mm-dd>            |
+ * | console: dashboard details by day and by month | pk=AGGD sk=<yyyy-mm-dd>; pk=AGGM   sk=<yyyy-mm>               |
  * | console: a change already counted (idempotence)| pk=AGGMARK#<verificationId>        sk=<change> (TTL)          |
  * | console: export jobs                           | pk=EXPORT#<exportId>               sk=EXPORT (TTL 7 d)        |
  * | console: all connections (settings)            | GSI2 gsi2pk=CONNALL                gsi2sk=<connectionId>      |
@@ -97,6 +98,8 @@ export const keys = {
   auditByActor: (actor: string) => `AACTOR#${actor}`,
   search: (term: string) => `VSEARCH#${term}`,
   aggregateDay: (day: string) => ({ pk: 'AGG', sk: day }),
+  aggregateDayDetail: (day: string) => ({ pk: 'AGGD', sk: day }),
+  aggregateMonthDetail: (month: string) => ({ pk: 'AGGM', sk: month }),
   aggregateMark: (verificationId: string, change: string) => ({
     pk: `AGGMARK#${verificationId}`,
     sk: change,

@@ -1,7 +1,9 @@
 /**
- * The dashboard (primary course): per-day aggregates are kept on write by the table's stream
- * (`aggregateChanges` below, applied by console-aggregate) and the dashboard only reads the days
- * of the chosen range: one Query, never a scan of verifications.
+ * The dashboard (primary course): aggregates are kept on write by the table's stream
+ * (`aggregateChanges` below, applied by console-aggregate): per-day totals for the trend, and the
+ * details (risk, time to complete, categories, agents) per day and per month. The dashboard reads
+ * the range's day totals and its whole months' details plus the days either side: a few Queries,
+ * never a scan of verifications.
  *
  * A verification counts on the day it was started: `started` when it is created, and its outcome
  * (status, risk level, time to complete) once, when it reaches a final status. Each change is
@@ -95,7 +97,8 @@ export async function dashboard(
   if (span > MAX_RANGE_DAYS) throw badRequest('RANGE_TOO_LONG', `Choose at most ${MAX_RANGE_DAYS} days`);
   if (span < 1) throw badRequest('VALIDATION_FAILED', '`to` must not be before `from`');
 
-  const stored = new Map((await ctx.consoleQueries.aggregateDays(from, to)).map((d) => [d.date, d.counters]));
+  const read = await ctx.consoleQueries.aggregates(from, to);
+  const stored = new Map(read.days.map((d) => [d.date, d.counters]));
   const totals = zero();
   const risk = { verified: 0, medium: 0, high: 0 };
   const histogram = new Array<number>(TTC_BUCKETS.length + 1).fill(0);
@@ -105,35 +108,29 @@ export async function dashboard(
   };
   const days: DashboardDay[] = [];
   for (let date = from; date <= to; date = addDays(date, 1)) {
-    const counters = stored.get(date) ?? {};
     const day: DashboardDay = { date, ...zero() };
-    for (const [name, raw] of Object.entries(counters)) {
-      const value = Number(raw);
-      if (name in day && name !== 'date') (day as unknown as Record<string, number>)[name] = value;
-      else if (name.startsWith('risk:')) {
-        const level = name.slice(5) as keyof typeof risk;
-        if (level in risk) risk[level] += value;
-      } else if (name.startsWith('ttc:')) {
-        const bucket = Number(name.slice(4));
-        histogram[bucket] = (histogram[bucket] ?? 0) + value;
-      } else {
-        const kind = name.startsWith('cat:') ? 'cat' : name.startsWith('agent:') ? 'agent' : undefined;
-        const metric = name.slice(name.lastIndexOf(':') + 1);
-        if (!kind || !['started', 'completed', 'passed'].includes(metric)) continue;
-        const key = name.slice(kind.length + 1, name.lastIndexOf(':'));
-        const entry = breakdowns[kind].get(key) ?? {
-          key,
-          started: 0,
-          completed: 0,
-          passed: 0,
-          passRate: null,
-        };
-        entry[metric as 'started' | 'completed' | 'passed'] += value;
-        breakdowns[kind].set(key, entry);
-      }
+    for (const k of Object.keys(totals) as (keyof DashboardTotals)[]) {
+      day[k] = Number(stored.get(date)?.[k] ?? 0);
+      totals[k] += day[k];
     }
-    for (const k of Object.keys(totals) as (keyof DashboardTotals)[]) totals[k] += day[k];
     days.push(day);
+  }
+  for (const [name, value] of Object.entries(read.details)) {
+    if (name.startsWith('risk:')) {
+      const level = name.slice(5) as keyof typeof risk;
+      if (level in risk) risk[level] += value;
+    } else if (name.startsWith('ttc:')) {
+      const bucket = Number(name.slice(4));
+      histogram[bucket] = (histogram[bucket] ?? 0) + value;
+    } else {
+      const kind = name.startsWith('cat:') ? 'cat' : name.startsWith('agent:') ? 'agent' : undefined;
+      const metric = name.slice(name.lastIndexOf(':') + 1);
+      if (!kind || !['started', 'completed', 'passed'].includes(metric)) continue;
+      const key = name.slice(kind.length + 1, name.lastIndexOf(':'));
+      const entry = breakdowns[kind].get(key) ?? { key, started: 0, completed: 0, passed: 0, passRate: null };
+      entry[metric as 'started' | 'completed' | 'passed'] += value;
+      breakdowns[kind].set(key, entry);
+    }
   }
   const ranked = (m: Map<string, DashboardBreakdown>) =>
     [...m.values()]
