@@ -149,6 +149,7 @@ describe('an agent on the send page', () => {
 
     // Act: cancel it
     await page.getByRole('button', { name: 'Cancel verification' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel it' }).click();
     await expect.poll(() => statusText(page)).toContain('Cancelled');
     expect((await verification(h, view.verificationId)).status).toBe('cancelled');
   });

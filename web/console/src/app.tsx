@@ -15,17 +15,9 @@ import { SignInPage } from './pages/sign-in';
 import { SummaryPage } from './pages/summary';
 import { TranscriptPage } from './pages/transcript';
 import { VerificationsPage } from './pages/verifications';
+import { may, type Permission } from './roles';
 import { Link, match, navigate, useLocation } from './router';
 import { ErrorNote, Loading, PageTitle, useLoad } from './ui';
-
-export type Permission = 'send' | 'export' | 'audit' | 'settings';
-const PERMISSIONS: Record<Permission, Me['roles']> = {
-  send: ['admin', 'agent'],
-  export: ['admin', 'auditor'],
-  audit: ['admin', 'auditor'],
-  settings: ['admin'],
-};
-export const may = (me: Me, what: Permission) => me.roles.some((r) => PERMISSIONS[what].includes(r));
 
 export function App({ auth }: { auth: AuthConfig }) {
   const session = useSessionState();
@@ -122,10 +114,7 @@ function Shell({ me, auth }: { me: Me; auth: AuthConfig }) {
 }
 
 function route(me: Me, path: string, query: URLSearchParams): ReactNode {
-  if (path === '/' || path === '') {
-    navigate('/verifications', { replace: true });
-    return null;
-  }
+  if (path === '/' || path === '') return <Redirect to="/verifications" />;
   if (match('/verifications', path)) return <VerificationsPage me={me} query={query} />;
   const transcript = match('/verifications/:id/transcript', path);
   if (transcript) return <TranscriptPage verificationId={transcript.id as string} />;
@@ -146,6 +135,12 @@ function route(me: Me, path: string, query: URLSearchParams): ReactNode {
       </p>
     </>
   );
+}
+
+/** Replaces the address after rendering (navigating while rendering would update other components mid-render). */
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
 }
 
 export function NotAllowed({ what }: { what: string }) {

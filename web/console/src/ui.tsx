@@ -79,22 +79,18 @@ export const daysAgo = (n: number) => isoDay(new Date(Date.now() - n * 86_400_00
 
 export interface Loaded<T> {
   data?: T;
+  /** What went wrong, in words, when the last load failed. */
   error?: string;
-  /** The raw error, for its status code. */
-  failure?: unknown;
-  loading: boolean;
   reload: () => void;
 }
 
 /**
- * Loads `load()` whenever `key` changes; later answers to older keys are dropped. `refreshMs`
- * reloads quietly (no loading state) while the page is visible, for screens that watch progress.
+ * Loads `load()` whenever `key` changes (a reload of the same key keeps showing the last data);
+ * answers to older keys are dropped. `refreshMs` reloads quietly while the page is visible, for
+ * screens that watch progress.
  */
 export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ key: string; data?: T; failure?: unknown; loading: boolean }>({
-    key,
-    loading: true,
-  });
+  const [state, setState] = useState<{ key: string; data?: T; failure?: unknown }>({ key });
   const [nonce, setNonce] = useState(0);
   const loadRef = useRef(load);
   loadRef.current = load;
@@ -102,10 +98,10 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce are what trigger a load
   useEffect(() => {
     let live = true;
-    setState((s) => ({ key, data: s.key === key ? s.data : undefined, loading: true }));
+    setState((s) => ({ key, data: s.key === key ? s.data : undefined }));
     loadRef.current().then(
-      (data) => live && setState({ key, data, loading: false }),
-      (failure: unknown) => live && setState({ key, failure, loading: false }),
+      (data) => live && setState({ key, data }),
+      (failure: unknown) => live && setState({ key, failure }),
     );
     return () => {
       live = false;
@@ -118,7 +114,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
     const timer = setInterval(() => {
       if (document.visibilityState !== 'visible') return;
       loadRef.current().then(
-        (data) => live && setState((s) => (s.key === key ? { key, data, loading: false } : s)),
+        (data) => live && setState((s) => (s.key === key ? { key, data } : s)),
         () => undefined,
       );
     }, refreshMs);
@@ -132,9 +128,7 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
   const current = state.key === key;
   return {
     data: current ? state.data : undefined,
-    failure: current ? state.failure : undefined,
     error: current && state.failure !== undefined ? describeError(state.failure) : undefined,
-    loading: !current || state.loading,
     reload,
   };
 }

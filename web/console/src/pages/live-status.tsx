@@ -3,7 +3,7 @@
  * so far, and resend (a fresh link to the same place; the old one is cancelled) or cancel while it
  * is open. Polls until the verification is final.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api, describeError } from '../api';
 import { Link } from '../router';
 import { ErrorNote, Fact, isFinalStatus, Loading, RiskBadge, StatusBadge, useLoad, When } from '../ui';
@@ -19,6 +19,9 @@ export function LiveStatus(props: {
   const v = useLoad(() => api.detail(verificationId), verificationId, final ? undefined : 3000);
   const [busy, setBusy] = useState<'resend' | 'cancel'>();
   const [problem, setProblem] = useState<string>();
+  // Cancelling ends the requester's link: asked once more, in place.
+  const [confirming, setConfirming] = useState(false);
+  const focusWhenShown = useCallback((button: HTMLButtonElement | null) => button?.focus(), []);
   const isFinal = v.data ? isFinalStatus(v.data.status) : false;
 
   useEffect(() => {
@@ -34,6 +37,7 @@ export function LiveStatus(props: {
   const act = async (what: 'resend' | 'cancel') => {
     setBusy(what);
     setProblem(undefined);
+    setConfirming(false);
     try {
       if (what === 'resend') props.onReplaced((await api.resend(d.verificationId)).verificationId);
       else {
@@ -80,15 +84,26 @@ export function LiveStatus(props: {
             {busy === 'resend' ? 'Resending…' : 'Resend link'}
           </button>
         ) : null}
-        {d.can.cancel ? (
+        {d.can.cancel && !confirming ? (
           <button
             type="button"
             className="danger"
-            onClick={() => act('cancel')}
+            onClick={() => setConfirming(true)}
             disabled={busy !== undefined}
           >
             {busy === 'cancel' ? 'Cancelling…' : 'Cancel verification'}
           </button>
+        ) : null}
+        {d.can.cancel && confirming ? (
+          <span className="confirm">
+            <span>The link will stop working.</span>
+            <button type="button" className="danger" onClick={() => act('cancel')} ref={focusWhenShown}>
+              Yes, cancel it
+            </button>
+            <button type="button" onClick={() => setConfirming(false)}>
+              Keep it
+            </button>
+          </span>
         ) : null}
         {isFinal ? (
           <button type="button" onClick={props.onSendAnother}>

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import type { Me, VerificationDetail } from '../../../../shared/console-api.js';
 import type { Reason } from '../../../../shared/domain/verification.js';
 import { api, describeError } from '../api';
-import { may } from '../app';
+import { may } from '../roles';
 import { Link } from '../router';
 import {
   ErrorNote,

@@ -10,7 +10,7 @@ import { type FormEvent, useState } from 'react';
 import type { FilterName, Filters, Me, VerificationRow } from '../../../../shared/console-api.js';
 import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/verification.js';
 import { api, queryString } from '../api';
-import { may } from '../app';
+import { may } from '../roles';
 import { Link, navigate } from '../router';
 import {
   ErrorNote,
