@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { detailReads } from '../../../shared/adapters/dynamodb/console-queries.js';
+import type { Verification } from '../../../shared/domain/verification.js';
+import { aggregateChanges, TTC_BUCKETS, ttcBucket } from '../../../shared/use-cases/console/dashboard.js';
+import { neutralise, toCsv } from '../../../shared/use-cases/console/export.js';
+import { decodeCursor, encodeCursor } from '../../../shared/use-cases/console/request.js';
+import { normaliseDestination } from '../../../shared/use-cases/console/send.js';
+
+const base = {
+  verificationId: '01JD7Z8Q4V3M2K1N0P9R8S7T6V',
+  category: 'password_reset',
+  agent: 'alice',
+  createdAt: '2026-03-01T10:00:00.000Z',
+  status: 'sent',
+  expiresAtEpoch: 1,
+} as Verification;
+
+describe('CSV cells', () => {
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('neutralises %j', (cell) => {
+    expect(neutralise(cell)).toBe(`'${cell}`);
+  });
+
+  it('leaves other cells alone', () => {
+    expect(neutralise('Zoë Martín')).toBe('Zoë Martín');
+    expect(neutralise("O'Connor")).toBe("O'Connor");
+  });
+
+  it('quotes every text cell and doubles quotes inside', async () => {
+    let text = '';
+    for await (const chunk of toCsv([
+      {
+        verificationId: 'v1',
+        connectionId: 'c',
+        ticketId: 't',
+        ticketNumber: 'INC1',
+        requesterName: 'A "B", C\nD',
+        category: 'x',
+        status: 'passed',
+        riskScore: 1.5,
+        channel: 'sms',
+        agent: '=cmd',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        writeBackState: 'done',
+      },
+    ]))
+      text += chunk;
+    const [header, row] = text.split('\n');
+    expect(header).toBe(
+      '"Verification ID","Ticket","Requester","Requester email","Risk level","Risk score","Status","Category","Initiated by","Channel","Created (UTC)","Completed (UTC)","Write-back"',
+    );
+    expect(text).toContain('"A ""B"", C\nD"');
+    expect(row).toBe('"v1","INC1","A ""B"", C');
+    expect(text).toContain(`,1.5,"passed","x","'=cmd","sms"`);
+  });
+});
+
+describe('dashboard changes', () => {
+  it('counts a new verification as started on its day, by category and agent', () => {
+    expect(aggregateChanges(undefined, base)).toEqual([
+      {
+        change: 'started',
+        date: '2026-03-01',
+        counters: { started: 1, 'cat:password_reset:started': 1, 'agent:alice:started': 1 },
+      },
+    ]);
+  });
+
+  it('counts the outcome once, on the day it started, with risk and time to complete', () => {
+    const done = {
+      ...base,
+      status: 'passed',
+      completedAt: '2026-03-02T10:03:00.000Z',
+      assessment: { riskLevel: 'verified' },
+    } as Verification;
+    const inProgress = { ...base, status: 'in_progress' } as Verification;
+    expect(aggregateChanges(inProgress, done)).toEqual([
+      {
+        change: 'final',
+        date: '2026-03-01',
+        counters: {
+          passed: 1,
+          completed: 1,
+          'cat:password_reset:completed': 1,
+          'agent:alice:completed': 1,
+          'cat:password_reset:passed': 1,
+          'agent:alice:passed': 1,
+          'risk:verified': 1,
+          [`ttc:${ttcBucket(86_580)}`]: 1,
+        },
+      },
+    ]);
+    expect(aggregateChanges(done, { ...done, updatedAt: 'later' } as Verification)).toEqual([]);
+  });
+
+  it('counts a cancellation but not as completed', () => {
+    const changes = aggregateChanges({ ...base }, { ...base, status: 'cancelled' } as Verification);
+    expect(changes).toEqual([{ change: 'final', date: '2026-03-01', counters: { cancelled: 1 } }]);
+  });
+
+  it('puts times in the first bucket that holds them, past the last in the open one', () => {
+    expect(ttcBucket(0)).toBe(0);
+    expect(ttcBucket(30)).toBe(0);
+    expect(ttcBucket(31)).toBe(1);
+    expect(ttcBucket(10 ** 7)).toBe(TTC_BUCKETS.length);
+  });
+
+  it.each([
+    ['2026-03-01', '2026-03-31', { months: { from: '2026-03', to: '2026-03' }, edges: [] }],
+    ['2026-03-05', '2026-03-20', { months: undefined, edges: [{ from: '2026-03-05', to: '2026-03-20' }] }],
+    [
+      '2026-01-15',
+      '2026-04-10',
+      {
+        months: { from: '2026-02', to: '2026-03' },
+        edges: [
+          { from: '2026-01-15', to: '2026-01-31' },
+          { from: '2026-04-01', to: '2026-04-10' },
+        ],
+      },
+    ],
+    ['2026-02-10', '2026-03-05', { months: undefined, edges: [{ from: '2026-02-10', to: '2026-03-05' }] }],
+  ])('reads details for %s..%s from whole months and the edge days', (from, to, expected) => {
+    expect(detailReads(from, to)).toEqual(expected);
+  });
+});
+
+describe('cursors', () => {
+  const filters = { status: 'passed' };
+
+  it('round-trips a position for the same filters', () => {
+    const position = {
+      partition: 'VERS#2026-03',
+      before: '2026-03-01T10:00:00.000Z#01JD7Z8Q4V3M2K1N0P9R8S7T6V',
+    };
+    const cursor = encodeCursor(position, filters) as string;
+    expect(decodeCursor(cursor, { ...filters, agent: undefined })).toEqual(position);
+    expect(encodeCursor(undefined, filters)).toBeNull();
+  });
+
+  it('refuses other filters, a raw key or anything it did not issue', () => {
+    const cursor = encodeCursor(
+      { before: '2026-03-01T10:00:00.000Z#01JD7Z8Q4V3M2K1N0P9R8S7T6V' },
+      filters,
+    ) as string;
+    expect(() => decodeCursor(cursor, { status: 'failed' })).toThrow(
+      expect.objectContaining({ code: 'CURSOR_FILTER_MISMATCH' }),
+    );
+    const forged = Buffer.from(JSON.stringify({ v: 1, h: '0'.repeat(16), b: 'LINK#abc' })).toString(
+      'base64url',
+    );
+    expect(() => decodeCursor(forged, filters)).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+    expect(() => decodeCursor('%%%', filters)).toThrow(expect.objectContaining({ code: 'INVALID_CURSOR' }));
+  });
+});
+
+describe('typed destinations', () => {
+  it('normalises phone numbers to E.164 and emails to lower case', () => {
+    expect(normaliseDestination('sms', '+44 7911 123456')).toBe('+447911123456');
+    expect(normaliseDestination('sms', '07911 123456', 'GB')).toBe('+447911123456');
+    expect(normaliseDestination('sms', '(415) 555-2671', 'US')).toBe('+14155552671');
+    expect(normaliseDestination('email', ' Ana.Sousa@Example.com ')).toBe('ana.sousa@example.com');
+  });
+
+  it.each([['555-1234'], ['07911 123456'], ['+44 12']])(
+    'refuses %j without a valid country code',
+    (number) => {
+      expect(() => normaliseDestination('sms', number)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
+    },
+  );
+});
