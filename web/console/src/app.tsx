@@ -3,12 +3,11 @@
  * navigation those roles allow, and the screen for the path. The server checks every call again;
  * hiding what a role cannot do only keeps the screens honest.
  */
-import { type ReactNode, useEffect, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
 import type { Me } from '../../../shared/console-api.js';
 import { api } from './api';
 import { type AuthConfig, completeCognitoSignIn, signOut, useSessionState } from './auth';
 import { AuditPage } from './pages/audit';
-import { DashboardPage } from './pages/dashboard';
 import { SendPage } from './pages/send';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
@@ -69,6 +68,9 @@ function SignedIn({ auth }: { auth: AuthConfig }) {
   return <Shell me={me.data} auth={auth} />;
 }
 
+// The dashboard brings uPlot: loaded when first opened, not with every page.
+const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ default: m.DashboardPage })));
+
 const NAV: { to: string; label: string; needs?: Permission }[] = [
   { to: '/verifications', label: 'Verifications' },
   { to: '/dashboard', label: 'Dashboard' },
@@ -122,7 +124,12 @@ function route(me: Me, path: string, query: URLSearchParams): ReactNode {
   if (summary) return <SummaryPage me={me} verificationId={summary.id as string} />;
   if (match('/send', path))
     return may(me, 'send') ? <SendPage query={query} /> : <NotAllowed what="send verification links" />;
-  if (match('/dashboard', path)) return <DashboardPage query={query} />;
+  if (match('/dashboard', path))
+    return (
+      <Suspense fallback={<Loading what="the dashboard" />}>
+        <DashboardPage query={query} />
+      </Suspense>
+    );
   if (match('/audit', path))
     return may(me, 'audit') ? <AuditPage query={query} /> : <NotAllowed what="read the audit log" />;
   if (match('/settings', path))

@@ -2,7 +2,6 @@
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import type { AuthConfig } from './auth';
-import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 
 async function loadAuthConfig(): Promise<AuthConfig | undefined> {

@@ -1,6 +1,7 @@
 /** Verifications started, passed and failed per day, drawn with uPlot (canvas); the numbers are in a table too. */
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
 import type { DashboardDay } from '../../../../shared/console-api.js';
 
 const SERIES = [
