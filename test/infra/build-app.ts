@@ -1,6 +1,6 @@
 /**
  * Builds the deployment the way `cdk synth` does (same builder, same cdk.json context and feature
- * flags), into a temporary cloud assembly. Real esbuild bundling: about 3 s for all functions.
+ * flags), into a temporary cloud assembly; functions are bundled only when a test asks.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,10 +35,22 @@ export function cdkJsonContext(): Record<string, unknown> {
 /**
  * cdk-nag findings are reported, not thrown: a finding then fails the targeted assertion in
  * nag.test.ts instead of every test file's beforeAll (`cdk synth` itself still fails on them).
+ *
+ * Functions are bundled only with `{ bundle: true }` (functions.test.ts checks the bundles): the
+ * templates are the same either way, and bundling every function takes most of a synth (about
+ * 30-60 s against 4 s on these machines), once per test file.
  */
-export function buildTestApp(settings: Partial<DeploymentSettings> = {}, env?: Environment) {
+export function buildTestApp(
+  settings: Partial<DeploymentSettings> = {},
+  env?: Environment,
+  { bundle = false }: { bundle?: boolean } = {},
+) {
   const outdir = mkdtempSync(join(tmpdir(), 'helpdesk-verify-cdk-'));
-  const context = { ...cdkJsonContext(), '@aws-cdk/core:failSynthOnValidationErrors': false };
+  const context = {
+    ...cdkJsonContext(),
+    '@aws-cdk/core:failSynthOnValidationErrors': false,
+    ...(bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+  };
   const app = new App({ outdir, context });
   const stacks = buildHelpdeskVerify(app, { ...DEFAULT_SETTINGS, ...settings }, env);
   const stateful = Template.fromStack(stacks.stateful);

@@ -11,7 +11,7 @@ let built: TestApp;
 let functions: Record<string, CfnResource>;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = buildTestApp({}, undefined, { bundle: true });
   // The manifest's functions, not CDK's own BucketDeployment handler (the portal's hosting).
   functions = Object.fromEntries(
     Object.entries(resourcesOf(built.templates.stateless, 'AWS::Lambda::Function')).filter(
