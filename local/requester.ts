@@ -9,9 +9,15 @@ export type PublicQuestion = ReturnType<typeof publicQuestion>;
 export type Answering = 'right' | 'wrong' | 'skip';
 
 /** What the person sends for one question. */
-export function responseFor(question: PublicQuestion, email: string, how: Answering): Response {
+export function responseFor(
+  question: PublicQuestion,
+  email: string,
+  how: Answering,
+  knows: Knowledge = {},
+): Response {
   if (how === 'skip') return { skipped: true };
-  const truth = knownAnswers(email)[question.id as QuestionSource] ?? [];
+  const source = question.id as QuestionSource;
+  const truth = [...(knows[source] ?? []), ...(knownAnswers(email)[source] ?? [])];
   if (question.kind === 'text') {
     if (how === 'right') return { text: truth[0] ?? '' };
     return { text: question.id === 'manager' ? 'Jordan Smithers' : 'Lotus Notes 4' };
@@ -23,8 +29,12 @@ export function responseFor(question: PublicQuestion, email: string, how: Answer
   return { optionId: pick?.id ?? right.id };
 }
 
+/** What the person knows beyond their directory record (the tickets they opened in the ITSM). */
+export type Knowledge = Partial<Record<QuestionSource, string[]>>;
+
 export interface AnswerOptions {
   email: string;
+  knows?: Knowledge;
   /** Per question, or one way for all. */
   how: Answering | ((question: PublicQuestion, index: number) => Answering);
   /** Extra headers (a simulated source address, a user agent). */
@@ -43,7 +53,7 @@ export async function answerAll(api: string, sessionToken: string, options: Answ
     if (options.readMs) await new Promise((r) => setTimeout(r, options.readMs));
     view = await portal(api, 'POST', '/portal/answer', headers, {
       questionId: question.id,
-      ...responseFor(question, options.email, how),
+      ...responseFor(question, options.email, how, options.knows),
     });
   }
   return view;

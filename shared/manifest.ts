@@ -57,8 +57,9 @@ export const FUNCTIONS = [
   },
   {
     name: 'portal-open',
-    description: 'Portal: exchanges the link token for a session and returns the questions',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory'] },
+    description:
+      'Portal: exchanges the link token for a session and builds the questions (directory and ITSM)',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory', 'outbound'] },
   },
   {
     name: 'portal-signals',

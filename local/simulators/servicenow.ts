@@ -169,6 +169,11 @@ export class ServiceNowSimulator extends LocalItsm<
     fail(res, error instanceof ApiError ? error : new ApiError(500, 'Internal server error', String(error)));
   }
 
+  /** The incidents a caller opened (tests: what the simulated requester remembers asking for). */
+  incidentsOf(email: string): SimulatedIncident[] {
+    return this.incidents.filter((i) => i.requesterEmail.toLowerCase() === email.toLowerCase());
+  }
+
   get(id: string): SimulatedIncident | undefined {
     return this.byId.get(id);
   }

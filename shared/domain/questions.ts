@@ -91,21 +91,34 @@ function choice(
 /** Questions offered at most; the most private available are chosen. */
 export const DEFAULT_QUESTION_COUNT = 5;
 
+/** Tickets the ticket system knows, beside the directory's: the requester's own and other people's. */
+export interface TicketHistory {
+  own: { subject: string; openedAt: string }[];
+  /** Other people's recent subjects: decoys. */
+  others: string[];
+  /** Subjects never offered as decoys: the ticket being verified (the requester would pick it). */
+  avoid?: string[];
+}
+
 export function buildQuestions(
   requester: DirectoryUser,
   manager: DirectoryUser | undefined,
   others: DirectoryUser[],
   count = DEFAULT_QUESTION_COUNT,
+  tickets: TicketHistory = { own: [], others: [] },
 ): Question[] {
   const startYear = Number(requester.startDate.slice(0, 4));
   const myGroups = requester.groups ?? [];
+  const myTickets = [...tickets.own, ...(requester.recentTickets ?? [])].sort((a, b) =>
+    b.openedAt.localeCompare(a.openedAt),
+  );
   const candidates: (Question | undefined)[] = [
     choice(
       'recent_ticket',
       'Which of these did you contact the IT help desk about in the last few months?',
-      requester.recentTickets?.[0]?.subject,
-      others.flatMap((u) => (u.recentTickets ?? []).map((t) => t.subject)),
-      (requester.recentTickets ?? []).map((t) => t.subject),
+      myTickets[0]?.subject,
+      [...tickets.others, ...others.flatMap((u) => (u.recentTickets ?? []).map((t) => t.subject))],
+      [...myTickets.map((t) => t.subject), ...(tickets.avoid ?? [])],
     ),
     manager && {
       id: 'manager',

@@ -26,11 +26,13 @@ import {
   gradesOf,
   publicQuestion,
   type Response,
+  type TicketHistory,
   weightsOf,
 } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
 import { isFinal, type Reason, remainingSeconds, type Verification } from '../domain/verification.js';
-import type { DirectoryUser } from '../ports.js';
+import { logger } from '../logger.js';
+import type { Connection, DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
@@ -56,7 +58,7 @@ const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
 const short = (max: number) => z.string().check(z.maxLength(max));
 
 export async function openPortalSession(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow' | 'ticketSystems'>,
   linkToken: string | undefined,
 ) {
   if (!linkToken) throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
@@ -88,11 +90,16 @@ export async function openPortalSession(
     if (!requester)
       throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
     const manager = requester.managerId ? await ctx.directory.getUser(requester.managerId) : undefined;
+    const [others, tickets] = await Promise.all([
+      ctx.directory.sampleUsers(40, requester.userId),
+      ticketHistory(ctx, v, requester, connection, now),
+    ]);
     const questions = buildQuestions(
       requester,
       manager,
-      await ctx.directory.sampleUsers(40, requester.userId),
+      others,
       ctx.config.QUESTIONS_PER_VERIFICATION,
+      tickets,
     );
     try {
       v = await ctx.store.transition(
@@ -127,6 +134,43 @@ export async function openPortalSession(
     sessionExpiresAt: sessionExpires.toISOString(),
     linkExpiresAt: v.linkExpiresAt,
   };
+}
+
+/** How far back the recent-ticket question looks. */
+const TICKET_HISTORY_DAYS = 120;
+
+/**
+ * The requester's recent tickets (not this one) and other people's (decoys) from the ticket
+ * system, for the recent-ticket question. Best effort: a slow or failing ITSM only drops that
+ * question, never the verification.
+ */
+async function ticketHistory(
+  ctx: Ctx<'ticketSystems'>,
+  v: Verification,
+  requester: DirectoryUser,
+  connection: Connection,
+  now: Date,
+): Promise<TicketHistory> {
+  const itsm = ctx.ticketSystems.forConnection(connection);
+  const since = new Date(now.getTime() - TICKET_HISTORY_DAYS * 86_400_000);
+  try {
+    const [mine, others] = await Promise.all([
+      itsm.recentTickets({ requesterEmail: requester.email, since, limit: 6 }),
+      itsm.recentTickets({ excludeRequesterEmail: requester.email, since, limit: 20 }),
+    ]);
+    // The ticket being verified is not "one you raised before", and must not come back as a decoy.
+    const current = mine.filter((t) => t.number === v.ticketNumber);
+    return {
+      own: mine.filter((t) => t.number !== v.ticketNumber),
+      others: others.map((t) => t.subject),
+      avoid: current.map((t) => t.subject),
+    };
+  } catch (error) {
+    logger.warn('recent tickets unavailable; the ticket question is left out', {
+      error: (error as Error).name,
+    });
+    return { own: [], others: [] };
+  }
 }
 
 /** The question to answer now (questions are answered in order, one at a time), or done. */

@@ -13,6 +13,7 @@ import {
   openTicket,
   sendLink,
   startHarness,
+  ticketSubjects,
   until,
   verification,
 } from './harness.js';
@@ -57,7 +58,11 @@ describe('self-service start page', () => {
     expect(again.json).toEqual(start.json);
 
     const { sessionToken, verificationId } = opened.json;
-    await answerAll(h.api, sessionToken, { email: person.email, how: 'right' });
+    await answerAll(h.api, sessionToken, {
+      email: person.email,
+      knows: { recent_ticket: ticketSubjects(h, person.email) },
+      how: 'right',
+    });
     const done = await call(h, 'POST', '/portal/complete', { token: sessionToken, body: {} });
     expect(done.json).toMatchObject({ outcome: 'passed', nextAction: 'password_reset' });
     const reset = await call(h, 'POST', '/portal/action', {
@@ -92,6 +97,35 @@ describe('self-service start page', () => {
 });
 
 describe('typed answers and password feedback', () => {
+  it("asks about the requester's last ticket in the ticket system, with other people's as decoys", async () => {
+    const person = seedDirectory().find((p) => p.displayName === 'Mateo Rossi');
+    if (!person) throw new Error('seed changed');
+    const subject = 'Docking station in room 4.12 has no display';
+    h.stack.desk.open(
+      { category: 'hardware', subject, requesterEmail: person.email, connectionId: 'local-desk' },
+      { deliver: false, openedAt: new Date(Date.now() - 3 * 86_400_000) },
+    );
+    const ticket = await openTicket(h, 'local-desk', person.email);
+    const { linkToken } = await sendLink(h, ticket.id);
+    const opened = await call(h, 'GET', '/portal/session', { token: linkToken });
+    const token = opened.json.sessionToken;
+    let step = (await call(h, 'GET', '/portal/question', { token })).json;
+    let asked: { options: { label: string }[] } | undefined;
+    while (!step.done) {
+      if (step.question.id === 'recent_ticket') asked = step.question;
+      step = (
+        await call(h, 'POST', '/portal/answer', {
+          token,
+          body: { questionId: step.question.id, skipped: true },
+        })
+      ).json;
+    }
+    const labels = asked?.options.map((o) => o.label) ?? [];
+    expect(labels).toContain(subject);
+    // The ticket being verified is not "a ticket you raised before".
+    expect(labels).not.toContain('Locked out');
+  });
+
   it('grades a manager typed without accents as correct and gives strength feedback only after passing', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id, { requestedAction: 'password_reset' });
@@ -99,7 +133,11 @@ describe('typed answers and password feedback', () => {
     const token = opened.json.sessionToken;
     const early = await call(h, 'POST', '/portal/password-check', { token, body: { newPassword: 'x' } });
     expect(early.status).toBe(403);
-    await answerAll(h.api, token, { email: DEMO_REQUESTER_EMAIL, how: 'right' });
+    await answerAll(h.api, token, {
+      email: DEMO_REQUESTER_EMAIL,
+      knows: { recent_ticket: ticketSubjects(h, DEMO_REQUESTER_EMAIL) },
+      how: 'right',
+    });
     expect((await call(h, 'POST', '/portal/complete', { token, body: {} })).json.outcome).toBe('passed');
 
     const transcript = await h.stack.store.getTranscript(verificationId);

@@ -102,6 +102,21 @@ describe('buildQuestions', () => {
     }
   });
 
+  it("takes the ticket system's tickets first, never offering the ticket being verified as a decoy", () => {
+    for (let i = 0; i < 20; i++) {
+      const qs = buildQuestions(requester, manager, others, 5, {
+        own: [{ subject: 'Teams camera not detected', openedAt: '2026-11-10T09:00:00Z' }],
+        others: ['Locked out', 'Monitor flickers', 'Need Visio licence'],
+        avoid: ['Locked out'],
+      });
+      const ticket = byId(qs, 'recent_ticket', 'choice');
+      expect(label(ticket)).toBe('Teams camera not detected');
+      const labels = ticket.options.map((o) => o.label);
+      expect(labels).not.toContain('Locked out');
+      expect(labels).not.toContain('VPN drops every hour');
+    }
+  });
+
   it('makes the manager a typed answer with close colleagues as decoys', () => {
     const q = byId(buildQuestions(requester, manager, others), 'manager', 'text');
     expect(q.accepted).toEqual(['Margaret Nguyen']);
