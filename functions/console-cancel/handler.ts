@@ -3,7 +3,7 @@
 import { compose, store, workflow } from '../../shared/composition.js';
 import { cancelBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
+import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
 import { cancelVerification } from '../../shared/use-cases/console/send.js';
 
 const ctx = compose({ store, workflow });
@@ -13,11 +13,6 @@ export const handler = httpHandler(
   { body: cancelBodySchema },
   async ({ event, body, principal }) => ({
     status: 200,
-    body: await cancelVerification(
-      ctx,
-      pathParam(event, 'verificationId'),
-      principal ?? { username: '', roles: [] },
-      body.reason,
-    ),
+    body: await cancelVerification(ctx, pathParam(event, 'verificationId'), signedIn(principal), body.reason),
   }),
 );

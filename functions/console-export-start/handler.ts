@@ -4,6 +4,7 @@ import { compose, consoleQueries, store } from '../../shared/composition.js';
 import { exportBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { startExport } from '../../shared/use-cases/console/export.js';
+import { signedIn } from '../../shared/use-cases/console/request.js';
 
 const ctx = compose({ store, consoleQueries });
 
@@ -12,6 +13,6 @@ export const handler = httpHandler(
   { body: exportBodySchema },
   async ({ body, principal }) => ({
     status: 202,
-    body: await startExport(ctx, principal ?? { username: '', roles: [] }, body.filters ?? {}),
+    body: await startExport(ctx, signedIn(principal), body.filters ?? {}),
   }),
 );

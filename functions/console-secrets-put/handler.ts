@@ -3,7 +3,7 @@
 import { compose, secretWriter, store } from '../../shared/composition.js';
 import { connectionSecretsBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
+import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
 import { putConnectionSecrets } from '../../shared/use-cases/console/settings.js';
 
 const ctx = compose({ store, secretWriter });
@@ -13,11 +13,6 @@ export const handler = httpHandler(
   { body: connectionSecretsBodySchema },
   async ({ event, body, principal }) => ({
     status: 200,
-    body: await putConnectionSecrets(
-      ctx,
-      pathParam(event, 'connectionId'),
-      body,
-      principal ?? { username: '', roles: [] },
-    ),
+    body: await putConnectionSecrets(ctx, pathParam(event, 'connectionId'), body, signedIn(principal)),
   }),
 );

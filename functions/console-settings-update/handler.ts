@@ -3,7 +3,7 @@
 import { compose, consoleQueries, store } from '../../shared/composition.js';
 import { connectionPolicyBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
+import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
 import { updateConnectionPolicy } from '../../shared/use-cases/console/settings.js';
 
 const ctx = compose({ store, consoleQueries });
@@ -13,11 +13,6 @@ export const handler = httpHandler(
   { body: connectionPolicyBodySchema },
   async ({ event, body, principal }) => ({
     status: 200,
-    body: await updateConnectionPolicy(
-      ctx,
-      pathParam(event, 'connectionId'),
-      body,
-      principal ?? { username: '', roles: [] },
-    ),
+    body: await updateConnectionPolicy(ctx, pathParam(event, 'connectionId'), body, signedIn(principal)),
   }),
 );

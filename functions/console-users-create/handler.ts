@@ -3,6 +3,7 @@
 import { compose, consoleUsers, store } from '../../shared/composition.js';
 import { createUserBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
+import { signedIn } from '../../shared/use-cases/console/request.js';
 import { createUser } from '../../shared/use-cases/console/users.js';
 
 const ctx = compose({ store, consoleUsers });
@@ -12,6 +13,6 @@ export const handler = httpHandler(
   { body: createUserBodySchema },
   async ({ body, principal }) => ({
     status: 201,
-    body: await createUser(ctx, body, principal ?? { username: '', roles: [] }),
+    body: await createUser(ctx, body, signedIn(principal)),
   }),
 );

@@ -3,7 +3,7 @@
 import { compose, consoleUsers, store } from '../../shared/composition.js';
 import { updateUserBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
+import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
 import { updateUser } from '../../shared/use-cases/console/users.js';
 
 const ctx = compose({ store, consoleUsers });
@@ -13,6 +13,6 @@ export const handler = httpHandler(
   { body: updateUserBodySchema },
   async ({ event, body, principal }) => ({
     status: 200,
-    body: await updateUser(ctx, pathParam(event, 'username'), body, principal ?? { username: '', roles: [] }),
+    body: await updateUser(ctx, pathParam(event, 'username'), body, signedIn(principal)),
   }),
 );

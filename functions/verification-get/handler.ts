@@ -3,14 +3,11 @@
 import { compose, consoleQueries, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { verificationDetail } from '../../shared/use-cases/console/detail.js';
+import { signedIn } from '../../shared/use-cases/console/request.js';
 
 const ctx = compose({ store, consoleQueries });
 
 export const handler = httpHandler('verification-get', {}, async ({ event, principal }) => ({
   status: 200,
-  body: await verificationDetail(
-    ctx,
-    event.pathParameters?.verificationId ?? '',
-    principal ?? { username: '', roles: [] },
-  ),
+  body: await verificationDetail(ctx, event.pathParameters?.verificationId ?? '', signedIn(principal)),
 }));

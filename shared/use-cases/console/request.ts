@@ -1,7 +1,8 @@
 /** Query strings and cursors of the console API: validated, with the stable error codes of the HTTP edge. */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { badRequest } from '../../domain/errors.js';
+import { badRequest, unauthorized } from '../../domain/errors.js';
+import type { Principal } from '../../http/api.js';
 import type { ListPosition } from '../../ports.js';
 import * as z from '../../zod.js';
 
@@ -15,7 +16,13 @@ export function parseQuery<S extends z.ZodMiniType>(schema: S, event: APIGateway
   return parsed.data;
 }
 
-/** A path parameter, or 404 when it is not the expected shape (nothing to find). */
+/** The console user of a console route (the HTTP edge has checked the token and the role). */
+export function signedIn(principal: Principal | undefined): Principal {
+  if (!principal) throw unauthorized('UNAUTHENTICATED', 'Sign in first');
+  return principal;
+}
+
+/** A path parameter ('' when absent: the use case then finds nothing and answers 404). */
 export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
   return event.pathParameters?.[name] ?? '';
 }
