@@ -147,11 +147,20 @@ describe('an agent on the send page', () => {
     expect(main).not.toContain(TYPED_MOBILE_E164);
     await screen(page, 'console-send-status');
 
-    // Act: cancel it
+    // Act: resend (a fresh link to the same number; the first one is cancelled), then cancel that
+    const resent = page.waitForResponse((r: Response) => new URL(r.url()).pathname.endsWith('/resend'));
+    await page.getByRole('button', { name: 'Resend link' }).click();
+    const second = (await (await resent).json()) as VerificationView;
+    expect(second.verificationId).not.toBe(view.verificationId);
+    expect((await outboxMessage(second.verificationId)).to).toBe(TYPED_MOBILE_E164);
+    expect((await verification(h, view.verificationId)).status).toBe('cancelled');
+    await expect
+      .poll(() => page.getByRole('link', { name: 'Open the summary' }).getAttribute('href'))
+      .toContain(second.verificationId);
     await page.getByRole('button', { name: 'Cancel verification' }).click();
     await page.getByRole('button', { name: 'Yes, cancel it' }).click();
     await expect.poll(() => statusText(page)).toContain('Cancelled');
-    expect((await verification(h, view.verificationId)).status).toBe('cancelled');
+    expect((await verification(h, second.verificationId)).status).toBe('cancelled');
   });
 
   it('sends by email to the contact on record', async () => {
@@ -246,12 +255,13 @@ describe('the verifications table', () => {
 
     await expect.poll(() => page.url()).toContain(`q=${ticket.number}`);
     expect(page.url()).toContain('status=cancelled');
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
-    expect(await page.locator('tbody tr').first().textContent()).toContain('Cancelled');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    const texts = await page.locator('tbody tr').allTextContents();
+    expect(texts.every((t) => t.includes('Cancelled') && t.includes(ticket.number))).toBe(true);
 
     // A reload (or a shared link) shows the same rows and filters
     await page.reload();
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
     await expect(page.getByLabel('Search').inputValue()).resolves.toBe(ticket.number);
     await expect(page.getByLabel('Status').inputValue()).resolves.toBe('cancelled');
     await screen(page, 'console-verifications-filtered');
@@ -335,16 +345,16 @@ describe('an auditor', () => {
     const { page } = auditor;
     await openAs(page, h, 'audrey', `/verifications?q=${ticket.number}`);
     await showsHeading(page, 'Verifications');
-    await expect.poll(() => page.locator('tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(3);
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const csv = await downloadCsv(page);
 
     const lines = csv.trim().split(/\r?\n/);
     expect(lines[0]).toContain('"Ticket"');
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines.slice(1).every((l) => l.includes(`"${ticket.number}"`))).toBe(true);
     expect(csv).toContain(emailed.verificationId);
-    expect(await page.locator('main').textContent()).toContain('Download CSV (2 rows)');
+    expect(await page.locator('main').textContent()).toContain('Download CSV (3 rows)');
     await screen(page, 'console-export');
   });
 
@@ -395,6 +405,19 @@ describe('an admin', () => {
     expect(await navLinks(page)).toEqual(['Verifications', 'Dashboard', 'Audit log', 'Settings']);
     await expect.poll(() => page.locator('#users-h ~ table tbody tr').count()).toBeGreaterThanOrEqual(3);
     await screen(page, 'console-settings');
+
+    // Users: a new auditor gets a one-time temporary password, and can sign in with it
+    await page.getByLabel('Username', { exact: true }).fill('avery');
+    await page.getByLabel('Email').fill('avery@example.com');
+    await page.getByLabel('Role', { exact: true }).selectOption('auditor');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('Temporary password for avery');
+    const temporary = (await page.locator('.note.warn strong.mono').textContent()) ?? '';
+    expect(temporary.length).toBeGreaterThanOrEqual(12);
+    const signedIn = await call(h, 'POST', '/local-auth/token', {
+      body: { username: 'avery', password: temporary },
+    });
+    expect(signedIn.status).toBe(200);
   });
 });
 
