@@ -334,10 +334,12 @@ async function main() {
     });
     const job = (await startedJob.json()) as { exportId: string };
     const baseline = process.memoryUsage().rss;
-    let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }, 20);
+    const samples: { at: number; rss: number }[] = [];
+    const t0 = performance.now();
+    const sampler = setInterval(
+      () => samples.push({ at: performance.now() - t0, rss: process.memoryUsage().rss }),
+      20,
+    );
     const t = performance.now();
     await invoke(
       'console-export-run',
@@ -358,6 +360,17 @@ async function main() {
       status: string;
     };
     const mb = (n: number) => Number((n / 1024 / 1024).toFixed(1));
+    // Flat memory: the peak of each quarter of the run; a leak or a buffered file would climb.
+    const span = exportSeconds * 1000;
+    const quarterPeaks = [0, 1, 2, 3].map((q) =>
+      mb(
+        Math.max(
+          0,
+          ...samples.filter((s) => s.at >= (q * span) / 4 && s.at < ((q + 1) * span) / 4).map((s) => s.rss),
+        ),
+      ),
+    );
+    const peak = Math.max(baseline, ...samples.map((s) => s.rss));
     results['export, all rows'] = {
       status: done.status,
       rows: done.rowCount,
@@ -365,6 +378,7 @@ async function main() {
       rssBaselineMb: mb(baseline),
       rssPeakMb: mb(peak),
       rssGrowthMb: mb(peak - baseline),
+      rssPeakByQuarterMb: quarterPeaks,
     };
 
     console.log(`\nconsole API over ${TOTAL} verifications (${SAMPLES} samples each, sequential):`);

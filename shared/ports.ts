@@ -422,6 +422,8 @@ export interface ConsoleQueries {
     position: ListPosition | undefined,
     limit: number,
     oldest: string,
+    /** Only these attributes (the export reads rows, not whole verifications). */
+    attributes?: readonly string[],
   ): Promise<ListPageResult<Verification>>;
   listAudit(
     filters: AuditFilters,

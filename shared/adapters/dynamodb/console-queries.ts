@@ -106,6 +106,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     position: ListPosition | undefined,
     limit: number,
     oldest: string,
+    attributes?: readonly string[],
   ): Promise<ListPageResult<Verification>> {
     const newest = filters.to ?? this.now().toISOString().slice(0, 10);
     const from = filters.from && filters.from > oldest ? filters.from : oldest;
@@ -148,7 +149,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
                 rest: all,
               };
     for (const [name, f] of Object.entries(driver.rest)) if (!f.value) delete driver.rest[name];
-    return this.walk<Verification>(driver, from, newest, position, limit);
+    return this.walk<Verification>(driver, from, newest, position, limit, false, attributes);
   }
 
   async listAudit(
@@ -212,6 +213,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     position: ListPosition | undefined,
     limit: number,
     onTable = false,
+    attributes?: readonly string[],
   ): Promise<ListPageResult<T>> {
     const items: Item[] = [];
     const prefix = onTable ? 'AUDIT#' : '';
@@ -232,6 +234,14 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       conditions.push(`${path.join('.')} = :f${i}`);
       values[`:f${i}`] = f.value;
     }
+    const projection = attributes
+      ? [...new Set([...attributes, sortAttribute])]
+          .map((a, i) => {
+            names[`#p${i}`] = a;
+            return `#p${i}`;
+          })
+          .join(', ')
+      : undefined;
     const hiDefault = prefix + dayEnd(to);
     // Only a walk over several partitions (months, days) needs to say which one it is in.
     const walking = (partition: string) => (driver.partitions.length > 1 ? { partition } : {});
@@ -246,6 +256,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           IndexName: driver.index,
           KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
           FilterExpression: conditions.length > 0 ? conditions.join(' AND ') : undefined,
+          ProjectionExpression: projection,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':pk': partition, ':hi': hi },
           ScanIndexForward: false,

@@ -8,7 +8,7 @@ import type { Ctx } from '../../composition.js';
 import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
 import type { ListPosition, VerificationFilters } from '../../ports.js';
-import { type ConsoleVerification, normalizeTerm, toRow } from './model.js';
+import { type ConsoleVerification, normalizeTerm, ROW_ATTRIBUTES, toRow } from './model.js';
 import { decodeCursor, encodeCursor, oldestDay } from './request.js';
 
 export function toStoreFilters(f: Filters): VerificationFilters {
@@ -47,7 +47,13 @@ export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pag
   const oldest = oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS);
   let position: ListPosition | undefined;
   do {
-    const page = await ctx.consoleQueries.listVerifications(storeFilters, position, pageSize, oldest);
+    const page = await ctx.consoleQueries.listVerifications(
+      storeFilters,
+      position,
+      pageSize,
+      oldest,
+      ROW_ATTRIBUTES,
+    );
     for (const v of page.items) yield toRow(v as ConsoleVerification);
     position = page.next;
   } while (position);
