@@ -60,7 +60,9 @@ export class LocalStreams {
 
   start(): void {
     this.running = true;
-    this.loop = this.run();
+    this.loop = this.run().catch((error: unknown) => {
+      console.error('local streams: stopped', (error as Error).message);
+    });
   }
 
   async stop(): Promise<void> {
