@@ -29,6 +29,33 @@ const CATEGORIES: { key: Reason['category']; label: string }[] = [
   { key: 'questions', label: 'Challenge questions' },
 ];
 
+/** The timeline's events in plain words; any other action is shown from its code. */
+const EVENTS: Record<string, string> = {
+  'verification.sent': 'Link sent',
+  'link.delivered': 'Link delivered',
+  'verification.opened': 'Link opened',
+  'verification.in_progress': 'Link opened',
+  'verification.passed': 'Passed',
+  'verification.failed': 'Failed',
+  'verification.not_enough_questions': 'Not enough questions answered',
+  'verification.timed_out': 'Timed out',
+  'verification.cancelled': 'Cancelled',
+  'ticket.sent_written': 'Ticket noted: link sent',
+  'ticket.opened_written': 'Ticket noted: link opened',
+  'ticket.outcome_written': 'Outcome written to the ticket',
+  'ticket.action_written': 'Action written to the ticket',
+  'ticket.resolve_written': 'Ticket resolved',
+  'ticket.write_back_failed': 'Writing to the ticket failed',
+  'ticket.write_back_retried': 'Write-back retried',
+  'ticket.write_back_retry_failed': 'Write-back retry failed',
+  'transcript.viewed': 'Transcript viewed',
+  'action.started': 'Password reset started',
+  'action.password_reset': 'Password reset done',
+  'action.password_rejected': 'New password refused',
+  'action.failed': 'Password reset failed',
+  'action.expired': 'Password reset not done in time',
+};
+
 const WRITE_BACK: Record<VerificationDetail['writeBack']['state'], string> = {
   pending: 'Pending: the outcome has not been written to the ticket yet',
   done: 'Written to the ticket',
@@ -129,7 +156,7 @@ export function SummaryPage({ me, verificationId }: { me: Me; verificationId: st
           {d.timeline.map((e, i) => (
             // The API has been seen to return events without their id: the position keeps keys unique.
             <li key={e.eventId || `${e.at}-${i}`}>
-              <When at={e.at} seconds /> <strong>{humanize(e.action.replace(/^verification\./, ''))}</strong>{' '}
+              <When at={e.at} seconds /> <strong>{EVENTS[e.action] ?? humanize(e.action)}</strong>{' '}
               <span className="muted">by {e.actor}</span>
             </li>
           ))}
