@@ -41,20 +41,29 @@ export async function listVerifications(
   };
 }
 
-/** Every row the filters match, page by page (the export): memory stays at one page. */
+/**
+ * Every row the filters match, page by page (the export): the next page is read while this one's
+ * rows are written, and memory stays at two pages.
+ */
 export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pageSize = 1000) {
   const storeFilters = toStoreFilters(filters);
   const oldest = oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS);
-  let position: ListPosition | undefined;
-  do {
-    const page = await ctx.consoleQueries.listVerifications(
+  const read = (position: ListPosition | undefined) => {
+    const page = ctx.consoleQueries.listVerifications(
       storeFilters,
       position,
       pageSize,
       oldest,
       ROW_ATTRIBUTES,
     );
+    // If the writer fails first, nobody awaits the read ahead: its failure must not go unhandled.
+    page.catch(() => undefined);
+    return page;
+  };
+  let pending: ReturnType<typeof read> | undefined = read(undefined);
+  while (pending) {
+    const page: Awaited<ReturnType<typeof read>> = await pending;
+    pending = page.next ? read(page.next) : undefined;
     for (const v of page.items) yield toRow(v as ConsoleVerification);
-    position = page.next;
-  } while (position);
+  }
 }
