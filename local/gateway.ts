@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { EXPORT_KEY, verifyLocalDownload } from '../shared/adapters/export-files.js';
+import type { ApiCors } from '../shared/http/cors.js';
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
+import { isPreflight, preflightHeaders, responseHeaders } from './cors.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
 import { listenOn } from './ports.js';
@@ -58,6 +60,8 @@ export interface GatewayOptions {
   userStore?: { verifyPassword(username: string, password: string): Promise<readonly string[] | undefined> };
   /** Export files, served at /_local/exports/<id>.csv to holders of a signed, unexpired link. */
   exports?: { dir: string; signingKey: string };
+  /** The HTTP API's CORS settings, for browser apps served from other origins; none when unset. */
+  cors?: ApiCors;
 }
 
 export class LocalGateway {
@@ -114,6 +118,12 @@ export class LocalGateway {
     if (url.pathname === '/_dev/inbox') return inboxPage(res, await this.outbox());
     if (url.pathname.startsWith('/_local/exports/') && method === 'GET') return this.exportFile(url, res);
     for (const site of this.options.sites ?? []) if (await site.serve(req, res, url.pathname)) return;
+    const { cors } = this.options;
+    if (cors && isPreflight(method, req.headers)) {
+      res.writeHead(204, preflightHeaders(cors, req.headers));
+      res.end();
+      return;
+    }
 
     const match = this.routes
       .filter((r) => r.spec.method === method)
@@ -172,7 +182,10 @@ export class LocalGateway {
       } as APIGatewayProxyEventV2['requestContext'],
     };
     const result = (await invoke(match.r.spec.function, event)) as APIGatewayProxyStructuredResultV2;
-    res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
+    res.writeHead(result.statusCode ?? 200, {
+      ...(result.headers as Record<string, string>),
+      ...(cors ? responseHeaders(cors, req.headers) : {}),
+    });
     res.end(result.body ?? '');
   }
 

@@ -49,14 +49,22 @@ export interface PortalPage {
   errors: string[];
 }
 
-/** A fresh context (nothing shared between paths) on a phone, at home in Lisbon. */
-export async function openContext(browser: Browser, kind: BrowserKind): Promise<PortalPage> {
+/**
+ * A fresh context (nothing shared between paths) on a phone, at home in Lisbon. `fromLoopback`:
+ * no simulated source address, so a gateway sees the connection's own (a header of our own would
+ * also need CORS's leave when the API is on another origin).
+ */
+export async function openContext(
+  browser: Browser,
+  kind: BrowserKind,
+  { fromLoopback = false }: { fromLoopback?: boolean } = {},
+): Promise<PortalPage> {
   const context = await browser.newContext({
     viewport: PHONE,
     locale: 'pt-PT',
     timezoneId: 'Europe/Lisbon',
     // The local gateway takes the source address from this header in tests (simulateSourceIp).
-    extraHTTPHeaders: { 'x-simulated-source-ip': LISBON_HOME_IP },
+    ...(fromLoopback ? {} : { extraHTTPHeaders: { 'x-simulated-source-ip': LISBON_HOME_IP } }),
     ...(kind === 'requester' ? { userAgent: PERSON_UA } : {}),
   });
   const page = await context.newPage();

@@ -3,13 +3,19 @@
  * take, by mouse and by keyboard alone, each screen checked with axe and captured at phone and
  * desktop size; and a scripted browser, which the engine must flag.
  */
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalGateway } from '../../local/gateway.js';
+import { listenOn } from '../../local/ports.js';
 import { responseFor } from '../../local/requester.js';
 import { PORTAL_APP_PATH } from '../../local/stack.js';
-import { securityHeaders } from '../../local/static-site.js';
+import { StaticSite, securityHeaders } from '../../local/static-site.js';
 import type { VerificationDetail } from '../../shared/console-api.js';
-import { LOCAL_PORTAL_CONFIG, PORTAL_CSP } from '../../web/portal/build.js';
+import { ipPrefix, NETWORK_CODES } from '../../shared/domain/network-signals.js';
+import { apiCors } from '../../shared/http/cors.js';
+import { LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST, portalCsp } from '../../web/portal/build.js';
 import {
   call,
   complete,
@@ -48,6 +54,8 @@ const PEOPLE = {
   noAction: 'jose.araujo@example.com',
   used: 'ines.oliveira@example.com',
   selfService: 'zoe.martin@example.com',
+  crossOrigin: 'mariana.araujo@example.com',
+  otherOrigin: 'olafur.sorensen@example.com',
 };
 const NEW_PASSWORD = 'harbour kettle violet sundial 88';
 
@@ -79,8 +87,11 @@ afterAll(async () => {
   await h?.stop();
 });
 
-async function requesterPage(kind: 'requester' | 'scripted' = 'requester') {
-  const p = await openContext(kind === 'requester' ? requesterBrowser : scriptedBrowser, kind);
+async function requesterPage(
+  kind: 'requester' | 'scripted' = 'requester',
+  options?: { fromLoopback?: boolean },
+) {
+  const p = await openContext(kind === 'requester' ? requesterBrowser : scriptedBrowser, kind, options);
   opened.push(p);
   return p;
 }
@@ -310,6 +321,118 @@ describe('the self-initiated start page', () => {
     expect(landing).toContain('reset your password yourself');
     expect(landing).not.toContain('Self-service');
     await screen(page, 'start-4-landing');
+  });
+});
+
+/**
+ * As deployed: CloudFront serves the portal on one origin and the HTTP API answers on its own
+ * (config.json's apiBaseUrl), with CORS for the portal's origin and the CSP naming the API. Here a
+ * second static site and a second gateway (same handlers, same table) play the two, on other ports.
+ */
+describe("the portal calling the API on the API's own origin", () => {
+  let site: Server;
+  let api: LocalGateway;
+  let portalOrigin = '';
+  let apiOrigin = '';
+  let portal: StaticSite | undefined;
+
+  beforeAll(async () => {
+    site = createServer((req, res) => {
+      const pathname = new URL(req.url ?? '/', 'http://site').pathname;
+      void (portal?.serve(req, res, pathname) ?? Promise.resolve(false)).then((served) => {
+        if (!served) res.writeHead(404).end();
+      });
+    });
+    portalOrigin = await listenOn(site, 0, 'portal site');
+    // The API allows the portal's origin only (in AWS, the console's too).
+    api = new LocalGateway({
+      consoleUsers: [],
+      outboxDir: join(h.dataDir, 'outbox'),
+      cors: apiCors([portalOrigin]),
+    });
+    apiOrigin = await api.listen(0);
+    portal = new StaticSite({
+      prefix: PORTAL_APP_PATH,
+      root: PORTAL_DIST,
+      contentSecurityPolicy: portalCsp(apiOrigin),
+      runtimeFiles: { 'config.json': { ...LOCAL_PORTAL_CONFIG, apiBaseUrl: apiOrigin } },
+    });
+  });
+
+  afterAll(async () => {
+    await api?.stop();
+    site?.closeAllConnections();
+    await new Promise((resolve) => site?.close(resolve));
+  });
+
+  /** The same link, opened on `origin` instead of the local stack's own portal. */
+  const on = (origin: string, url: string) => `${origin}${new URL(url).pathname}${new URL(url).hash}`;
+
+  it("completes a verification; the API sees the browser's own address", async () => {
+    // Prepare
+    const { page, origins, errors } = await requesterPage('requester', { fromLoopback: true });
+    const link = await linkFor(PEOPLE.crossOrigin, { reset: false });
+    const apiCalls: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/portal/')) apiCalls.push(new URL(r.url()).origin);
+    });
+
+    // Act
+    const response = await page.goto(on(portalOrigin, link.url));
+    expect(response?.headers()).toMatchObject(securityHeaders(portalCsp(apiOrigin)));
+    await showsHeading(page, "Confirm it's you");
+    await expect(page.locator('main').textContent()).resolves.toContain(link.ticketNumber);
+    const first = await startQuestions(page);
+    await answerAllInPage(page, first, PEOPLE.crossOrigin, 'right');
+
+    // Assess: a result (not a pass: a loopback address has no network data to vouch with, and
+    // right answers alone never pass), every API call to the API's origin, nothing else reached
+    await showsHeading(page, "We couldn't confirm it's you");
+    await screen(page, 'cross-origin-result');
+    expect(apiCalls.length).toBeGreaterThan(3);
+    expect(new Set(apiCalls)).toEqual(new Set([apiOrigin]));
+    expect(origins).toEqual(new Set([portalOrigin, apiOrigin]));
+    expect(errors).toEqual([]);
+    // The engine scored the browser's own connection: the address the gateway saw on the socket.
+    const v = await verification(h, link.verificationId);
+    expect(v.status).toBe('failed');
+    expect(v.client?.ipPrefix).toBe(ipPrefix('127.0.0.1'));
+    const network = (await agentView(link.verificationId)).reasonsByCategory.network ?? [];
+    expect(network.map((r) => r.code)).toContain(NETWORK_CODES.unknown);
+  });
+
+  it('the CSP keeps the page from any other origin', async () => {
+    const { page, errors } = await requesterPage('requester', { fromLoopback: true });
+    await page.goto(`${portalOrigin}${PORTAL_APP_PATH}/`);
+    await showsHeading(page, 'Verify your identity');
+
+    // The local stack's own gateway is an API too, but not the one the CSP names.
+    const violation = await page.evaluate(
+      `new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.violatedDirective + ' ' + e.blockedURI), { once: true });
+        fetch(${JSON.stringify(`${h.api}/portal/question`)}).catch(() => undefined);
+      })`,
+    );
+
+    expect(violation).toBe(`connect-src ${h.api}/portal/question`);
+    const logged = errors.splice(0);
+    expect(logged.length).toBeGreaterThan(0);
+    for (const e of logged) expect(e).toContain('Content Security Policy');
+  });
+
+  it('CORS keeps the API from a page on an origin it does not allow', async () => {
+    // Prepare: the same portal and config, from http://localhost:<port> instead of 127.0.0.1
+    const { page, errors } = await requesterPage('requester', { fromLoopback: true });
+    const link = await linkFor(PEOPLE.otherOrigin, { reset: false });
+    const otherOrigin = portalOrigin.replace('127.0.0.1', 'localhost');
+
+    // Act
+    await page.goto(on(otherOrigin, link.url));
+
+    // Assess: the preflight got no CORS answer, so the page never read the session; the link is unused
+    await showsHeading(page, 'Something went wrong');
+    expect(errors.splice(0).some((e) => e.includes('CORS policy'))).toBe(true);
+    expect((await verification(h, link.verificationId)).status).toBe('sent');
   });
 });
 

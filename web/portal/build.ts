@@ -17,19 +17,26 @@ export const PORTAL_DIR = dirname(fileURLToPath(import.meta.url));
 export const PORTAL_DIST = join(PORTAL_DIR, 'dist');
 
 /**
- * The portal's Content-Security-Policy: everything from its own origin (the API included), images
- * also as data: URLs (a logo may be inlined), nothing inline, no frames, no plugins.
+ * The portal's Content-Security-Policy, sent by CloudFront (infra/web-hosting.ts) and the local
+ * static site alike: everything from its own origin, the API also from `apiOrigin` (config.json's
+ * apiBaseUrl, when the API is on an origin of its own), images also as data: URLs (a logo may be
+ * inlined), nothing inline, no frames, no plugins.
  */
-export const PORTAL_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function portalCsp(apiOrigin?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${apiOrigin ? ` ${apiOrigin}` : ''}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The policy of a portal whose API is on its own origin (the local stack). */
+export const PORTAL_CSP = portalCsp();
 
 /** Who the portal speaks for; each deployment supplies its own, not the build. */
 export interface PortalBranding {
@@ -47,6 +54,12 @@ export interface PortalBranding {
 export interface PortalConfig extends PortalBranding {
   /** The start page takes requests (SELF_SERVICE_CONNECTION_ID is set); otherwise it sends people to the help desk. */
   selfService: boolean;
+  /**
+   * The HTTP API's origin, e.g. `https://abc123.execute-api.eu-west-1.amazonaws.com`: the portal
+   * calls `${apiBaseUrl}/portal/...`, and portalCsp(apiBaseUrl) lets it. Absent or '' means the
+   * page's own origin (the local stack).
+   */
+  apiBaseUrl?: string;
 }
 
 /** The demo organisation of local/seed.ts. */

@@ -1,7 +1,9 @@
 /**
- * The portal API on the page's own origin (`/portal/*`; CloudFront routes it to the HTTP API, the
- * local gateway serves it directly), so the CSP can say `connect-src 'self'`. The session token
- * lives in this module only: never in storage, cookies or the address bar.
+ * The portal API at `${apiBaseUrl}/portal/*`: the HTTP API's own origin in AWS (called directly,
+ * not through CloudFront, so the API sees the requester's address; its CORS allows the portal's
+ * origin and the CSP's connect-src names it), or the page's own origin when config.json sets no
+ * apiBaseUrl (the local gateway serves both). The session token lives in this module only: never
+ * in storage, cookies or the address bar.
  */
 
 export interface Branding {
@@ -17,6 +19,8 @@ export interface Branding {
 export interface Session {
   verificationId: string;
   ticketNumber: string;
+  /** agent: an agent sent the link from a ticket; self_service: the person asked on the start page. */
+  origin: 'agent' | 'self_service';
   requestedAction: 'password_reset' | null;
   questionCount: number;
   minAnswered: number;
@@ -26,9 +30,7 @@ export interface Session {
   status: string;
 }
 
-/** The ticket number of a self-service request, which has no ITSM ticket (shared/use-cases/self-service.ts). */
-const SELF_SERVICE_TICKET = 'Self-service';
-export const isSelfService = (session: Session) => session.ticketNumber === SELF_SERVICE_TICKET;
+export const isSelfService = (session: Session) => session.origin === 'self_service';
 
 export interface Question {
   id: string;
@@ -80,11 +82,13 @@ export class ApiError extends Error {
 }
 
 let sessionToken = '';
+/** `https://<api id>.execute-api.<region>.amazonaws.com` in AWS; '' for the page's own origin. */
+let apiBaseUrl = '';
 
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = sessionToken) {
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(`${apiBaseUrl}${path}`, {
       method,
       headers: {
         ...(token ? { authorization: `Bearer ${token}` } : {}),
@@ -113,9 +117,13 @@ async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, 
   return json as T;
 }
 
-export async function loadBranding(): Promise<Branding> {
+/** Reads the runtime config.json: where the API is (kept here) and the branding (returned). */
+export async function loadConfig(): Promise<Branding> {
   const res = await fetch('config.json', { cache: 'no-cache', credentials: 'omit' }).catch(() => undefined);
-  const config = (res?.ok ? await res.json().catch(() => ({})) : {}) as Partial<Branding>;
+  const config = (res?.ok ? await res.json().catch(() => ({})) : {}) as Partial<
+    Branding & { apiBaseUrl: string }
+  >;
+  apiBaseUrl = typeof config.apiBaseUrl === 'string' ? config.apiBaseUrl.replace(/\/+$/, '') : '';
   return {
     companyName: config.companyName || 'Your company',
     helpDeskName: config.helpDeskName || 'IT help desk',

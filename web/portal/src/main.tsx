@@ -1,6 +1,6 @@
-/** Boots the portal: branding from the runtime config.json, then the app. */
+/** Boots the portal: the API's location and the branding from the runtime config.json, then the app. */
 import { render } from 'preact';
-import { loadBranding } from './api';
+import { loadConfig } from './api';
 import { App } from './app';
 import './styles.css';
 
@@ -9,7 +9,7 @@ addEventListener('hashchange', () => {
   if (new URLSearchParams(location.hash.slice(1)).has('t')) location.reload();
 });
 
-const branding = await loadBranding();
+const branding = await loadConfig();
 // CSSOM, not an inline style attribute: allowed under `style-src 'self'`.
 document.documentElement.style.setProperty('--brand', branding.brandColor);
 const root = document.getElementById('app') as HTMLElement;
