@@ -15,7 +15,6 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   type HttpRoute,
@@ -44,6 +43,7 @@ import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
 import { IP_DATA_SHIPPED_FILES } from '../shared/adapters/ip-data.js';
 import { secretNames } from '../shared/adapters/secrets.js';
+import { apiCors } from '../shared/http/cors.js';
 import {
   FUNCTIONS,
   type FunctionName,
@@ -54,7 +54,8 @@ import {
   type RouteSpec,
   STATE_MACHINE_FILE,
 } from '../shared/manifest.js';
-import { PORTAL_CSP, PORTAL_DIST, type PortalConfig } from '../web/portal/build.js';
+import { PORTAL_DIST, type PortalConfig, portalCsp } from '../web/portal/build.js';
+import { ApiCorsConfiguration } from './api-cors.js';
 import { wireConsoleResources } from './console-resources.js';
 import { ProjectFunction, REPO_ROOT } from './project-function.js';
 import type { StatefulResources } from './stateful-stack.js';
@@ -123,7 +124,7 @@ export class StatelessStack extends Stack {
   readonly stateMachineArn: string;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
-  /** The self-service portal: S3 + CloudFront, `/portal/*` routed to the HTTP API. */
+  /** The self-service portal: S3 + CloudFront; it calls the HTTP API on the API's own origin. */
   readonly portal: WebHosting;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -287,13 +288,7 @@ export class StatelessStack extends Stack {
       apiName: `${this.stackName}-api`,
       description: 'Helpdesk Verify: ITSM webhooks, console API and portal API',
       createDefaultStage: false,
-      corsPreflight: {
-        // The portal calls /portal/* on its own origin through CloudFront: no CORS for it.
-        allowOrigins: [consoleOrigin],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST],
-        allowHeaders: ['authorization', 'content-type'],
-        maxAge: Duration.hours(1),
-      },
+      // No corsPreflight here: ApiCorsConfiguration sets it once the portal's distribution exists.
     });
     this.apiStage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
@@ -359,16 +354,15 @@ export class StatelessStack extends Stack {
     this.routes = routes;
 
     // ---- Self-service portal ---------------------------------------------------------------
+    // The portal calls the API on the API's own origin, not through CloudFront: API Gateway's
+    // source IP is then the requester's, which the engine scores and rate-limits by.
     const customPortal = props.portalBaseUrl ? new URL(props.portalBaseUrl) : undefined;
+    const portalConfig: PortalConfig = { ...props.portalConfig, apiBaseUrl: this.api.apiEndpoint };
     this.portal = new WebHosting(this, 'Portal', {
       siteDir: PORTAL_DIST,
       buildCommand: 'npm run build:web',
-      runtimeConfig: props.portalConfig,
-      contentSecurityPolicy: PORTAL_CSP,
-      api: {
-        domainName: `${this.api.apiId}.execute-api.${this.region}.${this.urlSuffix}`,
-        pathPatterns: ['/portal/*'],
-      },
+      runtimeConfig: portalConfig,
+      contentSecurityPolicy: portalCsp(this.api.apiEndpoint),
       customDomain:
         customPortal && props.portalCertificateArn
           ? { domainName: customPortal.hostname, certificateArn: props.portalCertificateArn }
@@ -378,6 +372,11 @@ export class StatelessStack extends Stack {
     // Links point at the portal; its URL is known only once the distribution exists.
     const portalBaseUrl = props.portalBaseUrl ?? this.portal.url;
     for (const fn of Object.values(functions)) fn.addEnvironment('PORTAL_BASE_URL', portalBaseUrl);
+    const portalOrigin = customPortal?.origin ?? this.portal.url;
+    new ApiCorsConfiguration(this, 'ApiCors', {
+      api: this.api,
+      cors: apiCors([consoleOrigin, portalOrigin]),
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'PortalUrl', { value: portalBaseUrl, description: 'Self-service portal' });

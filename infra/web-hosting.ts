@@ -1,9 +1,10 @@
 /**
  * Hosts a built single-page app: a private S3 bucket read by CloudFront through origin access
  * control, a response-headers policy with the app's CSP and the security headers the local
- * gateway sends too (local/static-site.ts), the API's path patterns routed to the HTTP API on the
- * same origin (so the CSP says `connect-src 'self'` and no CORS is needed), an SPA fallback, and a
- * deployment of the build plus a runtime `config.json` (branding, settings) written by CDK.
+ * gateway sends too (local/static-site.ts), optionally the API's path patterns routed to the HTTP
+ * API on the same origin (the console; the portal calls the API on its own origin, so the API sees
+ * the requester's address rather than CloudFront's), an SPA fallback, and a deployment of the
+ * build plus a runtime `config.json` (branding, settings) written by CDK.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib'
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
+  type BehaviorOptions,
   CachePolicy,
   Function as CloudFrontFunction,
   Distribution,
@@ -48,8 +50,11 @@ export interface WebHostingProps {
   /** Written next to index.html as `config.json`; read by the app at start. */
   readonly runtimeConfig: object;
   readonly contentSecurityPolicy: string;
-  /** The HTTP API behind the app's API paths, e.g. `/portal/*`. */
-  readonly api: { readonly domainName: string; readonly pathPatterns: readonly string[] };
+  /**
+   * The HTTP API behind the app's API paths on the app's origin, e.g. `/api/*`. Requests then
+   * reach the API from CloudFront's addresses: leave it out where the API must see the viewer's.
+   */
+  readonly api?: { readonly domainName: string; readonly pathPatterns: readonly string[] };
   /** A custom domain with its ACM certificate (us-east-1); the CloudFront domain otherwise. */
   readonly customDomain?: { readonly domainName: string; readonly certificateArn: string };
   /** Access logs (S3 and CloudFront) expire after this many days. @default 90 */
@@ -132,9 +137,24 @@ export class WebHosting extends Construct {
       ),
     });
 
-    const apiOrigin = new HttpOrigin(props.api.domainName, {
-      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
-    });
+    const apiBehaviors: Record<string, BehaviorOptions> = {};
+    if (props.api) {
+      const origin = new HttpOrigin(props.api.domainName, {
+        protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      });
+      for (const pattern of props.api.pathPatterns) {
+        apiBehaviors[pattern] = {
+          origin,
+          viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: AllowedMethods.ALLOW_ALL,
+          // Every answer is per session: never cached; tokens travel in Authorization, which
+          // AllViewerExceptHostHeader forwards (API Gateway needs its own Host).
+          cachePolicy: CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: headers,
+        };
+      }
+    }
     const custom = props.customDomain;
     this.distribution = new Distribution(this, 'Distribution', {
       comment: `${Stack.of(this).stackName} ${id}`,
@@ -160,21 +180,7 @@ export class WebHosting extends Construct {
         compress: true,
         functionAssociations: [{ function: spaFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
-      additionalBehaviors: Object.fromEntries(
-        props.api.pathPatterns.map((pattern) => [
-          pattern,
-          {
-            origin: apiOrigin,
-            viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-            allowedMethods: AllowedMethods.ALLOW_ALL,
-            // Every answer is per session: never cached; tokens travel in Authorization, which
-            // AllViewerExceptHostHeader forwards (API Gateway needs its own Host).
-            cachePolicy: CachePolicy.CACHING_DISABLED,
-            originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-            responseHeadersPolicy: headers,
-          },
-        ]),
-      ),
+      additionalBehaviors: apiBehaviors,
     });
     this.url = `https://${custom?.domainName ?? this.distribution.distributionDomainName}`;
 

@@ -1,5 +1,5 @@
 /** The HTTP API and the console's Cognito pool, checked against the route manifest. */
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, ROUTES, type RouteSpec } from '../../shared/manifest.js';
 import {
@@ -80,11 +80,13 @@ describe('HTTP API routes', () => {
   );
 
   it('lets API Gateway invoke every routed function, and only those', () => {
-    const permissions = Object.values(resourcesOf(built.templates.stateless, 'AWS::Lambda::Permission'));
+    // Scheduled functions are invoked by EventBridge, with permissions of their own.
+    const permissions = Object.values(
+      resourcesOf(built.templates.stateless, 'AWS::Lambda::Permission'),
+    ).filter((p) => p.Properties.Principal === 'apigateway.amazonaws.com');
     const invoked = new Set(permissions.map((p) => JSON.stringify(p.Properties.FunctionName)));
     const routed = new Set(ROUTES.map((r) => JSON.stringify(arnOf(functionLogicalId(built, r.function)))));
     expect(invoked).toEqual(routed);
-    for (const p of permissions) expect(p.Properties.Principal).toBe('apigateway.amazonaws.com');
   });
 });
 
@@ -120,13 +122,108 @@ describe('default stage', () => {
     const logGroup = resourcesOf(built.templates.stateless, 'AWS::Logs::LogGroup')[logGroupId];
     expect(logGroup).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 30 } });
   });
+});
 
-  it('allows CORS only from the console origin (the portal calls /portal/* on its own origin)', () => {
-    built.templates.stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+/**
+ * The UpdateApi call a custom resource makes (infra/api-cors.ts), as JSON with `{Ref:Id}` and
+ * `{Id.Attribute}` where the template has references.
+ */
+function corsCall(t: Template, event: 'Create' | 'Update') {
+  const resources = Object.values(resourcesOf(t, 'Custom::AWS'));
+  expect(resources).toHaveLength(1);
+  const value = resources[0]?.Properties[event] as { 'Fn::Join': [string, unknown[]] };
+  const json = value['Fn::Join'][1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+      return ref.Ref ? `{Ref:${ref.Ref}}` : `{${ref['Fn::GetAtt']?.join('.')}}`;
+    })
+    .join('');
+  return JSON.parse(json) as {
+    service: string;
+    action: string;
+    parameters: {
+      ApiId: string;
       CorsConfiguration: {
-        AllowOrigins: Match.arrayEquals(['https://console.example.com']),
+        AllowOrigins: string[];
+        AllowMethods: string[];
+        AllowHeaders: string[];
+        MaxAge: number;
+        AllowCredentials: boolean;
+      };
+    };
+  };
+}
+
+describe('CORS', () => {
+  const apiId = () => Object.keys(resourcesOf(built.templates.stateless, 'AWS::ApiGatewayV2::Api'))[0];
+  const distributionId = () =>
+    Object.keys(resourcesOf(built.templates.stateless, 'AWS::CloudFront::Distribution'))[0];
+
+  it("allows the portal's CloudFront origin and the console's, for the browser routes' methods and headers, no credentials", () => {
+    const call = corsCall(built.templates.stateless, 'Create');
+    expect(call).toMatchObject({ service: 'ApiGatewayV2', action: 'UpdateApi' });
+    expect(call.parameters.ApiId).toBe(`{Ref:${apiId()}}`);
+    const cors = call.parameters.CorsConfiguration;
+    expect(cors.AllowOrigins).toEqual([
+      'https://console.example.com',
+      `https://{${distributionId()}.DomainName}`,
+    ]);
+    const portalMethods = (ROUTES as readonly RouteSpec[])
+      .filter((r) => r.path.startsWith('/portal/'))
+      .map((r) => r.method);
+    const browserMethods = (ROUTES as readonly RouteSpec[])
+      .filter((r) => r.auth !== 'webhook')
+      .map((r) => r.method);
+    expect(cors.AllowMethods).toEqual(expect.arrayContaining(portalMethods));
+    expect(new Set(cors.AllowMethods)).toEqual(new Set(browserMethods));
+    expect(cors.AllowHeaders).toEqual(['authorization', 'content-type']);
+    expect(cors.AllowCredentials).toBe(false);
+    expect(cors.MaxAge).toBeGreaterThan(0);
+    // The same configuration whenever it changes (a new portal origin is an update).
+    expect(corsCall(built.templates.stateless, 'Update')).toEqual(call);
+  });
+
+  it('is set by the custom resource only (a CORS property on the API would close a dependency cycle)', () => {
+    const [api] = Object.values(resourcesOf(built.templates.stateless, 'AWS::ApiGatewayV2::Api'));
+    expect(api?.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('the custom resource may update this API and nothing else', () => {
+    const policies = Object.values(resourcesOf(built.templates.stateless, 'AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('apigateway:'),
+    );
+    expect(policies).toHaveLength(1);
+    const document = policies[0]?.Properties.PolicyDocument as { Statement: unknown[] } | undefined;
+    expect(document?.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'apigateway:PATCH',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':apigateway:',
+              { Ref: 'AWS::Region' },
+              '::/apis/',
+              { Ref: apiId() },
+            ],
+          ],
+        },
       },
-    });
+    ]);
+  });
+
+  it("allows portalBaseUrl's origin when the portal has one", () => {
+    const custom = buildTestApp({ portalBaseUrl: 'https://verify.example.com/' });
+    try {
+      const cors = corsCall(custom.templates.stateless, 'Create').parameters.CorsConfiguration;
+      expect(cors.AllowOrigins).toEqual(['https://console.example.com', 'https://verify.example.com']);
+    } finally {
+      custom.cleanup();
+    }
   });
 });
 

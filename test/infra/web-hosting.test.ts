@@ -1,8 +1,9 @@
 /**
  * The portal's hosting (infra/web-hosting.ts): a private bucket behind CloudFront with origin
- * access control, the security headers the local gateway sends too, `/portal/*` to the HTTP API
- * uncached, an SPA fallback, the build and its config.json deployed, and the links in messages
- * pointing at the distribution.
+ * access control, the security headers the local gateway sends too (the CSP letting the page call
+ * the HTTP API on the API's own origin, which CloudFront does not front, so the API sees the
+ * requester's address), an SPA fallback, the build and its config.json (naming the API) deployed,
+ * and the links in messages pointing at the distribution.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../infra/helpdesk-verify.js';
 import { WebHosting, type WebHostingProps } from '../../infra/web-hosting.js';
 import { securityHeaders } from '../../local/static-site.js';
-import { PORTAL_CSP, PORTAL_DIST } from '../../web/portal/build.js';
+import { PORTAL_CSP, PORTAL_DIST, portalCsp } from '../../web/portal/build.js';
 import { buildTestApp, type CfnResource, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
 
 /** AWS managed policies, by their fixed ids. */
@@ -45,7 +46,7 @@ interface Behavior {
 interface DistributionConfig {
   DefaultRootObject: string;
   DefaultCacheBehavior: Behavior;
-  CacheBehaviors: Behavior[];
+  CacheBehaviors?: Behavior[];
   Origins: {
     Id: string;
     DomainName: unknown;
@@ -65,6 +66,54 @@ const only = (t: Template, type: string): [string, CfnResource] => {
 };
 const distributionOf = (t: Template) =>
   only(t, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig as DistributionConfig;
+/** The HTTP API's `https://<api id>.execute-api.<region>.amazonaws.com`, as the template says it. */
+const apiEndpoint = () => ({ 'Fn::GetAtt': [only(template, 'AWS::ApiGatewayV2::Api')[0], 'ApiEndpoint'] });
+
+/** Resource ids each resource of a template waits for: its Ref, Fn::GetAtt and DependsOn targets. */
+function dependencies(t: Template): Map<string, Set<string>> {
+  const resources = t.toJSON().Resources as Record<
+    string,
+    { Properties?: unknown; DependsOn?: string | string[] }
+  >;
+  const collect = (value: unknown, into: Set<string>) => {
+    if (Array.isArray(value)) for (const v of value) collect(v, into);
+    else if (value && typeof value === 'object') {
+      const node = value as Record<string, unknown>;
+      if (typeof node.Ref === 'string' && node.Ref in resources) into.add(node.Ref);
+      const getAtt = node['Fn::GetAtt'];
+      if (Array.isArray(getAtt) && typeof getAtt[0] === 'string' && getAtt[0] in resources)
+        into.add(getAtt[0]);
+      for (const v of Object.values(node)) collect(v, into);
+    }
+  };
+  return new Map(
+    Object.entries(resources).map(([id, r]) => {
+      const into = new Set<string>([r.DependsOn ?? []].flat());
+      collect(r.Properties, into);
+      return [id, into];
+    }),
+  );
+}
+
+/** A dependency cycle (CloudFormation refuses the template), as the ids around it; undefined if none. */
+function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
+  const done = new Set<string>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return undefined;
+    for (const next of graph.get(id) ?? []) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle) return cycle;
+    }
+    done.add(id);
+    return undefined;
+  };
+  for (const id of graph.keys()) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
 
 describe('portal bucket', () => {
   it('is private, encrypted, TLS-only and logged', () => {
@@ -143,29 +192,47 @@ describe('portal distribution', () => {
     expect(config.Logging?.Prefix).toBe('cloudfront/');
   });
 
-  it('routes /portal/* to the HTTP API, uncached, with every viewer header but Host', () => {
+  it("routes nothing to the HTTP API: the portal calls it on the API's own origin", () => {
     const config = distributionOf(template);
-    const [apiId] = only(template, 'AWS::ApiGatewayV2::Api');
-    const api = config.CacheBehaviors.find((b) => b.PathPattern === '/portal/*');
-    expect(api).toMatchObject({
-      ViewerProtocolPolicy: 'https-only',
-      CachePolicyId: CACHING_DISABLED,
-      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
-      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
-    });
-    const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
-    expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
-    expect(JSON.stringify(origin?.DomainName)).toContain(`{"Ref":"${apiId}"}`);
-    expect(JSON.stringify(origin?.DomainName)).toContain('.execute-api.');
-    expect(config.CacheBehaviors).toHaveLength(1);
+    expect(config.CacheBehaviors ?? []).toEqual([]);
+    expect(config.Origins).toHaveLength(1);
+    expect(config.Origins[0]?.S3OriginConfig).toBeDefined();
+    expect(JSON.stringify(config)).not.toContain('execute-api');
   });
 
-  it('sends the same security headers as the local gateway', () => {
-    const local = securityHeaders(PORTAL_CSP);
+  it('lets the page connect to its own origin and the HTTP API only (CSP connect-src)', () => {
     const policy = only(template, 'AWS::CloudFront::ResponseHeadersPolicy')[1].Properties
       .ResponseHeadersPolicyConfig as {
       SecurityHeadersConfig: {
-        ContentSecurityPolicy: { ContentSecurityPolicy: string; Override: boolean };
+        ContentSecurityPolicy: { ContentSecurityPolicy: { 'Fn::Join': [string, unknown[]] } };
+      };
+    };
+    const [, parts] = policy.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy['Fn::Join'];
+    const csp = parts.map((p) => (typeof p === 'string' ? p : '<API>')).join('');
+    expect(parts.filter((p) => typeof p !== 'string')).toEqual([apiEndpoint()]);
+    const directives = csp.split('; ');
+    expect(directives.filter((d) => d.startsWith('connect-src'))).toEqual(["connect-src 'self' <API>"]);
+    expect(directives).toContain("default-src 'none'");
+  });
+
+  it('has no dependency cycle (the API names the portal in CORS, the portal names the API in its CSP)', () => {
+    expect(findCycle(dependencies(template))).toBeUndefined();
+    // The check finds one where there is one.
+    const cyclic = new Map([
+      ['Api', new Set(['Distribution'])],
+      ['Distribution', new Set(['Headers'])],
+      ['Headers', new Set(['Api'])],
+    ]);
+    expect(findCycle(cyclic)).toEqual(['Api', 'Distribution', 'Headers', 'Api']);
+  });
+
+  it('sends the same security headers as the local gateway', () => {
+    // The same definition the local static site uses, for the deployed API's origin.
+    const local = securityHeaders(portalCsp(built.stateless.api.apiEndpoint));
+    const policy = only(template, 'AWS::CloudFront::ResponseHeadersPolicy')[1].Properties
+      .ResponseHeadersPolicyConfig as {
+      SecurityHeadersConfig: {
+        ContentSecurityPolicy: { ContentSecurityPolicy: unknown; Override: boolean };
         StrictTransportSecurity: { AccessControlMaxAgeSec: number; IncludeSubdomains: boolean };
         ReferrerPolicy: { ReferrerPolicy: string };
         ContentTypeOptions: { Override: boolean };
@@ -174,12 +241,12 @@ describe('portal distribution', () => {
     };
     const h = policy.SecurityHeadersConfig;
     expect(h.ContentSecurityPolicy).toEqual({
-      ContentSecurityPolicy: local['content-security-policy'],
+      ContentSecurityPolicy: built.stateless.resolve(local['content-security-policy']),
       Override: true,
     });
-    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).toContain("script-src 'self'");
-    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).toContain("connect-src 'self'");
-    expect(h.ContentSecurityPolicy.ContentSecurityPolicy).not.toContain('unsafe-inline');
+    const csp = JSON.stringify(h.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-inline');
     const hsts = `max-age=${h.StrictTransportSecurity.AccessControlMaxAgeSec}${h.StrictTransportSecurity.IncludeSubdomains ? '; includeSubDomains' : ''}`;
     expect(hsts).toBe(local['strict-transport-security']);
     expect(h.ReferrerPolicy.ReferrerPolicy).toBe(local['referrer-policy']);
@@ -225,7 +292,13 @@ describe('portal deployment', () => {
     expect(config).toEqual(['config.json']);
     const written = JSON.parse(readFileSync(join(staged[1] ?? '', 'config.json'), 'utf8'));
     // The defaults set no self-service connection: the start page sends people to the help desk.
-    expect(written).toEqual({ ...DEFAULT_SETTINGS.portalBranding, selfService: false });
+    // apiBaseUrl is a marker the deployment replaces with the HTTP API's endpoint.
+    expect(written).toEqual({
+      ...DEFAULT_SETTINGS.portalBranding,
+      selfService: false,
+      apiBaseUrl: expect.stringMatching(/^<<marker:/),
+    });
+    expect(pages?.SourceMarkers).toEqual([{}, { [written.apiBaseUrl]: apiEndpoint() }]);
   });
 
   it('points the links in messages at the distribution', () => {
@@ -248,7 +321,27 @@ describe('WebHosting construct', () => {
     buildCommand: 'npm run build:web',
     runtimeConfig: { companyName: 'Acme' },
     contentSecurityPolicy: PORTAL_CSP,
-    api: { domainName: 'api.example.com', pathPatterns: ['/portal/*'] },
+  });
+
+  it('routes the API paths to the HTTP API when given (the console), uncached, every viewer header but Host', () => {
+    const stack = new Stack(new App(), 'Scratch', { env: { region: 'eu-west-1' } });
+    new WebHosting(stack, 'Console', {
+      ...props(),
+      api: { domainName: 'abc123.execute-api.eu-west-1.amazonaws.com', pathPatterns: ['/api/*'] },
+    });
+    const config = distributionOf(Template.fromStack(stack));
+    expect(config.CacheBehaviors).toHaveLength(1);
+    const [api] = config.CacheBehaviors ?? [];
+    expect(api).toMatchObject({
+      PathPattern: '/api/*',
+      ViewerProtocolPolicy: 'https-only',
+      CachePolicyId: CACHING_DISABLED,
+      OriginRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+    });
+    const origin = config.Origins.find((o) => o.Id === api?.TargetOriginId);
+    expect(origin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    expect(origin?.DomainName).toBe('abc123.execute-api.eu-west-1.amazonaws.com');
   });
 
   it('serves a custom domain with its certificate and TLS 1.2 at least', () => {
