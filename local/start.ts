@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { StartupError } from './ports.js';
-import { DEFAULT_PORTS, startLocalStack } from './stack.js';
+import { CONSOLE_APP_PATH, DEFAULT_PORTS, PORTAL_APP_PATH, startLocalStack } from './stack.js';
 
 const { values } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -24,6 +24,8 @@ try {
     },
   });
   console.log(`Helpdesk Verify is running locally (started in ${((Date.now() - started) / 1000).toFixed(1)} s)
+  Console          ${stack.urls.api}${CONSOLE_APP_PATH}/   (sign in as alice, adam or audrey)
+  Portal           ${stack.urls.api}${PORTAL_APP_PATH}/   (links in the dev inbox open here; self-service start page)
   API gateway      ${stack.urls.api}
   Ticket desk      ${stack.urls.desk}   (open a ticket here; notes arrive from Helpdesk Verify)
   ServiceNow sim   ${stack.urls.servicenow}   (Table API subset; connection servicenow-dev)
