@@ -194,8 +194,8 @@ export class WebHosting extends Construct {
       {
         id: 'AwsSolutions-CFR2',
         reason:
-          'No WAF web ACL: a CloudFront web ACL must live in us-east-1 (a separate stack); the API behind ' +
-          'it has stage throttling, per-network request limits and per-link open limits in the handlers.',
+          'No WAF web ACL: a CloudFront web ACL must live in us-east-1 (a separate stack); the HTTP API the app calls ' +
+          'has stage throttling, per-network request limits and per-link open limits in the handlers.',
       },
       ...(custom
         ? []
