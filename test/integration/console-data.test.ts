@@ -553,6 +553,14 @@ describe('settings and users', () => {
       mediumFrom: 4,
       retentionDays: 90,
     });
+    // The retention applies to what is sent from now on.
+    const ticket = await openTicket(h);
+    const sent = await call(h, 'POST', '/api/verifications', {
+      token: tokens.agent,
+      body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'email' },
+    });
+    const stored = (await h.stack.store.getVerification(sent.json.verificationId)) as Verification;
+    expect(stored.expiresAtEpoch - Math.floor(Date.parse(stored.createdAt) / 1000)).toBe(90 * 86_400);
     const bad = await call(h, 'POST', '/api/settings/connections/local-desk', {
       token: tokens.admin,
       body: { mediumFrom: 9 },

@@ -38,8 +38,14 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
   return phone.number;
 }
 
+/** The connection's retention from Settings, if an admin set one. */
+async function retentionOf(ctx: Ctx<'consoleQueries'>, connectionId: string) {
+  const { retentionDays } = await ctx.consoleQueries.getConnectionPolicy(connectionId);
+  return retentionDays !== undefined ? { retentionDays } : {};
+}
+
 export async function sendFromConsole(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'store' | 'directory' | 'workflow' | 'consoleQueries'>,
   agent: string,
   body: SendBody,
 ) {
@@ -49,6 +55,7 @@ export async function sendFromConsole(
     ...(destination !== undefined
       ? { destination: normaliseDestination(body.channel, destination, country) }
       : {}),
+    ...(await retentionOf(ctx, body.connectionId)),
   });
 }
 
@@ -156,7 +163,7 @@ export async function cancelVerification(
  * only the hash of the old one was ever stored). A typed destination keeps its recorded reason.
  */
 export async function resendVerification(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'store' | 'directory' | 'workflow' | 'consoleQueries'>,
   verificationId: string,
   principal: Principal,
 ) {
@@ -173,5 +180,6 @@ export async function resendVerification(
           reason: v.destinationReason ?? 'resend to the destination typed before',
         }),
     ...(v.requestedAction ? { requestedAction: v.requestedAction } : {}),
+    ...(await retentionOf(ctx, v.ticket.connectionId)),
   });
 }
