@@ -173,8 +173,8 @@ export const FUNCTIONS = [
   },
   {
     name: 'console-export-get',
-    description: 'Console: an export job and, when done, a short-lived download URL',
-    access: { table: 'read', exportFiles: 'read', secrets: [] },
+    description: 'Console: an export job and, when done, a short-lived download URL (audited)',
+    access: { table: 'readWrite', exportFiles: 'read', secrets: [] },
   },
   {
     name: 'console-export-run',
