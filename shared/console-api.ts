@@ -294,6 +294,8 @@ export interface AuditEventView {
 
 /** GET /api/verifications/{id}: the summary panel. */
 export interface VerificationDetail extends VerificationView {
+  /** The ticket's subject, read from the ticket system now; absent when it did not answer. */
+  ticketSubject?: string;
   /** Reasons grouped by category (network, endpoint, persona, questions), each in score order. */
   reasonsByCategory: Partial<Record<Reason['category'], Reason[]>>;
   /** Audit events of this verification, oldest first. */

@@ -47,8 +47,8 @@ export const FUNCTIONS = [
   },
   {
     name: 'verification-get',
-    description: 'Console: one verification',
-    access: { table: 'read', secrets: [] },
+    description: "Console: one verification's summary (the ticket's subject read from the ITSM)",
+    access: { table: 'read', secrets: ['outbound'] },
   },
   {
     name: 'write-back-retry',

@@ -452,6 +452,8 @@ describe('summary, transcript and audit log', () => {
       viewTranscript: true,
     });
     expect(res.json).not.toHaveProperty('destination');
+    // Its ticket is not in the ticket desk: the summary still shows, without the subject.
+    expect(res.json).not.toHaveProperty('ticketSubject');
   });
 
   it('shows the transcript and records who viewed it', async () => {
@@ -530,6 +532,10 @@ describe('send page', () => {
     const stored = (await h.stack.store.getVerification(sent.json.verificationId)) as ConsoleVerification;
     expect(stored.destination).toBe('+447911123456');
     expect(stored.destinationReason).toBe('Lost phone');
+    const summary = await call(h, 'GET', `/api/verifications/${sent.json.verificationId}`, {
+      token: tokens.agent,
+    });
+    expect(summary.json).toMatchObject({ ticketSubject: 'Locked out', destinationReason: 'Lost phone' });
     const again = await call(h, 'GET', `/api/tickets/local-desk/${ticket.id}`, { token: tokens.agent });
     expect(again.json.openVerification.verificationId).toBe(sent.json.verificationId);
   });

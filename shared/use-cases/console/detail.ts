@@ -9,6 +9,7 @@ import type { AuditEventView, TranscriptView, VerificationDetail } from '../../c
 import { notFound } from '../../domain/errors.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
+import { logger } from '../../logger.js';
 import { type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
@@ -22,12 +23,25 @@ async function load(ctx: Ctx<'store'>, verificationId: string) {
   return v as ConsoleVerification;
 }
 
+/** The ticket's subject from the ticket system, if it answers: the summary shows without it otherwise. */
+async function ticketSubject(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerification) {
+  try {
+    const connection = await ctx.store.getConnection(v.ticket.connectionId);
+    if (!connection) return undefined;
+    return (await ctx.ticketSystems.forConnection(connection).getTicket(v.ticket.ticketId)).subject;
+  } catch (error) {
+    logger.info('ticket subject not available', { error: (error as Error).name });
+    return undefined;
+  }
+}
+
 export async function verificationDetail(
-  ctx: Ctx<'store' | 'consoleQueries'>,
+  ctx: Ctx<'store' | 'consoleQueries' | 'ticketSystems'>,
   verificationId: string,
   principal: Principal,
 ): Promise<VerificationDetail> {
   const v = await load(ctx, verificationId);
+  const subject = ticketSubject(ctx, v);
   const audit = await ctx.consoleQueries.listAudit(
     { verificationId },
     undefined,
@@ -42,8 +56,10 @@ export async function verificationDetail(
     reasonsByCategory[r.category] = list;
   }
   const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
+  const ticketSubjectNow = await subject;
   return {
     ...toConsoleView(v),
+    ...(ticketSubjectNow !== undefined ? { ticketSubject: ticketSubjectNow } : {}),
     reasonsByCategory,
     timeline,
     transcriptAvailable: COMPLETED.has(v.status),
