@@ -5,19 +5,22 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, LIFECYCLE_TASKS } from '../../shared/manifest.js';
-import { buildTestApp, type CfnResource, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
+import {
+  buildTestApp,
+  type CfnResource,
+  functionLogicalId,
+  ownResourcesOf,
+  resourcesOf,
+  type TestApp,
+} from './build-app.js';
 
 let built: TestApp;
 let functions: Record<string, CfnResource>;
 
 beforeAll(() => {
   built = buildTestApp({}, undefined, { bundle: true });
-  // The manifest's functions, not CDK's own BucketDeployment handler (the portal's hosting).
-  functions = Object.fromEntries(
-    Object.entries(resourcesOf(built.templates.stateless, 'AWS::Lambda::Function')).filter(
-      ([id]) => !id.startsWith('CustomCDKBucketDeployment'),
-    ),
-  );
+  // The manifest's functions, not CDK's own deployment and custom-resource handlers.
+  functions = ownResourcesOf(built.templates.stateless, 'AWS::Lambda::Function');
 });
 
 afterAll(() => built.cleanup());

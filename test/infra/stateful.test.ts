@@ -2,7 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_ATTRIBUTES, TABLE } from '../../shared/adapters/dynamodb/table.js';
-import { buildTestApp, type CfnResource, resourcesOf, type TestApp } from './build-app.js';
+import { buildTestApp, type CfnResource, ownResourcesOf, resourcesOf, type TestApp } from './build-app.js';
 
 let built: TestApp;
 let table: CfnResource;
@@ -88,7 +88,7 @@ describe('sender identity', () => {
     built.templates.stateful.hasResourceProperties('AWS::SES::EmailIdentity', {
       EmailIdentity: 'helpdesk@acme.test',
     });
-    for (const fn of Object.values(resourcesOf(built.templates.stateless, 'AWS::Lambda::Function'))) {
+    for (const fn of Object.values(ownResourcesOf(built.templates.stateless, 'AWS::Lambda::Function'))) {
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(env.EMAIL_FROM).toBe('helpdesk@acme.test');
       expect(env.SECRETS_PREFIX).toBe('acme-verify/');
