@@ -31,6 +31,11 @@ export interface ConnectionPolicy {
   linkLifetimeSeconds: number;
   actionWindowSeconds: number;
   minAnswered: number;
+  /** Score thresholds; DEFAULT_SCORING's when absent. */
+  mediumFrom?: number;
+  highFrom?: number;
+  /** Retention of this connection's verifications; RETENTION_DAYS when absent. */
+  retentionDays?: number;
 }
 
 /** The local ticket desk (local/ticket-desk.ts). Inbound: signed webhook. Outbound: Basic. */
@@ -407,13 +412,6 @@ export interface ExportJobRecord {
   error?: string;
 }
 
-/** Extra per-connection policy the console edits (beside the connection's own settings). */
-export interface ConnectionExtraPolicy {
-  mediumFrom?: number;
-  highFrom?: number;
-  retentionDays?: number;
-}
-
 /** The console's read side over the table: every query by key or index, never a Scan. */
 export interface ConsoleQueries {
   /** Verifications newest first; may return fewer than `limit` with a `next` (bounded work per call). */
@@ -456,8 +454,6 @@ export interface ConsoleQueries {
     patch: Partial<ExportJobRecord>,
   ): Promise<boolean>;
   listConnections(): Promise<Connection[]>;
-  getConnectionPolicy(connectionId: string): Promise<ConnectionExtraPolicy>;
-  putConnectionPolicy(connectionId: string, policy: ConnectionExtraPolicy): Promise<void>;
 }
 
 /** Export files: S3 with presigned URLs in AWS, a directory served by the local gateway locally. */

@@ -53,6 +53,11 @@ const policy = {
   linkLifetimeSeconds: seconds(60, 86_400, 900),
   actionWindowSeconds: seconds(60, 86_400, 900),
   minAnswered: seconds(1, 10, 3),
+  /** Score thresholds (DEFAULT_SCORING when absent): at or above mediumFrom Medium, highFrom High. */
+  mediumFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
+  highFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
+  /** How long this connection's verifications are kept (the deployment's RETENTION_DAYS when absent). */
+  retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
 };
 
 export const connectionSchema = z.discriminatedUnion('type', [

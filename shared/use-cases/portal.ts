@@ -350,7 +350,12 @@ export async function completeVerification(
     ],
     grades,
     weights: weightsOf(questions),
-    policy: { ...DEFAULT_SCORING, minAnswered: connection.minAnswered },
+    policy: {
+      ...DEFAULT_SCORING,
+      minAnswered: connection.minAnswered,
+      mediumFrom: connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
+      highFrom: connection.highFrom ?? DEFAULT_SCORING.highFrom,
+    },
   });
   // A device that passed becomes known for this person (a small credit next time).
   if (status === 'passed' && deviceHmac) await ctx.store.rememberDevice(requester.userId, deviceHmac);

@@ -27,8 +27,6 @@ export const sendVerificationSchema = z
     requestedAction: z.optional(z.enum(['password_reset'])),
     /** Why the agent typed a destination (the console requires one); recorded with the verification. */
     reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
-    /** The connection's retention (console Settings); RETENTION_DAYS when unset. */
-    retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
   })
   .check(
     z.refine(
@@ -98,7 +96,7 @@ export async function sendVerification(
     writeBack: { state: 'pending' },
     action: { state: 'none' },
     expiresAtEpoch:
-      Math.floor(now.getTime() / 1000) + (input.retentionDays ?? ctx.config.RETENTION_DAYS) * 86_400,
+      Math.floor(now.getTime() / 1000) + (connection.retentionDays ?? ctx.config.RETENTION_DAYS) * 86_400,
   };
   await ctx.store.createVerification(
     verification,

@@ -58,6 +58,8 @@ const person = (displayName: string) => {
 interface Scenario {
   name: string;
   requester: DirectoryUser;
+  /** local-desk unless a test sets a connection with another policy. */
+  connectionId?: string;
   sourceIp?: string;
   userAgent?: string;
   client?: ClientSignals;
@@ -77,8 +79,9 @@ const atHome = (tz = 'Europe/Lisbon', languages = ['pt-PT', 'en']): ClientSignal
 
 async function run(s: Scenario) {
   if (s.directoryChange) await directoryOf(h).putUsers([{ ...s.requester, ...s.directoryChange }]);
-  const ticket = await openTicket(h, 'local-desk', s.requester.email);
+  const ticket = await openTicket(h, s.connectionId ?? 'local-desk', s.requester.email);
   const { verificationId, linkToken } = await sendLink(h, ticket.id, {
+    connectionId: s.connectionId ?? 'local-desk',
     requestedAction: 'password_reset',
     ...(s.destination
       ? { destination: s.destination, reason: 'Caller asked for their personal address' }
@@ -132,6 +135,19 @@ describe('verification scenarios', () => {
     expect(r.outcome).toBe('passed');
     expect(r.v.assessment?.riskLevel).toBe('verified');
     expect(r.codes).toEqual(expect.arrayContaining(['CONTACT_ON_RECORD']));
+  });
+
+  it("the connection's score thresholds decide: the same trip is Medium where an admin set Medium from 1", async () => {
+    await putConnection(h, { connectionId: 'strict-desk', mediumFrom: 1, highFrom: 5 });
+    const r = await run({
+      name: 'travelling abroad, connection with Medium from 1',
+      requester: person('Aïcha Benali'),
+      connectionId: 'strict-desk',
+      sourceIp: IPS.newYorkHotel,
+      client: atHome('America/New_York', ['fr-FR', 'en-US']),
+    });
+    expect(r.outcome).toBe('failed');
+    expect(r.v.assessment).toMatchObject({ riskScore: 2, riskLevel: 'medium' });
   });
 
   it('genuine employee travelling abroad: passes, the unusual country noted', async () => {

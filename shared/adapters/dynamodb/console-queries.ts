@@ -24,7 +24,6 @@ import type { Verification } from '../../domain/verification.js';
 import type {
   AuditFilters,
   Connection,
-  ConnectionExtraPolicy,
   ConsoleQueries,
   ExportJobRecord,
   ListPageResult,
@@ -499,20 +498,6 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       }),
     );
     return (out.Items ?? []).map((i) => strip<Connection>(i));
-  }
-
-  async getConnectionPolicy(connectionId: string): Promise<ConnectionExtraPolicy> {
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: keys.connectionPolicy(connectionId) }),
-    );
-    const { mediumFrom, highFrom, retentionDays } = (out.Item ?? {}) as ConnectionExtraPolicy;
-    return { mediumFrom, highFrom, retentionDays };
-  }
-
-  async putConnectionPolicy(connectionId: string, policy: ConnectionExtraPolicy): Promise<void> {
-    await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { ...keys.connectionPolicy(connectionId), ...policy } }),
-    );
   }
 }
 

@@ -35,7 +35,6 @@
  * | console: a change already counted (idempotence)| pk=AGGMARK#<verificationId>        sk=<change> (TTL)          |
  * | console: export jobs                           | pk=EXPORT#<exportId>               sk=EXPORT (TTL 7 d)        |
  * | console: all connections (settings)            | GSI2 gsi2pk=CONNALL                gsi2sk=<connectionId>      |
- * | console: a connection's extra policy           | pk=CONN#<connectionId>             sk=POLICY                  |
  * | console: users (local issuer only)             | pk=CONSOLEUSER#<username>          sk=USER; GSI2 gsi2pk=CONSOLEUSERS |
  *
  * Monthly and daily partitions on GSI1 keep the newest-first listings on bounded partitions
@@ -106,7 +105,6 @@ export const keys = {
   }),
   exportJob: (exportId: string) => ({ pk: `EXPORT#${exportId}`, sk: 'EXPORT' }),
   allConnections: 'CONNALL',
-  connectionPolicy: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'POLICY' }),
   consoleUser: (username: string) => ({ pk: `CONSOLEUSER#${username}`, sk: 'USER' }),
   allConsoleUsers: 'CONSOLEUSERS',
 };

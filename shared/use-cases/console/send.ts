@@ -38,12 +38,6 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
   return phone.number;
 }
 
-/** The connection's retention from Settings, if an admin set one. */
-async function retentionOf(ctx: Ctx<'consoleQueries'>, connectionId: string) {
-  const { retentionDays } = await ctx.consoleQueries.getConnectionPolicy(connectionId);
-  return retentionDays !== undefined ? { retentionDays } : {};
-}
-
 export async function sendFromConsole(
   ctx: Ctx<'store' | 'directory' | 'workflow' | 'consoleQueries'>,
   agent: string,
@@ -55,7 +49,6 @@ export async function sendFromConsole(
     ...(destination !== undefined
       ? { destination: normaliseDestination(body.channel, destination, country) }
       : {}),
-    ...(await retentionOf(ctx, body.connectionId)),
   });
 }
 
@@ -180,6 +173,5 @@ export async function resendVerification(
           reason: v.destinationReason ?? 'resend to the destination typed before',
         }),
     ...(v.requestedAction ? { requestedAction: v.requestedAction } : {}),
-    ...(await retentionOf(ctx, v.ticket.connectionId)),
   });
 }

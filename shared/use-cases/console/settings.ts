@@ -12,11 +12,9 @@ import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { parseConnection } from '../../domain/connections.js';
 import { AppError, badRequest, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../http/api.js';
-import type { Connection, ConnectionExtraPolicy } from '../../ports.js';
+import type { Connection } from '../../ports.js';
 
-const EXTRA = ['mediumFrom', 'highFrom', 'retentionDays'] as const;
-
-function view(c: Connection, extra: ConnectionExtraPolicy, retentionDays: number): ConnectionSettings {
+function view(c: Connection, retentionDays: number): ConnectionSettings {
   return {
     connectionId: c.connectionId,
     name: c.name,
@@ -28,46 +26,36 @@ function view(c: Connection, extra: ConnectionExtraPolicy, retentionDays: number
     minAnswered: c.minAnswered,
     autoClose: c.autoClose,
     closeCode: c.closeCode,
-    mediumFrom: extra.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
-    highFrom: extra.highFrom ?? DEFAULT_SCORING.highFrom,
-    retentionDays: extra.retentionDays ?? retentionDays,
+    mediumFrom: c.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
+    highFrom: c.highFrom ?? DEFAULT_SCORING.highFrom,
+    retentionDays: c.retentionDays ?? retentionDays,
   };
 }
 
 export async function getSettings(ctx: Ctx<'consoleQueries'>): Promise<Settings> {
   const connections = await ctx.consoleQueries.listConnections();
   return {
-    connections: await Promise.all(
-      connections
-        .sort((a, b) => a.connectionId.localeCompare(b.connectionId))
-        .map(async (c) =>
-          view(c, await ctx.consoleQueries.getConnectionPolicy(c.connectionId), ctx.config.RETENTION_DAYS),
-        ),
-    ),
+    connections: connections
+      .sort((a, b) => a.connectionId.localeCompare(b.connectionId))
+      .map((c) => view(c, ctx.config.RETENTION_DAYS)),
   };
 }
 
 export async function updateConnectionPolicy(
-  ctx: Ctx<'store' | 'consoleQueries'>,
+  ctx: Ctx<'store'>,
   connectionId: string,
   body: ConnectionPolicyBody,
   principal: Principal,
 ): Promise<ConnectionSettings> {
   const connection = await ctx.store.getConnection(connectionId);
   if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
-  const extra: ConnectionExtraPolicy = { ...(await ctx.consoleQueries.getConnectionPolicy(connectionId)) };
-  const own: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body)) {
-    if ((EXTRA as readonly string[]).includes(key)) extra[key as (typeof EXTRA)[number]] = value as number;
-    else own[key] = value;
-  }
-  const medium = extra.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
-  const high = extra.highFrom ?? DEFAULT_SCORING.highFrom;
+  const medium = body.mediumFrom ?? connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
+  const high = body.highFrom ?? connection.highFrom ?? DEFAULT_SCORING.highFrom;
   if (medium >= high)
     throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
       { path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` },
     ]);
-  const parsed = parseConnection({ ...connection, ...own });
+  const parsed = parseConnection({ ...connection, ...body });
   if (!parsed.ok)
     throw badRequest(
       'VALIDATION_FAILED',
@@ -75,14 +63,13 @@ export async function updateConnectionPolicy(
       parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
     );
   await ctx.store.putConnection(parsed.connection);
-  await ctx.consoleQueries.putConnectionPolicy(connectionId, extra);
   await ctx.store.appendAudit({
     actor: principal.username,
     action: 'settings.connection_updated',
     at: ctx.clock.now().toISOString(),
     details: { connectionId, changed: Object.keys(body).sort().join(',') },
   });
-  return view(parsed.connection, extra, ctx.config.RETENTION_DAYS);
+  return view(parsed.connection, ctx.config.RETENTION_DAYS);
 }
 
 export async function putConnectionSecrets(
