@@ -483,6 +483,10 @@ describe('summary, transcript and audit log', () => {
     const onDay = await call(h, 'GET', `/api/audit?from=${day}&to=${day}`, { token: tokens.auditor });
     expect(onDay.json.items.length).toBeGreaterThan(0);
     for (const e of onDay.json.items) expect(e.at.slice(0, 10)).toBe(day);
+    // Every event has its own id (the console keys its rows by it).
+    const ids = onDay.json.items.map((e: { eventId: string }) => e.eventId);
+    expect(ids.every((id: string) => /^[0-9A-Z]{26}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
     const sent: string[] = [];
     let cursor: string | null = null;
     do {

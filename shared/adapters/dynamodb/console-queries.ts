@@ -188,16 +188,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       };
     }
     const page = await this.walk<Item>(driver, from, newest, position, limit, !driver.index);
-    return {
-      items: page.items.map((item) => ({
-        ...strip<StoredAuditEvent>(item),
-        eventId:
-          String(item.gsi1sk ?? '')
-            .split('#')
-            .pop() ?? '',
-      })),
-      next: page.next,
-    };
+    // Each audit item carries its own eventId (the key attributes are stripped by walk()).
+    return { items: page.items.map((item) => strip<StoredAuditEvent>(item)), next: page.next };
   }
 
   /**

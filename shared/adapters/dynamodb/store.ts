@@ -650,6 +650,7 @@ export class DynamoDbVerificationStore implements VerificationStore {
       gsi1sk: `${event.at}#${eventId}`,
       gsi6pk: keys.auditByActor(event.actor),
       ...event,
+      eventId,
       expiresAtEpoch,
     };
   }
