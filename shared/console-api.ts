@@ -31,31 +31,24 @@
  * responses are ISO 8601 UTC.
  */
 import type { TranscriptEntry } from './domain/questions.js';
-import type {
-  ActionState,
-  Channel,
-  ClientContext,
-  Reason,
-  RequestedAction,
-  RiskLevel,
-  TicketRef,
-  VerificationStatus,
-  WriteBackState,
+import {
+  type ActionState,
+  type Channel,
+  type ClientContext,
+  type Reason,
+  type RequestedAction,
+  type RiskLevel,
+  STATUSES,
+  type TicketRef,
+  type VerificationStatus,
+  type WriteBackState,
 } from './domain/verification.js';
-import type { Role } from './manifest.js';
+import { ROLES, type Role } from './manifest.js';
 import * as z from './zod.js';
 
-export const VERIFICATION_STATUSES = [
-  'sent',
-  'in_progress',
-  'passed',
-  'failed',
-  'not_enough_questions',
-  'timed_out',
-  'cancelled',
-] as const satisfies readonly VerificationStatus[];
+export const VERIFICATION_STATUSES = STATUSES;
 export const RISK_LEVELS = ['verified', 'medium', 'high'] as const satisfies readonly RiskLevel[];
-export const CONSOLE_ROLES = ['admin', 'agent', 'auditor'] as const satisfies readonly Role[];
+export const CONSOLE_ROLES = ROLES;
 
 /** The filters of the verifications table (and of an export); the console mirrors them in its URL. */
 export const FILTER_NAMES = ['status', 'riskLevel', 'category', 'agent', 'from', 'to', 'q'] as const;

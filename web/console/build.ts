@@ -8,11 +8,11 @@
  * `npm start`, the browser tests and `cdk synth` work on a fresh clone. The build goes to a
  * temporary folder that then replaces `dist`, so a concurrent reader never sees half a build.
  */
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
+import { buildIsStale, strictBuild, swapIn } from '../build-support.js';
 
 export const CONSOLE_DIR = dirname(fileURLToPath(import.meta.url));
 export const CONSOLE_DIST = join(CONSOLE_DIR, 'dist');
@@ -66,10 +66,7 @@ export async function buildConsole(): Promise<void> {
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
-  const old = `${CONSOLE_DIST}.old-${process.pid}-${Date.now()}`;
-  if (existsSync(CONSOLE_DIST)) renameSync(CONSOLE_DIST, old);
-  renameSync(outDir, CONSOLE_DIST);
-  rmSync(old, { recursive: true, force: true });
+  swapIn(outDir, CONSOLE_DIST, `${process.pid}-${Date.now()}`);
 }
 
 async function viteBuild(outDir: string) {
@@ -80,32 +77,12 @@ async function viteBuild(outDir: string) {
     logLevel: 'warn',
     publicDir: false,
     plugins: [react()],
-    build: {
-      outDir,
-      emptyOutDir: true,
-      sourcemap: false,
-      // Never inline assets as data: URLs into JS or CSS; keeps the CSP simple and caching per file.
-      assetsInlineLimit: 0,
-      modulePreload: { polyfill: false },
-      reportCompressedSize: false,
-    },
+    build: strictBuild(outDir),
   });
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('dist')) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** True when `dist` is missing or older than any source file of the console. */
 export function consoleBuildIsStale(): boolean {
-  const index = join(CONSOLE_DIST, 'index.html');
-  return !existsSync(index) || statSync(index).mtimeMs < newestSource(CONSOLE_DIR);
+  return buildIsStale(CONSOLE_DIR, CONSOLE_DIST);
 }
 
 export async function ensureConsoleBuilt(): Promise<void> {

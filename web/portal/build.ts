@@ -8,10 +8,10 @@
  * temporary folder that then replaces `dist`, so a concurrent reader never sees half a build.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { buildIsStale, strictBuild, swapIn } from '../build-support.js';
 
 export const PORTAL_DIR = dirname(fileURLToPath(import.meta.url));
 export const PORTAL_DIST = join(PORTAL_DIR, 'dist');
@@ -83,42 +83,13 @@ export async function buildPortal(): Promise<void> {
     logLevel: 'warn',
     publicDir: join(PORTAL_DIR, 'public'),
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      sourcemap: false,
-      // Never inline assets as data: URLs into JS or CSS; keeps the CSP simple and caching per file.
-      assetsInlineLimit: 0,
-      modulePreload: { polyfill: false },
-      reportCompressedSize: false,
-    },
+    build: strictBuild(outDir),
   });
-  const old = `${PORTAL_DIST}.old-${randomUUID()}`;
-  try {
-    if (existsSync(PORTAL_DIST)) renameSync(PORTAL_DIST, old);
-    renameSync(outDir, PORTAL_DIST);
-  } catch (error) {
-    // Another process swapped in its own build of the same sources first: keep that one.
-    rmSync(outDir, { recursive: true, force: true });
-    if (!existsSync(join(PORTAL_DIST, 'index.html'))) throw error;
-  }
-  rmSync(old, { recursive: true, force: true });
+  swapIn(outDir, PORTAL_DIST, randomUUID());
 }
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('dist')) continue;
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** True when `dist` is missing or older than any source file of the portal. */
 export function portalBuildIsStale(): boolean {
-  const index = join(PORTAL_DIST, 'index.html');
-  return !existsSync(index) || statSync(index).mtimeMs < newestSource(PORTAL_DIR);
+  return buildIsStale(PORTAL_DIR, PORTAL_DIST);
 }
 
 export async function ensurePortalBuilt(): Promise<void> {
