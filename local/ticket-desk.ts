@@ -36,6 +36,8 @@ export interface DeskTicket {
   number: string;
   category: string;
   subject: string;
+  /** The requester's own words. */
+  description?: string;
   requesterEmail: string;
   /** ISO 8601; absent on tickets stored before the desk recorded it (never listed as recent). */
   openedAt?: string;
@@ -83,7 +85,13 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
    * `openedAt` backdates it (seeded history).
    */
   open(
-    input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
+    input: {
+      category: string;
+      subject: string;
+      description?: string;
+      requesterEmail: string;
+      connectionId?: string;
+    },
     { deliver = true, openedAt = new Date() }: { deliver?: boolean; openedAt?: Date } = {},
   ): DeskTicket {
     const seq = this.tickets.length + 1;
@@ -92,6 +100,7 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
       number: `INC${String(1000 + seq).padStart(7, '0')}`,
       category: input.category,
       subject: input.subject,
+      ...(input.description ? { description: input.description } : {}),
       requesterEmail: input.requesterEmail,
       openedAt: openedAt.toISOString(),
       state: 'new',
@@ -185,6 +194,7 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
       this.open({
         category: form.get('category') ?? 'other',
         subject: form.get('subject') ?? '',
+        description: form.get('description') ?? '',
         requesterEmail: form.get('requesterEmail') ?? '',
       });
       return redirectHome(res);
@@ -254,12 +264,13 @@ ${t.verificationUrl ? `<p>Verification: <a href="${escapeHtml(t.verificationUrl)
   });
   res.end(`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Local ticket desk</title>
-<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.6rem;max-width:28rem}label{display:grid;gap:.2rem}input,select,button{font:inherit;padding:.35rem}</style>
+<style>body{font:15px/1.4 system-ui,sans-serif;max-width:52rem;margin:1rem auto;padding:0 1rem}article{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}pre{white-space:pre-wrap;margin:.2rem 0}small{color:#555;font-weight:normal}form{display:grid;gap:.6rem;max-width:28rem}label{display:grid;gap:.2rem}input,select,textarea,button{font:inherit;padding:.35rem}</style>
 <h1>Local ticket desk</h1>
 <p>A stand-in ITSM for the local stack. Open a ticket in a gated category and watch Helpdesk Verify write to it.</p>
 <form method="post" action="/ui/tickets">
 <label>Category <select name="category">${CATEGORIES.map((c) => `<option>${c}</option>`).join('')}</select></label>
 <label>Subject <input name="subject" required value="Locked out, please reset my password"></label>
+<label>Description <textarea name="description" rows="3">Back from holiday and my password no longer works.</textarea></label>
 <label>Requester email <input name="requesterEmail" type="email" required value="zoe.martin@example.com"></label>
 <button>Open ticket</button></form>${rows}</html>`);
 }

@@ -289,6 +289,8 @@ export interface AuditEventView {
 export interface VerificationDetail extends VerificationView {
   /** The ticket's subject, read from the ticket system now; absent when it did not answer. */
   ticketSubject?: string;
+  /** The ticket's description (the requester's words), read with the subject; absent when empty. */
+  ticketDescription?: string;
   /** Reasons grouped by category (network, endpoint, persona, questions), each in score order. */
   reasonsByCategory: Partial<Record<Reason['category'], Reason[]>>;
   /** Audit events of this verification, oldest first. */

@@ -212,6 +212,8 @@ export interface Ticket extends TicketRef {
   number: string;
   category: string;
   subject: string;
+  /** The requester's own words; '' when the ticket has none. Read live, never stored by us. */
+  description: string;
   requesterEmail: string;
   state: string;
 }

@@ -21,7 +21,11 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CHANGEGEAR_DEFAULTS, CHANGEGEAR_SUMMARY_FIELD } from '../../shared/adapters/itsm/changegear.js';
+import {
+  CHANGEGEAR_DEFAULTS,
+  CHANGEGEAR_DESCRIPTION_FIELD,
+  CHANGEGEAR_SUMMARY_FIELD,
+} from '../../shared/adapters/itsm/changegear.js';
 import { basicAuth } from '../../shared/adapters/itsm/http.js';
 import { escapeHtml } from '../html.js';
 import { LocalItsm, type LocalItsmOptions, readText, redirectHome, sendJson as send } from './local-itsm.js';
@@ -35,6 +39,7 @@ export const SIMULATOR_FIELDS = {
   note: CHANGEGEAR_DEFAULTS.noteField,
   status: CHANGEGEAR_DEFAULTS.statusField,
   summary: CHANGEGEAR_SUMMARY_FIELD,
+  description: CHANGEGEAR_DESCRIPTION_FIELD,
   closeType: 'CloseType',
 } as const;
 
@@ -52,6 +57,8 @@ export interface ChangeGearRecord {
   number: string;
   category: string;
   subject: string;
+  /** Description: the requester's own words. */
+  description?: string;
   requesterEmail: string;
   /** The Status value, e.g. New, In Progress, Pending Close. */
   state: string;
@@ -100,6 +107,7 @@ const WRITABLE = new Set<string>([
   SIMULATOR_FIELDS.note,
   SIMULATOR_FIELDS.status,
   SIMULATOR_FIELDS.summary,
+  SIMULATOR_FIELDS.description,
   SIMULATOR_FIELDS.closeType,
 ]);
 
@@ -135,7 +143,13 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
    * `deliver: false` no webhook is sent (tests and benchmarks that deliver their own).
    */
   open(
-    input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
+    input: {
+      category: string;
+      subject: string;
+      description?: string;
+      requesterEmail: string;
+      connectionId?: string;
+    },
     { deliver = true } = {},
   ): ChangeGearRecord {
     const seq = this.tickets.reduce((max, t) => Math.max(max, Number(t.id)), 0) + 1;
@@ -145,6 +159,7 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
       number: `IR-${String(seq).padStart(7, '0')}`,
       category: input.category,
       subject: input.subject,
+      ...(input.description ? { description: input.description } : {}),
       requesterEmail: input.requesterEmail,
       state: 'New',
       notes: [],
@@ -186,6 +201,7 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
       [f.id]: Number(ticket.id),
       [f.number]: ticket.number,
       [f.summary]: ticket.subject,
+      [f.description]: ticket.description ?? '',
       [f.category]: ticket.category,
       [f.requesterEmail]: ticket.requesterEmail,
       [f.status]: ticket.state,

@@ -49,6 +49,8 @@ export interface SimulatedIncident {
   category: string;
   /** short_description */
   subject: string;
+  /** description: the caller's own words. */
+  description?: string;
   /** The caller's email (caller_id.email). */
   requesterEmail: string;
   /** caller_id: the sys_user record's sys_id. */
@@ -183,7 +185,13 @@ export class ServiceNowSimulator extends LocalItsm<
    * background. With `deliver: false` the caller delivers it (tests that sign their own deliveries).
    */
   open(
-    input: { category: string; subject: string; requesterEmail: string; connectionId?: string },
+    input: {
+      category: string;
+      subject: string;
+      description?: string;
+      requesterEmail: string;
+      connectionId?: string;
+    },
     { deliver = true, openedAt }: { deliver?: boolean; openedAt?: Date } = {},
   ): SimulatedIncident {
     const caller = this.userFor(input.requesterEmail);
@@ -191,6 +199,7 @@ export class ServiceNowSimulator extends LocalItsm<
       {
         category: input.category,
         subject: input.subject,
+        description: input.description,
         caller,
         connectionId: input.connectionId ?? this.options.defaultConnectionId,
         openedAt,
@@ -208,6 +217,7 @@ export class ServiceNowSimulator extends LocalItsm<
     input: {
       category: string;
       subject: string;
+      description?: string;
       caller?: SimulatedUser;
       connectionId: string;
       openedAt?: Date;
@@ -221,6 +231,7 @@ export class ServiceNowSimulator extends LocalItsm<
       number: `INC${String(10000 + seq).padStart(7, '0')}`,
       category: input.category,
       subject: input.subject,
+      ...(input.description ? { description: input.description } : {}),
       requesterEmail: input.caller?.email ?? '',
       callerId: input.caller?.sys_id ?? '',
       state: '1',
@@ -344,6 +355,7 @@ export class ServiceNowSimulator extends LocalItsm<
         {
           category: typeof body.category === 'string' ? body.category : '',
           subject: typeof body.short_description === 'string' ? body.short_description : '',
+          ...(typeof body.description === 'string' ? { description: body.description } : {}),
           caller,
           connectionId: this.options.defaultConnectionId,
         },
@@ -550,6 +562,7 @@ export class ServiceNowSimulator extends LocalItsm<
       sys_id: i.id,
       number: i.number,
       short_description: i.subject,
+      description: i.description ?? '',
       category: i.category,
       state: i.state,
       incident_state: i.state,

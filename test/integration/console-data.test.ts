@@ -539,7 +539,11 @@ describe('send page', () => {
     const summary = await call(h, 'GET', `/api/verifications/${sent.json.verificationId}`, {
       token: tokens.agent,
     });
-    expect(summary.json).toMatchObject({ ticketSubject: 'Locked out', destinationReason: 'Lost phone' });
+    expect(summary.json).toMatchObject({
+      ticketSubject: 'Locked out',
+      ticketDescription: 'I typed the wrong password too many times this morning.',
+      destinationReason: 'Lost phone',
+    });
     const again = await call(h, 'GET', `/api/tickets/local-desk/${ticket.id}`, { token: tokens.agent });
     expect(again.json.openVerification.verificationId).toBe(sent.json.verificationId);
   });

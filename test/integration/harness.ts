@@ -126,6 +126,7 @@ export async function openTicket(
   const ticket = h.stack.desk.open({
     category: 'password_reset',
     subject: 'Locked out',
+    description: 'I typed the wrong password too many times this morning.',
     requesterEmail,
     connectionId,
   });

@@ -46,6 +46,8 @@ export { CHANGEGEAR_DEFAULTS } from '../../domain/connections.js';
 
 /** The documented summary field (required on incidents; the PUT sample updates it). */
 export const CHANGEGEAR_SUMMARY_FIELD = 'Summary';
+/** The standard long-text field of ChangeGear items (the requester's own words). */
+export const CHANGEGEAR_DESCRIPTION_FIELD = 'Description';
 
 export interface ChangeGearOptions {
   /** Per HTTP request. */
@@ -102,6 +104,7 @@ export class ChangeGearTicketSystem implements TicketSystem {
         number: text(entity[c.numberField]),
         category: text(entity[c.categoryField]),
         subject: text(entity[CHANGEGEAR_SUMMARY_FIELD]),
+        description: text(entity[CHANGEGEAR_DESCRIPTION_FIELD]),
         requesterEmail: text(entity[c.requesterEmailField]),
         state: text(entity[c.statusField]),
       };

@@ -29,7 +29,12 @@ export class LocalTicketSystem implements TicketSystem {
       ticket: Omit<Ticket, 'connectionId' | 'ticketId'> & { id: string };
     };
     const { id, ...fields } = body.ticket;
-    return { ...fields, connectionId: this.connectionId, ticketId: id };
+    return {
+      ...fields,
+      description: fields.description ?? '',
+      connectionId: this.connectionId,
+      ticketId: id,
+    };
   }
 
   async addVerificationLink(ticketId: string, url: string, note: TicketNote): Promise<void> {

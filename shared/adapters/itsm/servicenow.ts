@@ -92,7 +92,15 @@ export class ServiceNowTicketSystem implements TicketSystem {
 
   async getTicket(sysId: string): Promise<Ticket> {
     const c = this.connection;
-    const fields = ['sys_id', 'number', c.categoryField, 'short_description', 'state', c.requesterEmailField];
+    const fields = [
+      'sys_id',
+      'number',
+      c.categoryField,
+      'short_description',
+      'description',
+      'state',
+      c.requesterEmailField,
+    ];
     const query = `sysparm_fields=${fields.map(encodeURIComponent).join(',')}&sysparm_display_value=false&sysparm_exclude_reference_link=true`;
     const body = await this.call('GET', sysId, query, undefined, `GET ${c.table} ${sysId}`);
     const record = body.result;
@@ -107,6 +115,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
       number: text(record.number),
       category: text(record[c.categoryField]),
       subject: text(record.short_description),
+      description: text(record.description),
       requesterEmail: text(record[c.requesterEmailField]),
       state: text(record.state),
     };

@@ -23,12 +23,18 @@ async function load(ctx: Ctx<'store'>, verificationId: string) {
   return v as ConsoleVerification;
 }
 
-/** The ticket's subject from the ticket system, if it answers: the summary shows without it otherwise. */
-async function ticketSubject(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerification) {
+/**
+ * The ticket's subject and description, read live from the ticket system (we never store what the
+ * requester wrote); the summary shows without them when it does not answer. Self-service requests
+ * have no ticket.
+ */
+async function ticketText(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerification) {
+  if (v.origin === 'self_service') return undefined;
   try {
     const connection = await ctx.store.getConnection(v.ticket.connectionId);
     if (!connection) return undefined;
-    return (await ctx.ticketSystems.forConnection(connection).getTicket(v.ticket.ticketId)).subject;
+    const ticket = await ctx.ticketSystems.forConnection(connection).getTicket(v.ticket.ticketId);
+    return { subject: ticket.subject, description: ticket.description };
   } catch (error) {
     logger.info('ticket subject not available', { error: (error as Error).name });
     return undefined;
@@ -41,7 +47,7 @@ export async function verificationDetail(
   principal: Principal,
 ): Promise<VerificationDetail> {
   const v = await load(ctx, verificationId);
-  const subject = ticketSubject(ctx, v);
+  const text = ticketText(ctx, v);
   const audit = await ctx.consoleQueries.listAudit(
     { verificationId },
     undefined,
@@ -56,10 +62,11 @@ export async function verificationDetail(
     reasonsByCategory[r.category] = list;
   }
   const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
-  const ticketSubjectNow = await subject;
+  const ticket = await text;
   return {
     ...toConsoleView(v),
-    ...(ticketSubjectNow !== undefined ? { ticketSubject: ticketSubjectNow } : {}),
+    ...(ticket ? { ticketSubject: ticket.subject } : {}),
+    ...(ticket?.description ? { ticketDescription: ticket.description } : {}),
     reasonsByCategory,
     timeline,
     transcriptAvailable: COMPLETED.has(v.status),

@@ -42,6 +42,7 @@ function incident(overrides: Record<string, unknown> = {}): Record<string, unkno
     ID: 39,
     ItemID: 'IR-0000039',
     Summary: 'Locked out, please reset my password',
+    Description: 'Back from leave and the password has expired.',
     Category: 'password_reset',
     RequesterEmail: 'zoe.martin@example.com',
     Status: 'New',
@@ -159,6 +160,7 @@ describe.each([
       number: 'IR-0000039',
       category: 'password_reset',
       subject: 'Locked out, please reset my password',
+      description: 'Back from leave and the password has expired.',
       requesterEmail: 'zoe.martin@example.com',
       state: 'New',
     });
@@ -599,7 +601,12 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
 
   it.each(['session', 'basic'] as const)('reads, links, notes and resolves (%s auth)', async (mode) => {
     const opened = sim.open(
-      { category: 'password_reset', subject: 'Locked out', requesterEmail: 'zoe.martin@example.com' },
+      {
+        category: 'password_reset',
+        subject: 'Locked out',
+        description: 'Three wrong attempts this morning.',
+        requesterEmail: 'zoe.martin@example.com',
+      },
       { deliver: false },
     );
     expect(opened).toMatchObject({ id: '1', number: 'IR-0000001', state: 'New', notes: [] });
@@ -611,6 +618,7 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
       number: 'IR-0000001',
       category: 'password_reset',
       subject: 'Locked out',
+      description: 'Three wrong attempts this morning.',
       requesterEmail: 'zoe.martin@example.com',
       state: 'New',
     });

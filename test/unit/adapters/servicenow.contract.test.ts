@@ -102,6 +102,7 @@ describe('ServiceNowTicketSystem requests', () => {
         number: 'INC0010001',
         category: 'password_reset',
         short_description: 'Locked out',
+        description: 'On holiday in Madeira, my laptop locked me out after the update.',
         state: '1',
         'caller_id.email': 'zoe.martin@example.com',
       }),
@@ -117,7 +118,7 @@ describe('ServiceNowTicketSystem requests', () => {
     expect(req.method).toBe('GET');
     expect(req.path).toBe(`/api/now/table/incident/${SYS_ID}`);
     expect(req.query).toBe(
-      'sysparm_fields=sys_id,number,category,short_description,state,caller_id.email&sysparm_display_value=false&sysparm_exclude_reference_link=true',
+      'sysparm_fields=sys_id,number,category,short_description,description,state,caller_id.email&sysparm_display_value=false&sysparm_exclude_reference_link=true',
     );
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers.authorization).toBe(BASIC_HEADER);
@@ -129,6 +130,7 @@ describe('ServiceNowTicketSystem requests', () => {
       number: 'INC0010001',
       category: 'password_reset',
       subject: 'Locked out',
+      description: 'On holiday in Madeira, my laptop locked me out after the update.',
       requesterEmail: 'zoe.martin@example.com',
       state: '1',
     });
@@ -156,7 +158,7 @@ describe('ServiceNowTicketSystem requests', () => {
     // Assess
     expect(server.requests[0]?.path).toBe(`/api/now/table/sc_task/${SYS_ID}`);
     expect(server.requests[0]?.query).toContain(
-      'sysparm_fields=sys_id,number,u_topic,short_description,state,requested_for.email&',
+      'sysparm_fields=sys_id,number,u_topic,short_description,description,state,requested_for.email&',
     );
     expect(ticket.category).toBe('mfa_reset');
     expect(ticket.requesterEmail).toBe('a@example.com');
@@ -923,6 +925,7 @@ describe('ServiceNowSimulator with the adapter', () => {
       number: 'INC0010001',
       category: 'password_reset',
       subject: 'Locked out',
+      description: '',
       requesterEmail: 'Zoe.Martin@example.com',
       state: '1',
     });

@@ -121,7 +121,7 @@ function route(me: Me, path: string, query: URLSearchParams): ReactNode {
   const transcript = match('/verifications/:id/transcript', path);
   if (transcript) return <TranscriptPage verificationId={transcript.id as string} />;
   const summary = match('/verifications/:id', path);
-  if (summary) return <SummaryPage me={me} verificationId={summary.id as string} />;
+  if (summary) return <SummaryPage verificationId={summary.id as string} />;
   if (match('/send', path))
     return may(me, 'send') ? <SendPage query={query} /> : <NotAllowed what="send verification links" />;
   if (match('/dashboard', path))

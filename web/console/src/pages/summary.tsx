@@ -4,10 +4,9 @@
  * write-back to the ticket (with a retry when it failed). Agents and admins also act from here.
  */
 import { useState } from 'react';
-import type { Me, VerificationDetail } from '../../../../shared/console-api.js';
+import type { VerificationDetail } from '../../../../shared/console-api.js';
 import type { Reason } from '../../../../shared/domain/verification.js';
 import { api, describeError } from '../api';
-import { may } from '../roles';
 import { Link } from '../router';
 import {
   ErrorNote,
@@ -62,20 +61,12 @@ const WRITE_BACK: Record<VerificationDetail['writeBack']['state'], string> = {
   failed: 'Failed: the ticket system did not take the update',
 };
 
-export function SummaryPage({ me, verificationId }: { me: Me; verificationId: string }) {
+export function SummaryPage({ verificationId }: { verificationId: string }) {
   const [live, setLive] = useState(false);
   // Watches an open verification until it is final.
   const v = useLoad(() => api.detail(verificationId), verificationId, live ? 4000 : undefined);
   const open = v.data !== undefined && !isFinalStatus(v.data.status);
   if (open !== live) setLive(open);
-  // Agents and admins may read the ticket itself (its subject); auditors see what was recorded.
-  const ticket = useLoad(
-    () =>
-      v.data && may(me, 'send')
-        ? api.ticket(v.data.ticket.connectionId, v.data.ticket.ticketId).catch(() => undefined)
-        : Promise.resolve(undefined),
-    `${verificationId}|${v.data ? 'loaded' : ''}`,
-  );
 
   if (!v.data)
     return (
@@ -98,8 +89,13 @@ export function SummaryPage({ me, verificationId }: { me: Me; verificationId: st
           <dl className="facts">
             <Fact label="Ticket">{d.ticketNumber}</Fact>
             <Fact label="Subject">
-              {ticket.data?.subject ?? <span className="muted">Shown to agents from the ticket system</span>}
+              {d.ticketSubject ?? <span className="muted">The ticket system did not answer</span>}
             </Fact>
+            {d.ticketDescription ? (
+              <Fact label="Description">
+                <span className="description">{d.ticketDescription}</span>
+              </Fact>
+            ) : null}
             <Fact label="Category">{humanize(d.category)}</Fact>
             <Fact label="Requested action">
               {d.requestedAction ? humanize(d.requestedAction) : 'None (identity check only)'}
