@@ -4,7 +4,8 @@
  * staleness check that lets `npm start`, the tests and `cdk synth` build only when needed.
  */
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BuildEnvironmentOptions } from 'vite';
 
 /** Build options both apps use, into `outDir`. */
@@ -44,8 +45,13 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** True when `dist` is missing or older than any source file under `dir`. */
+/** Code both apps bundle (web/shared): a change there makes both builds stale. */
+const WEB_SHARED_DIR = join(dirname(fileURLToPath(import.meta.url)), 'shared');
+
+/** True when `dist` is missing or older than any source file under `dir` or web/shared. */
 export function buildIsStale(dir: string, dist: string): boolean {
   const index = join(dist, 'index.html');
-  return !existsSync(index) || statSync(index).mtimeMs < newestSource(dir);
+  return (
+    !existsSync(index) || statSync(index).mtimeMs < Math.max(newestSource(dir), newestSource(WEB_SHARED_DIR))
+  );
 }

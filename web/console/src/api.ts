@@ -22,20 +22,10 @@ import type {
   VerificationRow,
   VerificationView,
 } from '../../../shared/console-api.js';
+import { ApiError, requestJson } from '../../shared/api-client';
 import { currentToken, expireSession } from './auth';
 
-/** An error response (`{error:{code,message,details?}}`), or NETWORK when none arrived. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: { path?: string; message: string }[],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+export { ApiError };
 
 type Query = Record<string, string | number | undefined>;
 
@@ -47,40 +37,19 @@ export function queryString(query: Query): string {
 }
 
 async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const token = currentToken();
-  let res: Response;
   try {
-    res = await fetch(path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
+    return await requestJson<T>(method, path, {
+      body,
+      token: currentToken(),
+      fallbackMessage: 'Something went wrong. Try again.',
     });
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'The connection dropped. Check that you are online and try again.');
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      expireSession();
+      throw new ApiError(401, 'UNAUTHORIZED', 'Your session has ended. Sign in again.');
+    }
+    throw error;
   }
-  const json = (await res.json().catch(() => undefined)) as
-    | (T & { error?: { code?: string; message?: string; details?: ApiError['details'] } })
-    | undefined;
-  if (res.status === 401) {
-    expireSession();
-    throw new ApiError(401, 'UNAUTHORIZED', 'Your session has ended. Sign in again.');
-  }
-  if (!res.ok) {
-    const error = json?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? `HTTP_${res.status}`,
-      error?.message ?? 'Something went wrong. Try again.',
-      error?.details,
-    );
-  }
-  return json as T;
 }
 
 const id = encodeURIComponent;
@@ -125,6 +94,7 @@ export const api = {
 /** A readable sentence for an error, field problems included. */
 export function describeError(error: unknown): string {
   if (!(error instanceof ApiError)) return 'Something went wrong. Try again.';
-  const details = (error.details ?? []).map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
+  const list = Array.isArray(error.details) ? (error.details as { path?: string; message: string }[]) : [];
+  const details = list.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message));
   return details.length > 0 ? `${error.message}: ${details.join('; ')}` : error.message;
 }

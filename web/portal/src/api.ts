@@ -6,6 +6,10 @@
  * in storage, cookies or the address bar.
  */
 
+import { ApiError, requestJson } from '../../shared/api-client';
+
+export { ApiError };
+
 export interface Branding {
   companyName: string;
   helpDeskName: string;
@@ -68,54 +72,12 @@ export interface Signals {
   deviceHash?: string;
 }
 
-/** An error response of the API (`{error:{code,message,details?}}`), or NETWORK when none arrived. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
 let sessionToken = '';
 /** `https://<api id>.execute-api.<region>.amazonaws.com` in AWS; '' for the page's own origin. */
 let apiBaseUrl = '';
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, token = sessionToken) {
-  let res: Response;
-  try {
-    res = await fetch(`${apiBaseUrl}${path}`, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      cache: 'no-store',
-      credentials: 'omit',
-      referrerPolicy: 'no-referrer',
-    });
-  } catch {
-    throw new ApiError(0, 'NETWORK', 'The connection dropped. Check that you are online and try again.');
-  }
-  const json = (await res.json().catch(() => undefined)) as
-    | (T & { error?: { code?: string; message?: string; details?: unknown } })
-    | undefined;
-  if (!res.ok) {
-    const error = json?.error;
-    throw new ApiError(
-      res.status,
-      error?.code ?? `HTTP_${res.status}`,
-      error?.message ?? 'Something went wrong',
-      error?.details,
-    );
-  }
-  return json as T;
-}
+const request = <T>(method: 'GET' | 'POST', path: string, body?: unknown, token = sessionToken) =>
+  requestJson<T>(method, `${apiBaseUrl}${path}`, { body, token, fallbackMessage: 'Something went wrong' });
 
 /** Reads the runtime config.json: where the API is (kept here) and the branding (returned). */
 export async function loadConfig(): Promise<Branding> {
