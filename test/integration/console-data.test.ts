@@ -544,6 +544,11 @@ describe('send page', () => {
       ticketDescription: 'I typed the wrong password too many times this morning.',
       destinationReason: 'Lost phone',
     });
+    // A polling summary reads the ticket system once a minute at most.
+    const reads = () => h.stack.desk.calls.filter((c) => c.method === 'GET' && c.id === ticket.id).length;
+    const before = reads();
+    await call(h, 'GET', `/api/verifications/${sent.json.verificationId}`, { token: tokens.agent });
+    expect(reads()).toBe(before);
     const again = await call(h, 'GET', `/api/tickets/local-desk/${ticket.id}`, { token: tokens.agent });
     expect(again.json.openVerification.verificationId).toBe(sent.json.verificationId);
   });

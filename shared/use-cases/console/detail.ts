@@ -23,18 +23,33 @@ async function load(ctx: Ctx<'store'>, verificationId: string) {
   return v as ConsoleVerification;
 }
 
+/** How long a ticket's text is reused: the summary polls every few seconds while a verification is open. */
+const TICKET_TEXT_TTL_MS = 60_000;
+const TICKET_TEXT_MAX = 500;
+const ticketTexts = new Map<string, { at: number; text: { subject: string; description: string } }>();
+
 /**
  * The ticket's subject and description, read live from the ticket system (we never store what the
- * requester wrote); the summary shows without them when it does not answer. Self-service requests
+ * requester wrote) and kept in memory for a minute, so a polling summary does not call the ITSM on
+ * every refresh; the summary shows without them when it does not answer. Self-service requests
  * have no ticket.
  */
 async function ticketText(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerification) {
   if (v.origin === 'self_service') return undefined;
+  const key = `${v.ticket.connectionId}/${v.ticket.ticketId}`;
+  const now = ctx.clock.now().getTime();
+  const cached = ticketTexts.get(key);
+  if (cached && now - cached.at < TICKET_TEXT_TTL_MS) return cached.text;
   try {
     const connection = await ctx.store.getConnection(v.ticket.connectionId);
     if (!connection) return undefined;
     const ticket = await ctx.ticketSystems.forConnection(connection).getTicket(v.ticket.ticketId);
-    return { subject: ticket.subject, description: ticket.description };
+    const text = { subject: ticket.subject, description: ticket.description };
+    // Oldest first out (a Map keeps insertion order): the cache stays small.
+    ticketTexts.delete(key);
+    if (ticketTexts.size >= TICKET_TEXT_MAX) ticketTexts.delete(ticketTexts.keys().next().value as string);
+    ticketTexts.set(key, { at: now, text });
+    return text;
   } catch (error) {
     logger.info('ticket subject not available', { error: (error as Error).name });
     return undefined;
