@@ -19,6 +19,7 @@ import { escapeHtml } from './html.js';
 import {
   LocalItsm,
   type LocalItsmOptions,
+  type NewTicket,
   readText,
   redirectHome,
   sendJson,
@@ -85,13 +86,7 @@ export class TicketDesk extends LocalItsm<FaultMode, DeskTicket[]> {
    * `openedAt` backdates it (seeded history).
    */
   open(
-    input: {
-      category: string;
-      subject: string;
-      description?: string;
-      requesterEmail: string;
-      connectionId?: string;
-    },
+    input: NewTicket,
     { deliver = true, openedAt = new Date() }: { deliver?: boolean; openedAt?: Date } = {},
   ): DeskTicket {
     const seq = this.tickets.length + 1;

@@ -28,7 +28,14 @@ import {
 } from '../../shared/adapters/itsm/changegear.js';
 import { basicAuth } from '../../shared/adapters/itsm/http.js';
 import { escapeHtml } from '../html.js';
-import { LocalItsm, type LocalItsmOptions, readText, redirectHome, sendJson as send } from './local-itsm.js';
+import {
+  LocalItsm,
+  type LocalItsmOptions,
+  type NewTicket,
+  readText,
+  redirectHome,
+  sendJson as send,
+} from './local-itsm.js';
 
 /** The field names this simulator uses: the adapter's defaults (CHANGEGEAR_DEFAULTS) plus Summary. */
 export const SIMULATOR_FIELDS = {
@@ -142,16 +149,7 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
    * Opens an incident and delivers the create webhook in the background, as ChangeGear would. With
    * `deliver: false` no webhook is sent (tests and benchmarks that deliver their own).
    */
-  open(
-    input: {
-      category: string;
-      subject: string;
-      description?: string;
-      requesterEmail: string;
-      connectionId?: string;
-    },
-    { deliver = true } = {},
-  ): ChangeGearRecord {
+  open(input: NewTicket, { deliver = true } = {}): ChangeGearRecord {
     const seq = this.tickets.reduce((max, t) => Math.max(max, Number(t.id)), 0) + 1;
     const now = new Date().toISOString();
     const ticket: ChangeGearRecord = {

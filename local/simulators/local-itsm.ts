@@ -13,6 +13,17 @@ export interface Faults<Mode extends string> {
   writes?: { mode: Mode; remaining: number };
 }
 
+/** What opening a ticket takes, in every local ITSM (the page's form, tests, the demo). */
+export interface NewTicket {
+  category: string;
+  subject: string;
+  /** The requester's own words. */
+  description?: string;
+  requesterEmail: string;
+  /** The connection whose webhook announces it; the simulator's default when absent. */
+  connectionId?: string;
+}
+
 export interface LocalItsmOptions {
   /** Where webhooks go: `${webhookBaseUrl}/${connectionId}`. */
   webhookBaseUrl: string;

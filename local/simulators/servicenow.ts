@@ -32,6 +32,7 @@ import { escapeHtml } from '../html.js';
 import {
   LocalItsm,
   type LocalItsmOptions,
+  type NewTicket,
   readText,
   sendJson as send,
   signatureHeader,
@@ -185,13 +186,7 @@ export class ServiceNowSimulator extends LocalItsm<
    * background. With `deliver: false` the caller delivers it (tests that sign their own deliveries).
    */
   open(
-    input: {
-      category: string;
-      subject: string;
-      description?: string;
-      requesterEmail: string;
-      connectionId?: string;
-    },
+    input: NewTicket,
     { deliver = true, openedAt }: { deliver?: boolean; openedAt?: Date } = {},
   ): SimulatedIncident {
     const caller = this.userFor(input.requesterEmail);
