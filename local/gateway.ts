@@ -6,7 +6,7 @@
  */
 import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -17,7 +17,7 @@ import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { isPreflight, preflightHeaders, responseHeaders } from './cors.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
-import { listenOn } from './ports.js';
+import { type ListenAt, serve } from './ports.js';
 import type { StaticSite } from './static-site.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
@@ -73,19 +73,23 @@ export class LocalGateway {
 
   constructor(private readonly options: GatewayOptions) {}
 
-  async listen(port: number): Promise<string> {
+  async listen(at: ListenAt): Promise<string> {
     this.keys = await generateKeyPair('RS256');
     for (const u of this.options.consoleUsers) {
       const salt = randomBytes(16);
       this.users.set(u.username, { salt, hash: await scrypt(u.password, salt, 32), groups: u.groups });
     }
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch((error: unknown) => {
-        console.error('gateway error', error);
-        if (!res.headersSent) json(res, 500, { message: 'Internal Server Error' });
-      });
-    });
-    const url = await listenOn(this.server, port, 'API gateway');
+    const { server, url } = await serve(
+      at,
+      (req, res) => {
+        this.handle(req, res).catch((error: unknown) => {
+          console.error('gateway error', error);
+          if (!res.headersSent) json(res, 500, { message: 'Internal Server Error' });
+        });
+      },
+      'API gateway',
+    );
+    this.server = server;
     this.issuer = `${url}/local-auth`;
     return url;
   }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import { createConnection, createServer } from 'node:net';
 
 /** A startup problem the user can fix; printed without a stack trace. */
@@ -64,6 +64,36 @@ export async function listenOn(server: Server, port: number, what: string): Prom
     );
     server.listen(port, '127.0.0.1', () => resolve());
   });
+  return urlOf(server);
+}
+
+/**
+ * An HTTP server bound at once to 127.0.0.1:`port` (0 picks one), its handler attached later with
+ * `serve`. The local stack binds every port before wiring the services to one another's URLs, so no
+ * other process can take a port between choosing it and using it.
+ */
+export async function reserve(port: number, what: string): Promise<Server> {
+  const server = createHttpServer();
+  await listenOn(server, port, what);
+  return server;
+}
+
+/** Where a local service listens: a port to bind now (0 picks one), or a server from `reserve`. */
+export type ListenAt = number | Server;
+
+/** Serves `handler` at `at`; returns the server and its base URL. */
+export async function serve(
+  at: ListenAt,
+  handler: RequestListener,
+  what: string,
+): Promise<{ server: Server; url: string }> {
+  const server = typeof at === 'number' ? createHttpServer() : at;
+  server.on('request', handler);
+  return { server, url: typeof at === 'number' ? await listenOn(server, at, what) : urlOf(server) };
+}
+
+export function urlOf(server: Server): string {
   const address = server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  if (typeof address !== 'object' || !address) throw new Error('server is not listening');
+  return `http://127.0.0.1:${address.port}`;
 }

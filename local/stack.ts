@@ -16,7 +16,7 @@ import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from 
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
 import { LocalGateway } from './gateway.js';
 import { organisationAsOf } from './organisation.js';
-import { freePort } from './ports.js';
+import { freePort, reserve, urlOf } from './ports.js';
 import {
   CONSOLE_USERS,
   DEMO_REQUESTER_EMAIL,
@@ -91,21 +91,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dataDir = resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
   const wanted = { ...DEFAULT_PORTS, ...options.ports };
-  const port = async (p: number) => (p === 0 ? freePort() : p);
-  const ports = {
-    gateway: await port(wanted.gateway),
-    desk: await port(wanted.desk),
-    servicenow: await port(wanted.servicenow),
-    changegear: await port(wanted.changegear),
-    stepFunctions: await port(wanted.stepFunctions),
-    dynamodb: await port(wanted.dynamodb),
-  };
-  const apiUrl = `http://127.0.0.1:${ports.gateway}`;
-  const itsmUrls = {
-    desk: `http://127.0.0.1:${ports.desk}`,
-    servicenow: `http://127.0.0.1:${ports.servicenow}`,
-    changegear: `http://127.0.0.1:${ports.changegear}`,
-  };
   const tableName = options.tableName ?? 'helpdesk-verify';
   const outboxDir = join(dataDir, 'outbox');
   const secretsFile = join(dataDir, 'secrets.json');
@@ -115,10 +100,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
 
   try {
+    // Every HTTP port is bound before anything is wired to it: the services know one another's
+    // URLs up front, and a port chosen by the OS cannot be taken by another process meanwhile.
+    const bound = async (p: number, what: string) => {
+      const server = await reserve(p, what);
+      stoppers.push(() => new Promise<void>((r) => server.close(() => r())));
+      return server;
+    };
+    const servers = {
+      gateway: await bound(wanted.gateway, 'API gateway'),
+      desk: await bound(wanted.desk, 'ticket desk'),
+      servicenow: await bound(wanted.servicenow, 'ServiceNow simulator'),
+      changegear: await bound(wanted.changegear, 'ChangeGear simulator'),
+      stepFunctions: await bound(wanted.stepFunctions, 'Step Functions endpoint'),
+    };
+    const apiUrl = urlOf(servers.gateway);
+    const itsmUrls = {
+      desk: urlOf(servers.desk),
+      servicenow: urlOf(servers.servicenow),
+      changegear: urlOf(servers.changegear),
+    };
+    const stepFunctionsUrl = urlOf(servers.stepFunctions);
+
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
       checkJava();
-      const ddb = await startDynamoDbLocal(ports.dynamodb, join(dataDir, 'dynamodb'));
+      const ddb = await startDynamoDbLocal(
+        wanted.dynamodb === 0 ? await freePort() : wanted.dynamodb,
+        join(dataDir, 'dynamodb'),
+      );
       stoppers.push(ddb.stop);
       dynamodbEndpoint = ddb.endpoint;
     }
@@ -132,7 +142,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamodbEndpoint,
       STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
-      SFN_ENDPOINT: `http://127.0.0.1:${ports.stepFunctions}`,
+      SFN_ENDPOINT: stepFunctionsUrl,
       MESSENGER: 'outbox',
       OUTBOX_DIR: outboxDir,
       SECRETS: 'file',
@@ -165,7 +175,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await consoleUsers.seed({ username: u.username, password: u.password, roles: u.groups });
 
     const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });
-    await stepFunctions.listen(ports.stepFunctions);
+    await stepFunctions.listen(servers.stepFunctions);
     stoppers.push(() => stepFunctions.stop());
     const resumed = await resumeLifecycles(store, stepFunctions);
 
@@ -194,7 +204,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       userStore: consoleUsers,
       exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
     });
-    await gateway.listen(ports.gateway);
+    await gateway.listen(servers.gateway);
     stoppers.push(() => gateway.stop());
     if (options.streamConsumers !== false) {
       const streams = new LocalStreams(client, dynamodbEndpoint, tableName);
@@ -218,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataFile: join(dataDir, 'ticket-desk.json'),
       retryDelaysMs,
     });
-    await desk.listen(ports.desk);
+    await desk.listen(servers.desk);
     stoppers.push(() => desk.stop());
     const servicenow = new ServiceNowSimulator({
       credentials: secrets[secretNames.outboundCredentials('servicenow-dev')] as string,
@@ -228,7 +238,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataFile: join(dataDir, 'servicenow.json'),
       retryDelaysMs,
     });
-    await servicenow.listen(ports.servicenow);
+    await servicenow.listen(servers.servicenow);
     stoppers.push(() => servicenow.stop());
     const changegear = new ChangeGearSimulator({
       credentials: secrets[secretNames.outboundCredentials('changegear-dev')] as string,
@@ -238,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataFile: join(dataDir, 'changegear.json'),
       retryDelaysMs,
     });
-    await changegear.listen(ports.changegear);
+    await changegear.listen(servers.changegear);
     stoppers.push(() => changegear.stop());
 
     return {
@@ -246,7 +256,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         api: apiUrl,
         ...itsmUrls,
         inbox: `${apiUrl}/_dev/inbox`,
-        stepFunctions: `http://127.0.0.1:${ports.stepFunctions}`,
+        stepFunctions: stepFunctionsUrl,
         dynamodb: dynamodbEndpoint,
       },
       tableName,

@@ -14,11 +14,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { type FunctionName, LIFECYCLE_TASKS, STATE_MACHINE_FILE } from '../shared/manifest.js';
 import { invoke } from './lambda.js';
-import { listenOn } from './ports.js';
+import { type ListenAt, serve } from './ports.js';
 
 const ACCOUNT = '000000000000';
 const REGION = 'us-east-1';
@@ -117,23 +117,27 @@ export class LocalStepFunctions {
   }
 
   /** Runs executions; the emulated API is reachable on the returned endpoint. */
-  async listen(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
-      this.handle(req)
-        .then((body) => {
-          res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
-          res.end(JSON.stringify(body));
-        })
-        .catch((error: unknown) => {
-          const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String(error), 500);
-          res.writeHead(e.status, {
-            'content-type': 'application/x-amz-json-1.0',
-            'x-amzn-errortype': e.type,
+  async listen(at: ListenAt): Promise<string> {
+    const { server, url } = await serve(
+      at,
+      (req, res) => {
+        this.handle(req)
+          .then((body) => {
+            res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+            res.end(JSON.stringify(body));
+          })
+          .catch((error: unknown) => {
+            const e = error instanceof AwsError ? error : new AwsError('InternalFailure', String(error), 500);
+            res.writeHead(e.status, {
+              'content-type': 'application/x-amz-json-1.0',
+              'x-amzn-errortype': e.type,
+            });
+            res.end(JSON.stringify({ __type: e.type, message: e.message }));
           });
-          res.end(JSON.stringify({ __type: e.type, message: e.message }));
-        });
-    });
-    const url = await listenOn(this.server, port, 'Step Functions endpoint');
+      },
+      'Step Functions endpoint',
+    );
+    this.server = server;
     return url;
   }
 

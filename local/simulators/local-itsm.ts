@@ -4,9 +4,9 @@
  * background with retries, the way a real instance would deliver.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { signWebhook } from '../../shared/domain/tokens.js';
-import { listenOn } from '../ports.js';
+import { type ListenAt, serve } from '../ports.js';
 
 export interface Faults<Mode extends string> {
   reads?: { mode: Mode; remaining: number };
@@ -63,14 +63,19 @@ export abstract class LocalItsm<Mode extends string, Snapshot> {
   /** The base URL, once listening. */
   protected baseUrl = '';
 
-  async listen(port: number): Promise<string> {
-    this.server = createServer((req, res) => {
-      const handled =
-        req.method === 'POST' && req.url === '/_faults' ? this.faultsRoute(req, res) : this.route(req, res);
-      handled.catch((error: unknown) => this.failed(res, error));
-    });
-    this.baseUrl = await listenOn(this.server, port, this.label);
-    return this.baseUrl;
+  async listen(at: ListenAt): Promise<string> {
+    const { server, url } = await serve(
+      at,
+      (req, res) => {
+        const handled =
+          req.method === 'POST' && req.url === '/_faults' ? this.faultsRoute(req, res) : this.route(req, res);
+        handled.catch((error: unknown) => this.failed(res, error));
+      },
+      this.label,
+    );
+    this.server = server;
+    this.baseUrl = url;
+    return url;
   }
 
   async stop(): Promise<void> {
