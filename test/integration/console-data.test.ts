@@ -205,6 +205,8 @@ async function all(query: Record<string, string>) {
   do {
     const res = await list({ ...query, limit: '7', ...(cursor ? { cursor } : {}) });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
+    // A "Next" never leads to an empty page.
+    if (cursor) expect(res.json.items.length).toBeGreaterThan(0);
     ids.push(...res.json.items.map((r: { verificationId: string }) => r.verificationId));
     cursor = res.json.nextCursor;
     pages++;
@@ -226,6 +228,20 @@ describe('verifications table', () => {
       agent: made[0]?.agent,
     });
     expect(JSON.stringify(first.json)).not.toContain('"destination"');
+  });
+
+  it('offers no next page after the last row, even when the last page is full', async () => {
+    const exactly = await list({ limit: String(made.length) });
+    expect(exactly.json.items).toHaveLength(made.length);
+    expect(exactly.json.nextCursor).toBeNull();
+    const onePassed = expectedIds((v) => v.status === 'passed');
+    const passed = await list({ status: 'passed', limit: String(onePassed.length) });
+    expect(passed.json.items).toHaveLength(onePassed.length);
+    expect(passed.json.nextCursor).toBeNull();
+    const jose = expectedIds((v) => v.requesterName === 'José Álvarez');
+    const search = await list({ q: 'jose alvarez', limit: String(jose.length) });
+    expect(search.json.items).toHaveLength(jose.length);
+    expect(search.json.nextCursor).toBeNull();
   });
 
   it.each([

@@ -37,6 +37,11 @@ type Item = Record<string, unknown>;
 
 /** Query round trips one listing call may make before it returns what it has (with a position). */
 const MAX_ROUND_TRIPS = 12;
+/**
+ * Reads of empty partitions (a month or a day with nothing in it) are cheap and counted apart, so
+ * that a list reaching past its oldest data can still say it has no next page.
+ */
+const MAX_EMPTY_READS = 40;
 /** Items read per round trip when a FilterExpression may drop some. */
 const FILTERED_READ = 300;
 
@@ -238,6 +243,9 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     const walking = (partition: string) => (driver.partitions.length > 1 ? { partition } : {});
     let before = position?.before ? prefix + position.before : undefined;
     let trips = 0;
+    let emptyReads = 0;
+    // The partition of each item read, for the position after the page's last one.
+    const partitionOf = new Map<Item, string>();
     for (const partition of partitions) {
       let startKey: Item | undefined;
       do {
@@ -251,19 +259,26 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: { ...values, ':pk': partition, ':hi': hi },
           ScanIndexForward: false,
-          Limit: conditions.length > 0 ? FILTERED_READ : limit - items.length + 1,
+          // One more than the page: whether it exists says whether there is a next page.
+          Limit: conditions.length > 0 ? FILTERED_READ : limit + 1 - items.length,
           ExclusiveStartKey: startKey,
         };
         const out = await this.doc.send(new QueryCommand(input));
-        trips++;
+        if (out.ScannedCount || out.LastEvaluatedKey) trips++;
+        else emptyReads++;
         for (const item of out.Items ?? []) {
           // BETWEEN is inclusive: the row at the bound was on the previous page.
           if (before !== undefined && String(item[sortAttribute]) >= before) continue;
           items.push(item);
-          if (items.length === limit) {
+          partitionOf.set(item, partition);
+          if (items.length > limit) {
+            const last = items[limit - 1] as Item;
             return {
-              items: items.map((i) => strip<T>(i)),
-              next: { ...walking(partition), before: String(item[sortAttribute]).slice(prefix.length) },
+              items: items.slice(0, limit).map((i) => strip<T>(i)),
+              next: {
+                ...walking(partitionOf.get(last) as string),
+                before: String(last[sortAttribute]).slice(prefix.length),
+              },
             };
           }
         }
@@ -278,7 +293,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       } while (startKey);
       before = undefined;
       const nextPartition = partitions[partitions.indexOf(partition) + 1];
-      if (trips >= MAX_ROUND_TRIPS && nextPartition) {
+      if ((trips >= MAX_ROUND_TRIPS || emptyReads >= MAX_EMPTY_READS) && nextPartition) {
         return {
           items: items.map((i) => strip<T>(i)),
           next: { partition: nextPartition, before: dayEnd(to) },
@@ -317,10 +332,14 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       const byId = await this.getVerifications(pointers.map((p) => String(p.verificationId)));
       for (const pointer of pointers) {
         const v = byId.get(String(pointer.verificationId));
-        before = String(pointer.sk);
-        if (!v || !matches(v, filters)) continue;
-        found.push(v);
+        if (!v || !matches(v, filters)) {
+          before = String(pointer.sk);
+          continue;
+        }
+        // One match more than the page says there is a next page, which starts at that match.
         if (found.length === limit) return { items: found, next: { before } };
+        found.push(v);
+        before = String(pointer.sk);
       }
       if (!out.LastEvaluatedKey) return { items: found };
     }
