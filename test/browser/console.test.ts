@@ -5,10 +5,13 @@
  * exports CSV and is refused settings; an admin changes a policy; an expired session goes back to
  * sign-in. Every screen is checked with axe and captured at phone and desktop size.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerAll } from '../../local/requester.js';
 import { DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
+import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Settings, VerificationView } from '../../shared/console-api.js';
 import {
   call,
@@ -405,6 +408,20 @@ describe('an admin', () => {
     expect(await navLinks(page)).toEqual(['Verifications', 'Dashboard', 'Audit log', 'Settings']);
     await expect.poll(() => page.locator('#users-h ~ table tbody tr').count()).toBeGreaterThanOrEqual(3);
     await screen(page, 'console-settings');
+
+    // Secrets: write-only; a rotation keeps the previous webhook secret accepted beside the new one
+    const secretsFile = join(h.dataDir, 'secrets.json');
+    const webhookSecretsOf = () =>
+      (JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>)[
+        secretNames.webhookSecrets('servicenow-dev')
+      ];
+    const [current] = JSON.parse(webhookSecretsOf() ?? '[]') as string[];
+    await page.getByLabel('New webhook secret').fill('rotated-webhook-secret-0001');
+    await page.getByLabel('Previous webhook secret').fill(current ?? '');
+    await page.getByRole('button', { name: 'Replace secrets' }).click();
+    await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Replaced: webhook.');
+    expect(JSON.parse(webhookSecretsOf() ?? '[]')).toEqual(['rotated-webhook-secret-0001', current]);
+    expect(await page.getByLabel('New webhook secret').inputValue()).toBe('');
 
     // Users: a new auditor gets a one-time temporary password, and can sign in with it
     await page.getByLabel('Username', { exact: true }).fill('avery');

@@ -227,11 +227,14 @@ function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
     const form = e.currentTarget;
     const f = new FormData(form);
     const webhook = String(f.get('webhook') ?? '').trim();
+    const previous = String(f.get('previous') ?? '').trim();
     const outbound = String(f.get('outbound') ?? '').trim();
     if (!webhook && !outbound) return setStatus({ ok: false, text: 'Enter a new value to replace.' });
+    if (previous && !webhook)
+      return setStatus({ ok: false, text: 'A previous webhook secret is kept only beside a new one.' });
     try {
       const res = await api.saveSecrets(c.connectionId, {
-        ...(webhook ? { webhook: [webhook] } : {}),
+        ...(webhook ? { webhook: previous ? [webhook, previous] : [webhook] } : {}),
         ...(outbound ? { outbound } : {}),
       });
       form.reset();
@@ -249,6 +252,19 @@ function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
       <form onSubmit={submit} className="settings-form" autoComplete="off">
         <label htmlFor="s-webhook">New webhook secret (at least 16 characters)</label>
         <input id="s-webhook" name="webhook" type="password" minLength={16} autoComplete="new-password" />
+        <label htmlFor="s-previous">Previous webhook secret, still accepted (optional)</label>
+        <input
+          id="s-previous"
+          name="previous"
+          type="password"
+          minLength={16}
+          autoComplete="off"
+          aria-describedby="s-previous-hint"
+        />
+        <p id="s-previous-hint" className="small muted">
+          To rotate without losing webhooks: enter the new secret and the one the ticket system uses now,
+          change the ticket system to the new one, then save the new secret alone.
+        </p>
         <label htmlFor="s-outbound">New ticket-system credentials (user:password)</label>
         <input id="s-outbound" name="outbound" type="password" autoComplete="new-password" />
         {status ? (
