@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerAll } from '../../local/requester.js';
-import { DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
+import { CONSOLE_USERS, DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Settings, VerificationView } from '../../shared/console-api.js';
 import {
@@ -37,7 +37,7 @@ import {
   showsHeading,
   signIn,
 } from './console-browser.js';
-import { launch, screen } from './portal-browser.js';
+import { launch, screen, tabTo } from './portal-browser.js';
 
 /** A Portuguese mobile number as an agent would type it, without the country code. */
 const TYPED_MOBILE = '912 345 678';
@@ -450,5 +450,37 @@ describe('a session that expires', () => {
     await expect.poll(() => heading(page).textContent(), { timeout: 30_000 }).toBe('Sign in to the console');
     expect(await page.locator('main').textContent()).toContain('Your session ended');
     expect(await page.evaluate('sessionStorage.length')).toBe(0);
+  });
+});
+
+describe('keyboard only', () => {
+  it('an agent signs in from a ticket, sends a link and opens its summary without a pointer', async () => {
+    const { page, errors } = await consolePage(browser);
+    const opened = await openTicket(h);
+    await page.goto(h.stack.desk.get(opened.id)?.verificationUrl ?? '');
+    await showsHeading(page, 'Sign in to the console');
+    await tabTo(page, /^Username$/);
+    await page.keyboard.type('alice');
+    await tabTo(page, /^Password$/, 2);
+    await page.keyboard.type(CONSOLE_USERS.find((u) => u.username === 'alice')?.password ?? '');
+    await page.keyboard.press('Enter');
+
+    // The send page: email to the contact on record is the default, Tab reaches the button
+    await showsHeading(page, 'Send verification link');
+    await expect.poll(() => page.locator('main').textContent()).toContain('Contact on record');
+    const response = sent(page);
+    await tabTo(page, /^Send email$/, 40);
+    await screen(page, 'console-keyboard-send');
+    await page.keyboard.press('Enter');
+    const view = (await (await response).json()) as VerificationView;
+    expect((await outboxMessage(view.verificationId)).to).toBe(DEMO_REQUESTER_EMAIL);
+
+    // The status that replaced the form has focus; the summary is a few Tabs on
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('status-h');
+    await tabTo(page, /^Open the summary$/, 6);
+    await page.keyboard.press('Enter');
+    await showsHeading(page, /^Verification of ticket /);
+    expect(page.url()).toContain(view.verificationId);
+    expect(errors).toEqual([]);
   });
 });

@@ -167,3 +167,15 @@ export async function storedInBrowser(page: Page) {
   )) as { local: number; session: number; cookie: string };
   return { ...storage, cookies: (await page.context().cookies()).length };
 }
+
+/** Presses Tab until the focused element's accessible text matches (keyboard only, no clicks). */
+export async function tabTo(page: Page, name: RegExp, maxTabs = 12): Promise<void> {
+  for (let i = 0; i < maxTabs; i++) {
+    await page.keyboard.press('Tab');
+    const focused = (await page.evaluate(
+      "(() => { const e = document.activeElement; return e ? (e.labels?.[0]?.textContent ?? e.getAttribute('aria-label') ?? e.textContent ?? '') : '' })()",
+    )) as string;
+    if (name.test(focused.trim())) return;
+  }
+  throw new Error(`Tab never reached ${name}`);
+}

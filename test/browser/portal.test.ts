@@ -40,6 +40,7 @@ import {
   screen,
   startQuestions,
   storedInBrowser,
+  tabTo,
 } from './portal-browser.js';
 
 /** Seeded people of the Lisbon office (at home on a Portuguese network, as the browser context says). */
@@ -113,18 +114,6 @@ async function agentView(verificationId: string): Promise<VerificationDetail> {
   const res = await call(h, 'GET', `/api/verifications/${verificationId}`, { token: h.agentToken });
   expect(res.status).toBe(200);
   return res.json;
-}
-
-/** Presses Tab until the focused element's accessible text matches (keyboard only, no clicks). */
-async function tabTo(page: Page, name: RegExp, maxTabs = 12) {
-  for (let i = 0; i < maxTabs; i++) {
-    await page.keyboard.press('Tab');
-    const focused = (await page.evaluate(
-      "(() => { const e = document.activeElement; return e ? (e.labels?.[0]?.textContent ?? e.getAttribute('aria-label') ?? e.textContent ?? '') : '' })()",
-    )) as string;
-    if (name.test(focused.trim())) return;
-  }
-  throw new Error(`Tab never reached ${name}`);
 }
 
 const headingText = (page: Page) => heading(page).textContent();

@@ -133,6 +133,20 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
   };
 }
 
+/**
+ * A callback ref that focuses the element when it appears, if `enabled`: a section that replaces
+ * the one holding focus (a form swapped for its result) takes focus, so a keyboard or screen-reader
+ * user carries on from there instead of from the top of the page.
+ */
+export function useFocusWhenShown<T extends HTMLElement>(enabled: boolean) {
+  return useCallback(
+    (element: T | null) => {
+      if (enabled) element?.focus();
+    },
+    [enabled],
+  );
+}
+
 /** The screen's title: one h1 per screen, focused when the screen changes (screen readers hear it). */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   const ref = useRef<HTMLHeadingElement>(null);

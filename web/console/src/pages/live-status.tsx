@@ -3,13 +3,25 @@
  * so far, and resend (a fresh link to the same place; the old one is cancelled) or cancel while it
  * is open. Polls until the verification is final.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api, describeError } from '../api';
 import { Link } from '../router';
-import { ErrorNote, Fact, isFinalStatus, Loading, RiskBadge, StatusBadge, useLoad, When } from '../ui';
+import {
+  ErrorNote,
+  Fact,
+  isFinalStatus,
+  Loading,
+  RiskBadge,
+  StatusBadge,
+  useFocusWhenShown,
+  useLoad,
+  When,
+} from '../ui';
 
 export function LiveStatus(props: {
   verificationId: string;
+  /** Focus the status when it appears (it replaced the form the agent was in). */
+  focusWhenShown: boolean;
   onReplaced: (verificationId: string) => void;
   onFinished: () => void;
   onSendAnother: () => void;
@@ -21,7 +33,8 @@ export function LiveStatus(props: {
   const [problem, setProblem] = useState<string>();
   // Cancelling ends the requester's link: asked once more, in place.
   const [confirming, setConfirming] = useState(false);
-  const focusWhenShown = useCallback((button: HTMLButtonElement | null) => button?.focus(), []);
+  const focusWhenShown = useFocusWhenShown<HTMLButtonElement>(true);
+  const headingRef = useFocusWhenShown<HTMLHeadingElement>(props.focusWhenShown);
   const isFinal = v.data ? isFinalStatus(v.data.status) : false;
 
   useEffect(() => {
@@ -53,7 +66,9 @@ export function LiveStatus(props: {
 
   return (
     <section className="panel" aria-labelledby="status-h">
-      <h2 id="status-h">Verification status</h2>
+      <h2 id="status-h" tabIndex={-1} ref={headingRef}>
+        Verification status
+      </h2>
       <p className="status-line" role="status" aria-live="polite">
         <StatusBadge status={d.status} />
         {d.assessment ? <RiskBadge level={d.assessment.riskLevel} score={d.assessment.riskScore} /> : null}

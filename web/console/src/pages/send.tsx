@@ -9,7 +9,17 @@ import type { SendBody, TicketPrefill } from '../../../../shared/console-api.js'
 import type { Channel } from '../../../../shared/domain/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';
-import { ErrorNote, Fact, humanize, Loading, PageTitle, StatusBadge, useLoad, When } from '../ui';
+import {
+  ErrorNote,
+  Fact,
+  humanize,
+  Loading,
+  PageTitle,
+  StatusBadge,
+  useFocusWhenShown,
+  useLoad,
+  When,
+} from '../ui';
 import { LiveStatus } from './live-status';
 
 type PhoneModule = typeof import('../phone');
@@ -19,6 +29,8 @@ export function SendPage({ query }: { query: URLSearchParams }) {
   const ticketId = query.get('ticket') ?? '';
   const ticket = useLoad(() => api.ticket(connectionId, ticketId), `${connectionId}/${ticketId}`);
   const [sentId, setSentId] = useState<string>();
+  // After the agent sends, resends or starts again, the section that appears takes focus.
+  const [acted, setActed] = useState(false);
 
   if (!connectionId || !ticketId)
     return (
@@ -56,22 +68,42 @@ export function SendPage({ query }: { query: URLSearchParams }) {
       {watching ? (
         <LiveStatus
           verificationId={watching}
+          focusWhenShown={acted}
           onReplaced={(id) => setSentId(id)}
           onFinished={() => {
             setSentId(watching);
             ticket.reload();
           }}
-          onSendAnother={() => setSentId(undefined)}
+          onSendAnother={() => {
+            setActed(true);
+            setSentId(undefined);
+          }}
         />
       ) : (
-        <SendForm ticket={t} onSent={(id) => setSentId(id)} />
+        <SendForm
+          ticket={t}
+          focusWhenShown={acted}
+          onSent={(id) => {
+            setActed(true);
+            setSentId(id);
+          }}
+        />
       )}
       <History ticket={t} />
     </>
   );
 }
 
-function SendForm({ ticket, onSent }: { ticket: TicketPrefill; onSent: (id: string) => void }) {
+function SendForm({
+  ticket,
+  focusWhenShown,
+  onSent,
+}: {
+  ticket: TicketPrefill;
+  focusWhenShown: boolean;
+  onSent: (id: string) => void;
+}) {
+  const headingRef = useFocusWhenShown<HTMLHeadingElement>(focusWhenShown);
   const [channel, setChannel] = useState<Channel>(ticket.contactOnRecord.email ? 'email' : 'sms');
   const onRecord = ticket.contactOnRecord[channel];
   const [useOther, setUseOther] = useState(false);
@@ -125,7 +157,9 @@ function SendForm({ ticket, onSent }: { ticket: TicketPrefill; onSent: (id: stri
 
   return (
     <section className="panel" aria-labelledby="send-h">
-      <h2 id="send-h">Send the link</h2>
+      <h2 id="send-h" tabIndex={-1} ref={headingRef}>
+        Send the link
+      </h2>
       <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>Channel</legend>
