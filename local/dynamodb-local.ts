@@ -46,11 +46,14 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
       '-jar',
       join(emulatorDir, 'DynamoDBLocal.jar'),
       '-sharedDb',
+      // It would otherwise report usage to AWS.
+      '-disableTelemetry',
       '-port',
       String(port),
       ...storage,
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // With the variable it does not even write its telemetry metadata file into the working directory.
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
