@@ -77,9 +77,14 @@ function choice(
   correct: string | undefined,
   pool: string[],
   exclude: readonly string[] = [],
+  /** Decoys to top up with when the pool has fewer than three. */
+  fallback: readonly string[] = [],
 ): ChoiceQuestion | undefined {
   if (!correct) return undefined;
-  const decoys = shuffle([...new Set(pool)].filter((v) => v !== correct && !exclude.includes(v))).slice(0, 3);
+  const usable = (values: readonly string[]) =>
+    shuffle([...new Set(values)].filter((v) => v !== correct && !exclude.includes(v)));
+  const fromPool = usable(pool).slice(0, 3);
+  const decoys = [...fromPool, ...usable(fallback).filter((v) => !fromPool.includes(v))].slice(0, 3);
   if (decoys.length < 2) return undefined;
   const options = shuffle([correct, ...decoys]).map((label, i) => ({ id: `${id}-${i + 1}`, label }));
   const answer = options.find((o) => o.label === correct);
@@ -91,10 +96,44 @@ function choice(
 /** Questions offered at most; the most private available are chosen. */
 export const DEFAULT_QUESTION_COUNT = 5;
 
+/** Subjects of the kind every help desk sees: decoys that say nothing about anyone. */
+export const COMMON_TICKET_SUBJECTS = [
+  'Password expired',
+  'VPN will not connect',
+  'Laptop running slowly',
+  'Printer not printing',
+  'Outlook not syncing',
+  'Need access to a shared drive',
+  'MFA prompt not arriving',
+  'Teams audio not working',
+  'Replacement laptop charger',
+  'Monitor flickering',
+  'Wi-Fi keeps dropping',
+  'Software installation request',
+];
+
+/**
+ * Other people's subjects that may be shown as decoys: only those raised by at least two of them
+ * (in two tickets of the ticket system, or by two people in the directory sample), so that a decoy
+ * never tells whoever holds the link what one colleague asked the help desk about.
+ */
+export function sharedSubjects(
+  fromTicketSystem: readonly string[],
+  people: readonly DirectoryUser[],
+): string[] {
+  const raisedBy = new Map<string, number>();
+  const count = (subjects: Iterable<string>) => {
+    for (const s of subjects) raisedBy.set(s, (raisedBy.get(s) ?? 0) + 1);
+  };
+  count(fromTicketSystem);
+  for (const p of people) count(new Set((p.recentTickets ?? []).map((t) => t.subject)));
+  return [...raisedBy].filter(([, n]) => n >= 2).map(([s]) => s);
+}
+
 /** Tickets the ticket system knows, beside the directory's: the requester's own and other people's. */
 export interface TicketHistory {
   own: { subject: string; openedAt: string }[];
-  /** Other people's recent subjects: decoys. */
+  /** Other people's recent subjects, one per ticket: decoys when shared (`sharedSubjects`). */
   others: string[];
   /** Subjects never offered as decoys: the ticket being verified (the requester would pick it). */
   avoid?: string[];
@@ -117,8 +156,9 @@ export function buildQuestions(
       'recent_ticket',
       'Which of these did you contact the IT help desk about in the last few months?',
       myTickets[0]?.subject,
-      [...tickets.others, ...others.flatMap((u) => (u.recentTickets ?? []).map((t) => t.subject))],
+      sharedSubjects(tickets.others, others),
       [...myTickets.map((t) => t.subject), ...(tickets.avoid ?? [])],
+      COMMON_TICKET_SUBJECTS,
     ),
     manager && {
       id: 'manager',

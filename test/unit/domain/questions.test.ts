@@ -5,11 +5,13 @@ import {
   buildQuestions,
   buildTranscript,
   type ChoiceQuestion,
+  COMMON_TICKET_SUBJECTS,
   gradeResponse,
   gradesOf,
   publicQuestion,
   QUESTION_WEIGHTS,
   type Question,
+  sharedSubjects,
   type TextQuestion,
   weightsOf,
 } from '../../../shared/domain/questions.js';
@@ -115,6 +117,44 @@ describe('buildQuestions', () => {
       expect(labels).not.toContain('Locked out');
       expect(labels).not.toContain('VPN drops every hour');
     }
+  });
+
+  it('never shows a subject only one colleague raised: shared subjects first, then common ones', () => {
+    const privateOnes = [
+      'Need access to the HR termination folder',
+      ...others.flatMap((u) => (u.recentTickets ?? []).map((t) => t.subject)),
+    ];
+    for (let i = 0; i < 30; i++) {
+      const qs = buildQuestions(requester, manager, others, 5, {
+        own: [],
+        others: ['Need access to the HR termination folder', 'Locked out', 'Locked out'],
+      });
+      const labels = byId(qs, 'recent_ticket', 'choice').options.map((o) => o.label);
+      expect(labels).toHaveLength(4);
+      expect(labels).toContain('Locked out');
+      for (const subject of privateOnes) expect(labels).not.toContain(subject);
+      for (const decoy of labels.filter((l) => l !== 'Locked out' && l !== 'VPN drops every hour'))
+        expect(COMMON_TICKET_SUBJECTS).toContain(decoy);
+    }
+  });
+
+  it('counts a subject once per person in the directory, once per ticket in the ticket system', () => {
+    const twiceByOne = directoryUser({
+      userId: 'u009',
+      recentTickets: [
+        { number: 'INC7', subject: 'Badge reader rejects my card', openedAt: '2026-10-01T00:00:00Z' },
+        { number: 'INC8', subject: 'Badge reader rejects my card', openedAt: '2026-10-09T00:00:00Z' },
+      ],
+    });
+    const alsoByAnother = directoryUser({
+      userId: 'u010',
+      recentTickets: [
+        { number: 'INC9', subject: 'Laptop battery swelling', openedAt: '2026-10-01T00:00:00Z' },
+      ],
+    });
+    expect(sharedSubjects([], [twiceByOne, ...others])).toEqual([]);
+    expect(sharedSubjects([], [alsoByAnother, ...others])).toEqual(['Laptop battery swelling']);
+    expect(sharedSubjects(['Locked out', 'Locked out', 'VPN'], [])).toEqual(['Locked out']);
   });
 
   it('makes the manager a typed answer with close colleagues as decoys', () => {
