@@ -6,7 +6,8 @@
  * may resend or cancel the ticket's open verification. Cancelling (or resending, which cancels)
  * another agent's verification is for admins only.
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+// Mobile metadata: an SMS needs a mobile number (as the console checks), and it is the smaller set.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import type { Ctx } from '../../composition.js';
 import type { SendBody, TicketPrefill } from '../../console-api.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
@@ -19,7 +20,7 @@ import { lifecycleOutcome } from '../lifecycle-outcome.js';
 import { sendVerification } from '../send-verification.js';
 import { type ConsoleVerification, toConsoleView, toRow } from './model.js';
 
-/** Email lower-cased; a phone number as E.164, or 400 VALIDATION_FAILED on `destination`. */
+/** Email lower-cased; a mobile number as E.164, or 400 VALIDATION_FAILED on `destination`. */
 export function normaliseDestination(channel: SendBody['channel'], destination: string, country?: string) {
   if (channel === 'email') return destination.trim().toLowerCase();
   const phone = parsePhoneNumberFromString(
@@ -31,8 +32,8 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
       {
         path: 'destination',
         message: country
-          ? `Not a valid phone number for ${country}`
-          : 'Not a valid phone number: give the country code (+44 ...) or pick the country',
+          ? `Not a valid mobile number for ${country}`
+          : 'Not a valid mobile number: give the country code (+44 ...) or pick the country',
       },
     ]);
   return phone.number;

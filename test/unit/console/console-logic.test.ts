@@ -161,6 +161,15 @@ describe('typed destinations', () => {
     expect(normaliseDestination('email', ' Ana.Sousa@Example.com ')).toBe('ana.sousa@example.com');
   });
 
+  it.each([['+44 20 7946 0958'], ['+351 21 123 4567'], ['020 7946 0958']])(
+    'refuses the landline %j: an SMS cannot reach it',
+    (number) => {
+      expect(() => normaliseDestination('sms', number, 'GB')).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
+    },
+  );
+
   it.each([['555-1234'], ['07911 123456'], ['+44 12']])(
     'refuses %j without a valid country code',
     (number) => {
