@@ -147,9 +147,3 @@ export function toView(v: Verification) {
   const { destination: _d, taskTokens: _t, questions, answers, ...rest } = v;
   return { ...rest, questionCount: questions?.length ?? 0, answeredCount: answers?.length ?? 0 };
 }
-
-export async function getVerificationView(ctx: Ctx<'store'>, verificationId: string) {
-  const v = await ctx.store.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
-  return toView(v);
-}
