@@ -9,38 +9,21 @@ import { ulid } from 'ulid';
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
-import { isFinal, type Verification } from '../domain/verification.js';
-import * as z from '../zod.js';
+import { type Channel, isFinal, type RequestedAction, type Verification } from '../domain/verification.js';
 import type { ConsoleVerification } from './console/model.js';
 import { loadConnection } from './intake-ticket.js';
 
-const email = z.email();
-const e164 = /^\+[1-9]\d{6,14}$/;
-
-export const sendVerificationSchema = z
-  .strictObject({
-    connectionId: z.string().check(z.minLength(1), z.maxLength(64)),
-    ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
-    channel: z.enum(['email', 'sms']),
-    /** Omit to use the contact on record. */
-    destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
-    requestedAction: z.optional(z.enum(['password_reset'])),
-    /** Why the agent typed a destination (the console requires one); recorded with the verification. */
-    reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(500))),
-  })
-  .check(
-    z.refine(
-      (v) =>
-        v.destination === undefined ||
-        (v.channel === 'email' ? email.safeParse(v.destination).success : e164.test(v.destination)),
-      {
-        path: ['destination'],
-        message: 'Not a valid destination for this channel (email address, or E.164 phone number)',
-      },
-    ),
-  );
-
-export type SendVerificationInput = z.infer<typeof sendVerificationSchema>;
+/** Checked by the caller: the console's send body (shared/console-api.ts), or the self-service start. */
+export interface SendVerificationInput {
+  connectionId: string;
+  ticketId: string;
+  channel: Channel;
+  /** Omit to use the contact on record. */
+  destination?: string;
+  requestedAction?: RequestedAction;
+  /** Why the agent typed a destination (the console requires one); recorded with the verification. */
+  reason?: string;
+}
 
 export async function sendVerification(
   ctx: Ctx<'store' | 'directory' | 'workflow'>,
