@@ -9,7 +9,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerAll } from '../../local/requester.js';
 import { CONSOLE_USERS, DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Settings, VerificationView } from '../../shared/console-api.js';
@@ -203,8 +202,7 @@ describe('the verifications table', () => {
     // Act: the requester opens the link and answers every question on the portal API
     const session = await openLink(h, emailed.linkToken);
     await expect.poll(() => rowText(page, emailed.verificationId)).toContain('In progress');
-    await answerAll(h.api, session.sessionToken, { email: DEMO_REQUESTER_EMAIL, how: 'right' });
-    const done = await call(h, 'POST', '/portal/complete', { token: session.sessionToken, body: {} });
+    const done = await complete(h, session, 'right');
     expect(done.status).toBe(200);
 
     // Assess: the row shows the outcome the store has, with its risk level, without a reload

@@ -186,15 +186,17 @@ export async function openLink(h: Harness, linkToken: string): Promise<PortalSes
   return session;
 }
 
+type Answerer = { email?: string; headers?: Record<string, string>; readMs?: number };
+
 /**
  * Answers every question one at a time as a seeded person would (right, wrong or skipped; the demo
- * requester unless `email` says otherwise), then completes. Returns the completion's response.
+ * requester unless `email` says otherwise), knowing the tickets they opened.
  */
-export async function complete(
+export async function answerQuestions(
   h: Harness,
-  session: PortalSession,
+  session: Pick<PortalSession, 'sessionToken'>,
   how: AnswerOptions['how'],
-  options: { email?: string; headers?: Record<string, string>; readMs?: number } = {},
+  options: Answerer = {},
 ) {
   const email = options.email ?? DEMO_REQUESTER_EMAIL;
   await answerAll(h.api, session.sessionToken, {
@@ -204,6 +206,16 @@ export async function complete(
     headers: options.headers,
     readMs: options.readMs,
   });
+}
+
+/** Answers every question (see `answerQuestions`), then completes. Returns the completion's response. */
+export async function complete(
+  h: Harness,
+  session: Pick<PortalSession, 'sessionToken'>,
+  how: AnswerOptions['how'],
+  options: Answerer = {},
+) {
+  await answerQuestions(h, session, how, options);
   return call(h, 'POST', '/portal/complete', {
     token: session.sessionToken,
     body: {},
@@ -212,7 +224,7 @@ export async function complete(
 }
 
 /** The subjects of the tickets a person opened in the local ITSMs: they remember what they asked for. */
-export function ticketSubjects(h: Harness, email: string): string[] {
+function ticketSubjects(h: Harness, email: string): string[] {
   const desk = h.stack.desk.recent({ since: new Date(0), limit: 20, requesterEmail: email });
   const servicenow = h.stack.servicenow.incidentsOf(email);
   return [...new Set([...desk, ...servicenow].map((t) => t.subject))];

@@ -5,9 +5,9 @@
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerAll } from '../../local/requester.js';
 import { DEMO_REQUESTER_EMAIL, DEMO_REQUESTER_PASSWORD } from '../../local/seed.js';
 import {
+  answerQuestions,
   call,
   complete,
   directoryOf,
@@ -19,7 +19,6 @@ import {
   putConnection,
   sendLink,
   startHarness,
-  ticketSubjects,
   until,
   verification,
 } from './harness.js';
@@ -278,11 +277,7 @@ describe('double completion', () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id);
     const session = await openLink(h, linkToken);
-    await answerAll(h.api, session.sessionToken, {
-      email: DEMO_REQUESTER_EMAIL,
-      knows: { recent_ticket: ticketSubjects(h, DEMO_REQUESTER_EMAIL) },
-      how: 'right',
-    });
+    await answerQuestions(h, session, 'right');
     const submit = () => call(h, 'POST', '/portal/complete', { token: session.sessionToken, body: {} });
     const [a, b] = await Promise.all([submit(), submit()]);
     const statuses = [a.status, b.status].sort();

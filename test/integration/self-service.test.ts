@@ -4,16 +4,15 @@
  * graded with accents, and password strength feedback only once the reset is allowed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerAll } from '../../local/requester.js';
-import { DEMO_REQUESTER_EMAIL, seedDirectory } from '../../local/seed.js';
+import { seedDirectory } from '../../local/seed.js';
 import {
   call,
+  complete,
   finished,
   type Harness,
   openTicket,
   sendLink,
   startHarness,
-  ticketSubjects,
   until,
   verification,
 } from './harness.js';
@@ -58,12 +57,7 @@ describe('self-service start page', () => {
     expect(again.json).toEqual(start.json);
 
     const { sessionToken, verificationId } = opened.json;
-    await answerAll(h.api, sessionToken, {
-      email: person.email,
-      knows: { recent_ticket: ticketSubjects(h, person.email) },
-      how: 'right',
-    });
-    const done = await call(h, 'POST', '/portal/complete', { token: sessionToken, body: {} });
+    const done = await complete(h, { sessionToken }, 'right', { email: person.email });
     expect(done.json).toMatchObject({ outcome: 'passed', nextAction: 'password_reset' });
     const reset = await call(h, 'POST', '/portal/action', {
       token: sessionToken,
@@ -133,12 +127,7 @@ describe('typed answers and password feedback', () => {
     const token = opened.json.sessionToken;
     const early = await call(h, 'POST', '/portal/password-check', { token, body: { newPassword: 'x' } });
     expect(early.status).toBe(403);
-    await answerAll(h.api, token, {
-      email: DEMO_REQUESTER_EMAIL,
-      knows: { recent_ticket: ticketSubjects(h, DEMO_REQUESTER_EMAIL) },
-      how: 'right',
-    });
-    expect((await call(h, 'POST', '/portal/complete', { token, body: {} })).json.outcome).toBe('passed');
+    expect((await complete(h, { sessionToken: token }, 'right')).json.outcome).toBe('passed');
 
     const transcript = await h.stack.store.getTranscript(verificationId);
     const typed = transcript?.filter((t) => t.kind === 'text') ?? [];
