@@ -11,7 +11,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../shared/manifest.js';
-import type { ProjectFunction } from './project-function.js';
+import { flattenForNag, type ProjectFunction } from './project-function.js';
 import { exportBucketName, type StatefulResources } from './stateful-stack.js';
 
 export const USER_POOL_READ_ACTIONS = [
@@ -140,19 +140,4 @@ export function wireConsoleResources(stack: Stack, props: ConsoleResourcesProps)
 
     if (acknowledged.length > 0) Validations.of(fn.executionRole).acknowledge(...acknowledged);
   }
-}
-
-/** A resolved ARN as cdk-nag names it in IAM5 findings (`<AWS::Region>` for a Ref, JSON for other tokens). */
-function flattenForNag(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const node = value as Record<string, unknown>;
-    if ('Ref' in node) return `<${String(node.Ref)}>`;
-    const join = node['Fn::Join'];
-    if (Array.isArray(join)) {
-      const [delimiter, parts] = join as [string, unknown[]];
-      return parts.map(flattenForNag).join(delimiter);
-    }
-  }
-  return JSON.stringify(value);
 }

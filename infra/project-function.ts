@@ -128,3 +128,18 @@ function defaultTimeout(name: FunctionName): Duration {
   const callsOut = spec?.access.secrets.some((s) => s === 'outbound' || s === 'directory') ?? false;
   return Duration.seconds(callsOut ? 28 : 10);
 }
+
+/** A resolved ARN as cdk-nag names it in IAM5 findings (`<AWS::Region>` for a Ref, JSON for other tokens). */
+export function flattenForNag(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const node = value as Record<string, unknown>;
+    if ('Ref' in node) return `<${String(node.Ref)}>`;
+    const join = node['Fn::Join'];
+    if (Array.isArray(join)) {
+      const [delimiter, parts] = join as [string, unknown[]];
+      return parts.map(flattenForNag).join(delimiter);
+    }
+  }
+  return JSON.stringify(value);
+}

@@ -57,7 +57,7 @@ import {
 import { PORTAL_DIST, type PortalConfig, portalCsp } from '../web/portal/build.js';
 import { ApiCorsConfiguration } from './api-cors.js';
 import { wireConsoleResources } from './console-resources.js';
-import { ProjectFunction, REPO_ROOT } from './project-function.js';
+import { flattenForNag, ProjectFunction, REPO_ROOT } from './project-function.js';
 import type { StatefulResources } from './stateful-stack.js';
 import { WebHosting } from './web-hosting.js';
 
@@ -503,21 +503,6 @@ export class StatelessStack extends Stack {
         'the tests (the node@22 devDependency); moving to a newer runtime is a deliberate upgrade.',
     });
   }
-}
-
-/** Renders a resolved ARN the way cdk-nag names it in IAM5 findings (`<AWS::Region>` for a Ref, ...). */
-function flattenForNag(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const node = value as Record<string, unknown>;
-    if ('Ref' in node) return `<${String(node.Ref)}>`;
-    const join = node['Fn::Join'];
-    if (Array.isArray(join)) {
-      const [delimiter, parts] = join as [string, unknown[]];
-      return parts.map(flattenForNag).join(delimiter);
-    }
-  }
-  return JSON.stringify(value);
 }
 
 /** `ticket-intake` -> `TicketIntake`. */
