@@ -40,7 +40,7 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
 }
 
 export async function sendFromConsole(
-  ctx: Ctx<'store' | 'directory' | 'workflow' | 'consoleQueries'>,
+  ctx: Ctx<'store' | 'directory' | 'workflow'>,
   agent: string,
   body: SendBody,
 ) {
@@ -157,7 +157,7 @@ export async function cancelVerification(
  * only the hash of the old one was ever stored). A typed destination keeps its recorded reason.
  */
 export async function resendVerification(
-  ctx: Ctx<'store' | 'directory' | 'workflow' | 'consoleQueries'>,
+  ctx: Ctx<'store' | 'directory' | 'workflow'>,
   verificationId: string,
   principal: Principal,
 ) {
