@@ -12,11 +12,10 @@
  */
 import type { Grade } from './questions.js';
 
-export type FreeTextGrade = Grade | 'partial';
 export type FreeTextKind = 'person' | 'place' | 'text' | 'year';
 
 export interface FreeTextResult {
-  grade: FreeTextGrade;
+  grade: Grade;
   /** 0..1, against the expected answer (for the transcript and tests; never logged with the answer). */
   similarity: number;
 }
