@@ -31,7 +31,7 @@ import type {
   StoredAuditEvent,
   VerificationFilters,
 } from '../../ports.js';
-import { keys, TABLE } from './table.js';
+import { keys, strip } from './table.js';
 
 type Item = Record<string, unknown>;
 
@@ -44,14 +44,6 @@ const MAX_ROUND_TRIPS = 12;
 const MAX_EMPTY_READS = 40;
 /** Items read per round trip when a FilterExpression may drop some. */
 const FILTERED_READ = 300;
-
-const KEY_NAMES = new Set<string>([
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-]);
-const strip = <T>(item: Item): T =>
-  Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
 
 const dayStart = (day: string) => `${day}T00:00:00.000Z`;
 /** Above every sort key of that day (`<iso>#<ulid>`). */

@@ -42,23 +42,12 @@ import type {
   VerificationStore,
 } from '../../ports.js';
 import { searchItems, statusIndexAttributes, verificationIndexAttributes } from './console-index.js';
-import { keys, TABLE } from './table.js';
+import { keys, strip } from './table.js';
 
 type Item = Record<string, unknown>;
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 /** How long a device that passed stays known. */
 const KNOWN_DEVICE_DAYS = 180;
-
-const KEY_NAMES = new Set<string>([
-  TABLE.partitionKey,
-  TABLE.sortKey,
-  ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
-]);
-
-function strip<T>(item: Item | undefined): T | undefined {
-  if (!item) return undefined;
-  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
-}
 
 /** `IN (:p0, :p1, ...)` and its values, for conditions on a set of allowed states. */
 function inList(prefix: string, values: readonly string[]) {

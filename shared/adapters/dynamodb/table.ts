@@ -68,6 +68,16 @@ export const KEY_ATTRIBUTES = [
   ]),
 ];
 
+const KEY_NAMES = new Set<string>(KEY_ATTRIBUTES);
+
+/** An item without the table's and the indexes' key attributes: what was stored. */
+export function strip<T>(item: Record<string, unknown>): T;
+export function strip<T>(item: Record<string, unknown> | undefined): T | undefined;
+export function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_NAMES.has(k))) as T;
+}
+
 export const keys = {
   connection: (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: 'CONN' }),
   ticket: (connectionId: string, ticketId: string) => ({
