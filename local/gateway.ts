@@ -40,14 +40,36 @@ function compile(spec: RouteSpec): CompiledRoute {
   return { spec, pattern: new RegExp(`^${source}$`), params };
 }
 
+/** Users held in memory, scrypt-hashed; an unknown name costs the same hash as a wrong password. */
+async function memoryUsers(users: readonly ConsoleUser[]): Promise<UserStore> {
+  const hashed = new Map<string, { salt: Buffer; hash: Buffer; groups: readonly string[] }>();
+  for (const u of users) {
+    const salt = randomBytes(16);
+    hashed.set(u.username, { salt, hash: await scrypt(u.password, salt, 32), groups: u.groups });
+  }
+  return {
+    async verifyPassword(username, password) {
+      const user = hashed.get(username);
+      const candidate = await scrypt(password, user?.salt ?? randomBytes(16), 32);
+      return user && timingSafeEqual(candidate, user.hash) ? user.groups : undefined;
+    },
+  };
+}
+
 export interface ConsoleUser {
   username: string;
   password: string;
   groups: readonly string[];
 }
 
+/** Checks a console user's password: their groups, or undefined when the sign-in fails. */
+interface UserStore {
+  verifyPassword(username: string, password: string): Promise<readonly string[] | undefined>;
+}
+
 export interface GatewayOptions {
-  consoleUsers: readonly ConsoleUser[];
+  /** Console users held in memory: signed in against when no `userStore` is given. */
+  consoleUsers?: readonly ConsoleUser[];
   outboxDir: string;
   /**
    * Tests only: take requestContext.http.sourceIp from an `x-simulated-source-ip` header, to play
@@ -57,7 +79,7 @@ export interface GatewayOptions {
   /** Built web apps served under their own path prefixes (the portal at /portal-app). */
   sites?: readonly StaticSite[];
   /** Console users kept in the table (added in Settings): checked instead of `consoleUsers` when given. */
-  userStore?: { verifyPassword(username: string, password: string): Promise<readonly string[] | undefined> };
+  userStore?: UserStore;
   /** Export files, served at /_local/exports/<id>.csv to holders of a signed, unexpired link. */
   exports?: { dir: string; signingKey: string };
   /** The HTTP API's CORS settings, for browser apps served from other origins; none when unset. */
@@ -69,16 +91,13 @@ export class LocalGateway {
   private server?: Server;
   private keys?: { privateKey: CryptoKey; publicKey: CryptoKey };
   private issuer = '';
-  private readonly users = new Map<string, { salt: Buffer; hash: Buffer; groups: readonly string[] }>();
+  private users?: UserStore;
 
   constructor(private readonly options: GatewayOptions) {}
 
   async listen(at: ListenAt): Promise<string> {
     this.keys = await generateKeyPair('RS256');
-    for (const u of this.options.consoleUsers) {
-      const salt = randomBytes(16);
-      this.users.set(u.username, { salt, hash: await scrypt(u.password, salt, 32), groups: u.groups });
-    }
+    this.users = this.options.userStore ?? (await memoryUsers(this.options.consoleUsers ?? []));
     const { server, url } = await serve(
       at,
       (req, res) => {
@@ -215,17 +234,10 @@ export class LocalGateway {
     } catch {
       return json(res, 400, { error: 'invalid_request' });
     }
-    let groups: readonly string[] | undefined;
-    if (this.options.userStore) {
-      groups =
-        typeof input.username === 'string'
-          ? await this.options.userStore.verifyPassword(input.username, String(input.password ?? ''))
-          : undefined;
-    } else {
-      const user = typeof input.username === 'string' ? this.users.get(input.username) : undefined;
-      const candidate = await scrypt(String(input.password ?? ''), user?.salt ?? randomBytes(16), 32);
-      groups = user && timingSafeEqual(candidate, user.hash) ? user.groups : undefined;
-    }
+    const groups =
+      typeof input.username === 'string'
+        ? await this.users?.verifyPassword(input.username, String(input.password ?? ''))
+        : undefined;
     if (!groups) return json(res, 401, { error: 'invalid_grant' });
     return json(res, 200, {
       id_token: await this.issueToken(String(input.username), groups),

@@ -197,7 +197,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       rebase: true,
     });
     const gateway = new LocalGateway({
-      consoleUsers: CONSOLE_USERS,
       outboxDir,
       simulateSourceIp: options.simulateSourceIp,
       sites: [portal, consoleSite],
