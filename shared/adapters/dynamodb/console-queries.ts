@@ -184,9 +184,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
         rest,
       };
     }
-    const page = await this.walk<Item>(driver, from, newest, position, limit, !driver.index);
     // Each audit item carries its own eventId (the key attributes are stripped by walk()).
-    return { items: page.items.map((item) => strip<StoredAuditEvent>(item)), next: page.next };
+    return this.walk<StoredAuditEvent>(driver, from, newest, position, limit, !driver.index);
   }
 
   /**
