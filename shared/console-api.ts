@@ -50,10 +50,6 @@ export const VERIFICATION_STATUSES = STATUSES;
 export const RISK_LEVELS = ['verified', 'medium', 'high'] as const satisfies readonly RiskLevel[];
 export const CONSOLE_ROLES = ROLES;
 
-/** The filters of the verifications table (and of an export); the console mirrors them in its URL. */
-export const FILTER_NAMES = ['status', 'riskLevel', 'category', 'agent', 'from', 'to', 'q'] as const;
-export type FilterName = (typeof FILTER_NAMES)[number];
-
 export const PAGE_SIZE_DEFAULT = 25;
 export const PAGE_SIZE_MAX = 100;
 /** The longest date range the dashboard and the filters accept. */
@@ -79,6 +75,8 @@ export const filterShape = {
   /** A ticket number (exact, any case), or the requester's email or full name (any case, accents ignored). */
   q: z.optional(text(254)),
 };
+/** The filters of the verifications table (and of an export); the console mirrors them in its URL. */
+export type FilterName = keyof typeof filterShape;
 
 export const filtersSchema = z
   .strictObject(filterShape)
@@ -201,7 +199,6 @@ export const updateUserBodySchema = z
   .check(
     z.refine((v) => v.roles !== undefined || v.enabled !== undefined, { message: 'Change roles or enabled' }),
   );
-export const usernameParamSchema = username();
 
 // ---- Responses -------------------------------------------------------------------------------
 

@@ -166,22 +166,18 @@ function median(histogram: number[]): number | null {
   return null;
 }
 
-/** Applies the changes of one stream record; true for each change counted now (false: counted before). */
+/** Applies the changes of one stream record (a change counted before is not counted again). */
 export async function applyAggregates(
   ctx: Ctx<'consoleQueries'>,
   before: Verification | undefined,
   after: Verification,
-): Promise<boolean[]> {
-  const results: boolean[] = [];
+): Promise<void> {
   for (const c of aggregateChanges(before, after))
-    results.push(
-      await ctx.consoleQueries.applyAggregate(
-        after.verificationId,
-        c.change,
-        c.date,
-        c.counters,
-        after.expiresAtEpoch,
-      ),
+    await ctx.consoleQueries.applyAggregate(
+      after.verificationId,
+      c.change,
+      c.date,
+      c.counters,
+      after.expiresAtEpoch,
     );
-  return results;
 }
