@@ -3,7 +3,27 @@
 import type { Ctx } from '../../composition.js';
 import type { AuditEventView, AuditQuery, Page } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
+import type { StoredAuditEvent } from '../../ports.js';
 import { decodeCursor, encodeCursor, oldestDay } from './request.js';
+
+/** An audit event as the API shows it (the log and a verification's timeline): nothing the store added. */
+export const toAuditView = ({
+  eventId,
+  verificationId,
+  ticket,
+  actor,
+  action,
+  at,
+  details,
+}: StoredAuditEvent): AuditEventView => ({
+  eventId,
+  ...(verificationId ? { verificationId } : {}),
+  ...(ticket ? { ticket } : {}),
+  actor,
+  action,
+  at,
+  ...(details ? { details } : {}),
+});
 
 export async function listAuditLog(
   ctx: Ctx<'consoleQueries'>,
@@ -21,15 +41,7 @@ export async function listAuditLog(
         : oldestDay(ctx.clock.now(), 30)),
   );
   return {
-    items: page.items.map(({ eventId, verificationId, ticket, actor, action, at, details }) => ({
-      eventId,
-      ...(verificationId ? { verificationId } : {}),
-      ...(ticket ? { ticket } : {}),
-      actor,
-      action,
-      at,
-      ...(details ? { details } : {}),
-    })),
+    items: page.items.map(toAuditView),
     nextCursor: encodeCursor(page.next, filters),
   };
 }

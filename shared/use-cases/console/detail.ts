@@ -5,11 +5,12 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
+import type { TranscriptView, VerificationDetail } from '../../console-api.js';
 import { notFound } from '../../domain/errors.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
+import { toAuditView } from './audit.js';
 import { type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
@@ -69,7 +70,6 @@ export async function verificationDetail(
     TIMELINE_MAX,
     oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
   );
-  const timeline: AuditEventView[] = audit.items.reverse();
   const reasonsByCategory: VerificationDetail['reasonsByCategory'] = {};
   for (const r of [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
     const list: Reason[] = reasonsByCategory[r.category] ?? [];
@@ -83,7 +83,7 @@ export async function verificationDetail(
     ...(ticket ? { ticketSubject: ticket.subject } : {}),
     ...(ticket?.description ? { ticketDescription: ticket.description } : {}),
     reasonsByCategory,
-    timeline,
+    timeline: audit.items.reverse().map(toAuditView),
     transcriptAvailable: COMPLETED.has(v.status),
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
