@@ -1,8 +1,6 @@
 import type { ClientSignals } from './endpoint-signals.js';
 import type { AnswerRecord, Question } from './questions.js';
 
-export type { Question };
-
 /**
  * The verification model and its lifecycle. The transition table below is the only place that
  * says which status may follow which; the store turns it into a DynamoDB condition on every write.
