@@ -52,9 +52,6 @@ export class DirectoryPasswordRejectedError extends DirectoryPermanentError {
   }
 }
 
-/** A 429 asking for at most this long is waited out in-process, once; longer ones go back to the caller. */
-export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
-
 /** fetch with a timeout; a network failure or timeout is retryable. `detail` says what was attempted. */
 export function directoryFetch(
   url: string,

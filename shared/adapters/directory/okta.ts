@@ -40,14 +40,13 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
-import { retryAfterSeconds } from '../itsm/http.js';
+import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../itsm/http.js';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,
   directoryFetch,
   isObject,
   type Json,
-  MAX_INLINE_RETRY_AFTER_SECONDS,
   redact,
   sameOrigin,
   shorten,

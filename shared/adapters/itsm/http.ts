@@ -13,6 +13,9 @@ export interface FailureHints {
   forbidden: string;
 }
 
+/** A 429 asking for at most this long is waited out in-process, once; longer ones go back to the caller. */
+export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
+
 /** Seconds from a Retry-After header (delta-seconds or HTTP date), if present and sane. */
 export function retryAfterSeconds(header: string | null, now = Date.now()): number | undefined {
   if (!header) return undefined;

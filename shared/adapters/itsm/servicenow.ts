@@ -41,6 +41,7 @@ import type {
 } from '../../ports.js';
 import {
   basicAuth,
+  MAX_INLINE_RETRY_AFTER_SECONDS,
   RECENT_TICKETS_TIMEOUT_MS,
   recentTicketsLimit,
   retryAfterSeconds,
@@ -57,8 +58,6 @@ export interface ServiceNowOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** A 429 asking for at most this long is waited out in-process; longer ones go back to the state machine. */
-export const MAX_INLINE_RETRY_AFTER_SECONDS = 5;
 /** A cached token is dropped this long before ServiceNow says it expires. */
 const TOKEN_EXPIRY_MARGIN_SECONDS = 60;
 
