@@ -3,7 +3,7 @@
  * shared/manifest.ts): the export bucket, the user pool, writing connection secrets, and the
  * table-stream subscriptions, each granted only to the functions that declare it.
  */
-import { ArnFormat, Duration, type Stack, Validations } from 'aws-cdk-lib';
+import { Duration, type Stack, Validations } from 'aws-cdk-lib';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -12,7 +12,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../shared/manifest.js';
 import { flattenForNag, type ProjectFunction } from './project-function.js';
-import { exportBucketName, type StatefulResources } from './stateful-stack.js';
+import { exportBucketName, type StatefulResources, secretArnPattern } from './stateful-stack.js';
 
 export const USER_POOL_READ_ACTIONS = [
   'cognito-idp:ListUsers',
@@ -92,12 +92,7 @@ export function wireConsoleResources(stack: Stack, props: ConsoleResourcesProps)
 
     if (access.writeSecrets) {
       const arns = [secretNames.webhookSecrets('*'), secretNames.outboundCredentials('*')].map((name) =>
-        stack.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${stateful.secretsPrefix}${name}-??????`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        }),
+        secretArnPattern(stack, stateful.secretsPrefix, name),
       );
       fn.addToRolePolicy(
         new PolicyStatement({

@@ -3,7 +3,15 @@
  * table (and its key), the portal session secret and the SES sender identity. Nothing here is
  * ever deleted with the stack.
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  ArnFormat,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AttributeType,
   BillingMode,
@@ -32,6 +40,19 @@ import { secretNames } from '../shared/adapters/secrets.js';
  * by name (a cross-stack ARN token would appear in IAM as an opaque stack output).
  */
 export const exportBucketName = (stack: Stack) => `helpdesk-verify-exports-${stack.account}-${stack.region}`;
+
+/**
+ * The ARN of the secret `name` (`*` allowed) under `secretsPrefix`, for grants on secrets that
+ * operators or the console create: Secrets Manager appends "-" and six random characters to every
+ * secret ARN.
+ */
+export const secretArnPattern = (stack: Stack, secretsPrefix: string, name: string) =>
+  stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${secretsPrefix}${name}-??????`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 
 /** What the stateless stack needs from this one, passed by typed props. */
 export interface StatefulResources {

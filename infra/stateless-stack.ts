@@ -58,7 +58,7 @@ import { PORTAL_DIST, type PortalConfig, portalCsp } from '../web/portal/build.j
 import { ApiCorsConfiguration } from './api-cors.js';
 import { wireConsoleResources } from './console-resources.js';
 import { flattenForNag, ProjectFunction, REPO_ROOT } from './project-function.js';
-import type { StatefulResources } from './stateful-stack.js';
+import { type StatefulResources, secretArnPattern } from './stateful-stack.js';
 import { WebHosting } from './web-hosting.js';
 
 /** The functions the state machine invokes. */
@@ -451,13 +451,7 @@ export class StatelessStack extends Stack {
 
     const secretArns: string[] = [];
     const connectionSecretArn = (name: string) => {
-      const arn = this.formatArn({
-        service: 'secretsmanager',
-        resource: 'secret',
-        // Secrets Manager appends "-" and six random characters to every secret ARN.
-        resourceName: `${stateful.secretsPrefix}${name}-??????`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
+      const arn = secretArnPattern(this, stateful.secretsPrefix, name);
       wildcards.push({
         finding: `Resource::${flattenForNag(this.resolve(arn))}`,
         reason:
@@ -470,12 +464,7 @@ export class StatelessStack extends Stack {
     for (const secret of new Set(access.secrets)) {
       if (secret === 'portal') secretArns.push(stateful.portalSessionSecret.secretArn);
       else if (secret === 'directory') {
-        const arn = this.formatArn({
-          service: 'secretsmanager',
-          resource: 'secret',
-          resourceName: `${stateful.secretsPrefix}${secretNames.directoryCredentials}-??????`,
-          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-        });
+        const arn = secretArnPattern(this, stateful.secretsPrefix, secretNames.directoryCredentials);
         wildcards.push({
           finding: `Resource::${flattenForNag(this.resolve(arn))}`,
           reason:
