@@ -36,7 +36,13 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
-import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../itsm/http.js';
+import {
+  type AccessToken,
+  MAX_INLINE_RETRY_AFTER_SECONDS,
+  retryAfterSeconds,
+  TokenCache,
+  tokenExpiresAt,
+} from '../itsm/http.js';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,
@@ -166,14 +172,8 @@ const AUDIT_HINT =
 const RESET_HINT =
   'grant the app registration the Microsoft Graph application permission User-PasswordProfile.ReadWrite.All (or User.ReadWrite.All) with admin consent, and assign its service principal the User Administrator role; resetting an administrator needs Privileged Authentication Administrator, which this product does not ask for';
 
-interface CachedToken {
-  accessToken: string;
-  expiresAt: number;
-}
-
-/** Tokens by login host + tenant + client + secret hash + scope: adapters may be built per call, tokens outlive them. */
-const tokenCache = new Map<string, CachedToken>();
-const tokenRequests = new Map<string, Promise<CachedToken>>();
+/** Tokens by login host + tenant + client + secret hash + scope. */
+const tokens = new TokenCache();
 
 interface Client {
   clientId: string;
@@ -419,7 +419,7 @@ export class EntraDirectory implements Directory {
         // The token may have been revoked, or the app's permissions changed: one new token, one more try.
         await response.body?.cancel();
         refreshed = true;
-        this.dropToken(client, token);
+        tokens.drop(this.tokenKey(client), token.accessToken);
         continue;
       }
       if ((response.status === 429 || response.status === 503) && !waited) {
@@ -487,27 +487,11 @@ export class EntraDirectory implements Directory {
     return [this.loginBaseUrl, this.options.tenantId, client.clientId, secretHash, this.scope].join('\n');
   }
 
-  private async token(client: Client): Promise<CachedToken> {
-    const key = this.tokenKey(client);
-    const cached = tokenCache.get(key);
-    if (cached && cached.expiresAt > this.now()) return cached;
-    let pending = tokenRequests.get(key);
-    if (!pending) {
-      pending = this.requestToken(client).finally(() => tokenRequests.delete(key));
-      tokenRequests.set(key, pending);
-    }
-    const token = await pending;
-    tokenCache.set(key, token);
-    return token;
+  private token(client: Client): Promise<AccessToken> {
+    return tokens.get(this.tokenKey(client), this.now(), () => this.requestToken(client));
   }
 
-  /** Forgets the token Graph refused, unless another call already replaced it. */
-  private dropToken(client: Client, refused: CachedToken): void {
-    const key = this.tokenKey(client);
-    if (tokenCache.get(key)?.accessToken === refused.accessToken) tokenCache.delete(key);
-  }
-
-  private async requestToken(client: Client): Promise<CachedToken> {
+  private async requestToken(client: Client): Promise<AccessToken> {
     const detail = 'POST oauth2/v2.0/token';
     const response = await directoryFetch(
       `${this.loginBaseUrl}/${encodeURIComponent(this.options.tenantId)}/oauth2/v2.0/token`,
@@ -551,11 +535,10 @@ export class EntraDirectory implements Directory {
     if (!isObject(body) || !accessToken) {
       throw new DirectoryPermanentError(`${detail}: Microsoft Entra answered without an access token`);
     }
-    const lifetime = Number(body.expires_in);
-    const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 3600;
-    const usable =
-      seconds > 2 * TOKEN_EXPIRY_MARGIN_SECONDS ? seconds - TOKEN_EXPIRY_MARGIN_SECONDS : seconds / 2;
-    return { accessToken, expiresAt: this.now() + usable * 1000 };
+    return {
+      accessToken,
+      expiresAt: tokenExpiresAt(body.expires_in, 3600, TOKEN_EXPIRY_MARGIN_SECONDS, this.now()),
+    };
   }
 }
 

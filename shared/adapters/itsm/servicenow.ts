@@ -40,13 +40,16 @@ import type {
   TicketSystem,
 } from '../../ports.js';
 import {
+  type AccessToken,
   basicAuth,
   MAX_INLINE_RETRY_AFTER_SECONDS,
   RECENT_TICKETS_TIMEOUT_MS,
   recentTicketsLimit,
   retryAfterSeconds,
+  TokenCache,
   throwForStatus,
   timedFetch,
+  tokenExpiresAt,
 } from './http.js';
 
 export interface ServiceNowOptions {
@@ -61,14 +64,8 @@ export interface ServiceNowOptions {
 /** A cached token is dropped this long before ServiceNow says it expires. */
 const TOKEN_EXPIRY_MARGIN_SECONDS = 60;
 
-interface CachedToken {
-  accessToken: string;
-  expiresAt: number;
-}
-
-/** OAuth tokens by instance + client + secret hash: adapters are built per call, tokens outlive them. */
-const tokenCache = new Map<string, CachedToken>();
-const tokenRequests = new Map<string, Promise<CachedToken>>();
+/** OAuth tokens by instance + client + secret hash. */
+const tokens = new TokenCache();
 
 type Json = Record<string, unknown>;
 
@@ -310,24 +307,14 @@ export class ServiceNowTicketSystem implements TicketSystem {
       return basicAuth(secret);
     }
     const client = parseClient(secret, detail);
-    const key = this.tokenKey(client);
-    const cached = tokenCache.get(key);
-    if (cached && cached.expiresAt > this.now()) return `Bearer ${cached.accessToken}`;
-    let pending = tokenRequests.get(key);
-    if (!pending) {
-      pending = this.requestToken(client).finally(() => tokenRequests.delete(key));
-      tokenRequests.set(key, pending);
-    }
-    const token = await pending;
-    tokenCache.set(key, token);
+    const token = await tokens.get(this.tokenKey(client), this.now(), () => this.requestToken(client));
     return `Bearer ${token.accessToken}`;
   }
 
   /** Forgets the token that was refused, unless another call already replaced it. */
   private async dropToken(authorization: string): Promise<void> {
     const client = parseClient(await this.credentials(), 'ServiceNow OAuth');
-    const key = this.tokenKey(client);
-    if (`Bearer ${tokenCache.get(key)?.accessToken}` === authorization) tokenCache.delete(key);
+    tokens.drop(this.tokenKey(client), authorization.replace(/^Bearer /, ''));
   }
 
   private tokenKey(client: { clientId: string; clientSecret: string }): string {
@@ -335,7 +322,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
     return `${this.connection.baseUrl}\n${client.clientId}\n${secretHash}`;
   }
 
-  private async requestToken(client: { clientId: string; clientSecret: string }): Promise<CachedToken> {
+  private async requestToken(client: { clientId: string; clientSecret: string }): Promise<AccessToken> {
     const detail = 'POST oauth_token.do';
     const response = await timedFetch(
       `${this.connection.baseUrl}/oauth_token.do`,
@@ -361,11 +348,10 @@ export class ServiceNowTicketSystem implements TicketSystem {
     if (!isObject(body) || typeof body.access_token !== 'string' || body.access_token === '') {
       throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without an access token`);
     }
-    const lifetime = Number(body.expires_in);
-    const seconds = Number.isFinite(lifetime) && lifetime > 0 ? lifetime : 1800;
-    const usable =
-      seconds > 2 * TOKEN_EXPIRY_MARGIN_SECONDS ? seconds - TOKEN_EXPIRY_MARGIN_SECONDS : seconds / 2;
-    return { accessToken: body.access_token, expiresAt: this.now() + usable * 1000 };
+    return {
+      accessToken: body.access_token,
+      expiresAt: tokenExpiresAt(body.expires_in, 1800, TOKEN_EXPIRY_MARGIN_SECONDS, this.now()),
+    };
   }
 }
 
