@@ -50,6 +50,7 @@ import {
   isObject,
   type Json,
   redact,
+  safeJson,
   sameOrigin,
   shorten,
   statusError,
@@ -615,14 +616,6 @@ function changedProperties(audit: Json, userId: string): string[] {
 function list(body: Json | undefined): Json[] {
   const value = body?.value;
   return Array.isArray(value) ? value.filter(isObject) : [];
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 const isGuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);

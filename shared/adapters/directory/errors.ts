@@ -100,6 +100,15 @@ export function sameOrigin(link: string, base: string): boolean {
 
 export type Json = Record<string, unknown>;
 
+/** A directory's error body as JSON, or undefined when it is not JSON. */
+export function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);

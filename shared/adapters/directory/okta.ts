@@ -48,6 +48,7 @@ import {
   isObject,
   type Json,
   redact,
+  safeJson,
   sameOrigin,
   shorten,
   statusError,
@@ -496,14 +497,6 @@ export function nextLink(header: string | null): string | undefined {
     if (match?.[1] && /\brel="?next"?/i.test(match[2] ?? '')) return match[1];
   }
   return undefined;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
