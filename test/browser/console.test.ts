@@ -17,11 +17,12 @@ import {
   complete,
   finished,
   type Harness,
+  linkTokenIn,
+  messageFor,
   openLink,
   openTicket,
   sendLink,
   startHarness,
-  until,
   verification,
 } from '../integration/harness.js';
 import {
@@ -64,18 +65,6 @@ const sent = (page: Page) =>
   page.waitForResponse(
     (r: Response) => new URL(r.url()).pathname === '/api/verifications' && r.request().method() === 'POST',
   );
-
-async function outboxMessage(verificationId: string) {
-  return until('message in the outbox', async () => {
-    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as {
-      verificationId: string;
-      channel: string;
-      to: string;
-      text: string;
-    }[];
-    return inbox.find((m) => m.verificationId === verificationId);
-  });
-}
 
 const statusText = (page: Page) => page.locator('#status-h + .status-line').textContent();
 
@@ -140,7 +129,7 @@ describe('an agent on the send page', () => {
     const view = (await (await response).json()) as VerificationView;
 
     // Assess: the SMS went to the E.164 number; the page shows the live status, masked
-    const message = await outboxMessage(view.verificationId);
+    const message = await messageFor(h, view.verificationId);
     expect(message.channel).toBe('sms');
     expect(message.to).toBe(TYPED_MOBILE_E164);
     await expect.poll(() => statusText(page)).toContain('Link sent');
@@ -154,7 +143,7 @@ describe('an agent on the send page', () => {
     await page.getByRole('button', { name: 'Resend link' }).click();
     const second = (await (await resent).json()) as VerificationView;
     expect(second.verificationId).not.toBe(view.verificationId);
-    expect((await outboxMessage(second.verificationId)).to).toBe(TYPED_MOBILE_E164);
+    expect((await messageFor(h, second.verificationId)).to).toBe(TYPED_MOBILE_E164);
     expect((await verification(h, view.verificationId)).status).toBe('cancelled');
     await expect
       .poll(() => page.getByRole('link', { name: 'Open the summary' }).getAttribute('href'))
@@ -176,13 +165,13 @@ describe('an agent on the send page', () => {
     await page.getByRole('button', { name: 'Send email' }).click();
     const view = (await (await response).json()) as VerificationView;
 
-    const message = await outboxMessage(view.verificationId);
+    const message = await messageFor(h, view.verificationId);
     expect(message.channel).toBe('email');
     expect(message.to).toBe(DEMO_REQUESTER_EMAIL);
     await expect.poll(() => statusText(page)).toContain('Link sent');
     emailed = {
       verificationId: view.verificationId,
-      linkToken: /#t=([\w-]+)/.exec(message.text)?.[1] ?? '',
+      linkToken: linkTokenIn(message.text),
     };
     expect(emailed.linkToken).not.toBe('');
     // The earlier, cancelled verification is in the ticket's history
@@ -471,7 +460,7 @@ describe('keyboard only', () => {
     await screen(page, 'console-keyboard-send');
     await page.keyboard.press('Enter');
     const view = (await (await response).json()) as VerificationView;
-    expect((await outboxMessage(view.verificationId)).to).toBe(DEMO_REQUESTER_EMAIL);
+    expect((await messageFor(h, view.verificationId)).to).toBe(DEMO_REQUESTER_EMAIL);
 
     // The status that replaced the form has focus; the summary is a few Tabs on
     await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('status-h');

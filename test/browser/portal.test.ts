@@ -21,6 +21,7 @@ import {
   complete,
   directoryOf,
   type Harness,
+  inbox,
   openLink,
   openTicket,
   putConnection,
@@ -291,16 +292,16 @@ describe('the self-initiated start page', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('work email address');
     await screen(page, 'start-2-invalid');
 
-    const before = (await call(h, 'GET', '/_dev/inbox.json')).json.length as number;
+    const before = (await inbox(h)).length;
     await page.getByLabel('Work email').fill(PEOPLE.selfService);
     await page.getByRole('button', { name: 'Send me a link' }).click();
     await showsHeading(page, 'Check your messages');
     await screen(page, 'start-3-sent');
-    const inbox = await until('the self-service link', async () => {
-      const messages = (await call(h, 'GET', '/_dev/inbox.json')).json as { text: string }[];
-      return messages.length > before ? messages : undefined;
+    const messages = await until('the self-service link', async () => {
+      const all = await inbox(h);
+      return all.length > before ? all : undefined;
     });
-    const url = /(https?:\/\/\S+#t=[\w-]+)/.exec(inbox[0]?.text ?? '')?.[1] ?? '';
+    const url = /(https?:\/\/\S+#t=[\w-]+)/.exec(messages[0]?.text ?? '')?.[1] ?? '';
     expect(url).toContain(`${PORTAL_APP_PATH}/#t=`);
 
     // The link opens a self-service verification: no ticket to quote, a reset to offer.

@@ -16,7 +16,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb/directory.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Verification } from '../../shared/domain/verification.js';
-import type { ConnectionPolicy, LocalDeskConnection } from '../../shared/ports.js';
+import type { ConnectionPolicy, LocalDeskConnection, Message } from '../../shared/ports.js';
 
 const FAST = [20, 40, 80];
 
@@ -157,17 +157,24 @@ export async function sendLink(
   });
   if (res.status !== 202) throw new Error(`send failed ${res.status} ${JSON.stringify(res.json)}`);
   const verificationId = res.json.verificationId as string;
-  const message = await until('message in outbox', async () => {
-    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as {
-      verificationId: string;
-      text: string;
-      to: string;
-    }[];
-    return inbox.find((m) => m.verificationId === verificationId);
-  });
-  const linkToken = /#t=([\w-]+)/.exec(message.text)?.[1] ?? '';
-  return { verificationId, linkToken, message };
+  const message = await messageFor(h, verificationId);
+  return { verificationId, linkToken: linkTokenIn(message.text), message };
 }
+
+/** Every email and SMS the stack sent (the dev inbox), newest first. */
+export async function inbox(h: Harness): Promise<Message[]> {
+  return (await call(h, 'GET', '/_dev/inbox.json')).json;
+}
+
+/** Waits for the message sent for a verification. */
+export function messageFor(h: Harness, verificationId: string): Promise<Message> {
+  return until('message in the outbox', async () =>
+    (await inbox(h)).find((m) => m.verificationId === verificationId),
+  );
+}
+
+/** The link token in a message's text (`#t=...`), or '' when there is none. */
+export const linkTokenIn = (text: string) => /#t=([\w-]+)/.exec(text)?.[1] ?? '';
 
 export interface PortalSession {
   verificationId: string;

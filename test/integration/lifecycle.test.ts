@@ -14,6 +14,7 @@ import {
   execution,
   finished,
   type Harness,
+  inbox,
   openLink,
   openTicket,
   putConnection,
@@ -63,12 +64,7 @@ describe('passed with password reset and auto-close', () => {
     const zoe = await directory.findByEmail(DEMO_REQUESTER_EMAIL);
     expect(await directory.verifyPassword(zoe?.userId ?? '', 'correct horse battery staple')).toBe(true);
     expect(await directory.verifyPassword(zoe?.userId ?? '', DEMO_REQUESTER_PASSWORD)).toBe(false);
-    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as {
-      verificationId: string;
-      to: string;
-      subject: string;
-    }[];
-    const notice = inbox.find(
+    const notice = (await inbox(h)).find(
       (m) => m.verificationId === verificationId && m.subject === 'Your password was changed',
     );
     expect(notice?.to).toBe(DEMO_REQUESTER_EMAIL);

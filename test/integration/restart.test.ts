@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  call,
   complete,
   finished,
   type Harness,
+  inbox,
   openLink,
   openTicket,
   restartHarness,
@@ -49,8 +49,7 @@ describe('restarting the local stack', () => {
     });
     const notes = h.stack.desk.get(ticket.id)?.notes.map((n) => n.text) ?? [];
     expect(notes.filter((n) => n.includes('verification Passed'))).toHaveLength(1);
-    const inbox = (await call(h, 'GET', '/_dev/inbox.json')).json as { verificationId: string }[];
-    expect(inbox.filter((m) => m.verificationId === verificationId)).toHaveLength(1);
+    expect((await inbox(h)).filter((m) => m.verificationId === verificationId)).toHaveLength(1);
     expect(
       h.stack.desk.get(done.id)?.notes.filter((n) => n.text.includes('verification Failed')),
     ).toHaveLength(1);
