@@ -134,6 +134,46 @@ export function useLoad<T>(load: () => Promise<T>, key: string, refreshMs?: numb
 }
 
 /**
+ * A newest-first listing read a page at a time with the API's cursors: a stack of the cursors of
+ * the pages up to the current one ("Previous" pops it); it starts again when `key` (the filters)
+ * changes.
+ */
+export function useCursorPages(key: string) {
+  const [pages, setPages] = useState<{ key: string; stack: (string | undefined)[] }>({
+    key,
+    stack: [undefined],
+  });
+  const stack = pages.key === key ? pages.stack : [undefined];
+  return {
+    cursor: stack[stack.length - 1],
+    /** 1 for the first page. */
+    page: stack.length,
+    previous: () => setPages({ key, stack: stack.slice(0, -1) }),
+    next: (cursor: string) => setPages({ key, stack: [...stack, cursor] }),
+  };
+}
+
+export function Pager({
+  pages,
+  nextCursor,
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null;
+}) {
+  return (
+    <nav className="pager" aria-label="Pages">
+      <button type="button" disabled={pages.page === 1} onClick={pages.previous}>
+        Previous
+      </button>
+      <span>Page {pages.page}</span>
+      <button type="button" disabled={!nextCursor} onClick={() => nextCursor && pages.next(nextCursor)}>
+        Next
+      </button>
+    </nav>
+  );
+}
+
+/**
  * A callback ref that focuses the element when it appears, if `enabled`: a section that replaces
  * the one holding focus (a form swapped for its result) takes focus, so a keyboard or screen-reader
  * user carries on from there instead of from the top of the page.

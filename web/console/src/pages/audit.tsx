@@ -2,10 +2,10 @@
  * The audit log: every send, view, export and change, newest first, filtered by actor, action,
  * verification and date, a page at a time. The filters live in the address.
  */
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import { api, queryString } from '../api';
 import { Link, navigate } from '../router';
-import { ErrorNote, Loading, PageTitle, useLoad, When } from '../ui';
+import { ErrorNote, Loading, Pager, PageTitle, useCursorPages, useLoad, When } from '../ui';
 
 const FILTERS = ['actor', 'action', 'verificationId', 'from', 'to'] as const;
 
@@ -14,12 +14,8 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
     FILTERS.map((f) => [f, query.get(f)?.trim() || undefined]).filter(([, v]) => v),
   ) as Partial<Record<(typeof FILTERS)[number], string>>;
   const key = queryString(filters);
-  const [pages, setPages] = useState<{ key: string; stack: (string | undefined)[] }>({
-    key,
-    stack: [undefined],
-  });
-  const stack = pages.key === key ? pages.stack : [undefined];
-  const cursor = stack[stack.length - 1];
+  const pages = useCursorPages(key);
+  const { cursor } = pages;
   const log = useLoad(() => api.audit({ ...filters, cursor }), `${key}|${cursor ?? ''}`);
 
   const submit = (e: FormEvent<HTMLFormElement>) => {
@@ -68,7 +64,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
       {log.data ? (
         <>
           <table className="data responsive">
-            <caption className="visually-hidden">Audit events, newest first; page {stack.length}</caption>
+            <caption className="visually-hidden">Audit events, newest first; page {pages.page}</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -109,23 +105,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
             </tbody>
           </table>
           {log.data.items.length === 0 ? <p className="empty">No events match.</p> : null}
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              disabled={stack.length === 1}
-              onClick={() => setPages({ key, stack: stack.slice(0, -1) })}
-            >
-              Previous
-            </button>
-            <span>Page {stack.length}</span>
-            <button
-              type="button"
-              disabled={!log.data.nextCursor}
-              onClick={() => setPages({ key, stack: [...stack, log.data?.nextCursor ?? undefined] })}
-            >
-              Next
-            </button>
-          </nav>
+          <Pager pages={pages} nextCursor={log.data.nextCursor} />
         </>
       ) : null}
     </>

@@ -6,7 +6,7 @@
  * change. Auditors and admins export the filtered rows as CSV.
  */
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { FilterName, Filters, Me, VerificationRow } from '../../../../shared/console-api.js';
 import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/verification.js';
 import { api, queryString } from '../api';
@@ -16,11 +16,13 @@ import {
   ErrorNote,
   humanize,
   Loading,
+  Pager,
   PageTitle,
   RISK_LABELS,
   RiskBadge,
   STATUS_LABELS,
   StatusBadge,
+  useCursorPages,
   useLoad,
   When,
 } from '../ui';
@@ -77,17 +79,12 @@ export function filtersOf(query: URLSearchParams): Filters {
 export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParams }) {
   const filters = filtersOf(query);
   const filterKey = queryString(filters);
-  // Cursors of the pages before the current one ("Previous"), and the current page's own.
-  const [pages, setPages] = useState<{ key: string; stack: (string | undefined)[] }>({
-    key: filterKey,
-    stack: [undefined],
-  });
-  const stack = pages.key === filterKey ? pages.stack : [undefined];
-  const cursor = stack[stack.length - 1];
+  const pages = useCursorPages(filterKey);
+  const { cursor } = pages;
   const list = useLoad(
     () => api.list({ ...filters, cursor }),
     `${filterKey}|${cursor ?? ''}`,
-    stack.length === 1 ? 5000 : undefined,
+    pages.page === 1 ? 5000 : undefined,
   );
   const rows = list.data?.items ?? NO_ROWS;
   const table = useTable({ features, columns, data: rows });
@@ -104,7 +101,7 @@ export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParam
         <>
           <table className="data responsive">
             <caption className="visually-hidden">
-              Verifications, newest first{filterKey ? ', filtered' : ''}; page {stack.length}
+              Verifications, newest first{filterKey ? ', filtered' : ''}; page {pages.page}
             </caption>
             <thead>
               {table.getHeaderGroups().map((group) => (
@@ -134,25 +131,7 @@ export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParam
           {rows.length === 0 ? (
             <p className="empty">No verifications match{filterKey ? ' these filters' : ' yet'}.</p>
           ) : null}
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              disabled={stack.length === 1}
-              onClick={() => setPages({ key: filterKey, stack: stack.slice(0, -1) })}
-            >
-              Previous
-            </button>
-            <span>Page {stack.length}</span>
-            <button
-              type="button"
-              disabled={!list.data.nextCursor}
-              onClick={() =>
-                setPages({ key: filterKey, stack: [...stack, list.data?.nextCursor ?? undefined] })
-              }
-            >
-              Next
-            </button>
-          </nav>
+          <Pager pages={pages} nextCursor={list.data.nextCursor} />
         </>
       ) : null}
     </>
