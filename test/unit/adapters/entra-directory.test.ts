@@ -12,7 +12,7 @@ import {
   DirectoryRetryableError,
 } from '../../../shared/adapters/directory/errors.js';
 import { REPO_ROOT } from '../fixtures.js';
-import { type Recorded, type Reply, recorder as record } from './recorder.js';
+import { caught, type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const TENANT = 'contoso.example';
 const CLIENT_ID = '5b1f3c0e-2d4a-4e8f-9a6b-1c2d3e4f5a6b';
@@ -104,15 +104,6 @@ function adapter(
     ...options,
   });
   return { directory, sleeps, warnings };
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const ZOE = {

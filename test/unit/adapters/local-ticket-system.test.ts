@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TicketDesk } from '../../../local/ticket-desk.js';
 import { LocalTicketSystem } from '../../../shared/adapters/itsm/local-ticket-system.js';
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
-import { type Recorded, type Reply, recorder } from './recorder.js';
+import { caught, type Recorded, type Reply, recorder } from './recorder.js';
 
 const CREDENTIALS = 'helpdesk-verify:desk-s3cret';
 const BASIC = `Basic ${Buffer.from(CREDENTIALS).toString('base64')}`;
@@ -17,15 +17,6 @@ const SINCE = new Date('2026-08-23T09:30:00.000Z');
 
 const desk = (url: string, lookupTimeoutMs?: number) =>
   new LocalTicketSystem('local-desk', url, async () => CREDENTIALS, 5_000, lookupTimeoutMs);
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('LocalTicketSystem recentTickets requests', () => {
   it('sends one GET /api/tickets with the filters, and maps the answer', async () => {

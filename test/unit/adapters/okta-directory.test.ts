@@ -12,7 +12,7 @@ import {
 } from '../../../shared/adapters/directory/errors.js';
 import { LOG_EVENT_TYPES, nextLink, OktaDirectory } from '../../../shared/adapters/directory/okta.js';
 import { REPO_ROOT } from '../fixtures.js';
-import { type Recorded, type Reply, recorder as record } from './recorder.js';
+import { caught, type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const API_TOKEN = '00aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789-_fake';
 const ZOE_ID = '00u1zoe4Hc8Wq2Rt50h8';
@@ -76,15 +76,6 @@ function adapter(url: string, options: Partial<ConstructorParameters<typeof Okta
     ...options,
   });
   return { directory, sleeps, warnings };
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const ZOE = {

@@ -1,7 +1,7 @@
 /**
  * A local HTTP server for contract tests: records every request (method, path, query, headers,
  * body) and answers from the test's script, or never ('hang', for timeouts). Servers close after
- * each test.
+ * each test. `caught` gives a test the error a call rejects with.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { afterEach } from 'vitest';
@@ -72,4 +72,14 @@ export async function recorder(
   const address = server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return { url: base, requests };
+}
+
+/** The error `promise` rejects with; fails the test if it resolves. */
+export async function caught(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
 }

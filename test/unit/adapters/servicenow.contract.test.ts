@@ -8,7 +8,7 @@ import { ServiceNowTicketSystem } from '../../../shared/adapters/itsm/servicenow
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
 import { verifyWebhook } from '../../../shared/domain/tokens.js';
 import type { ServiceNowConnection } from '../../../shared/ports.js';
-import { type Recorded, type Reply, recorder as record } from './recorder.js';
+import { caught, type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const SYS_ID = '9d385017c611228701d22104cc95c371';
 const BASIC = 'svc.helpdesk-verify:s3cret-P@ss';
@@ -77,15 +77,6 @@ function adapter(
     },
   );
   return { itsm, sleeps };
-}
-
-async function caught(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const linkNote = {
