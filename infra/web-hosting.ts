@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AllowedMethods,
@@ -38,6 +38,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { flattenForNag } from './project-function.js';
 
 /** Same values as local/static-site.ts securityHeaders() (test/infra/web-hosting.test.ts compares them). */
 export const HSTS_MAX_AGE = Duration.days(730);
@@ -242,6 +243,7 @@ export class WebHosting extends Construct {
       "CDK's BucketDeployment grants on the deployment's own buckets only: read of the CDK asset bucket " +
       'and write of the site bucket (its objects, `<bucket>/*`); the s3:GetObject*/List*/DeleteObject*/' +
       'Abort*/GetBucket* families are what its sync needs (aws s3 sync, multipart uploads).';
+    const assetObjects = `arn:${stack.partition}:s3:::cdk-hnb659fds-assets-${stack.account}-${stack.region}/*`;
     Validations.of(handler).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -254,7 +256,7 @@ export class WebHosting extends Construct {
         reason: copy,
       })),
       {
-        id: `AwsSolutions-IAM5[Resource::arn:${nagName(stack.partition, 'Partition')}:s3:::cdk-hnb659fds-assets-${nagName(stack.account, 'AccountId')}-${nagName(stack.region, 'Region')}/*]`,
+        id: `AwsSolutions-IAM5[Resource::${flattenForNag(stack.resolve(assetObjects))}]`,
         reason: `${copy} The asset bucket is the CDK bootstrap bucket holding the build's zip files.`,
       },
       {
@@ -275,9 +277,4 @@ export class WebHosting extends Construct {
       },
     );
   }
-}
-
-/** How cdk-nag names a pseudo parameter in a finding: its value when the stack's environment is known. */
-function nagName(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value;
 }
