@@ -301,7 +301,7 @@ export interface DirectoryUser {
   /** Applications they are assigned or use. */
   apps?: string[];
   /** Their recent help-desk tickets, newest first (not including the one being verified). */
-  recentTickets?: { number: string; subject: string; openedAt: string }[];
+  recentTickets?: RecentTicket[];
 }
 
 export interface LookupOptions {
