@@ -567,10 +567,7 @@ function toUser(
     privileged: extra.privileged,
     enabled: u.accountEnabled === true,
     ...(lastReset ? { lastPasswordResetAt: lastReset } : {}),
-    ...(extra.history?.contactChangedAt ? { contactChangedAt: extra.history.contactChangedAt } : {}),
-    ...(extra.history?.recentFailedRecoveries !== undefined
-      ? { recentFailedRecoveries: extra.history.recentFailedRecoveries }
-      : {}),
+    ...extra.history,
   };
 }
 

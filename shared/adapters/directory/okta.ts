@@ -316,10 +316,7 @@ export class OktaDirectory implements Directory {
       privileged,
       enabled: ENABLED_STATUSES.has(String(u.status)),
       ...(passwordChanged ? { lastPasswordResetAt: passwordChanged } : {}),
-      ...(history?.contactChangedAt ? { contactChangedAt: history.contactChangedAt } : {}),
-      ...(history?.recentFailedRecoveries !== undefined
-        ? { recentFailedRecoveries: history.recentFailedRecoveries }
-        : {}),
+      ...history,
     };
   }
 
