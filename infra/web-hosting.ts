@@ -41,7 +41,7 @@ import { Construct } from 'constructs';
 import { flattenForNag } from './project-function.js';
 
 /** Same values as local/static-site.ts securityHeaders() (test/infra/web-hosting.test.ts compares them). */
-export const HSTS_MAX_AGE = Duration.days(730);
+const HSTS_MAX_AGE = Duration.days(730);
 
 export interface WebHostingProps {
   /** The build output (index.html and `assets/` with content-hashed names). */

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, normalize, resolve, sep } from 'node:path';
 
 /** Header values CloudFront's response-headers policy sets too (see infra/web-hosting.ts). */
-export const HSTS = 'max-age=63072000; includeSubDomains';
+const HSTS = 'max-age=63072000; includeSubDomains';
 
 /** The security headers of every response of a site with this Content-Security-Policy. */
 export function securityHeaders(contentSecurityPolicy: string): Record<string, string> {

@@ -81,12 +81,8 @@ async function viteBuild(outDir: string) {
   });
 }
 
-export function consoleBuildIsStale(): boolean {
-  return buildIsStale(CONSOLE_DIR, CONSOLE_DIST);
-}
-
 export async function ensureConsoleBuilt(): Promise<void> {
-  if (consoleBuildIsStale()) await buildConsole();
+  if (buildIsStale(CONSOLE_DIR, CONSOLE_DIST)) await buildConsole();
 }
 
 // `npm run build:console`

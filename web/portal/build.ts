@@ -88,12 +88,8 @@ export async function buildPortal(): Promise<void> {
   swapIn(outDir, PORTAL_DIST, randomUUID());
 }
 
-export function portalBuildIsStale(): boolean {
-  return buildIsStale(PORTAL_DIR, PORTAL_DIST);
-}
-
 export async function ensurePortalBuilt(): Promise<void> {
-  if (portalBuildIsStale()) await buildPortal();
+  if (buildIsStale(PORTAL_DIR, PORTAL_DIST)) await buildPortal();
 }
 
 // `npm run build:portal`
