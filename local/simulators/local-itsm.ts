@@ -155,12 +155,12 @@ export abstract class LocalItsm<Mode extends string, Snapshot> {
   }
 }
 
-/** The request body as text; a body over 1 MB is refused (these are small JSON and form posts). */
 /** The header our ServiceNow business rule (and the desk) sign deliveries with. */
 export const signatureHeader = (body: string, secret: string) => ({
   'x-helpdesk-verify-signature': signWebhook(body, secret, new Date()),
 });
 
+/** The request body as text; a body over 1 MB is refused (these are small JSON and form posts). */
 export async function readText(req: IncomingMessage, maxBytes = 1_000_000): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
