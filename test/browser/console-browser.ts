@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { CONSOLE_USERS } from '../../local/seed.js';
 import { CONSOLE_APP_PATH } from '../../local/stack.js';
 import type { Harness } from '../integration/harness.js';
-import { DESKTOP } from './portal-browser.js';
+import { DESKTOP, heading } from './portal-browser.js';
 
 export type ConsoleUser = (typeof CONSOLE_USERS)[number]['username'];
 
@@ -45,7 +45,6 @@ export async function consolePage(browser: Browser): Promise<ConsolePage> {
 /** The console URL of an app path, e.g. `/verifications`. */
 export const consoleUrl = (h: Harness, path: string) => `${h.api}${CONSOLE_APP_PATH}${path}`;
 
-export const heading = (page: Page) => page.locator('main h1');
 export const showsHeading = (page: Page, text: string | RegExp) =>
   expect.poll(() => heading(page).textContent()).toMatch(text);
 

@@ -30,14 +30,13 @@ import {
   consolePage,
   consoleUrl,
   downloadCsv,
-  heading,
   navLinks,
   openAs,
   rowText,
   showsHeading,
   signIn,
 } from './console-browser.js';
-import { launch, screen, tabTo } from './portal-browser.js';
+import { heading, launch, screen, tabTo } from './portal-browser.js';
 
 /** A Portuguese mobile number as an agent would type it, without the country code. */
 const TYPED_MOBILE = '912 345 678';

@@ -12,8 +12,8 @@ import { type Browser, type BrowserContext, chromium, type Page, type Response }
 import { expect } from 'vitest';
 import { type Answering, type PublicQuestion, responseFor } from '../../local/requester.js';
 
-export const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
-export const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
+const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
 const ARGS = [
   '--headless',
@@ -28,7 +28,7 @@ const ARGS = [
 const PERSON_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
 /** A Lisbon home broadband address in the offline IP data (the seeded Lisbon office's country). */
-export const LISBON_HOME_IP = '85.240.0.1';
+const LISBON_HOME_IP = '85.240.0.1';
 
 export type BrowserKind = 'requester' | 'scripted';
 
@@ -147,17 +147,15 @@ export async function answerInPage(
   return (await (await next).json()) as QuestionView;
 }
 
-/** Answers every question the same way (or per index) through the page; returns when the last is sent. */
+/** Answers every question the same way through the page; returns when the last is sent. */
 export async function answerAllInPage(
   page: Page,
   first: QuestionView,
   email: string,
-  how: Answering | ((index: number) => Answering),
+  how: Answering,
 ): Promise<void> {
   let view = first;
-  for (let i = 0; !view.done; i++) {
-    view = await answerInPage(page, view, email, typeof how === 'function' ? how(i) : how);
-  }
+  while (!view.done) view = await answerInPage(page, view, email, how);
 }
 
 /** Nothing of the session may outlive the page: no cookies, no Web Storage. */
