@@ -16,6 +16,7 @@ import type { Dashboard, DashboardBreakdown, DashboardDay, DashboardTotals } fro
 import { MAX_RANGE_DAYS } from '../../console-api.js';
 import { badRequest } from '../../domain/errors.js';
 import { isFinal, type Verification } from '../../domain/verification.js';
+import { COMPLETED } from './model.js';
 
 /** Upper bounds (seconds) of the time-to-complete histogram buckets; the last is open-ended. */
 export const TTC_BUCKETS = [
@@ -29,7 +30,6 @@ const STATUS_COUNTERS = {
   timed_out: 'timedOut',
   cancelled: 'cancelled',
 } as const;
-const COMPLETED = new Set(['passed', 'failed', 'not_enough_questions']);
 
 export interface AggregateChange {
   change: 'started' | 'final';

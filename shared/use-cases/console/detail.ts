@@ -11,11 +11,10 @@ import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
 import { toAuditView } from './audit.js';
-import { type ConsoleVerification, toConsoleView } from './model.js';
+import { COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
 
-const COMPLETED = new Set(['passed', 'failed', 'not_enough_questions']);
 const TIMELINE_MAX = 500;
 
 async function load(ctx: Ctx<'store'>, verificationId: string) {

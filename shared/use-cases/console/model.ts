@@ -3,7 +3,7 @@
  * verification (never the destination in clear, callback tokens, questions or answers).
  */
 import type { VerificationRow, VerificationView } from '../../console-api.js';
-import type { Verification } from '../../domain/verification.js';
+import type { Verification, VerificationStatus } from '../../domain/verification.js';
 
 /** What the console stores beside the domain's verification (recorded at send time). */
 export type ConsoleVerification = Verification & {
@@ -11,6 +11,13 @@ export type ConsoleVerification = Verification & {
   /** Why the agent typed a destination instead of the contact on record. */
   destinationReason?: string;
 };
+
+/** The requester finished answering (there is a transcript): passed, failed or not enough questions. */
+export const COMPLETED: ReadonlySet<VerificationStatus> = new Set([
+  'passed',
+  'failed',
+  'not_enough_questions',
+]);
 
 /** The attributes a row needs: what list and export queries project. */
 export const ROW_ATTRIBUTES = [
