@@ -70,8 +70,7 @@ export class DynamoDbDirectory implements Directory {
       new PutCommand({
         TableName: this.options.tableName,
         Item: {
-          ...keys.directoryUser(userId),
-          sk: 'PASSWORD',
+          ...keys.directoryPassword(userId),
           scrypt: `${salt.toString('base64')}:${hash.toString('base64')}`,
           changedAt: new Date().toISOString(),
         },
@@ -83,7 +82,7 @@ export class DynamoDbDirectory implements Directory {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.options.tableName,
-        Key: { ...keys.directoryUser(userId), sk: 'PASSWORD' },
+        Key: keys.directoryPassword(userId),
       }),
     );
     return out.Item !== undefined;
@@ -94,7 +93,7 @@ export class DynamoDbDirectory implements Directory {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.options.tableName,
-        Key: { ...keys.directoryUser(userId), sk: 'PASSWORD' },
+        Key: keys.directoryPassword(userId),
         ConsistentRead: true,
       }),
     );

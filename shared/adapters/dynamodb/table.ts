@@ -92,6 +92,7 @@ export const keys = {
   webhookDelivery: (signatureHash: string) => ({ pk: `DELIVERY#${signatureHash}`, sk: 'DELIVERY' }),
   auditDay: (isoTimestamp: string) => `AUDIT#${isoTimestamp.slice(0, 10)}`,
   directoryUser: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PROFILE' }),
+  directoryPassword: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'PASSWORD' }),
   directoryEmail: (email: string) => `DIREMAIL#${email.toLowerCase()}`,
   directoryAll: 'DIRALL',
   sighting: (userId: string) => ({ pk: `DIRUSER#${userId}`, sk: 'SIGHTING' }),
