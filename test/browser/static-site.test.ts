@@ -5,10 +5,10 @@
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listenOn } from '../../local/ports.js';
 import { StaticSite, securityHeaders } from '../../local/static-site.js';
 
 const CSP = "default-src 'none'";
@@ -33,8 +33,7 @@ beforeAll(async () => {
       if (!served) res.writeHead(418).end();
     });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = await listenOn(server, 0, 'static site');
 });
 
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
