@@ -57,8 +57,20 @@ export function SettingsPage({ me }: { me: Me }) {
 
 const minutes = (seconds: number) => String(Math.round(seconds / 60));
 
+/** The outcome of the last save on a form: a status when it worked, an alert when it did not. */
+type Status = { ok: boolean; text: string };
+
+function StatusNote({ status }: { status?: Status }) {
+  if (!status) return null;
+  return (
+    <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
+      {status.text}
+    </p>
+  );
+}
+
 function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings; onSaved: () => void }) {
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Status>();
   const [busy, setBusy] = useState(false);
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
@@ -205,11 +217,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
         </label>
         <label htmlFor="p-close">Close code</label>
         <input id="p-close" name="closeCode" defaultValue={c.closeCode} required maxLength={200} />
-        {status ? (
-          <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
-            {status.text}
-          </p>
-        ) : null}
+        <StatusNote status={status} />
         <div className="buttons">
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save policy'}
@@ -221,7 +229,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
 }
 
 function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Status>();
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = e.currentTarget;
@@ -267,11 +275,7 @@ function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
         </p>
         <label htmlFor="s-outbound">New ticket-system credentials (user:password)</label>
         <input id="s-outbound" name="outbound" type="password" autoComplete="new-password" />
-        {status ? (
-          <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
-            {status.text}
-          </p>
-        ) : null}
+        <StatusNote status={status} />
         <div className="buttons">
           <button type="submit">Replace secrets</button>
         </div>
@@ -282,7 +286,7 @@ function SecretsForm({ connection: c }: { connection: ConnectionSettings }) {
 
 function Users({ me }: { me: Me }) {
   const users = useLoad(api.users, 'users');
-  const [status, setStatus] = useState<{ ok: boolean; text: string }>();
+  const [status, setStatus] = useState<Status>();
   const [created, setCreated] = useState<{ username: string; password?: string }>();
 
   const run = async (what: () => Promise<unknown>, done: string) => {
@@ -335,11 +339,7 @@ function Users({ me }: { me: Me }) {
           </tbody>
         </table>
       ) : null}
-      {status ? (
-        <p className={`note ${status.ok ? 'ok' : 'error'}`} role={status.ok ? 'status' : 'alert'}>
-          {status.text}
-        </p>
-      ) : null}
+      <StatusNote status={status} />
       {created?.password ? (
         <p className="note warn" role="status">
           Temporary password for {created.username}: <strong className="mono">{created.password}</strong>. It
