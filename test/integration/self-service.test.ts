@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../local/seed.js';
 import {
+  answerQuestions,
   call,
   complete,
   finished,
@@ -101,19 +102,17 @@ describe('typed answers and password feedback', () => {
     const ticket = await openTicket(h, 'local-desk', person.email);
     const { linkToken } = await sendLink(h, ticket.id);
     const opened = await call(h, 'GET', '/portal/session', { token: linkToken });
-    const token = opened.json.sessionToken;
-    let step = (await call(h, 'GET', '/portal/question', { token })).json;
-    let asked: { options: { label: string }[] } | undefined;
-    while (!step.done) {
-      if (step.question.id === 'recent_ticket') asked = step.question;
-      step = (
-        await call(h, 'POST', '/portal/answer', {
-          token,
-          body: { questionId: step.question.id, skipped: true },
-        })
-      ).json;
-    }
-    const labels = asked?.options.map((o) => o.label) ?? [];
+    const asked: { id: string; options?: { label: string }[] }[] = [];
+    await answerQuestions(
+      h,
+      opened.json,
+      (question) => {
+        asked.push(question);
+        return 'skip';
+      },
+      { email: person.email },
+    );
+    const labels = asked.find((q) => q.id === 'recent_ticket')?.options?.map((o) => o.label) ?? [];
     expect(labels).toContain(subject);
     // The ticket being verified is not "a ticket you raised before".
     expect(labels).not.toContain('Locked out');
