@@ -15,14 +15,24 @@ import { maskEmail, maskPhone } from '../../domain/mask.js';
 import { isFinal, type Verification } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
+import * as z from '../../zod.js';
 import { loadConnection } from '../intake-ticket.js';
 import { lifecycleOutcome } from '../lifecycle-outcome.js';
 import { sendVerification } from '../send-verification.js';
 import { type ConsoleVerification, toConsoleView, toRow } from './model.js';
 
+const emailAddress = z.email();
+
 /** Email lower-cased; a mobile number as E.164, or 400 VALIDATION_FAILED on `destination`. */
 export function normaliseDestination(channel: SendBody['channel'], destination: string, country?: string) {
-  if (channel === 'email') return destination.trim().toLowerCase();
+  if (channel === 'email') {
+    const email = destination.trim().toLowerCase();
+    if (!emailAddress.safeParse(email).success)
+      throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
+        { path: 'destination', message: 'Not a valid email address' },
+      ]);
+    return email;
+  }
   const phone = parsePhoneNumberFromString(
     destination,
     country as Parameters<typeof parsePhoneNumberFromString>[1],

@@ -161,6 +161,15 @@ describe('typed destinations', () => {
     expect(normaliseDestination('email', ' Ana.Sousa@Example.com ')).toBe('ana.sousa@example.com');
   });
 
+  it.each([['not-an-email'], ['ana.sousa@'], ['@example.com'], ['ana sousa@example.com']])(
+    'refuses %j as an email address',
+    (address) => {
+      expect(() => normaliseDestination('email', address)).toThrow(
+        expect.objectContaining({ code: 'VALIDATION_FAILED' }),
+      );
+    },
+  );
+
   it.each([['+44 20 7946 0958'], ['+351 21 123 4567'], ['020 7946 0958']])(
     'refuses the landline %j: an SMS cannot reach it',
     (number) => {
