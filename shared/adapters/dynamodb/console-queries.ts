@@ -15,6 +15,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   type QueryCommandInput,
   TransactWriteCommand,
@@ -358,19 +359,15 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
   async aggregates(from: string, to: string) {
     const query = async (pk: string, lo: string, hi: string) => {
       const items: Item[] = [];
-      let startKey: Item | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-            ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(out.Items ?? []));
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const pages = paginateQuery(
+        { client: this.doc },
+        {
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
+        },
+      );
+      for await (const page of pages) items.push(...(page.Items ?? []));
       return items;
     };
     // Details: whole months from the monthly items, the days either side from the daily ones.

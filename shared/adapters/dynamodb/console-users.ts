@@ -9,7 +9,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
+  paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../domain/errors.js';
@@ -48,20 +48,16 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
 
   async list(): Promise<ConsoleUserRecord[]> {
     const users: ConsoleUserRecord[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.allConsoleUsers },
-          ExclusiveStartKey,
-        }),
-      );
-      users.push(...(out.Items ?? []).map(view));
-      ExclusiveStartKey = out.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.allConsoleUsers },
+      },
+    );
+    for await (const page of pages) users.push(...(page.Items ?? []).map(view));
     return users;
   }
 

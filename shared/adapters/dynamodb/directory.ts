@@ -10,6 +10,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Directory, DirectoryUser } from '../../ports.js';
@@ -133,20 +134,16 @@ export class DynamoDbDirectory implements Directory {
     const cacheMs = this.options.cacheMs ?? 60_000;
     if (this.everyone && Date.now() - this.everyone.at < cacheMs) return this.everyone.users;
     const users: DirectoryUser[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.options.tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.directoryAll },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      users.push(...(out.Items ?? []).map(toUser));
-      startKey = out.LastEvaluatedKey;
-    } while (startKey);
+    const pages = paginateQuery(
+      { client: this.doc },
+      {
+        TableName: this.options.tableName,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.directoryAll },
+      },
+    );
+    for await (const page of pages) users.push(...(page.Items ?? []).map(toUser));
     this.everyone = { at: Date.now(), users };
     return users;
   }

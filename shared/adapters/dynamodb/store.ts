@@ -13,6 +13,7 @@ import {
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   TransactWriteCommand,
   type TransactWriteCommandInput,
@@ -478,24 +479,21 @@ export class DynamoDbVerificationStore implements VerificationStore {
       month.toISOString().slice(0, 7) >= sinceIso.slice(0, 7);
       month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() - 1, 1))
     ) {
-      let startKey: Item | undefined;
-      do {
-        const out = await this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
-            ExpressionAttributeValues: {
-              ':pk': keys.verificationsMonth(month.toISOString()),
-              ':since': sinceIso,
-            },
-            ScanIndexForward: false,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of out.Items ?? []) found.push(strip<Verification>(item) as Verification);
-        startKey = out.LastEvaluatedKey;
-      } while (startKey);
+      const pages = paginateQuery(
+        { client: this.doc },
+        {
+          TableName: this.table,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk >= :since',
+          ExpressionAttributeValues: {
+            ':pk': keys.verificationsMonth(month.toISOString()),
+            ':since': sinceIso,
+          },
+          ScanIndexForward: false,
+        },
+      );
+      for await (const page of pages)
+        for (const item of page.Items ?? []) found.push(strip<Verification>(item) as Verification);
     }
     return found;
   }
