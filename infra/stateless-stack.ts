@@ -167,7 +167,7 @@ export class StatelessStack extends Stack {
         environment,
         logRemovalPolicy,
         logRetention,
-        ...('ipData' in spec && spec.ipData
+        ...(spec.ipData
           ? { nodeModuleFiles: IP_DATA_SHIPPED_FILES, memorySize: 1024, timeout: Duration.seconds(10) }
           : {}),
       });
