@@ -236,8 +236,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     let before = position?.before ? prefix + position.before : undefined;
     let trips = 0;
     let emptyReads = 0;
-    // The partition of each item read, for the position after the page's last one.
-    const partitionOf = new Map<Item, string>();
+    // The partition of the page's last row: the next page starts after it.
+    let lastRowPartition = '';
     for (const partition of partitions) {
       let startKey: Item | undefined;
       do {
@@ -262,13 +262,13 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           // BETWEEN is inclusive: the row at the bound was on the previous page.
           if (before !== undefined && String(item[sortAttribute]) >= before) continue;
           items.push(item);
-          partitionOf.set(item, partition);
+          if (items.length === limit) lastRowPartition = partition;
           if (items.length > limit) {
             const last = items[limit - 1] as Item;
             return {
               items: items.slice(0, limit).map((i) => strip<T>(i)),
               next: {
-                ...walking(partitionOf.get(last) as string),
+                ...walking(lastRowPartition),
                 before: String(last[sortAttribute]).slice(prefix.length),
               },
             };
