@@ -33,7 +33,7 @@ export function LiveStatus(props: {
   const [problem, setProblem] = useState<string>();
   // Cancelling ends the requester's link: asked once more, in place.
   const [confirming, setConfirming] = useState(false);
-  const focusWhenShown = useFocusWhenShown<HTMLButtonElement>(true);
+  const confirmRef = useFocusWhenShown<HTMLButtonElement>(true);
   const headingRef = useFocusWhenShown<HTMLHeadingElement>(props.focusWhenShown);
   const isFinal = v.data ? isFinalStatus(v.data.status) : false;
 
@@ -112,7 +112,7 @@ export function LiveStatus(props: {
         {d.can.cancel && confirming ? (
           <span className="confirm">
             <span>The link will stop working.</span>
-            <button type="button" className="danger" onClick={() => act('cancel')} ref={focusWhenShown}>
+            <button type="button" className="danger" onClick={() => act('cancel')} ref={confirmRef}>
               Yes, cancel it
             </button>
             <button type="button" onClick={() => setConfirming(false)}>
