@@ -26,9 +26,8 @@ import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local.j
 import { invoke } from '../local/lambda.js';
 import { freePort } from '../local/ports.js';
 import { startLocalStack } from '../local/stack.js';
-import { searchItems, verificationIndexAttributes } from '../shared/adapters/dynamodb/console-index.js';
+import { searchItems, verificationItem } from '../shared/adapters/dynamodb/console-index.js';
 import { aggregateItems } from '../shared/adapters/dynamodb/console-queries.js';
-import { keys } from '../shared/adapters/dynamodb/table.js';
 import type { RiskLevel, VerificationStatus } from '../shared/domain/verification.js';
 import { aggregateChanges } from '../shared/use-cases/console/dashboard.js';
 import type { ConsoleVerification } from '../shared/use-cases/console/model.js';
@@ -206,16 +205,7 @@ async function seed(endpoint: string, tableName: string) {
     const v = makeVerification(i, rnd, now);
     if (i === Math.floor(TOTAL / 2))
       Object.assign(picks, { ticketNumber: v.ticketNumber, agent: v.agent, category: v.category });
-    queue.push({
-      ...keys.verification(v.verificationId),
-      gsi1pk: keys.verificationsMonth(v.createdAt),
-      gsi1sk: `${v.createdAt}#${v.verificationId}`,
-      gsi2pk: keys.ticketVerifications(v.ticket.connectionId, v.ticket.ticketId),
-      gsi2sk: v.createdAt,
-      ...verificationIndexAttributes(v),
-      ...v,
-      taskTokens: {},
-    });
+    queue.push(verificationItem(v));
     queue.push(...searchItems(v));
     for (const change of aggregateChanges(undefined, v)) {
       const day = days.get(change.date) ?? {};

@@ -31,6 +31,20 @@ export function verificationIndexAttributes(v: Verification): Record<string, str
   };
 }
 
+/** A new verification's item: its keys, GSI1 (by month) and GSI2 (by ticket), the filter keys. */
+export function verificationItem(v: Verification): Record<string, unknown> {
+  return {
+    ...keys.verification(v.verificationId),
+    gsi1pk: keys.verificationsMonth(v.createdAt),
+    gsi1sk: listSortKey(v),
+    gsi2pk: keys.ticketVerifications(v.ticket.connectionId, v.ticket.ticketId),
+    gsi2sk: v.createdAt,
+    ...verificationIndexAttributes(v),
+    ...v,
+    taskTokens: {},
+  };
+}
+
 /** The terms a verification is found by: its ticket number, the requester's email and full name. */
 export function searchTerms(v: ConsoleVerification): string[] {
   const terms = [v.ticketNumber, v.requesterEmail, v.requesterName]

@@ -42,7 +42,7 @@ import type {
   TransitionPatch,
   VerificationStore,
 } from '../../ports.js';
-import { searchItems, statusIndexAttributes, verificationIndexAttributes } from './console-index.js';
+import { searchItems, statusIndexAttributes, verificationItem } from './console-index.js';
 import { keys, strip } from './table.js';
 
 type Item = Record<string, unknown>;
@@ -171,16 +171,7 @@ export class DynamoDbVerificationStore implements VerificationStore {
         {
           Put: {
             TableName: this.table,
-            Item: {
-              ...keys.verification(verification.verificationId),
-              gsi1pk: keys.verificationsMonth(verification.createdAt),
-              gsi1sk: `${verification.createdAt}#${verification.verificationId}`,
-              gsi2pk: keys.ticketVerifications(ticket.connectionId, ticket.ticketId),
-              gsi2sk: verification.createdAt,
-              ...verificationIndexAttributes(verification),
-              ...verification,
-              taskTokens: {},
-            },
+            Item: verificationItem(verification),
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
