@@ -8,8 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listenOn } from '../../local/ports.js';
-import { StaticSite, securityHeaders } from '../../local/static-site.js';
+import { listenOn } from '../../../local/ports.js';
+import { StaticSite, securityHeaders } from '../../../local/static-site.js';
 
 const CSP = "default-src 'none'";
 let server: Server;
