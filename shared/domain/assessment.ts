@@ -8,7 +8,10 @@
  * Every number is a setting.
  */
 import type { Grade } from './questions.js';
+import { RECOMMENDATIONS, REQUESTER_DENIED, verdictOf } from './verdict.js';
 import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './verification.js';
+
+export { RECOMMENDATIONS };
 
 export interface ScoringPolicy {
   minAnswered: number;
@@ -35,16 +38,11 @@ export const HARD_RULES = new Set([
   'AUTOMATION_DETECTED',
   'TOR_EXIT',
   'TOO_MANY_ATTEMPTS',
+  REQUESTER_DENIED,
 ]);
 
 /** Signals other than the answers that can vouch for the requester. */
 export const VOUCHES = new Set(['CONTACT_ON_RECORD', 'KNOWN_DEVICE', 'CORPORATE_EGRESS']);
-
-export const RECOMMENDATIONS: Record<RiskLevel, string> = {
-  verified: 'User verified successfully - proceed with the action',
-  medium: 'Medium risk - step up: call back the number on record or get manager approval',
-  high: 'High risk detected - reject this request and escalate',
-};
 
 export interface AssessmentInput {
   /** Network, endpoint and persona reasons. */
@@ -93,7 +91,7 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
 
   const hard = reasons.filter((r) => HARD_RULES.has(r.code));
   if (hard.length > 0)
-    return { status: 'failed', assessment: result(10, 'high', reasons, answered, correct) };
+    return { status: 'failed', assessment: result('failed', 10, 'high', reasons, answered, correct) };
 
   const perCategory = new Map<Reason['category'], number>();
   for (const r of reasons) perCategory.set(r.category, (perCategory.get(r.category) ?? 0) + r.points);
@@ -112,35 +110,35 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
       : level === 'verified' && vouched
         ? 'passed'
         : 'failed';
-  const assessment = result(score, level, reasons, answered, correct);
   if (level === 'verified' && !vouched && status === 'failed') {
     // Questions alone never pass: say so, so the agent knows why a clean score still failed.
-    assessment.reasons.push({
+    reasons.push({
       code: 'NO_INDEPENDENT_SIGNAL',
       category: 'persona',
       points: 0,
       evidence: 'no vouching signal',
       message: 'Nothing but the answers vouched for the requester',
     });
-    assessment.riskLevel = 'medium';
-    assessment.recommendation = RECOMMENDATIONS.medium;
   }
-  return { status, assessment };
+  return { status, assessment: result(status, score, level, reasons, answered, correct) };
 }
 
+/** A level reads Verified only on a pass: any other outcome with a low score is at least Medium. */
 function result(
+  status: OutcomeStatus,
   score: number,
-  level: RiskLevel,
+  scoredLevel: RiskLevel,
   reasons: Reason[],
   answered: number,
   correct: number,
 ): Assessment {
   const sorted = [...reasons].sort((a, b) => b.points - a.points);
+  const riskLevel: RiskLevel = status !== 'passed' && scoredLevel === 'verified' ? 'medium' : scoredLevel;
   return {
     riskScore: score,
-    riskLevel: level,
+    riskLevel,
     reasons: sorted,
-    recommendation: RECOMMENDATIONS[level],
+    recommendation: verdictOf(status, { riskLevel, reasons: sorted }).recommendation,
     answered,
     correct,
   };

@@ -3,17 +3,8 @@
  * later sees what happened, the verification ID and where to look. No answers, no contact details.
  */
 import type { TicketNote } from '../ports.js';
+import { verdictOf } from './verdict.js';
 import type { Verification } from './verification.js';
-
-const OUTCOME_LABEL = {
-  passed: 'Passed',
-  failed: 'Failed',
-  not_enough_questions: 'Not Enough Questions',
-  timed_out: 'Timed Out',
-  cancelled: 'Cancelled',
-} as const;
-
-const LEVEL_LABEL = { verified: 'Verified', medium: 'Medium', high: 'High' } as const;
 
 export function linkEntryNote(sendUrl: string): TicketNote {
   return {
@@ -35,19 +26,19 @@ export function openedNote(v: Verification): TicketNote {
 }
 
 export function outcomeNote(v: Verification, consoleUrl: string): TicketNote {
-  const status = v.status as keyof typeof OUTCOME_LABEL;
-  const lines = [`Helpdesk Verify: identity verification ${OUTCOME_LABEL[status]}.`];
+  const verdict = verdictOf(v.status, v.assessment);
+  const lines = [
+    `${verdict.urgent ? 'URGENT - ' : ''}Helpdesk Verify: identity verification ${verdict.outcome}${verdict.proceed ? '' : ' - NOT verified'}.`,
+  ];
   if (v.assessment) {
     const a = v.assessment;
-    lines.push(`Risk: ${LEVEL_LABEL[a.riskLevel]} (score ${a.riskScore.toFixed(1)} of 10).`);
+    lines.push(`Risk: ${verdict.level} (score ${a.riskScore.toFixed(1)} of 10).`);
     const top = a.reasons.filter((r) => r.points !== 0).slice(0, 3);
     if (top.length > 0) lines.push(`Top reasons: ${top.map((r) => r.message).join('; ')}.`);
-    lines.push(`Recommendation: ${a.recommendation}.`);
   } else if (v.status === 'timed_out') {
-    lines.push(
-      'The requester did not complete verification before the link expired. Send a new link if needed.',
-    );
+    lines.push('The requester did not complete verification before the link expired.');
   }
+  lines.push(`Recommendation: ${verdict.recommendation}.`);
   lines.push(
     `Verification ID: ${v.verificationId}. Sent by ${v.agent} via ${v.channel} to ${v.destinationMasked}.`,
   );

@@ -126,8 +126,19 @@ export interface Verification {
   ticketResolvedAt?: string;
   /** Step Functions callback tokens, per waiting stage. */
   taskTokens?: Partial<Record<WaitStage, string>>;
+  /** The requester said on the portal "I did not ask for this" (ends the verification as Failed). */
+  requesterReport?: { kind: 'not_me'; at: string };
+  /** Optional feedback the requester left after the outcome. */
+  feedback?: RequesterFeedback;
   /** Epoch seconds; DynamoDB TTL removes the record after the retention period. */
   expiresAtEpoch: number;
+}
+
+export interface RequesterFeedback {
+  difficulty: 'easy' | 'hard';
+  /** Free text, at most 500 characters; never logged. */
+  comment?: string;
+  at: string;
 }
 
 export interface ClientContext {

@@ -1,0 +1,93 @@
+/**
+ * What a verification's result means to the person reading it: the one source for the outcome and
+ * level labels and the recommendation, used by the ticket note, the console (badge, table,
+ * dashboard, CSV) and the assessment itself. Only Passed ever says "verified" or "proceed": every
+ * other outcome (Failed, Not Enough Questions, Timed Out, Cancelled) says "not verified" and what
+ * to do instead.
+ */
+import type { Assessment, RiskLevel, VerificationStatus } from './verification.js';
+
+export const OUTCOME_LABELS: Record<VerificationStatus, string> = {
+  sent: 'Link sent',
+  in_progress: 'In progress',
+  passed: 'Passed',
+  failed: 'Failed',
+  not_enough_questions: 'Not Enough Questions',
+  timed_out: 'Timed Out',
+  cancelled: 'Cancelled',
+};
+
+/** The reason code of "I did not ask for this": it outranks every other signal. */
+export const REQUESTER_DENIED = 'REQUESTER_DENIED';
+
+/**
+ * The recommendation for each result. `verified` is the only one that says proceed, and it is
+ * only ever given with the outcome Passed.
+ */
+export const RECOMMENDATIONS = {
+  verified: 'Identity verified - proceed with the requested action',
+  medium:
+    'Not verified (medium risk) - do not proceed; step up: call back on the number on record or get manager approval',
+  high: 'Not verified (high risk) - reject this request and escalate',
+  notEnoughQuestions:
+    'Not verified: too few questions were answered - do not proceed; send a new link or follow the escalation procedure',
+  timedOut:
+    'Not verified: the link expired before the requester finished - do not proceed; send a new link or follow the escalation procedure',
+  cancelled: 'Not verified: this verification was cancelled - do not proceed on it',
+  requesterDenied:
+    'URGENT: the person says they did not ask for this - someone may be impersonating them right now. Do not proceed; end the call and escalate to security',
+} as const;
+
+export interface Verdict {
+  /** Passed, Failed, Not Enough Questions, Timed Out, Cancelled (or Link sent / In progress). */
+  outcome: string;
+  /** Verified only for Passed; "Not verified" when there is no score (Timed Out, Cancelled). */
+  level: string;
+  recommendation: string;
+  /** True for Passed only: the one case an agent may go ahead. */
+  proceed: boolean;
+  /** The requester said "I did not ask for this". */
+  urgent: boolean;
+}
+
+const LEVEL_LABELS: Record<RiskLevel, string> = {
+  verified: 'Verified',
+  medium: 'Medium',
+  high: 'High',
+};
+
+/** The label of a risk level as people read it; a level is Verified only on a pass. */
+export function levelLabel(status: VerificationStatus, level: RiskLevel | undefined): string {
+  if (!level) return status === 'passed' ? 'Verified' : 'Not verified';
+  if (level === 'verified' && status !== 'passed') return 'Not verified';
+  return LEVEL_LABELS[level];
+}
+
+export function verdictOf(
+  status: VerificationStatus,
+  assessment?: Pick<Assessment, 'riskLevel' | 'reasons'>,
+): Verdict {
+  const urgent = assessment?.reasons.some((r) => r.code === REQUESTER_DENIED) ?? false;
+  const recommendation = urgent
+    ? RECOMMENDATIONS.requesterDenied
+    : status === 'passed'
+      ? RECOMMENDATIONS.verified
+      : status === 'not_enough_questions'
+        ? RECOMMENDATIONS.notEnoughQuestions
+        : status === 'timed_out'
+          ? RECOMMENDATIONS.timedOut
+          : status === 'cancelled'
+            ? RECOMMENDATIONS.cancelled
+            : status === 'failed'
+              ? assessment?.riskLevel === 'high'
+                ? RECOMMENDATIONS.high
+                : RECOMMENDATIONS.medium
+              : 'Not verified yet - wait for the requester to finish';
+  return {
+    outcome: OUTCOME_LABELS[status],
+    level: levelLabel(status, assessment?.riskLevel),
+    recommendation,
+    proceed: status === 'passed' && !urgent,
+    urgent,
+  };
+}
