@@ -32,6 +32,9 @@ export function knownAnswers(email: string): Record<QuestionSource, string[]> {
   return {
     recent_ticket: (me?.recentTickets ?? []).map((t) => t.subject),
     manager: one(manager?.displayName),
+    teammate: people
+      .filter((p) => me?.managerId && p.managerId === me.managerId && p.userId !== me.userId)
+      .map((p) => p.displayName),
     group: me?.groups ?? [],
     app: me?.apps ?? [],
     start_year: one(me?.startDate.slice(0, 4)),

@@ -41,6 +41,11 @@ const schema = z.object({
   TOR_EXIT_LIST_URL: z.optional(z.url()),
   /** Challenge questions per verification (the most private facts the directory has come first). */
   QUESTIONS_PER_VERIFICATION: int(3, 10, 5),
+  /**
+   * The recent-ticket question only asks about tickets opened at least this many days before the
+   * ticket being verified: a caller cannot file one in the person's name first and know the answer.
+   */
+  RECENT_TICKET_MIN_AGE_DAYS: int(0, 60, 3),
   /** Answers faster than this on average (server-timed, from opening to completing) add risk; 0 turns it off. */
   MIN_MS_PER_ANSWER: int(0, 60_000, 1500),
   /** The company's own egress networks (comma-separated AS numbers): a credit that vouches. */

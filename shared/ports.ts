@@ -257,6 +257,14 @@ export interface RecentTicket {
   subject: string;
   /** ISO 8601, UTC. */
   openedAt: string;
+  /**
+   * True when the requester opened it themselves while signed in (ServiceNow: channel
+   * `self-service`, or opened by the caller), false when an agent logged it from a call, a walk-in
+   * or an email anyone could send; absent when the ITSM does not say.
+   */
+  selfService?: boolean;
+  /** Who raised it, as the ITSM names them (for counting distinct people); never stored or logged. */
+  requester?: string;
 }
 
 export interface Message {

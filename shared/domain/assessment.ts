@@ -4,8 +4,10 @@
  * automation, Tor, too many attempts: 10, High, Failed); then points summed per category, each
  * category capped, credits allowed, the total kept within 0-10. Levels: under `mediumFrom`
  * Verified, under `highFrom` Medium, else High. Questions alone never pass (NIST SP 800-63A-4): a
- * non-question signal must vouch (the contact on record, a known device, corporate egress).
- * Every number is a setting.
+ * non-question signal must vouch (the contact on record, a known device, corporate egress). And
+ * the contact on record plus public facts never pass either: the answers must show `minKnowledge`
+ * of private knowledge (questions weigh by how private their fact is), and a private fact answered
+ * wrongly or skipped is Medium. A level reads Verified only on a pass. Every number is a setting.
  */
 import type { Grade } from './questions.js';
 import { RECOMMENDATIONS, REQUESTER_DENIED, verdictOf } from './verdict.js';
@@ -20,7 +22,19 @@ export interface ScoringPolicy {
   /** Scores at or above this are High. */
   highFrom: number;
   caps: Record<Reason['category'], number>;
-  points: { invalid: number; partial: number; skipped: number };
+  /** Points per unit of a question's weight. */
+  points: { invalid: number; partial: number };
+  /**
+   * A question at least this private (its weight) is a private fact: answering it wrongly or
+   * skipping it is never a pass (at least `mediumFrom` points), since the real person knows it.
+   */
+  privateFrom: number;
+  /**
+   * How much private knowledge the answers must show to pass: the sum of the weights of the
+   * questions answered right (half for a partial answer). Public facts weigh almost nothing, so a
+   * caller who knows what LinkedIn shows and holds the contact on record cannot reach it.
+   */
+  minKnowledge: number;
 }
 
 export const DEFAULT_SCORING: ScoringPolicy = {
@@ -28,7 +42,9 @@ export const DEFAULT_SCORING: ScoringPolicy = {
   mediumFrom: 4,
   highFrom: 7,
   caps: { network: 5, endpoint: 5, persona: 6, questions: 8 },
-  points: { invalid: 4, partial: 1.5, skipped: 1 },
+  points: { invalid: 4, partial: 1.5 },
+  privateFrom: 0.5,
+  minKnowledge: 3,
 };
 
 /** Reasons that decide on their own. */
@@ -50,12 +66,32 @@ export interface AssessmentInput {
   grades: Map<string, Grade>;
   /** How much a question counts (how private its fact is); 1 when absent. */
   weights?: Map<string, number>;
+  /** How often a blind guess is right, per question (1 / options); 0 when absent (typed answers). */
+  guessOdds?: Map<string, number>;
   policy: ScoringPolicy;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/**
+ * What each answer costs. A wrong answer costs its weight times `points.invalid`; a partial one
+ * `points.partial`; a skip costs what a guess would (the wrong answer's cost times the odds of
+ * guessing wrong), so skipping what one does not know is no better than guessing. A private fact
+ * answered wrongly or skipped costs at least `mediumFrom`: one slip is Medium, never a pass, and
+ * never High on its own.
+ */
+function answerCost(grade: Grade, weight: number, guessOdds: number, policy: ScoringPolicy): number {
+  if (grade === 'correct') return 0;
+  if (grade === 'partial') return policy.points.partial * weight;
+  const wrong = policy.points.invalid * weight;
+  const cost = grade === 'invalid' ? wrong : wrong * (1 - guessOdds);
+  return weight >= policy.privateFrom ? Math.max(cost, policy.mediumFrom) : cost;
 }
 
 function questionReasons(
   grades: Map<string, Grade>,
   weights: Map<string, number>,
+  guessOdds: Map<string, number>,
   policy: ScoringPolicy,
 ): Reason[] {
   const total = grades.size;
@@ -63,18 +99,19 @@ function questionReasons(
   for (const grade of ['invalid', 'partial', 'skipped'] as const) {
     const ids = [...grades].filter(([, g]) => g === grade).map(([id]) => id);
     if (ids.length === 0) continue;
-    // A wrong answer costs more the more private the fact; a skip costs the same whatever it was.
-    const weight = (id: string) => (grade === 'skipped' ? 1 : (weights.get(id) ?? 1));
     const points = Math.min(
       policy.caps.questions,
-      ids.reduce((sum, id) => sum + policy.points[grade] * weight(id), 0),
+      ids.reduce(
+        (sum, id) => sum + answerCost(grade, weights.get(id) ?? 1, guessOdds.get(id) ?? 0, policy),
+        0,
+      ),
     );
     const n = ids.length;
     const what = { invalid: 'answered wrongly', partial: 'answered only in part', skipped: 'skipped' }[grade];
     reasons.push({
       code: { invalid: 'WRONG_ANSWERS', partial: 'PARTIAL_ANSWERS', skipped: 'SKIPPED_QUESTIONS' }[grade],
       category: 'questions',
-      points: Math.round(points * 10) / 10,
+      points: round1(points),
       evidence: `${n} of ${total} ${grade}`,
       message: `${n} challenge question${n > 1 ? 's' : ''} ${what}`,
     });
@@ -82,12 +119,27 @@ function questionReasons(
   return reasons;
 }
 
+/** The private knowledge the answers showed: weights of the right answers, half for partial ones. */
+export function knowledgeShown(grades: Map<string, Grade>, weights: Map<string, number>): number {
+  let shown = 0;
+  for (const [id, grade] of grades) {
+    const weight = weights.get(id) ?? 1;
+    if (grade === 'correct') shown += weight;
+    if (grade === 'partial') shown += weight / 2;
+  }
+  return round1(shown);
+}
+
 export function assess(input: AssessmentInput): { status: OutcomeStatus; assessment: Assessment } {
   const { grades, policy } = input;
   const values = [...grades.values()];
   const answered = values.filter((g) => g !== 'skipped').length;
   const correct = values.filter((g) => g === 'correct').length;
-  const reasons = [...input.signals, ...questionReasons(grades, input.weights ?? new Map(), policy)];
+  const weights = input.weights ?? new Map<string, number>();
+  const reasons = [
+    ...input.signals,
+    ...questionReasons(grades, weights, input.guessOdds ?? new Map(), policy),
+  ];
 
   const hard = reasons.filter((r) => HARD_RULES.has(r.code));
   if (hard.length > 0)
@@ -95,10 +147,27 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
 
   const perCategory = new Map<Reason['category'], number>();
   for (const r of reasons) perCategory.set(r.category, (perCategory.get(r.category) ?? 0) + r.points);
-  const raw = [...perCategory].reduce(
+  let raw = [...perCategory].reduce(
     (sum, [category, points]) => sum + Math.min(points, policy.caps[category]),
     0,
   );
+  // Too little only the person would know: at least Medium (step up), never pushed to High by this.
+  const shown = knowledgeShown(grades, weights);
+  if (grades.size > 0 && shown < policy.minKnowledge) {
+    const available = round1([...grades.keys()].reduce((sum, id) => sum + (weights.get(id) ?? 1), 0));
+    const lift = round1(Math.max(0, policy.mediumFrom - raw));
+    raw += lift;
+    reasons.push({
+      code: 'KNOWLEDGE_NOT_SHOWN',
+      category: 'questions',
+      points: lift,
+      evidence: `private knowledge ${shown} of ${policy.minKnowledge} needed (${available} asked)`,
+      message:
+        available < policy.minKnowledge
+          ? 'Too few private facts to ask about: the questions cannot verify this person on their own'
+          : 'The answers showed too little that only the person would know',
+    });
+  }
   const score = Math.round(Math.min(10, Math.max(0, raw)) * 10) / 10;
   const level: RiskLevel =
     score >= policy.highFrom ? 'high' : score >= policy.mediumFrom ? 'medium' : 'verified';

@@ -17,6 +17,7 @@ export type Grade = 'correct' | 'partial' | 'invalid' | 'skipped';
 /** What a question asks about; also its ID (one question per fact). */
 export type QuestionSource =
   | 'recent_ticket'
+  | 'teammate'
   | 'manager'
   | 'group'
   | 'app'
@@ -24,16 +25,27 @@ export type QuestionSource =
   | 'department'
   | 'office';
 
-/** How private each fact is: scales what a wrong or partial answer costs. */
+/**
+ * How private each fact is: what a correct answer proves and what a wrong one costs. A caller who
+ * researched the person on LinkedIn and the company site knows the department, office, title,
+ * manager and start year, so those prove almost nothing; a colleague knows the team's groups and
+ * apps; only the person (and the help desk) knows which tickets they raised.
+ */
 export const QUESTION_WEIGHTS: Record<QuestionSource, number> = {
   recent_ticket: 1.5,
-  manager: 1,
   group: 1,
-  app: 1,
-  start_year: 0.75,
-  department: 0.5,
-  office: 0.5,
+  teammate: 0.75,
+  app: 0.75,
+  manager: 0.25,
+  start_year: 0.25,
+  department: 0.1,
+  office: 0.1,
 };
+
+/** Options shown for a private fact (one true, the rest decoys): a guess is right 1 time in 6. */
+export const PRIVATE_OPTIONS = 6;
+/** Options shown for a public fact. */
+export const PUBLIC_OPTIONS = 4;
 
 interface QuestionBase {
   id: QuestionSource;
@@ -69,24 +81,34 @@ function shuffle<T>(items: T[]): T[] {
   return out;
 }
 
-const pick = <T>(items: readonly T[]): T | undefined => items[randomInt(items.length || 1)];
+const pick = <T>(items: readonly T[]): T | undefined =>
+  items.length > 0 ? items[randomInt(items.length)] : undefined;
 
+/**
+ * A multiple-choice question: the true option among `size - 1` decoys, taken from `pools` in order
+ * (the closest look-alikes first), shuffled within each pool; the true option is placed uniformly
+ * at random. Left out (undefined) when fewer than two decoys exist.
+ */
 function choice(
   id: QuestionSource,
   prompt: string,
   correct: string | undefined,
-  pool: string[],
+  pools: readonly (readonly string[])[],
   exclude: readonly string[] = [],
-  /** Decoys to top up with when the pool has fewer than three. */
-  fallback: readonly string[] = [],
+  size = PUBLIC_OPTIONS,
 ): ChoiceQuestion | undefined {
   if (!correct) return undefined;
-  const usable = (values: readonly string[]) =>
-    shuffle([...new Set(values)].filter((v) => v !== correct && !exclude.includes(v)));
-  const fromPool = usable(pool).slice(0, 3);
-  const decoys = [...fromPool, ...usable(fallback).filter((v) => !fromPool.includes(v))].slice(0, 3);
+  const decoys: string[] = [];
+  for (const pool of pools) {
+    for (const value of shuffle([...new Set(pool)])) {
+      if (decoys.length >= size - 1) break;
+      if (value !== correct && !exclude.includes(value) && !decoys.includes(value)) decoys.push(value);
+    }
+  }
   if (decoys.length < 2) return undefined;
-  const options = shuffle([correct, ...decoys]).map((label, i) => ({ id: `${id}-${i + 1}`, label }));
+  const labels = shuffle(decoys);
+  labels.splice(randomInt(labels.length + 1), 0, correct);
+  const options = labels.map((label, i) => ({ id: `${id}-${i + 1}`, label }));
   const answer = options.find((o) => o.label === correct);
   return (
     answer && { id, kind: 'choice', prompt, weight: QUESTION_WEIGHTS[id], options, answerOptionId: answer.id }
@@ -95,6 +117,9 @@ function choice(
 
 /** Questions offered at most; the most private available are chosen. */
 export const DEFAULT_QUESTION_COUNT = 5;
+
+/** How many people the decoys are drawn from (the directory is asked for this many). */
+export const DECOY_SAMPLE_SIZE = 120;
 
 /** Subjects of the kind every help desk sees: decoys that say nothing about anyone. */
 export const COMMON_TICKET_SUBJECTS = [
@@ -112,31 +137,167 @@ export const COMMON_TICKET_SUBJECTS = [
   'Software installation request',
 ];
 
+/** One of other people's tickets, for decoys: who raised it, when known, as an opaque key. */
+export interface OthersTicket {
+  subject: string;
+  requester?: string;
+}
+
 /**
- * Other people's subjects that may be shown as decoys: only those raised by at least two of them
- * (in two tickets of the ticket system, or by two people in the directory sample), so that a decoy
- * never tells whoever holds the link what one colleague asked the help desk about.
+ * Other people's subjects that may be shown as decoys: only those raised by at least two different
+ * people (in the ticket system, where it says who; in the directory sample), so that a decoy never
+ * tells whoever holds the link what one colleague asked the help desk about. A ticket system ticket
+ * that does not say who raised it counts as one more person only when its subject is not already
+ * counted for someone.
  */
 export function sharedSubjects(
-  fromTicketSystem: readonly string[],
+  fromTicketSystem: readonly (string | OthersTicket)[],
   people: readonly DirectoryUser[],
 ): string[] {
-  const raisedBy = new Map<string, number>();
-  const count = (subjects: Iterable<string>) => {
-    for (const s of subjects) raisedBy.set(s, (raisedBy.get(s) ?? 0) + 1);
+  const raisedBy = new Map<string, Set<string>>();
+  const add = (subject: string, who: string) => {
+    const set = raisedBy.get(subject) ?? new Set<string>();
+    set.add(who);
+    raisedBy.set(subject, set);
   };
-  count(fromTicketSystem);
-  for (const p of people) count(new Set((p.recentTickets ?? []).map((t) => t.subject)));
-  return [...raisedBy].filter(([, n]) => n >= 2).map(([s]) => s);
+  for (const p of people) for (const t of p.recentTickets ?? []) add(t.subject, `person:${p.userId}`);
+  fromTicketSystem.forEach((t, i) => {
+    const ticket = typeof t === 'string' ? { subject: t } : t;
+    add(ticket.subject, ticket.requester ? `itsm:${ticket.requester.toLowerCase()}` : `ticket:${i}`);
+  });
+  return [...raisedBy].filter(([, who]) => who.size >= 2).map(([s]) => s);
+}
+
+/** One of the requester's own tickets. */
+export interface OwnTicket {
+  subject: string;
+  openedAt: string;
+  /**
+   * How it came in: true when the person opened it while signed in (self-service portal), false
+   * when an agent logged it from a call or an email anyone could send, undefined when unknown.
+   */
+  selfService?: boolean;
 }
 
 /** Tickets the ticket system knows, beside the directory's: the requester's own and other people's. */
 export interface TicketHistory {
-  own: { subject: string; openedAt: string }[];
-  /** Other people's recent subjects, one per ticket: decoys when shared (`sharedSubjects`). */
-  others: string[];
+  own: OwnTicket[];
+  /** Other people's recent tickets, one per ticket: decoys when shared (`sharedSubjects`). */
+  others: (string | OthersTicket)[];
   /** Subjects never offered as decoys: the ticket being verified (the requester would pick it). */
   avoid?: string[];
+  /**
+   * Only the person's tickets opened at or before this moment count as "one you raised": well
+   * before the ticket being verified, so a caller cannot file one in the person's name first and
+   * then know the answer.
+   */
+  openedBefore?: string;
+}
+
+/**
+ * The ticket the recent-ticket question asks about: the newest one opened before the cut-off,
+ * preferring one the person opened while signed in over one an agent logged (a call or an email
+ * anyone could make in their name), and an unknown channel over an agent-logged one.
+ */
+export function askableTicket(
+  tickets: readonly OwnTicket[],
+  openedBefore: string | undefined,
+): OwnTicket | undefined {
+  const cutoff = openedBefore ? Date.parse(openedBefore) : Number.POSITIVE_INFINITY;
+  const rank = (t: OwnTicket) => (t.selfService === true ? 0 : t.selfService === undefined ? 1 : 2);
+  return tickets
+    .filter((t) => Date.parse(t.openedAt) <= cutoff)
+    .sort((a, b) => rank(a) - rank(b) || b.openedAt.localeCompare(a.openedAt))[0];
+}
+
+/** The first word of a group name (`ENG-Platform` -> `ENG`): decoys of the same shape look alike. */
+const groupShape = (group: string) => group.split(/[-_ ]/)[0]?.toLowerCase() ?? '';
+
+/**
+ * The group to ask about and its decoys. A group most of the person's department or office holds
+ * (`FIN-All`, `All London`, `VPN-Users`) follows from public facts, so it is never asked; the
+ * question asks about a more telling one, with decoys other people of the same department (then
+ * office, then anyone) hold and the person does not, of the same shape first.
+ */
+function groupQuestion(requester: DirectoryUser, others: DirectoryUser[]): ChoiceQuestion | undefined {
+  const mine = requester.groups ?? [];
+  const peers = others.filter((u) => (u.groups ?? []).length > 0);
+  const everyone = [requester, ...peers];
+  const sameDept = peers.filter((u) => u.department === requester.department);
+  const sameOffice = peers.filter((u) => u.office === requester.office);
+  // Broad: held by half or more of some department or office it appears in, or by 40% of everyone.
+  const broad = (group: string) => {
+    const holders = everyone.filter((u) => u.groups?.includes(group));
+    const within = (key: 'department' | 'office') =>
+      [...new Set(holders.map((u) => u[key]))].some((value) => {
+        const members = everyone.filter((u) => u[key] === value);
+        return members.length >= 2 && holders.filter((u) => u[key] === value).length / members.length >= 0.5;
+      });
+    return (
+      within('department') ||
+      within('office') ||
+      (everyone.length >= 6 && holders.length / everyone.length >= 0.4)
+    );
+  };
+  const common = broad;
+  const telling = mine.filter((g) => !common(g));
+  const decoyPool = (people: DirectoryUser[]) =>
+    people.flatMap((u) => u.groups ?? []).filter((g) => !mine.includes(g) && !common(g));
+  const pools = [decoyPool(sameDept), decoyPool(sameOffice), decoyPool(peers)];
+  const lookAlikes = (g: string) => pools.flat().filter((d) => groupShape(d) === groupShape(g)).length;
+  // The telling group with the most look-alike decoys, so the true one does not stand out.
+  const best = Math.max(0, ...telling.map(lookAlikes));
+  const truth = pick(telling.filter((g) => lookAlikes(g) === best));
+  if (!truth) return undefined;
+  const sameShape = (pool: string[]) => pool.filter((d) => groupShape(d) === groupShape(truth));
+  return choice(
+    'group',
+    'Which of these groups are you a member of?',
+    truth,
+    [...pools.map(sameShape), ...pools],
+    mine,
+    PRIVATE_OPTIONS,
+  );
+}
+
+/**
+ * "Which of these people is in your team?": one who shares the person's manager, among people of
+ * the same department with another manager, those with the same title first (a caller who matched
+ * titles on LinkedIn learns nothing), then the same office.
+ */
+function teammateQuestion(requester: DirectoryUser, others: DirectoryUser[]): ChoiceQuestion | undefined {
+  if (!requester.managerId) return undefined;
+  const teammates = others.filter((u) => u.managerId === requester.managerId && u.enabled);
+  const truth = pick(teammates);
+  if (!truth) return undefined;
+  const outsiders = others.filter(
+    (u) =>
+      u.enabled &&
+      u.managerId !== requester.managerId &&
+      u.userId !== requester.managerId &&
+      u.department === requester.department,
+  );
+  const names = (people: DirectoryUser[]) => people.map((u) => u.displayName);
+  return choice(
+    'teammate',
+    'Which of these people works in your team (reports to the same person as you)?',
+    truth.displayName,
+    [
+      names(outsiders.filter((u) => u.title === truth.title)),
+      names(outsiders.filter((u) => u.office === requester.office)),
+      names(outsiders),
+    ],
+    names(teammates),
+    PRIVATE_OPTIONS,
+  );
+}
+
+/** Five consecutive years containing the true one at a uniformly random place, none in the future. */
+function startYearOptions(startYear: number, now: Date): string[] {
+  const latest = now.getUTCFullYear();
+  const span = PUBLIC_OPTIONS + 1;
+  const first = Math.min(startYear - randomInt(span), latest - span + 1);
+  return Array.from({ length: span }, (_, i) => String(first + i)).filter((y) => y !== String(startYear));
 }
 
 export function buildQuestions(
@@ -145,38 +306,24 @@ export function buildQuestions(
   others: DirectoryUser[],
   count = DEFAULT_QUESTION_COUNT,
   tickets: TicketHistory = { own: [], others: [] },
+  now: Date = new Date(),
 ): Question[] {
   const startYear = Number(requester.startDate.slice(0, 4));
-  const myGroups = requester.groups ?? [];
-  const myTickets = [...tickets.own, ...(requester.recentTickets ?? [])].sort((a, b) =>
-    b.openedAt.localeCompare(a.openedAt),
-  );
+  const myTickets = [...tickets.own, ...(requester.recentTickets ?? [])];
+  const asked = askableTicket(myTickets, tickets.openedBefore);
+  const sameDept = others.filter((u) => u.department === requester.department);
   const candidates: (Question | undefined)[] = [
     choice(
       'recent_ticket',
       'Which of these did you contact the IT help desk about in the last few months?',
-      myTickets[0]?.subject,
-      sharedSubjects(tickets.others, others),
+      asked?.subject,
+      [sharedSubjects(tickets.others, others), COMMON_TICKET_SUBJECTS],
+      // Never another ticket of theirs (two true options), nor the ticket being verified.
       [...myTickets.map((t) => t.subject), ...(tickets.avoid ?? [])],
-      COMMON_TICKET_SUBJECTS,
+      PRIVATE_OPTIONS,
     ),
-    manager && {
-      id: 'manager',
-      kind: 'text',
-      prompt: 'What is the name of the person you report to?',
-      hint: 'First and last name',
-      weight: QUESTION_WEIGHTS.manager,
-      accepted: [manager.displayName],
-      answerKind: 'person',
-      decoys: others.filter((u) => u.userId !== manager.userId).map((u) => u.displayName),
-    },
-    choice(
-      'group',
-      'Which of these groups are you a member of?',
-      pick(myGroups),
-      others.flatMap((u) => u.groups ?? []),
-      myGroups,
-    ),
+    groupQuestion(requester, others),
+    teammateQuestion(requester, others),
     requester.apps?.length
       ? {
           id: 'app',
@@ -189,27 +336,34 @@ export function buildQuestions(
           decoys: [],
         }
       : undefined,
+    manager && {
+      id: 'manager',
+      kind: 'text',
+      prompt: 'What is the name of the person you report to?',
+      hint: 'First and last name',
+      weight: QUESTION_WEIGHTS.manager,
+      accepted: [manager.displayName],
+      answerKind: 'person',
+      decoys: others.filter((u) => u.userId !== manager.userId).map((u) => u.displayName),
+    },
     // Only when the directory knows the start date (Okta has none by default; Entra needs a permission).
     Number.isInteger(startYear) && /^\d{4}/.test(requester.startDate)
       ? choice(
           'start_year',
           'In which year did you join the company?',
           String(startYear),
-          [-2, -1, 1, 2].map((d) => String(startYear + d)),
+          [startYearOptions(startYear, now)],
+          [],
+          PUBLIC_OPTIONS + 1,
         )
       : undefined,
-    choice(
-      'department',
-      'Which department do you work in?',
-      requester.department,
+    choice('department', 'Which department do you work in?', requester.department, [
       others.map((u) => u.department),
-    ),
-    choice(
-      'office',
-      'Which office do you usually work from?',
-      requester.office,
+    ]),
+    choice('office', 'Which office do you usually work from?', requester.office, [
+      sameDept.map((u) => u.office),
       others.map((u) => u.office),
-    ),
+    ]),
   ];
   const chosen = candidates.filter((q): q is Question => q !== undefined).slice(0, count);
   return shuffle(chosen);
@@ -291,3 +445,10 @@ export function gradesOf(questions: Question[], answers: AnswerRecord[]): Map<st
 }
 
 export const weightsOf = (questions: Question[]) => new Map(questions.map((q) => [q.id, q.weight]));
+
+/**
+ * How often a blind guess is right, per question: one in the number of options for a choice; a
+ * typed answer is taken as never guessed (the app question's weight already allows for guessing).
+ */
+export const guessOddsOf = (questions: Question[]) =>
+  new Map(questions.map((q) => [q.id, q.kind === 'choice' ? 1 / q.options.length : 0]));

@@ -22,8 +22,10 @@ import {
   type AnswerRecord,
   buildQuestions,
   buildTranscript,
+  DECOY_SAMPLE_SIZE,
   gradeResponse,
   gradesOf,
+  guessOddsOf,
   publicQuestion,
   type Response,
   type TicketHistory,
@@ -91,7 +93,7 @@ export async function openPortalSession(
       throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
     const manager = requester.managerId ? await ctx.directory.getUser(requester.managerId) : undefined;
     const [others, tickets] = await Promise.all([
-      ctx.directory.sampleUsers(40, requester.userId),
+      ctx.directory.sampleUsers(DECOY_SAMPLE_SIZE, requester.userId),
       ticketHistory(ctx, v, requester, connection, now),
     ]);
     const questions = buildQuestions(
@@ -140,9 +142,11 @@ export async function openPortalSession(
 const TICKET_HISTORY_DAYS = 120;
 
 /**
- * The requester's recent tickets (not this one) and other people's (decoys) from the ticket
- * system, for the recent-ticket question. Best effort: a slow or failing ITSM only drops that
- * question, never the verification.
+ * The requester's earlier tickets and other people's (decoys) from the ticket system, for the
+ * recent-ticket question. Only tickets opened `RECENT_TICKET_MIN_AGE_DAYS` before this verification
+ * was asked for count as the person's (never this ticket or a later one: a caller who files a
+ * ticket in the victim's name first would know the answer). Best effort: a slow or failing ITSM
+ * only drops that question, never the verification.
  */
 async function ticketHistory(
   ctx: Ctx<'ticketSystems'>,
@@ -151,25 +155,29 @@ async function ticketHistory(
   connection: Connection,
   now: Date,
 ): Promise<TicketHistory> {
+  const openedBefore = new Date(
+    Date.parse(v.createdAt) - ctx.config.RECENT_TICKET_MIN_AGE_DAYS * 86_400_000,
+  ).toISOString();
   const itsm = ctx.ticketSystems.forConnection(connection);
   const since = new Date(now.getTime() - TICKET_HISTORY_DAYS * 86_400_000);
   try {
     const [mine, others] = await Promise.all([
-      itsm.recentTickets({ requesterEmail: requester.email, since, limit: 6 }),
+      itsm.recentTickets({ requesterEmail: requester.email, since, limit: 10 }),
       itsm.recentTickets({ excludeRequesterEmail: requester.email, since, limit: 20 }),
     ]);
     // The ticket being verified is not "one you raised before", and must not come back as a decoy.
     const current = mine.filter((t) => t.number === v.ticketNumber);
     return {
       own: mine.filter((t) => t.number !== v.ticketNumber),
-      others: others.map((t) => t.subject),
+      others: others.map((t) => ({ subject: t.subject, requester: t.requester })),
       avoid: current.map((t) => t.subject),
+      openedBefore,
     };
   } catch (error) {
     logger.warn('recent tickets unavailable; the ticket question is left out', {
       error: (error as Error).name,
     });
-    return { own: [], others: [] };
+    return { own: [], others: [], openedBefore };
   }
 }
 
@@ -350,6 +358,7 @@ export async function completeVerification(
     ],
     grades,
     weights: weightsOf(questions),
+    guessOdds: guessOddsOf(questions),
     policy: {
       ...DEFAULT_SCORING,
       minAnswered: connection.minAnswered,

@@ -164,7 +164,8 @@ export class ServiceNowTicketSystem implements TicketSystem {
     conditions.push('ORDERBYDESCopened_at');
     const params = [
       `sysparm_query=${encodeURIComponent(conditions.join('^'))}`,
-      'sysparm_fields=number,short_description,opened_at',
+      // How it came in: the channel, and whether the caller opened it themselves (dot-walked).
+      `sysparm_fields=${['number', 'short_description', 'opened_at', 'contact_type', 'opened_by.email', c.requesterEmailField].join(',')}`,
       `sysparm_limit=${limit}`,
       'sysparm_display_value=false',
       'sysparm_exclude_reference_link=true',
@@ -183,7 +184,23 @@ export class ServiceNowTicketSystem implements TicketSystem {
         const number = text(record.number);
         const subject = text(record.short_description).trim();
         const openedAt = fromGlideDateTime(text(record.opened_at));
-        return number && subject && openedAt ? [{ number, subject, openedAt }] : [];
+        const requester = text(record[c.requesterEmailField]).trim().toLowerCase();
+        const selfService = ticketCameInSignedIn(
+          text(record.contact_type),
+          text(record['opened_by.email']),
+          requester,
+        );
+        return number && subject && openedAt
+          ? [
+              {
+                number,
+                subject,
+                openedAt,
+                ...(selfService === undefined ? {} : { selfService }),
+                ...(requester ? { requester } : {}),
+              },
+            ]
+          : [];
       })
       .slice(0, limit);
   }
@@ -422,4 +439,22 @@ function text(v: unknown): string {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (isObject(v) && typeof v.value === 'string') return v.value;
   return '';
+}
+
+/**
+ * Whether the requester opened a ticket while signed in: the channel (`contact_type`) says
+ * self-service, or the record was opened by the caller themselves. Phone, walk-in, email and chat
+ * are logged by an agent (or arrive by an email anyone can send). Undefined when neither is known.
+ */
+export function ticketCameInSignedIn(
+  contactType: string,
+  openedByEmail: string,
+  requesterEmail: string,
+): boolean | undefined {
+  const channel = contactType.trim().toLowerCase();
+  const openedBy = openedByEmail.trim().toLowerCase();
+  if (channel === 'self-service' || channel === 'self_service') return true;
+  if (openedBy && requesterEmail && openedBy === requesterEmail && !['email'].includes(channel)) return true;
+  if (channel || openedBy) return false;
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../local/ports.js';
 import { ServiceNowSimulator } from '../../../local/simulators/servicenow.js';
-import { ServiceNowTicketSystem } from '../../../shared/adapters/itsm/servicenow.js';
+import { ServiceNowTicketSystem, ticketCameInSignedIn } from '../../../shared/adapters/itsm/servicenow.js';
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
 import { verifyWebhook } from '../../../shared/domain/tokens.js';
 import type { ServiceNowConnection } from '../../../shared/ports.js';
@@ -604,6 +604,17 @@ describe('ServiceNowTicketSystem failures', () => {
   });
 });
 
+describe('ticketCameInSignedIn', () => {
+  it('tells tickets the person opened signed in from ones an agent logged or an email raised', () => {
+    expect(ticketCameInSignedIn('self-service', '', 'zoe@example.com')).toBe(true);
+    expect(ticketCameInSignedIn('', 'Zoe@example.com', 'zoe@example.com')).toBe(true);
+    expect(ticketCameInSignedIn('phone', 'agent@example.com', 'zoe@example.com')).toBe(false);
+    // An inbound email is opened "by" whoever the From header names: anyone can send it.
+    expect(ticketCameInSignedIn('email', 'zoe@example.com', 'zoe@example.com')).toBe(false);
+    expect(ticketCameInSignedIn('', '', 'zoe@example.com')).toBeUndefined();
+  });
+});
+
 describe('ServiceNowTicketSystem recentTickets', () => {
   const SINCE = new Date('2026-08-23T09:30:00.000Z');
   const record = (number: string, subject: string, openedAt: string) => ({
@@ -640,7 +651,7 @@ describe('ServiceNowTicketSystem recentTickets', () => {
         `sysparm_query=${encodeURIComponent(
           `opened_at>=2026-08-23 09:30:00^caller_id.email=zoe.martin@example.com^sys_id!=${SYS_ID}^ORDERBYDESCopened_at`,
         )}`,
-        'sysparm_fields=number,short_description,opened_at',
+        'sysparm_fields=number,short_description,opened_at,contact_type,opened_by.email,caller_id.email',
         'sysparm_limit=5',
         'sysparm_display_value=false',
         'sysparm_exclude_reference_link=true',
@@ -1119,11 +1130,12 @@ describe('ServiceNowSimulator with the adapter', () => {
     }).then((r) => r.json());
 
     // Assess
-    expect(own).toEqual([
+    expect(own).toMatchObject([
       { number: 'INC0010004', subject: 'Laptop battery', openedAt: '2026-10-20T09:00:00.000Z' },
       { number: vpn.number, subject: 'VPN drops', openedAt: '2026-10-01T09:00:00.000Z' },
     ]);
-    expect(decoys).toEqual([
+    expect(own.map((t) => t.requester)).toEqual(['zoe.martin@example.com', 'zoe.martin@example.com']);
+    expect(decoys).toMatchObject([
       { number: 'INC0010005', subject: 'Teams audio', openedAt: '2026-11-01T09:00:00.000Z' },
     ]);
     expect(down).toBeInstanceOf(TicketSystemRetryableError);

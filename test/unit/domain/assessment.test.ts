@@ -12,6 +12,20 @@ import { directoryUser } from '../fixtures.js';
 
 const grades = (...values: Grade[]) => new Map(values.map((g, i) => [`q${i + 1}`, g]));
 
+/** q1 a recent ticket (1.5, 6 options), q2 a group (1, 6 options), q3 the manager (0.25, typed), q4 the start year (0.25, 5 options). */
+const WEIGHTS = new Map([
+  ['q1', 1.5],
+  ['q2', 1],
+  ['q3', 0.25],
+  ['q4', 0.25],
+]);
+const ODDS = new Map([
+  ['q1', 1 / 6],
+  ['q2', 1 / 6],
+  ['q3', 0],
+  ['q4', 1 / 5],
+]);
+
 interface Scenario {
   requester: DirectoryUser;
   destinationIsContactOnRecord: boolean;
@@ -31,7 +45,9 @@ const input = (overrides: Partial<Scenario> = {}): Parameters<typeof assess>[0] 
   return {
     signals: personaSignals(scenario.requester, scenario, new Date('2026-11-21T10:00:00Z')),
     grades: scenario.grades,
-    policy: scenario.policy,
+    weights: WEIGHTS,
+    guessOdds: ODDS,
+    policy: { ...scenario.policy, minKnowledge: 2.5 },
   };
 };
 
@@ -44,13 +60,13 @@ describe('assess', () => {
     expect(status).toBe('passed');
     expect(assessment.riskScore).toBe(0);
     expect(assessment.riskLevel).toBe('verified');
-    expect(assessment.recommendation).toBe('User verified successfully - proceed with the action');
+    expect(assessment.recommendation).toBe('Identity verified - proceed with the requested action');
     expect(assessment.answered).toBe(4);
     expect(assessment.correct).toBe(4);
     expect(assessment.reasons.map((r) => r.code)).toEqual(['CONTACT_ON_RECORD']);
   });
 
-  it('fails at medium risk with one wrong answer', () => {
+  it('fails at medium risk, never high, with one wrong answer to a private fact', () => {
     // Act
     const { status, assessment } = assess(
       input({ grades: grades('correct', 'invalid', 'correct', 'correct') }),
@@ -63,6 +79,10 @@ describe('assess', () => {
     expect(assessment.recommendation).toBe(RECOMMENDATIONS.medium);
     expect(assessment.answered).toBe(4);
     expect(assessment.correct).toBe(3);
+    // The most private fact wrong costs its weight (6), still Medium.
+    expect(
+      assess(input({ grades: grades('invalid', 'correct', 'correct', 'correct') })).assessment,
+    ).toMatchObject({ riskScore: 6, riskLevel: 'medium' });
     expect(assessment.reasons[0]).toMatchObject({ code: 'WRONG_ANSWERS', category: 'questions', points: 4 });
   });
 
@@ -139,7 +159,11 @@ describe('assess', () => {
     expect(status).toBe('not_enough_questions');
     expect(assessment.answered).toBe(2);
     expect(assessment.correct).toBe(2);
-    expect(assessment.reasons.find((r) => r.code === 'SKIPPED_QUESTIONS')?.points).toBe(2);
+    // A skip costs what a guess would: the typed manager (never guessed) 1, the start year 4/5 of 1.
+    expect(assessment.reasons.find((r) => r.code === 'SKIPPED_QUESTIONS')?.points).toBe(1.8);
+    // Never shown as Verified, never "proceed".
+    expect(assessment.riskLevel).toBe('medium');
+    expect(assessment.recommendation).toBe(RECOMMENDATIONS.notEnoughQuestions);
   });
 
   it('counts invalid answers as answered for the minimum', () => {
@@ -153,20 +177,82 @@ describe('assess', () => {
     expect(status).toBe('failed');
   });
 
-  it('passes at exactly minAnswered with one skipped question', () => {
+  it('passes at exactly minAnswered with one public fact skipped', () => {
     // Act
     const { status, assessment } = assess(
       input({ grades: grades('correct', 'correct', 'correct', 'skipped') }),
     );
 
-    // Assess
+    // Assess: the start year skipped costs 4/5 of its wrong answer's point.
     expect(status).toBe('passed');
-    expect(assessment.riskScore).toBe(1);
+    expect(assessment.riskScore).toBe(0.8);
     expect(assessment.riskLevel).toBe('verified');
   });
 
+  it('does not reward skipping a private fact: Medium, as a wrong guess would be', () => {
+    // Act
+    const skipped = assess(input({ grades: grades('correct', 'skipped', 'correct', 'correct') }));
+
+    // Assess
+    expect(skipped.status).toBe('failed');
+    expect(skipped.assessment.riskLevel).toBe('medium');
+    expect(skipped.assessment.reasons[0]).toMatchObject({ code: 'SKIPPED_QUESTIONS', points: 4 });
+  });
+
+  it('never passes the contact on record plus public facts (a SIM swap with LinkedIn research)', () => {
+    // Act: the manager and the start year right, both private facts skipped or wrong.
+    const skipper = assess(input({ grades: grades('skipped', 'skipped', 'correct', 'correct') }));
+    const guesser = assess(input({ grades: grades('invalid', 'invalid', 'correct', 'correct') }));
+
+    // Assess
+    expect(skipper.status).toBe('not_enough_questions');
+    expect(skipper.assessment.riskLevel).not.toBe('verified');
+    expect(guesser.status).toBe('failed');
+    expect(guesser.assessment.riskLevel).toBe('high');
+  });
+
+  it('asks for private knowledge: public facts alone lift a clean score to Medium, not High', () => {
+    // Prepare: only public facts were there to ask (weights 0.25), all answered right.
+    const publicOnly = {
+      ...input({ grades: grades('correct', 'correct', 'correct') }),
+      weights: new Map([
+        ['q1', 0.25],
+        ['q2', 0.25],
+        ['q3', 0.1],
+      ]),
+    };
+
+    // Act
+    const { status, assessment } = assess(publicOnly);
+
+    // Assess
+    expect(status).toBe('failed');
+    expect(assessment.riskScore).toBe(4);
+    expect(assessment.riskLevel).toBe('medium');
+    expect(assessment.reasons.find((r) => r.code === 'KNOWLEDGE_NOT_SHOWN')).toMatchObject({
+      points: 4,
+      evidence: 'private knowledge 0.6 of 2.5 needed (0.6 asked)',
+    });
+  });
+
+  it('ends as Failed, High and urgent when the person says they did not ask for this', () => {
+    // Act
+    const { status, assessment } = assess({
+      ...input(),
+      signals: [
+        ...input().signals,
+        { code: 'REQUESTER_DENIED', category: 'persona', points: 10, evidence: 'requester', message: 'x' },
+      ],
+    });
+
+    // Assess
+    expect(status).toBe('failed');
+    expect(assessment.riskScore).toBe(10);
+    expect(assessment.recommendation).toBe(RECOMMENDATIONS.requesterDenied);
+  });
+
   it('caps the questions category at 8 points', () => {
-    // Act: 4 wrong answers are 16 raw points.
+    // Act: 4 wrong answers are 14.4 raw points.
     const { status, assessment } = assess(
       input({ grades: grades('invalid', 'invalid', 'invalid', 'invalid') }),
     );
@@ -194,7 +280,7 @@ describe('assess', () => {
     const { assessment } = assess(
       input({
         destinationIsContactOnRecord: false,
-        grades: grades('invalid', 'invalid', 'skipped', 'correct'),
+        grades: grades('invalid', 'correct', 'skipped', 'correct'),
       }),
     );
 
@@ -204,15 +290,16 @@ describe('assess', () => {
       'WRONG_ANSWERS',
       'AGENT_TYPED_DESTINATION',
       'SKIPPED_QUESTIONS',
+      'KNOWLEDGE_NOT_SHOWN',
     ]);
     expect(points).toEqual([...points].sort((a, b) => b - a));
   });
 
   it('uses the thresholds from the policy', () => {
     // Prepare
-    const strict = { ...DEFAULT_SCORING, mediumFrom: 1, highFrom: 2 };
+    const strict = { ...DEFAULT_SCORING, mediumFrom: 0.5, highFrom: 2 };
 
-    // Act: one skipped question is 1 point.
+    // Act: the start year skipped is 0.8 points.
     const { status, assessment } = assess(
       input({ grades: grades('correct', 'correct', 'correct', 'skipped'), policy: strict }),
     );

@@ -8,6 +8,7 @@ import {
   COMMON_TICKET_SUBJECTS,
   gradeResponse,
   gradesOf,
+  PRIVATE_OPTIONS,
   publicQuestion,
   QUESTION_WEIGHTS,
   type Question,
@@ -130,7 +131,7 @@ describe('buildQuestions', () => {
         others: ['Need access to the HR termination folder', 'Locked out', 'Locked out'],
       });
       const labels = byId(qs, 'recent_ticket', 'choice').options.map((o) => o.label);
-      expect(labels).toHaveLength(4);
+      expect(labels).toHaveLength(PRIVATE_OPTIONS);
       expect(labels).toContain('Locked out');
       for (const subject of privateOnes) expect(labels).not.toContain(subject);
       for (const decoy of labels.filter((l) => l !== 'Locked out' && l !== 'VPN drops every hour'))
@@ -274,5 +275,111 @@ describe('grades, weights and transcript', () => {
     expect(transcript[0]?.options).toEqual(a.kind === 'choice' ? a.options.map((o) => o.label) : []);
     expect(transcript[1]).toMatchObject({ response: null, grade: 'skipped', redacted: false });
     expect(transcript[2]).toMatchObject({ response: null, grade: 'invalid', redacted: true });
+  });
+});
+
+describe('questions an impostor cannot prime or read off the page', () => {
+  const people = seedDirectory();
+  const zoe = people[0] as DirectoryUser;
+  const boss = people.find((p) => p.userId === zoe.managerId);
+  const sample = people.slice(1);
+
+  it('asks only about tickets opened well before the one being verified, preferring self-service ones', () => {
+    const history = {
+      own: [
+        // Filed minutes ago in the person's name: never the answer.
+        { subject: 'Phone lost, please reset my MFA', openedAt: '2026-11-20T09:55:00Z', selfService: false },
+        { subject: 'Teams camera not detected', openedAt: '2026-11-01T09:00:00Z', selfService: false },
+        {
+          subject: 'Docking station does not charge the laptop',
+          openedAt: '2026-10-20T09:00:00Z',
+          selfService: true,
+        },
+      ],
+      others: [],
+      openedBefore: '2026-11-17T10:00:00Z',
+    };
+    for (let i = 0; i < 20; i++) {
+      const qs = buildQuestions({ ...zoe, recentTickets: [] }, boss, sample, 5, history);
+      const ticket = byId(qs, 'recent_ticket', 'choice');
+      expect(label(ticket)).toBe('Docking station does not charge the laptop');
+      expect(ticket.options.map((o) => o.label)).not.toContain('Phone lost, please reset my MFA');
+    }
+    // With nothing old enough, no ticket question at all.
+    const none = buildQuestions({ ...zoe, recentTickets: [] }, boss, sample, 10, {
+      ...history,
+      own: history.own.slice(0, 1),
+    });
+    expect(none.map((q) => q.id)).not.toContain('recent_ticket');
+  });
+
+  it('places the true start year uniformly among five consecutive years', () => {
+    const positions = new Map<number, number>();
+    for (let i = 0; i < 600; i++) {
+      const q = byId(buildQuestions(requester, manager, others, 10), 'start_year', 'choice');
+      const years = q.options.map((o) => Number(o.label)).sort((a, b) => a - b);
+      expect(years).toEqual([0, 1, 2, 3, 4].map((d) => (years[0] ?? 0) + d));
+      const rank = years.indexOf(2019);
+      positions.set(rank, (positions.get(rank) ?? 0) + 1);
+    }
+    // Every rank, the lowest and highest included, is taken (each about 120 times of 600).
+    for (const rank of [0, 1, 2, 3, 4]) expect(positions.get(rank) ?? 0).toBeGreaterThan(60);
+  });
+
+  it('never asks about a group that follows from the department or office, and draws decoys from the same department', () => {
+    for (const person of people.filter((p) => p.enabled && (p.groups ?? []).length > 2).slice(0, 60)) {
+      const others = people.filter((p) => p.userId !== person.userId);
+      const q = buildQuestions(person, undefined, others, 10).find((x) => x.id === 'group');
+      if (!q || q.kind !== 'choice') continue;
+      const truth = label(q) ?? '';
+      expect(truth).not.toMatch(/-All$|^All |^VPN-Users$/);
+      expect(q.options).toHaveLength(PRIVATE_OPTIONS);
+      // The decoys are groups other people in the same department hold, of the same shape.
+      const deptGroups = new Set(
+        others.filter((p) => p.department === person.department).flatMap((p) => p.groups ?? []),
+      );
+      const decoys = q.options.map((o) => o.label).filter((l) => l !== truth);
+      if (others.filter((p) => p.department === person.department).length >= 10)
+        expect(decoys.filter((d) => deptGroups.has(d)).length).toBeGreaterThanOrEqual(2);
+      for (const d of decoys) expect(d).not.toMatch(/-All$|^All |^VPN-Users$/);
+    }
+  });
+
+  it('asks who is in the team with decoys from the same department', () => {
+    const member = people.find(
+      (p) => p.managerId && people.filter((q) => q.managerId === p.managerId).length > 3,
+    );
+    if (!member) throw new Error('no team in the seed');
+    const q = byId(
+      buildQuestions(
+        member,
+        undefined,
+        people.filter((p) => p !== member),
+        10,
+      ),
+      'teammate',
+      'choice',
+    );
+    const byName = new Map(people.map((p) => [p.displayName, p]));
+    expect(byName.get(label(q) ?? '')?.managerId).toBe(member.managerId);
+    for (const o of q.options.filter((o) => o.id !== q.answerOptionId)) {
+      const decoy = byName.get(o.label);
+      expect(decoy?.managerId).not.toBe(member.managerId);
+      expect(decoy?.department).toBe(member.department);
+    }
+  });
+
+  it('counts a shared subject by distinct people when the ticket system says who raised it', () => {
+    expect(
+      sharedSubjects(
+        [
+          { subject: 'Need the M&A data room', requester: 'ceo@example.com' },
+          { subject: 'Need the M&A data room', requester: 'CEO@example.com' },
+          { subject: 'VPN drops', requester: 'a@example.com' },
+          { subject: 'VPN drops', requester: 'b@example.com' },
+        ],
+        [],
+      ),
+    ).toEqual(['VPN drops']);
   });
 });
