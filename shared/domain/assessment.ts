@@ -32,9 +32,12 @@ export interface ScoringPolicy {
   /**
    * How much private knowledge the answers must show to pass: the sum of the weights of the
    * questions answered right (half for a partial answer). Public facts weigh almost nothing, so a
-   * caller who knows what LinkedIn shows and holds the contact on record cannot reach it.
+   * caller who knows what LinkedIn shows and holds the contact on record cannot reach it. Per
+   * channel: an SMS can reach whoever took over the number (a SIM swap), so it needs what only the
+   * person knows (one of their own tickets) on top of what a teammate could know; a work mailbox
+   * is harder to hold, so team knowledge with it is enough.
    */
-  minKnowledge: number;
+  minKnowledge: Record<'sms' | 'email', number>;
 }
 
 export const DEFAULT_SCORING: ScoringPolicy = {
@@ -44,7 +47,7 @@ export const DEFAULT_SCORING: ScoringPolicy = {
   caps: { network: 5, endpoint: 5, persona: 6, questions: 8 },
   points: { invalid: 4, partial: 1.5 },
   privateFrom: 0.5,
-  minKnowledge: 3,
+  minKnowledge: { sms: 3.5, email: 3 },
 };
 
 /** Reasons that decide on their own. */
@@ -61,6 +64,8 @@ export const HARD_RULES = new Set([
 export const VOUCHES = new Set(['CONTACT_ON_RECORD', 'KNOWN_DEVICE', 'CORPORATE_EGRESS']);
 
 export interface AssessmentInput {
+  /** How the link went out: how much private knowledge a pass needs (`minKnowledge`). */
+  channel?: 'sms' | 'email';
   /** Network, endpoint and persona reasons. */
   signals: Reason[];
   grades: Map<string, Grade>;
@@ -74,18 +79,18 @@ export interface AssessmentInput {
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /**
- * What each answer costs. A wrong answer costs its weight times `points.invalid`; a partial one
- * `points.partial`; a skip costs what a guess would (the wrong answer's cost times the odds of
- * guessing wrong), so skipping what one does not know is no better than guessing. A private fact
- * answered wrongly or skipped costs at least `mediumFrom`: one slip is Medium, never a pass, and
- * never High on its own.
+ * What each answer costs. A public fact answered wrongly costs its weight times `points.invalid`,
+ * partly `points.partial`; a skip costs what a guess would (the wrong answer's cost times the odds
+ * of guessing wrong), so skipping what one does not know is no better than guessing. A private
+ * fact (weight `privateFrom` or more) answered wrongly or skipped costs `mediumFrom`: the real
+ * person knows it, so one slip is Medium, never a pass, and never High on its own; two are High.
  */
 function answerCost(grade: Grade, weight: number, guessOdds: number, policy: ScoringPolicy): number {
   if (grade === 'correct') return 0;
   if (grade === 'partial') return policy.points.partial * weight;
+  if (weight >= policy.privateFrom) return policy.mediumFrom;
   const wrong = policy.points.invalid * weight;
-  const cost = grade === 'invalid' ? wrong : wrong * (1 - guessOdds);
-  return weight >= policy.privateFrom ? Math.max(cost, policy.mediumFrom) : cost;
+  return grade === 'invalid' ? wrong : wrong * (1 - guessOdds);
 }
 
 function questionReasons(
@@ -153,7 +158,8 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
   );
   // Too little only the person would know: at least Medium (step up), never pushed to High by this.
   const shown = knowledgeShown(grades, weights);
-  if (grades.size > 0 && shown < policy.minKnowledge) {
+  const needed = policy.minKnowledge[input.channel ?? 'sms'];
+  if (grades.size > 0 && shown < needed) {
     const available = round1([...grades.keys()].reduce((sum, id) => sum + (weights.get(id) ?? 1), 0));
     const lift = round1(Math.max(0, policy.mediumFrom - raw));
     raw += lift;
@@ -161,9 +167,9 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
       code: 'KNOWLEDGE_NOT_SHOWN',
       category: 'questions',
       points: lift,
-      evidence: `private knowledge ${shown} of ${policy.minKnowledge} needed (${available} asked)`,
+      evidence: `private knowledge ${shown} of ${needed} needed (${available} asked)`,
       message:
-        available < policy.minKnowledge
+        available < needed
           ? 'Too few private facts to ask about: the questions cannot verify this person on their own'
           : 'The answers showed too little that only the person would know',
     });

@@ -485,7 +485,10 @@ export function gradeFreeText(
     const other = normalise(decoy);
     // A decoy that is the answer in another form (a namesake, Lisboa for Lisbon) tells nothing apart.
     if (other === '' || grade(other, target).similarity === 1) continue;
-    if (grade(answer, other).similarity >= match.similarity) {
+    // A decoy as close as the answer makes a typo-match worthless; a partial answer (a first name
+    // alone) that fits a colleague just as well stays partial: it is what the person typed.
+    const closeness = grade(answer, other).similarity;
+    if (match.grade === 'correct' ? closeness >= match.similarity : closeness > match.similarity) {
       return { grade: 'invalid', similarity: match.similarity };
     }
   }

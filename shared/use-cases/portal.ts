@@ -340,6 +340,7 @@ export async function completeVerification(
   const deviceHmac = v.client?.deviceHmac;
   const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
   const { status, assessment } = assess({
+    channel: v.channel,
     signals: [
       ...answerSpeed(answers, ctx.config.MIN_MS_PER_ANSWER),
       ...(v.client?.networkReasons ?? []),

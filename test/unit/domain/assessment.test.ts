@@ -47,7 +47,7 @@ const input = (overrides: Partial<Scenario> = {}): Parameters<typeof assess>[0] 
     grades: scenario.grades,
     weights: WEIGHTS,
     guessOdds: ODDS,
-    policy: { ...scenario.policy, minKnowledge: 2.5 },
+    policy: { ...scenario.policy, minKnowledge: { sms: 2.5, email: 2.5 } },
   };
 };
 
@@ -79,10 +79,10 @@ describe('assess', () => {
     expect(assessment.recommendation).toBe(RECOMMENDATIONS.medium);
     expect(assessment.answered).toBe(4);
     expect(assessment.correct).toBe(3);
-    // The most private fact wrong costs its weight (6), still Medium.
+    // The most private fact wrong is a slip like any other private one: Medium.
     expect(
       assess(input({ grades: grades('invalid', 'correct', 'correct', 'correct') })).assessment,
-    ).toMatchObject({ riskScore: 6, riskLevel: 'medium' });
+    ).toMatchObject({ riskScore: 4, riskLevel: 'medium' });
     expect(assessment.reasons[0]).toMatchObject({ code: 'WRONG_ANSWERS', category: 'questions', points: 4 });
   });
 
@@ -287,8 +287,8 @@ describe('assess', () => {
     // Assess
     const points = assessment.reasons.map((r) => r.points);
     expect(assessment.reasons.map((r) => r.code)).toEqual([
-      'WRONG_ANSWERS',
       'AGENT_TYPED_DESTINATION',
+      'WRONG_ANSWERS',
       'SKIPPED_QUESTIONS',
       'KNOWLEDGE_NOT_SHOWN',
     ]);

@@ -173,9 +173,10 @@ describe('gradeFreeText: people', () => {
     expect(grade('Marc Rossi', 'Mateo Rossi', 'person', decoys)).toBe('invalid');
     expect(grade('Mateo Rossi', 'Mateo Rossi', 'person', decoys)).toBe('correct');
     expect(grade('Mateo Rosi', 'Mateo Rossi', 'person', decoys)).toBe('correct');
-    expect(grade('Rossi', 'Mateo Rossi', 'person', decoys)).toBe('invalid');
-    // Bill fits William Hart as well as William Henderson.
-    expect(grade('Bill', 'William Henderson', 'person', ['William Hart'])).toBe('invalid');
+    // Half a name that fits a colleague just as well stays what it is: partial (it proves little).
+    expect(grade('Rossi', 'Mateo Rossi', 'person', decoys)).toBe('partial');
+    // Bill fits William Hart as well as William Henderson: the first name only, partial.
+    expect(grade('Bill', 'William Henderson', 'person', ['William Hart'])).toBe('partial');
     expect(grade('Bill Henderson', 'William Henderson', 'person', ['William Hart'])).toBe('correct');
     // A decoy spelled like the answer (a namesake) is ignored.
     expect(grade('Mateo Rossi', 'Mateo Rossi', 'person', ['MATEO ROSSÍ'])).toBe('correct');
