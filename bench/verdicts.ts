@@ -185,7 +185,7 @@ const PROFILES: Profile[] = [
     slip: true,
     channel: 'sms',
     knows: everything,
-    tweak: (q, i) => (i === 0 ? 'skip' : undefined),
+    tweak: (_q, i) => (i === 0 ? 'skip' : undefined),
   },
   {
     name: 'genuine, one wrong choice',
