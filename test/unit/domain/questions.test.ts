@@ -330,7 +330,7 @@ describe('questions an impostor cannot prime or read off the page', () => {
     for (const person of people.filter((p) => p.enabled && (p.groups ?? []).length > 2).slice(0, 60)) {
       const others = people.filter((p) => p.userId !== person.userId);
       const q = buildQuestions(person, undefined, others, 10).find((x) => x.id === 'group');
-      if (!q || q.kind !== 'choice') continue;
+      if (q?.kind !== 'choice') continue;
       const truth = label(q) ?? '';
       expect(truth).not.toMatch(/-All$|^All |^VPN-Users$/);
       expect(q.options).toHaveLength(PRIVATE_OPTIONS);
