@@ -13,8 +13,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { tableUnavailable } from '../shared/adapters/dynamodb/unreachable.js';
 import { EXPORT_KEY, verifyLocalDownload } from '../shared/adapters/export-files.js';
-import { RETRY_AFTER_SECONDS } from '../shared/http/api.js';
 import type { ApiCors } from '../shared/http/cors.js';
+// Not from ../shared/http/api.js: that loads the logger, which must wait for the handlers' settings.
+import { RETRY_AFTER_SECONDS } from '../shared/http/limits.js';
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { isPreflight, preflightHeaders, responseHeaders } from './cors.js';
 import { escapeHtml } from './html.js';

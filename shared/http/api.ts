@@ -19,11 +19,9 @@ import {
 } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
-import { checkRequestParts, EDGE_LIMITS } from './limits.js';
+import { checkRequestParts, EDGE_LIMITS, RETRY_AFTER_SECONDS } from './limits.js';
 
 export const MAX_BODY_BYTES = EDGE_LIMITS.bodyBytes;
-/** What a 503 asks the client (or the ITSM's retry queue) to wait, in seconds. */
-export const RETRY_AFTER_SECONDS = 5;
 
 export interface Principal {
   username: string;

@@ -17,6 +17,9 @@ export const EDGE_LIMITS = {
   headersTotalChars: 10 * 1024,
 } as const;
 
+/** What a 503 asks the client (or the ITSM's retry queue) to wait, in seconds. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Control characters (C0, DEL, C1) and U+FFFD, what undecodable percent-escapes turn into. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\uFFFD]/;
