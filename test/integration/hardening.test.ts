@@ -317,6 +317,9 @@ describe('4. table unreachable', () => {
     });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+    // The local issuer's sign-in reads the table too.
+    const signIn = await call(h, 'POST', '/local-auth/token', { body: { username: 'alice', password: 'x' } });
+    expect([signIn.status, signIn.json?.error?.code]).toEqual([503, 'TABLE_UNAVAILABLE']);
     const logged = linesSince(from);
     expect(errorLines(from)).toEqual([]);
     expect(logged.split('\n').filter((l) => l.includes('table unreachable')).length).toBeGreaterThanOrEqual(
