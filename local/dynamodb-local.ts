@@ -30,8 +30,15 @@ export function checkJava(): void {
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The java process. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
+
+/** How long DynamoDB Local gets to stop on SIGTERM before it is killed. */
+const STOP_GRACE_MS = 5_000;
+
+const exited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 /** Starts DynamoDB Local on `port`, persisting under `dataDir` (or in memory when omitted). */
 export async function startDynamoDbLocal(port: number, dataDir?: string): Promise<DynamoDbLocal> {
@@ -55,22 +62,41 @@ export async function startDynamoDbLocal(port: number, dataDir?: string): Promis
     // With the variable it does not even write its telemetry metadata file into the working directory.
     { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DDB_LOCAL_TELEMETRY: '0' } },
   );
+  // Whatever ends this process (a crash, process.exit, an unhandled error) ends the java process
+  // too: 'exit' handlers run synchronously, and a kill is synchronous.
+  const killOnExit = () => {
+    if (!exited(child)) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.removeListener('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-2000);
   });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) =>
-      reject(new StartupError(`DynamoDB Local exited (${code}): ${stderr.trim()}`)),
+  const failedToStart = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) =>
+      reject(new StartupError(`DynamoDB Local exited (${code ?? signal}): ${stderr.trim()}`)),
     ),
   );
-  await Promise.race([waitForPort(port, 30_000), exited]);
+  failedToStart.catch(() => undefined);
+  try {
+    await Promise.race([waitForPort(port, 30_000), failedToStart]);
+  } catch (error) {
+    killOnExit();
+    throw error;
+  }
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    pid: child.pid,
+    // A child killed by a signal has a signalCode and no exitCode: it has exited all the same.
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        if (exited(child)) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type CryptoKey, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
+import { tableUnavailable } from '../shared/adapters/dynamodb/unreachable.js';
 import { EXPORT_KEY, verifyLocalDownload } from '../shared/adapters/export-files.js';
 import type { ApiCors } from '../shared/http/cors.js';
+// Not from ../shared/http/api.js: that loads the logger, which must wait for the handlers' settings.
+import { RETRY_AFTER_SECONDS } from '../shared/http/limits.js';
 import { ROUTES, type RouteSpec } from '../shared/manifest.js';
 import { isPreflight, preflightHeaders, responseHeaders } from './cors.js';
 import { escapeHtml } from './html.js';
@@ -24,6 +27,9 @@ const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promi
 /** API Gateway's own limit on a request body; the handlers enforce their much smaller one. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
 export const LOCAL_AUDIENCE = 'helpdesk-verify-console';
+/** The local issuer's sign-in bounds (Cognito's user name limit; a generous password one). */
+const MAX_USERNAME_CHARS = 128;
+const MAX_PASSWORD_CHARS = 1024;
 
 interface CompiledRoute {
   spec: RouteSpec;
@@ -102,8 +108,21 @@ export class LocalGateway {
       at,
       (req, res) => {
         this.handle(req, res).catch((error: unknown) => {
+          if (res.headersSent) return;
+          // The local-only pages read the table too (sign-in): an outage is a 503, not a stack.
+          if (tableUnavailable(error)) {
+            console.warn(
+              `gateway: table unreachable (${(error as { code?: string }).code ?? (error as Error).name})`,
+            );
+            res.writeHead(503, {
+              'content-type': 'application/json',
+              'retry-after': String(RETRY_AFTER_SECONDS),
+            });
+            res.end(JSON.stringify({ error: { code: 'TABLE_UNAVAILABLE', message: 'Try again shortly' } }));
+            return;
+          }
           console.error('gateway error', error);
-          if (!res.headersSent) json(res, 500, { message: 'Internal Server Error' });
+          json(res, 500, { message: 'Internal Server Error' });
         });
       },
       'API gateway',
@@ -153,6 +172,11 @@ export class LocalGateway {
       .map((r) => ({ r, m: r.pattern.exec(url.pathname) }))
       .find((x) => x.m);
     if (!match?.m) return json(res, 404, { message: 'Not Found' });
+    const pathParameters = decodeParams(match.r.params, match.m);
+    if (!pathParameters)
+      return json(res, 400, {
+        error: { code: 'MALFORMED_PATH', message: 'The path has an escape that does not decode' },
+      });
 
     const body = await readBody(req);
     if (body === undefined) return json(res, 413, { message: 'Request Entity Too Large' });
@@ -176,9 +200,7 @@ export class LocalGateway {
       rawQueryString: url.search.slice(1),
       headers,
       queryStringParameters: url.search ? Object.fromEntries(url.searchParams) : undefined,
-      pathParameters: Object.fromEntries(
-        match.r.params.map((p, i) => [p, decodeURIComponent(match.m?.[i + 1] ?? '')]),
-      ),
+      pathParameters,
       body: body.length > 0 ? body.toString('utf8') : undefined,
       isBase64Encoded: false,
       requestContext: {
@@ -234,6 +256,12 @@ export class LocalGateway {
     } catch {
       return json(res, 400, { error: 'invalid_request' });
     }
+    // Cognito bounds a user name at 128 characters; a longer one is not looked up at all.
+    if (
+      typeof input.username === 'string' &&
+      (input.username.length > MAX_USERNAME_CHARS || String(input.password ?? '').length > MAX_PASSWORD_CHARS)
+    )
+      return json(res, 400, { error: 'invalid_request' });
     const groups =
       typeof input.username === 'string'
         ? await this.users?.verifyPassword(input.username, String(input.password ?? ''))
@@ -285,6 +313,15 @@ export class LocalGateway {
         ),
     );
     return messages;
+  }
+}
+
+/** The route's path parameters, percent-decoded; undefined when an escape does not decode (`%zz`). */
+function decodeParams(names: string[], match: RegExpExecArray): Record<string, string> | undefined {
+  try {
+    return Object.fromEntries(names.map((p, i) => [p, decodeURIComponent(match[i + 1] ?? '')]));
+  } catch {
+    return undefined;
   }
 }
 

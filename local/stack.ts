@@ -87,6 +87,17 @@ export const DEFAULT_PORTS = {
   changegear: 8792,
 };
 
+const STOP_PART_MS = 10_000;
+
+function withinMs<T>(ms: number, work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+    timer.unref();
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dataDir = resolve(options.dataDir);
   if (options.fresh) rmSync(dataDir, { recursive: true, force: true });
@@ -95,8 +106,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const outboxDir = join(dataDir, 'outbox');
   const secretsFile = join(dataDir, 'secrets.json');
   const stoppers: (() => Promise<void>)[] = [];
+  // Each part gets a bounded time to stop, so one that hangs cannot keep the rest (DynamoDB Local's
+  // java process, last) running.
   const stop = async () => {
-    for (const s of stoppers.reverse()) await s().catch(() => undefined);
+    for (const s of stoppers.reverse()) await withinMs(STOP_PART_MS, s()).catch(() => undefined);
   };
 
   try {

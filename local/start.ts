@@ -40,16 +40,27 @@ Try it: npm run demo        Stop: Ctrl-C`);
       `Resumed ${stack.resumed} verification lifecycle(s) left running when the stack last stopped.`,
     );
   let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
+  const shutdown = async (signal: string, code = 0) => {
+    if (stopping) {
+      // A second Ctrl-C does not wait: exiting kills DynamoDB Local (see local/dynamodb-local.ts).
+      console.log('Stopping now.');
+      process.exit(code || 130);
+    }
     stopping = true;
-    console.log(`\n${signal}: stopping...`);
+    console.log(`\n${signal}: stopping... (Ctrl-C again to stop at once)`);
     await stack.stop();
     console.log('Stopped. Data kept in .local/ (npm start -- --fresh starts over).');
-    process.exit(0);
+    process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // A crash stops the stack (and DynamoDB Local with it) rather than leaving children behind.
+  const crash = (error: unknown) => {
+    console.error('Crashed:', error);
+    void shutdown('crash', 1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
 } catch (error) {
   if (error instanceof StartupError) {
     console.error(`Cannot start: ${error.message}`);

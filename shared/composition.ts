@@ -17,6 +17,7 @@ import { DynamoDbConsoleQueries } from './adapters/dynamodb/console-queries.js';
 import { DynamoDbConsoleUsers } from './adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
+import { reportTableUnavailable } from './adapters/dynamodb/unreachable.js';
 import { LocalExportFiles, S3ExportFiles } from './adapters/export-files.js';
 import { dataAge as ipDataAge, lookup as lookupIp } from './adapters/ip-data.js';
 import { ChangeGearTicketSystem } from './adapters/itsm/changegear.js';
@@ -72,8 +73,10 @@ function once<T>(build: (config: Config) => T): (config: Config) => T {
   };
 }
 
-const dynamo = /* @__PURE__ */ once(
-  (config) => new DynamoDBClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
+const dynamo = /* @__PURE__ */ once((config) =>
+  reportTableUnavailable(
+    new DynamoDBClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
+  ),
 );
 
 export const store = /* @__PURE__ */ once<VerificationStore>(

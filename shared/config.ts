@@ -37,6 +37,11 @@ const schema = z.object({
   MAX_OPENS_PER_LINK: int(1, 100, 10),
   /** The connection whose policy self-service requests (the portal's start page) follow; unset turns them off. */
   SELF_SERVICE_CONNECTION_ID: z.optional(z.string().check(z.minLength(1))),
+  /**
+   * The least time a start-page request takes, known address or not, so its timing does not tell
+   * accounts apart; set above the slowest real send (the handler logs when one overruns it).
+   */
+  SELF_SERVICE_MIN_MS: int(0, 10_000, 400),
   /** Where the scheduled refresh fetches Tor exit addresses (default: the Tor Project's bulk exit list). */
   TOR_EXIT_LIST_URL: z.optional(z.url()),
   /** Challenge questions per verification (the most private facts the directory has come first). */

@@ -54,3 +54,28 @@ export class MessengerRetryableError extends Error {
 export function assertIsError(error: unknown): asserts error is Error {
   if (!(error instanceof Error)) throw new Error(`Non-error thrown: ${String(error)}`);
 }
+
+/**
+ * The table did not answer (network failure) or refused for load (throttling, its own 5xx), after
+ * the SDK's retries. The edge answers 503 with Retry-After: a retry later can succeed.
+ */
+export class TableUnavailableError extends Error {
+  override name = 'TableUnavailableError';
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** A socket-level failure (refused, reset, timed out, no DNS): the other side may answer later. */
+export function isNetworkFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && NETWORK_CODES.has(code);
+}

@@ -4,7 +4,8 @@
  * - Link token: 32 random bytes (256 bits) from the CSPRNG, base64url; only its SHA-256 is stored.
  * - Portal session: `v1.<verificationId>.<expiresEpoch>.<hmac>` scoped to one verification.
  * - Webhook: `t=<unix>,v1=<hex>` HMAC-SHA256 over `<t>.<raw body>`, compared in constant time,
- *   any of the connection's current secrets accepted (rotation).
+ *   any of the connection's current secrets accepted (rotation); the replay key is the parsed,
+ *   canonical signature, never the header as written.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -58,30 +59,44 @@ export type WebhookCheck =
   | { ok: true }
   | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
+/**
+ * A verified delivery and its replay key: `<t>.<lower-case hex of the v1 that matched>`, the same
+ * however the header was written (field order, spaces, hex case, leading zeros, extra v1 entries),
+ * so a re-encoded copy of one signature is the same delivery.
+ */
+export type WebhookDelivery = { ok: true; deliveryKey: string } | Exclude<WebhookCheck, { ok: true }>;
+
+export function webhookDelivery(
+  header: string | undefined,
+  rawBody: string,
+  secrets: string[],
+  now: Date,
+): WebhookDelivery {
+  if (!header) return { ok: false, reason: 'missing' };
+  const fields = header.split(',').map((part) => {
+    const at = part.indexOf('=');
+    return at < 0
+      ? { key: part.trim(), value: '' }
+      : { key: part.slice(0, at).trim(), value: part.slice(at + 1).trim() };
+  });
+  const stamps = fields.filter((f) => f.key === 't').map((f) => f.value);
+  const t = stamps.length === 1 && /^\d{1,12}$/.test(stamps[0] ?? '') ? Number(stamps[0]) : Number.NaN;
+  const signatures = fields.filter((f) => f.key === 'v1').map((f) => f.value);
+  if (!Number.isInteger(t) || signatures.length === 0) return { ok: false, reason: 'malformed' };
+  if (Math.abs(now.getTime() / 1000 - t) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: 'stale' };
+  const expected = secrets.map((s) => hmacHex(s, `${t}.${rawBody}`));
+  const matched = expected.find((e) => signatures.some((sig) => safeEqualHex(sig, e)));
+  return matched ? { ok: true, deliveryKey: `${t}.${matched}` } : { ok: false, reason: 'mismatch' };
+}
+
 export function verifyWebhook(
   header: string | undefined,
   rawBody: string,
   secrets: string[],
   now: Date,
 ): WebhookCheck {
-  if (!header) return { ok: false, reason: 'missing' };
-  const fields = new Map(
-    header.split(',').map((part) => {
-      const [k, ...v] = part.trim().split('=');
-      return [k, v.join('=')] as const;
-    }),
-  );
-  const t = /^\d+$/.test(fields.get('t') ?? '') ? Number(fields.get('t')) : Number.NaN;
-  const signatures = header
-    .split(',')
-    .map((p) => p.trim())
-    .filter((p) => p.startsWith('v1='))
-    .map((p) => p.slice(3));
-  if (!Number.isInteger(t) || signatures.length === 0) return { ok: false, reason: 'malformed' };
-  if (Math.abs(now.getTime() / 1000 - t) > WEBHOOK_TOLERANCE_SECONDS) return { ok: false, reason: 'stale' };
-  const expected = secrets.map((s) => hmacHex(s, `${t}.${rawBody}`));
-  const match = signatures.some((sig) => expected.some((e) => safeEqualHex(sig, e)));
-  return match ? { ok: true } : { ok: false, reason: 'mismatch' };
+  const check = webhookDelivery(header, rawBody, secrets, now);
+  return check.ok ? { ok: true } : check;
 }
 
 /**

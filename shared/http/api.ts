@@ -1,17 +1,27 @@
 /**
- * The HTTP edge every API handler shares, as one middy middleware: body size and content type,
- * JSON parsing and zod validation, console authorisation by role, and the single place that maps
- * errors to responses. Only AppErrors (status < 500) reach the client with their message; anything
- * else is logged and answered with a generic 500.
+ * The HTTP edge every API handler shares, as one middy middleware: the request bounds of
+ * ./limits.ts (path parameters, query string, headers, encodings, body size), content type, JSON
+ * parsing and zod validation, console authorisation by role, and the single place that maps errors
+ * to responses. Only AppErrors (status < 500) reach the client with their message; a dependency
+ * that cannot answer now (the table, another AWS service) is a 503 with Retry-After and one WARN
+ * line; anything else is logged and answered with a generic 500.
  */
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type $ZodType, type output, safeParse } from 'zod/v4/core';
-import { AppError, badRequest, forbidden, unauthorized } from '../domain/errors.js';
+import {
+  AppError,
+  badRequest,
+  forbidden,
+  isNetworkFailure,
+  TableUnavailableError,
+  unauthorized,
+} from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
+import { checkRequestParts, EDGE_LIMITS, RETRY_AFTER_SECONDS } from './limits.js';
 
-export const MAX_BODY_BYTES = 16 * 1024;
+export const MAX_BODY_BYTES = EDGE_LIMITS.bodyBytes;
 
 export interface Principal {
   username: string;
@@ -41,9 +51,13 @@ const JSON_HEADERS = {
 
 const respond = (status: number, body: unknown): APIGatewayProxyResultV2 => ({
   statusCode: status,
-  headers: JSON_HEADERS,
+  headers: status === 503 ? { ...JSON_HEADERS, 'retry-after': String(RETRY_AFTER_SECONDS) } : JSON_HEADERS,
   body: JSON.stringify(body),
 });
+
+/** An AWS SDK call (it carries `$metadata`) that could not reach its service. */
+const awsUnreachable = (error: Error) =>
+  '$metadata' in error && (isNetworkFailure(error) || error.name === 'TimeoutError');
 
 const header = (event: APIGatewayProxyEventV2, name: string) => {
   const key = Object.keys(event.headers ?? {}).find((k) => k.toLowerCase() === name);
@@ -117,6 +131,12 @@ export function httpHandler<S extends $ZodType | undefined = undefined>(
   if (!route) throw new Error(`No route for ${functionName} in shared/manifest.ts`);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>().handler(async (event) => {
     try {
+      const refusal = checkRequestParts(event);
+      if (refusal) {
+        const { code, ...where } = refusal;
+        logger.warn('request refused at the edge', { route: route.path, code, ...where });
+        return respond(400, { error: { code, message: 'The request is malformed or too large' } });
+      }
       const principal = route.auth === 'console' ? principalOf(event, route.roles ?? []) : undefined;
       const { text, body } = readBody(event, options.body, options.rawBody ?? false);
       const auth = header(event, 'authorization');
@@ -129,6 +149,21 @@ export function httpHandler<S extends $ZodType | undefined = undefined>(
         logger.info('request refused', { route: route.path, code: error.code, status: error.status });
         return respond(error.status, {
           error: { code: error.code, message: error.message, details: error.details },
+        });
+      }
+      if (error instanceof TableUnavailableError || awsUnreachable(error)) {
+        const table = error instanceof TableUnavailableError;
+        const cause = (table ? error.cause : error) as (Error & { code?: string }) | undefined;
+        logger.warn(table ? 'table unreachable' : 'dependency unreachable', {
+          route: route.path,
+          errorName: cause?.name,
+          errorCode: cause?.code,
+        });
+        return respond(503, {
+          error: {
+            code: table ? 'TABLE_UNAVAILABLE' : 'DEPENDENCY_UNAVAILABLE',
+            message: 'The service is briefly unavailable; try again shortly',
+          },
         });
       }
       if (error instanceof AppError) {

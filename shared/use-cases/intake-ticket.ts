@@ -6,7 +6,7 @@
  *
  * Duplicate deliveries and create+update bursts leave one ticket record and one link entry: the
  * ticket record is created conditionally and the entry is written by whoever holds it in `writing`.
- * A replayed signed delivery (same signature) is refused. If the ITSM is down we answer 503 so that
+ * A replayed signed delivery (the same signature, however re-encoded) is refused. If the ITSM is down we answer 503 so that
  * the sender delivers again (the claim on a signed delivery is released so its retry is accepted);
  * a redelivery picks up a failed entry.
  */
@@ -25,7 +25,7 @@ import {
   unavailable,
 } from '../domain/errors.js';
 import { linkEntryNote } from '../domain/ticket-notes.js';
-import { verifyBasic, verifyWebhook, WEBHOOK_TOLERANCE_SECONDS } from '../domain/tokens.js';
+import { verifyBasic, WEBHOOK_TOLERANCE_SECONDS, webhookDelivery } from '../domain/tokens.js';
 import type { Connection, TicketRecord } from '../ports.js';
 import * as z from '../zod.js';
 
@@ -62,11 +62,11 @@ export async function intakeTicket(
     if (!verifyBasic(input.authorization, accepted))
       throw unauthorized('INVALID_CREDENTIALS', 'Webhook credentials refused');
   } else {
-    const check = verifyWebhook(input.signature, input.rawBody, accepted, ctx.clock.now());
+    const check = webhookDelivery(input.signature, input.rawBody, accepted, ctx.clock.now());
     if (!check.ok) throw unauthorized('INVALID_SIGNATURE', `Webhook signature ${check.reason}`);
-    claim = createHash('sha256')
-      .update(input.signature ?? '')
-      .digest('hex');
+    // The canonical signature (timestamp + the matching v1 in lower-case hex), not the header as
+    // written: the same signature re-encoded is the same delivery.
+    claim = createHash('sha256').update(check.deliveryKey).digest('hex');
     // Twice the tolerance: a signature older than that is refused as stale anyway.
     if (!(await ctx.store.claimDelivery(claim, 2 * WEBHOOK_TOLERANCE_SECONDS))) {
       throw conflict('WEBHOOK_REPLAYED', 'This delivery was already received');
@@ -156,5 +156,14 @@ function parsePayload(connection: Connection, rawBody: string): Delivery {
   }
   const parsed = parseDelivery(connection, json);
   if (!parsed.ok) throw badRequest('VALIDATION_FAILED', 'The webhook payload is invalid', parsed.issues);
-  return parsed.delivery;
+  const { delivery } = parsed;
+  // ChangeGear items are addressed by an integer ID: anything else can never be fetched, so it is
+  // the sender's permanent error (400, not a 5xx it would deliver again and again).
+  if (connection.type === 'changegear' && delivery.act && !CHANGEGEAR_ITEM_ID.test(delivery.ticketId)) {
+    throw badRequest('INVALID_TICKET_ID', `${connection.idField} must be an integer item ID`);
+  }
+  return delivery;
 }
+
+/** What the ChangeGear adapter can address (shared/adapters/itsm/changegear.ts checks the same). */
+const CHANGEGEAR_ITEM_ID = /^\d{1,18}$/;

@@ -3,7 +3,9 @@
  * the portal's start page. If it belongs to an enabled account, a password-reset verification starts
  * and its link goes to the contact on record (never to an address typed on the page). The answer is
  * the same whether or not the account exists, is disabled, already has a link open, or has asked
- * too often, so the page cannot be used to find accounts or to flood someone's phone.
+ * too often, so the page cannot be used to find accounts or to flood someone's phone. Nor does
+ * its timing: every request makes the same lookups and takes at least SELF_SERVICE_MIN_MS (a Lambda
+ * cannot answer first and work after), whatever it found.
  *
  * A self-service request has no ITSM ticket: it runs the same lifecycle on a per-person record of the
  * configured connection (for its policy), and the ticket writes are skipped.
@@ -30,17 +32,38 @@ export async function startSelfService(
   ctx: Ctx<'store' | 'directory' | 'workflow'>,
   input: z.infer<typeof selfServiceSchema>,
 ) {
+  const started = performance.now();
+  try {
+    return await startOrDrop(ctx, input);
+  } finally {
+    const elapsed = performance.now() - started;
+    const floor = ctx.config.SELF_SERVICE_MIN_MS;
+    if (elapsed < floor) await new Promise((resolve) => setTimeout(resolve, floor - elapsed));
+    else if (floor > 0)
+      logger.warn('self-service request overran its time floor', {
+        elapsedMs: Math.round(elapsed),
+        floorMs: floor,
+      });
+  }
+}
+
+async function startOrDrop(
+  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  input: z.infer<typeof selfServiceSchema>,
+) {
   const connectionId = ctx.config.SELF_SERVICE_CONNECTION_ID;
   if (!connectionId)
     throw notFound('SELF_SERVICE_DISABLED', 'Self-service is not available; call the help desk');
   const email = input.email.trim().toLowerCase();
   const emailKey = createHash('sha256').update(email).digest('hex').slice(0, 32);
-  const requests = await ctx.store.countAttempt(`SELF#${emailKey}`, 3600);
+  // The same lookups whatever the answer: the count, the person and the connection.
+  const [requests, person, connection] = await Promise.all([
+    ctx.store.countAttempt(`SELF#${emailKey}`, 3600),
+    ctx.directory.findByEmail(email),
+    loadConnection(ctx, connectionId),
+  ]);
   if (requests > SELF_SERVICE_LINKS_PER_HOUR) return drop('throttled');
-
-  const person = await ctx.directory.findByEmail(email);
   if (!person?.enabled) return drop('no eligible account');
-  const connection = await loadConnection(ctx, connectionId);
   const ticketId = `self-${person.userId}`;
   await ctx.store.createTicket({
     connectionId: connection.connectionId,

@@ -8,6 +8,7 @@ import {
   verifySession,
   verifyWebhook,
   WEBHOOK_TOLERANCE_SECONDS,
+  webhookDelivery,
 } from '../../../shared/domain/tokens.js';
 
 const NOW = new Date('2025-01-01T10:00:00.000Z');
@@ -305,5 +306,41 @@ describe('signWebhook / verifyWebhook', () => {
 
     // Act / Assess
     expect(verifyWebhook(signature, BODY, [SECRET], NOW)).toEqual({ ok: false, reason: 'mismatch' });
+  });
+});
+
+describe('webhookDelivery (the replay key)', () => {
+  const SECRET = 'whsec-current';
+  const BODY = '{"ticketId":"tk-1"}';
+  const signed = signWebhook(BODY, SECRET, NOW);
+  const hex = signed.split('v1=')[1] ?? '';
+  const keyOf = (value: string) => {
+    const check = webhookDelivery(value, BODY, [SECRET], NOW);
+    return check.ok ? check.deliveryKey : `refused: ${check.reason}`;
+  };
+
+  it('is the timestamp and the lower-case hex of the matching v1', () => {
+    expect(keyOf(signed)).toBe(`${NOW_EPOCH}.${hex}`);
+  });
+
+  it.each([
+    ['upper-case hex', `t=${NOW_EPOCH},v1=${hex.toUpperCase()}`],
+    ['reordered fields', `v1=${hex},t=${NOW_EPOCH}`],
+    ['extra spaces', `  t = ${NOW_EPOCH} ,  v1 = ${hex}  `],
+    ['a leading zero on the timestamp', `t=0${NOW_EPOCH},v1=${hex}`],
+    ['extra non-matching v1 entries', `t=${NOW_EPOCH},v1=${'0'.repeat(64)},v1=${hex},v1=${'f'.repeat(64)}`],
+    ['unknown extra fields', `t=${NOW_EPOCH},v0=abc,v1=${hex}`],
+  ])('is the same for the same signature re-encoded (%s)', (_what, value) => {
+    expect(keyOf(value)).toBe(`${NOW_EPOCH}.${hex}`);
+  });
+
+  it('differs for a delivery signed at another second', () => {
+    const later = signWebhook(BODY, SECRET, new Date(NOW.getTime() + 1000));
+    expect(keyOf(later)).not.toBe(keyOf(signed));
+  });
+
+  it('says why a header is refused, as verifyWebhook does', () => {
+    expect(keyOf(`t=${NOW_EPOCH},v1=${'0'.repeat(64)}`)).toBe('refused: mismatch');
+    expect(keyOf('t=x,v1=y')).toBe('refused: malformed');
   });
 });
