@@ -61,6 +61,7 @@ const PEOPLE = {
   notMe: 'ngozi.dvorak@example.com',
   feedback: 'goncalo.santos@example.com',
   returning: 'matthew.yilmaz@example.com',
+  paused: 'james.mensah@example.com',
 };
 const NEW_PASSWORD = 'harbour kettle violet sundial 88';
 
@@ -342,6 +343,35 @@ describe('a returning device', () => {
     expect(second.assessment?.reasons.find((r) => r.code === 'KNOWN_DEVICE')).toMatchObject({
       verifiedBy: 'server',
     });
+  });
+});
+
+describe('rate-limit refusals', () => {
+  // The codes come from the API (test/integration/abuse.test.ts); here: what the person reads.
+  const refuse = (code: string) => ({
+    status: 429,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code, message: 'refused' } }),
+  });
+
+  it('a session cut off mid-way is told it is paused and when to come back', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.paused, { reset: false });
+    await openLanding(page, link.url, link.ticketNumber);
+    await page.route('**/portal/question', (route) => route.fulfill(refuse('SESSION_RATE_LIMITED')));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await showsHeading(page, 'Paused for a few minutes');
+    expect(await page.locator('main').textContent()).toContain('Wait 15 minutes');
+    await screen(page, 'refused-session-paused');
+  });
+
+  it('a link that does not open from a device that tried many says its own link still opens', async () => {
+    const { page } = await requesterPage();
+    await page.route('**/portal/session', (route) => route.fulfill(refuse('TOO_MANY_INVALID_LINKS')));
+    await page.goto(`${h.api}${PORTAL_APP_PATH}/#t=${'A'.repeat(43)}`);
+    await showsHeading(page, "This link doesn't work");
+    expect(await page.locator('main').textContent()).toContain('A link from your own message still opens');
+    await screen(page, 'refused-invalid-links');
   });
 });
 

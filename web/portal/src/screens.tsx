@@ -433,7 +433,8 @@ export type LinkProblem =
   | 'network_busy'
   | 'paused';
 
-const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
+/** `next`: the heading over the ways on (the link may still work later, or need replacing). */
+const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string; next?: string }> = {
   expired: {
     title: 'This link has expired',
     text: 'Verification links work for a short time only, to keep your account safe.',
@@ -465,16 +466,17 @@ const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
   paused: {
     title: 'Paused for a few minutes',
     text: 'This page sent more requests than a person would in a short time, so we paused it for your safety. Wait 15 minutes, then open the link from your message again.',
+    next: "If you can't wait",
   },
 };
 
 export function LinkProblemScreen(props: Props & { problem: LinkProblem; session?: Session }) {
-  const { title, text } = LINK_PROBLEMS[props.problem];
+  const { title, text, next = 'How to get a new link' } = LINK_PROBLEMS[props.problem];
   return (
     <section>
       <Heading company={props.branding.companyName}>{title}</Heading>
       <p class="lead">{text}</p>
-      <h2>How to get a new link</h2>
+      <h2>{next}</h2>
       <ul>
         <li>
           Ask the help desk to send you a new one: <CallHelpDesk branding={props.branding} />, or reply on
