@@ -343,6 +343,14 @@ describe('a returning device', () => {
     expect(second.assessment?.reasons.find((r) => r.code === 'KNOWN_DEVICE')).toMatchObject({
       verifiedBy: 'server',
     });
+    // The summary the agent reads says who vouches for each signal.
+    const detail = await agentView(secondLink.verificationId);
+    expect(detail.reasonsByCategory.endpoint?.find((r) => r.code === 'KNOWN_DEVICE')?.verifiedBy).toBe(
+      'server',
+    );
+    expect(detail.reasonsByCategory.persona?.find((r) => r.code === 'CONTACT_ON_RECORD')?.verifiedBy).toBe(
+      'server',
+    );
   });
 });
 
