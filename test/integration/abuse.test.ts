@@ -134,6 +134,16 @@ describe('abuse limits that hit the abuser, not the neighbours', () => {
     ).toBe(200);
   });
 
+  it('an IPv6 host is its /64: rotating addresses inside it does not escape, the next /64 is a neighbour', async () => {
+    const statuses: number[] = [];
+    // One phone or home hands out many addresses from its /64 (privacy addresses).
+    for (let i = 1; i <= 31; i++) statuses.push((await junk(`2001:db8:aa:1::${i.toString(16)}`)).status);
+    expect(statuses.slice(0, 30).every((s) => s === 404)).toBe(true);
+    expect(statuses[30]).toBe(429);
+    expect((await junk('2001:db8:aa:1:ffff:1:2:3')).json.error.code).toBe('TOO_MANY_INVALID_LINKS');
+    expect((await junk('2001:db8:aa:2::1')).status).toBe(404);
+  });
+
   it('a network of sprayers is cut off as a network, with its own code', async () => {
     let last = { status: 0, json: undefined as { error: { code: string } } | undefined };
     // 25 hosts of one /24, each under its own limit: 625 junk requests.
