@@ -328,6 +328,39 @@ describe('verification scenarios', () => {
       ).toBe(true);
     });
 
+    it('"I did not ask for this" revokes the credential presented in it: it earns nothing afterwards', async () => {
+      const owner = people.find((p) => p.email === 'goncalo.santos@example.com') as DirectoryUser;
+      const first = await run({ name: 'pass that earns a credential', requester: owner, client: atHome() });
+      const credential = first.deviceCredential;
+      expect(credential).toBeDefined();
+      // Someone holding that browser's credential starts a verification; the person says it is not them.
+      const ticket = await openTicket(h, 'local-desk', owner.email);
+      const { verificationId, linkToken } = await sendLink(h, ticket.id);
+      const session = await openLink(h, linkToken);
+      await call(h, 'POST', '/portal/signals', {
+        token: session.sessionToken,
+        body: { ...atHome(), deviceCredential: credential },
+        headers: { 'x-simulated-source-ip': IPS.lisbonHome, 'user-agent': MAC_CHROME },
+      });
+      expect((await verification(h, verificationId)).client?.deviceCredential?.state).toBe('verified');
+      const denied = await call(h, 'POST', '/portal/not-me', {
+        token: session.sessionToken,
+        body: { confirm: true },
+      });
+      expect(denied.status).toBe(200);
+      const audit = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+      expect(audit).toContain('device.credential_revoked');
+      // The same credential later: refused as revoked, no credit.
+      const later = await run({
+        name: 'revoked credential presented again',
+        requester: owner,
+        client: atHome(),
+        deviceCredential: credential,
+      });
+      expect(later.v.client?.deviceCredential).toEqual({ state: 'rejected', reason: 'revoked' });
+      expect(later.codes).not.toContain('KNOWN_DEVICE');
+    });
+
     it("someone else's credential earns nothing and adds risk", async () => {
       const owner = person('Zoë Martín');
       const mine = await run({ name: 'owner passes', requester: owner, client: atHome() });
