@@ -31,8 +31,20 @@ const schema = z.object({
   CONSOLE_BASE_URL: z.url(),
   RETENTION_DAYS: int(1, 3650, 365),
   SESSION_MINUTES: int(1, 60, 15),
-  /** Portal requests allowed per source network (/24 or /48) per 15 minutes. */
-  PORTAL_REQUESTS_PER_SOURCE: int(10, 10_000, 60),
+  /**
+   * Unauthenticated portal requests (the self-service start, links that do not open) per source
+   * network (/24 or /48) per 15 minutes. Sized for an office or a carrier's NAT, where hundreds of
+   * people share one address; calls with a session are limited per session and per link instead.
+   */
+  PORTAL_REQUESTS_PER_SOURCE: int(10, 10_000, 600),
+  /** Link tokens that do not open (unknown) per source address (IPv4, or IPv6 /64) per 15 minutes. */
+  PORTAL_INVALID_LINKS_PER_HOST: int(5, 10_000, 30),
+  /** Calls one portal session may make per 15 minutes (a verification takes about ten). */
+  PORTAL_REQUESTS_PER_SESSION: int(10, 10_000, 120),
+  /** Calls all the sessions of one link may make together per 15 minutes. */
+  PORTAL_REQUESTS_PER_LINK: int(10, 10_000, 300),
+  /** Strength checks while typing a new password, per session per 15 minutes (typing debounced). */
+  PORTAL_PASSWORD_CHECKS_PER_SESSION: int(10, 10_000, 200),
   /** Times one link may be opened (reloads included). */
   MAX_OPENS_PER_LINK: int(1, 100, 10),
   /** The connection whose policy self-service requests (the portal's start page) follow; unset turns them off. */

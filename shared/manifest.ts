@@ -111,6 +111,16 @@ export const FUNCTIONS = [
     },
   },
   {
+    name: 'portal-not-me',
+    description: 'Portal: "I did not ask for this" ends the verification as Failed and resumes the lifecycle',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['portal', 'directory'] },
+  },
+  {
+    name: 'portal-feedback',
+    description: "Portal: the requester's optional feedback after the outcome (once)",
+    access: { table: 'readWrite', secrets: ['portal'] },
+  },
+  {
     name: 'lifecycle-send-link',
     description: 'Lifecycle task: creates the link token and delivers the link',
     access: { table: 'readWrite', sendMessages: true, secrets: [] },
@@ -277,6 +287,8 @@ export const ROUTES = [
   { method: 'POST', path: '/portal/password-check', function: 'portal-password-check', auth: 'portal' },
   { method: 'POST', path: '/portal/complete', function: 'portal-complete', auth: 'portal' },
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
+  { method: 'POST', path: '/portal/not-me', function: 'portal-not-me', auth: 'portal' },
+  { method: 'POST', path: '/portal/feedback', function: 'portal-feedback', auth: 'portal' },
   // ---- Console (issue 6); request and response shapes in shared/console-api.ts ----
   {
     method: 'GET',

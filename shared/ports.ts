@@ -10,6 +10,7 @@ import type {
   ClientContext,
   LifecycleOutcome,
   OpenedOutput,
+  RequesterFeedback,
   TicketRef,
   TicketWrite,
   Verification,
@@ -116,6 +117,7 @@ export interface TransitionPatch {
   answers?: Verification['answers'];
   completedAt?: string;
   action?: Verification['action'];
+  requesterReport?: Verification['requesterReport'];
 }
 
 export interface VerificationStore {
@@ -159,6 +161,8 @@ export interface VerificationStore {
   /** Devices (HMACs) that passed a verification for this person, remembered for a while. */
   isKnownDevice(userId: string, deviceHmac: string): Promise<boolean>;
   rememberDevice(userId: string, deviceHmac: string): Promise<void>;
+  /** Forgets a remembered device (revokes a device credential): it no longer counts as known. */
+  forgetDevice(userId: string, deviceHmac: string): Promise<void>;
   /** Records what the portal page reported; flags a second device when another opened it first. */
   recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }>;
   /**
@@ -193,6 +197,11 @@ export interface VerificationStore {
     audit: AuditEvent,
   ): Promise<boolean>;
   markTicketResolved(verificationId: string, at: string): Promise<void>;
+  /**
+   * Stores the requester's feedback once, only on a completed verification: false when feedback
+   * was already left or the verification is not completed.
+   */
+  setFeedback(verificationId: string, feedback: RequesterFeedback, audit: AuditEvent): Promise<boolean>;
 
   saveLinkToken(tokenHash: string, verificationId: string, expiresAt: string): Promise<void>;
   findLinkToken(tokenHash: string): Promise<{ verificationId: string; expiresAt: string } | undefined>;

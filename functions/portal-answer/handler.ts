@@ -2,15 +2,10 @@
 
 import { compose, secrets, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { answerQuestion, answerSchema, guardPortalSource } from '../../shared/use-cases/portal.js';
+import { answerQuestion, answerSchema } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, secrets });
 
-export const handler = httpHandler(
-  'portal-answer',
-  { body: answerSchema },
-  async ({ event, bearer, body }) => {
-    await guardPortalSource(ctx, event.requestContext.http.sourceIp);
-    return { status: 200, body: await answerQuestion(ctx, bearer, body) };
-  },
-);
+export const handler = httpHandler('portal-answer', { body: answerSchema }, async ({ bearer, body }) => {
+  return { status: 200, body: await answerQuestion(ctx, bearer, body) };
+});

@@ -2,11 +2,10 @@
 
 import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { completeSchema, completeVerification, guardPortalSource } from '../../shared/use-cases/portal.js';
+import { completeSchema, completeVerification } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, directory, secrets, workflow });
 
-export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ event, bearer }) => {
-  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ bearer }) => {
   return { status: 200, body: await completeVerification(ctx, bearer) };
 });

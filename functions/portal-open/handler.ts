@@ -2,11 +2,13 @@
 
 import { compose, directory, secrets, store, ticketSystems, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { guardPortalSource, openPortalSession } from '../../shared/use-cases/portal.js';
+import { openPortalSession } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, directory, secrets, workflow, ticketSystems });
 
-export const handler = httpHandler('portal-open', {}, async ({ event, bearer }) => {
-  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
-  return { status: 200, body: await openPortalSession(ctx, bearer) };
-});
+// Limits live in the use case: a link that does not open counts against its host and network, a
+// valid one only against itself (so a neighbour's junk never locks it out).
+export const handler = httpHandler('portal-open', {}, async ({ event, bearer }) => ({
+  status: 200,
+  body: await openPortalSession(ctx, bearer, event.requestContext.http.sourceIp),
+}));

@@ -2,15 +2,14 @@
 
 import { compose, directory, secrets, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { checkNewPassword, guardPortalSource, passwordCheckSchema } from '../../shared/use-cases/portal.js';
+import { checkNewPassword, passwordCheckSchema } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, directory, secrets });
 
 export const handler = httpHandler(
   'portal-password-check',
   { body: passwordCheckSchema },
-  async ({ event, bearer, body }) => {
-    await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+  async ({ bearer, body }) => {
     return { status: 200, body: await checkNewPassword(ctx, bearer, body) };
   },
 );

@@ -2,11 +2,10 @@
 
 import { compose, secrets, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { guardPortalSource, nextQuestion } from '../../shared/use-cases/portal.js';
+import { nextQuestion } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, secrets });
 
-export const handler = httpHandler('portal-question', {}, async ({ event, bearer }) => {
-  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
+export const handler = httpHandler('portal-question', {}, async ({ bearer }) => {
   return { status: 200, body: await nextQuestion(ctx, bearer) };
 });

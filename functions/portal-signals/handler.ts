@@ -2,7 +2,7 @@
 import { preloadIpData } from '../../shared/adapters/ip-data.js';
 import { compose, directory, ipIntel, secrets, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { guardPortalSource, recordSignals, signalsSchema } from '../../shared/use-cases/portal.js';
+import { recordSignals, signalsSchema } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ store, secrets, directory, ipIntel });
 // Load the IP data during the cold start (Lambda's INIT phase), not in the first request.
@@ -13,7 +13,6 @@ export const handler = httpHandler(
   { body: signalsSchema },
   async ({ event, bearer, body }) => {
     const { sourceIp, userAgent } = event.requestContext.http;
-    await guardPortalSource(ctx, sourceIp);
     return {
       status: 202,
       body: await recordSignals(ctx, bearer, body, { userAgent: userAgent ?? '', sourceIp }),

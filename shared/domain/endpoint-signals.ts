@@ -1,8 +1,19 @@
 /**
  * Endpoint signals: what the requester's browser says about itself. Everything the browser reports
- * can be forged, so these signals only ever add risk, except a device we have seen before for this
- * person (a small credit that also vouches, DESIGN.md §6). Automation is a hard rule.
+ * can be forged, so these signals only ever add risk (`verifiedBy: 'page'`). The one exception is a
+ * device credential: a token the server signed and handed to this browser when the person last
+ * passed, checked here against its signature, the person, the connection and its expiry, and by the
+ * caller against the server-side record (revocable). Only that credential earns KNOWN_DEVICE, the
+ * small credit that also vouches (DESIGN.md §6). A page-reported fingerprint seen before is only
+ * noted, for zero points: anyone who learnt someone's hash could send it.
+ *
+ * Why a token the page keeps and presents, not a cookie: the portal calls the API on another origin
+ * (apiBaseUrl), so an HttpOnly cookie would be a third-party cookie, which browsers block or
+ * partition. The page cannot forge the token (HMAC with a server key) and cannot stretch it to
+ * another person or connection; stolen from the browser, it is worth one small credit and can be
+ * revoked server side.
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Bowser from 'bowser';
 import type { Reason } from './verification.js';
 
@@ -26,10 +37,77 @@ export interface EndpointContext {
   userAgent: string;
   ipCountry?: string;
   profileCountry: string;
-  /** The device HMAC was seen for this person before. */
+  /**
+   * The browser presented a device credential the server issued to this person on this connection,
+   * and it checked out (signature, expiry, server-side record). Never set from a page-reported hash.
+   */
   knownDevice: boolean;
+  /** The page's fingerprint hash was seen before for this person (weak: the page can forge it). */
+  fingerprintSeen?: boolean;
+  /** A device credential was presented but refused (signed for someone else, tampered, revoked). */
+  credentialRejected?: string;
   /** The link was opened on another device before this one. */
   secondDevice: boolean;
+}
+
+/** How long a device credential issued on a pass is honoured (the server-side record lives as long). */
+export const DEVICE_CREDENTIAL_DAYS = 180;
+
+const CREDENTIAL_VERSION = 'dc1';
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const unb64 = (text: string) => Buffer.from(text, 'base64url').toString('utf8');
+const credentialMac = (key: string, body: string) =>
+  createHmac('sha256', key).update(`device-credential:${body}`, 'utf8').digest('base64url');
+
+/**
+ * A new device credential for a person who just passed: `dc1.<id>.<person>.<connection>.<exp>.<mac>`.
+ * `storeKey` (an HMAC of the random id) is what the server remembers for the person; deleting it
+ * revokes the credential.
+ */
+export function issueDeviceCredential(
+  key: string,
+  bound: { userId: string; connectionId: string },
+  now: Date,
+  days = DEVICE_CREDENTIAL_DAYS,
+): { credential: string; storeKey: string; expiresAt: string } {
+  const id = randomBytes(16).toString('base64url');
+  const exp = Math.floor(now.getTime() / 1000) + days * 86_400;
+  const body = [CREDENTIAL_VERSION, id, b64(bound.userId), b64(bound.connectionId), exp].join('.');
+  return {
+    credential: `${body}.${credentialMac(key, body)}`,
+    storeKey: deviceCredentialStoreKey(key, id),
+    expiresAt: new Date(exp * 1000).toISOString(),
+  };
+}
+
+export const deviceCredentialStoreKey = (key: string, id: string) =>
+  createHmac('sha256', key).update(`device-credential-id:${id}`, 'utf8').digest('hex');
+
+export type CredentialCheck =
+  | { ok: true; storeKey: string }
+  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' | 'other_person' | 'other_connection' };
+
+/**
+ * Checks a presented credential's signature, expiry and binding. The caller still looks the store
+ * key up (a revoked or forgotten credential has no record) before it counts.
+ */
+export function checkDeviceCredential(
+  credential: string,
+  key: string,
+  expected: { userId: string; connectionId: string },
+  now: Date,
+): CredentialCheck {
+  const parts = credential.split('.');
+  if (parts.length !== 6 || parts[0] !== CREDENTIAL_VERSION) return { ok: false, reason: 'malformed' };
+  const [, id, user, connection, exp, mac] = parts as [string, string, string, string, string, string];
+  const expectedMac = Buffer.from(credentialMac(key, parts.slice(0, 5).join('.')), 'base64url');
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expectedMac.length || !timingSafeEqual(given, expectedMac))
+    return { ok: false, reason: 'bad_signature' };
+  if (!/^\d+$/.test(exp) || Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired' };
+  if (unb64(user) !== expected.userId) return { ok: false, reason: 'other_person' };
+  if (unb64(connection) !== expected.connectionId) return { ok: false, reason: 'other_connection' };
+  return { ok: true, storeKey: deviceCredentialStoreKey(key, id) };
 }
 
 export interface EndpointPolicy {
@@ -39,6 +117,8 @@ export interface EndpointPolicy {
   platformMismatch: number;
   secondDevice: number;
   knownDeviceCredit: number;
+  /** A credential signed for someone else, or tampered with: somebody is trying to borrow a device. */
+  credentialRejected: number;
 }
 
 export const DEFAULT_ENDPOINT_POLICY: EndpointPolicy = {
@@ -49,6 +129,7 @@ export const DEFAULT_ENDPOINT_POLICY: EndpointPolicy = {
   // A link opened on another device after the first is the forwarded-link pattern: Medium on its own.
   secondDevice: 4,
   knownDeviceCredit: -1,
+  credentialRejected: 2,
 };
 
 /** Countries of common IANA zones; an unlisted zone is simply not compared. */
@@ -146,8 +227,13 @@ export function endpointSignals(
   policy: EndpointPolicy = DEFAULT_ENDPOINT_POLICY,
 ): Reason[] {
   const reasons: Reason[] = [];
-  const add = (code: string, points: number, evidence: string, message: string) =>
-    reasons.push({ code, category: 'endpoint', points, evidence, message });
+  const add = (
+    code: string,
+    points: number,
+    evidence: string,
+    message: string,
+    verifiedBy: Reason['verifiedBy'] = 'page',
+  ) => reasons.push({ code, category: 'endpoint', points, evidence, message, verifiedBy });
 
   // Bowser refuses an empty user agent; an empty one simply declares nothing.
   const ua = context.userAgent ? Bowser.parse(context.userAgent) : undefined;
@@ -225,8 +311,26 @@ export function endpointSignals(
     add(
       'KNOWN_DEVICE',
       policy.knownDeviceCredit,
-      'device seen before for this person',
-      'A device this person has used before',
+      'device credential issued by the server on an earlier pass, checked',
+      'A device this person passed on before (its credential from us checked out)',
+      'server',
+    );
+  } else if (context.fingerprintSeen) {
+    // Informative only: a hash computed in the open can be replayed by someone who learnt it.
+    add(
+      'DEVICE_FINGERPRINT_SEEN',
+      0,
+      'fingerprint hash reported by the page matches one seen before (not proof)',
+      'The page reported a device fingerprint seen before for this person; the page can forge it, so it earns nothing',
+    );
+  }
+  if (context.credentialRejected) {
+    add(
+      'DEVICE_CREDENTIAL_REJECTED',
+      policy.credentialRejected,
+      `device credential refused: ${context.credentialRejected}`,
+      'The browser presented a device credential that is not valid for this person',
+      'server',
     );
   }
   return reasons;

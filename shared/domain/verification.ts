@@ -69,6 +69,12 @@ export interface Reason {
   points: number;
   evidence: string;
   message: string;
+  /**
+   * Who vouches for the evidence: `server` (what the server saw or holds: the connection, the
+   * directory, server timing, a credential it issued and checked) or `page` (what the browser
+   * reported, which anyone can forge). Absent on records written before it existed.
+   */
+  verifiedBy?: 'server' | 'page';
 }
 
 export interface Assessment {
@@ -152,6 +158,12 @@ export interface ClientContext {
   asOrg?: string;
   /** Network signals, worked out when the full source address was at hand (it is not kept). */
   networkReasons?: Reason[];
+  /**
+   * The device credential the page presented (one the server issued on an earlier pass): `verified`
+   * with the stored key (an HMAC of its id) when its signature, person, connection, expiry and the
+   * server-side record all checked out; `rejected` with why otherwise. Absent: none presented.
+   */
+  deviceCredential?: { state: 'verified'; key: string } | { state: 'rejected'; reason: string };
   at: string;
 }
 

@@ -8,12 +8,12 @@
  * callback, so exactly one SendTaskSuccess happens (see storeTaskToken's condition).
  */
 
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { DirectoryPasswordRejectedError } from '../adapters/directory/errors.js';
 import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
-import { endpointSignals } from '../domain/endpoint-signals.js';
+import { checkDeviceCredential, endpointSignals, issueDeviceCredential } from '../domain/endpoint-signals.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
 import { ipPrefix, networkSignals } from '../domain/network-signals.js';
 import { checkPassword } from '../domain/password-policy.js';
@@ -32,7 +32,15 @@ import {
   weightsOf,
 } from '../domain/questions.js';
 import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
-import { isFinal, type Reason, remainingSeconds, type Verification } from '../domain/verification.js';
+import { REQUESTER_DENIED } from '../domain/verdict.js';
+import {
+  type Assessment,
+  type ClientContext,
+  isFinal,
+  type Reason,
+  remainingSeconds,
+  type Verification,
+} from '../domain/verification.js';
 import { logger } from '../logger.js';
 import type { Connection, DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
@@ -41,18 +49,113 @@ import { lifecycleOutcome } from './lifecycle-outcome.js';
 import { torExits } from './tor-exits.js';
 
 /**
- * Abuse limit on every portal request: so many per source network (/24 or /48) per 15 minutes.
- * Link guessing, scripted retries and floods from one network are cut off with 429.
+ * Abuse limits (README "Portal"). They are aimed at whoever abuses, not at the people who share
+ * their address:
+ * - Unauthenticated entry points are limited per source network (/24 or /48), sized for an office
+ *   or a carrier's NAT: the self-service start (every request) and links that do not open (only
+ *   those: a valid link is limited per link, so a neighbour spraying junk never locks it out).
+ *   Junk links are also limited per host, so one host is cut off long before its network.
+ * - Calls with a session are limited per session and per link, never per network.
+ * - A person who passed can always finish: the action and "I did not ask for this" are never cut off.
  */
+const WINDOW_SECONDS = 900;
+
+function refuse(code: string, message: string): never {
+  throw new AppError(code, 429, message);
+}
+
+/** Per source network, for the unauthenticated entry points (the self-service start calls this). */
 export async function guardPortalSource(ctx: Ctx<'store'>, sourceIp: string): Promise<void> {
-  const attempts = await ctx.store.countAttempt(`SOURCE#${ipPrefix(sourceIp)}`, 900);
+  const attempts = await ctx.store.countAttempt(`SOURCE#${ipPrefix(sourceIp)}`, WINDOW_SECONDS);
   if (attempts > ctx.config.PORTAL_REQUESTS_PER_SOURCE) {
-    throw new AppError(
-      'TOO_MANY_ATTEMPTS',
-      429,
-      'Too many attempts from this network; try again in 15 minutes',
+    refuse(
+      'NETWORK_RATE_LIMITED',
+      'Too many requests without a working link came from your network; try again in 15 minutes',
     );
   }
+}
+
+/**
+ * The host behind an address: the IPv4 address itself (also when IPv4-mapped), or the IPv6 /64
+ * (one home or phone). Hashed: counters never hold a full address (DESIGN.md §6, privacy).
+ */
+function hostKey(sourceIp: string): string {
+  const ip = sourceIp.trim().toLowerCase();
+  let host = ip;
+  if (ip.includes(':') && !ip.includes('.')) {
+    const [head = '', tail = ''] = ip.split('::');
+    const left = head ? head.split(':') : [];
+    const right = tail ? tail.split(':') : [];
+    const groups = ip.includes('::')
+      ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+      : left;
+    host = `${groups.slice(0, 4).join(':')}::/64`;
+  } else if (ip.includes(':')) {
+    host = ip.slice(ip.lastIndexOf(':') + 1);
+  }
+  return createHash('sha256').update(`host:${host}`).digest('hex').slice(0, 32);
+}
+
+/** A link token that does not open: counted against the host, then its network. */
+async function countInvalidLink(ctx: Ctx<'store'>, sourceIp: string): Promise<void> {
+  const byHost = await ctx.store.countAttempt(`BADLINK#${hostKey(sourceIp)}`, WINDOW_SECONDS);
+  if (byHost > ctx.config.PORTAL_INVALID_LINKS_PER_HOST) {
+    refuse(
+      'TOO_MANY_INVALID_LINKS',
+      'Too many links that do not work were tried from this device; try again in 15 minutes. A link from your message still opens.',
+    );
+  }
+  await guardPortalSource(ctx, sourceIp);
+}
+
+type Budget = 'calls' | 'password_checks' | 'none';
+
+/** Per session and per link (all its sessions), for calls that carry a session token. */
+async function guardSession(
+  ctx: Ctx<'store'>,
+  sessionToken: string,
+  verificationId: string,
+  budget: Budget,
+): Promise<void> {
+  if (budget === 'none') return;
+  const session = hashLinkToken(sessionToken).slice(0, 32);
+  if (budget === 'password_checks') {
+    const checks = await ctx.store.countAttempt(`PWCHECK#${session}`, WINDOW_SECONDS);
+    if (checks > ctx.config.PORTAL_PASSWORD_CHECKS_PER_SESSION) {
+      refuse(
+        'PASSWORD_CHECKS_RATE_LIMITED',
+        'Live password feedback is paused for a few minutes; you can still choose your password',
+      );
+    }
+    return;
+  }
+  const [bySession, byLink] = await Promise.all([
+    ctx.store.countAttempt(`PSESSION#${session}`, WINDOW_SECONDS),
+    ctx.store.countAttempt(`PLINK#${verificationId}`, WINDOW_SECONDS),
+  ]);
+  const over =
+    bySession > ctx.config.PORTAL_REQUESTS_PER_SESSION
+      ? { code: 'SESSION_RATE_LIMITED', first: bySession === ctx.config.PORTAL_REQUESTS_PER_SESSION + 1 }
+      : byLink > ctx.config.PORTAL_REQUESTS_PER_LINK
+        ? { code: 'LINK_RATE_LIMITED', first: byLink === ctx.config.PORTAL_REQUESTS_PER_LINK + 1 }
+        : undefined;
+  if (!over) return;
+  if (over.first) {
+    const v = await mustGet(ctx, verificationId);
+    await ctx.store.appendAudit(
+      audit(
+        v,
+        over.code === 'SESSION_RATE_LIMITED' ? 'portal.session_rate_limited' : 'portal.link_rate_limited',
+        ctx.clock.now(),
+      ),
+    );
+  }
+  refuse(
+    over.code,
+    over.code === 'SESSION_RATE_LIMITED'
+      ? 'This page sent too many requests in a short time; wait 15 minutes, then open your link again'
+      : 'Your link was used for too many requests in a short time; wait 15 minutes, then open it again',
+  );
 }
 
 const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
@@ -62,10 +165,17 @@ const short = (max: number) => z.string().check(z.maxLength(max));
 export async function openPortalSession(
   ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow' | 'ticketSystems'>,
   linkToken: string | undefined,
+  sourceIp: string,
 ) {
-  if (!linkToken) throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
+  if (!linkToken) {
+    await countInvalidLink(ctx, sourceIp);
+    throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
+  }
   const link = await ctx.store.findLinkToken(hashLinkToken(linkToken));
-  if (!link) throw notFound('LINK_NOT_FOUND', 'This link is not valid');
+  if (!link) {
+    await countInvalidLink(ctx, sourceIp);
+    throw notFound('LINK_NOT_FOUND', 'This link is not valid');
+  }
   const now = ctx.clock.now();
   if (Date.parse(link.expiresAt) <= now.getTime()) throw gone('LINK_EXPIRED', 'This link has expired');
   let v = await mustGet(ctx, link.verificationId);
@@ -80,11 +190,7 @@ export async function openPortalSession(
     if (opens === ctx.config.MAX_OPENS_PER_LINK + 1) {
       await ctx.store.appendAudit(audit(v, 'verification.too_many_opens', now, { opens }));
     }
-    throw new AppError(
-      'TOO_MANY_ATTEMPTS',
-      429,
-      'This link was opened too many times; ask the help desk for a new one',
-    );
+    refuse('LINK_OPENED_TOO_OFTEN', 'This link was opened too many times; ask the help desk for a new one');
   }
 
   if (v.status === 'sent') {
@@ -265,6 +371,8 @@ export const signalsSchema = z.strictObject({
     z.strictObject({ platform: z.optional(short(40)), mobile: z.optional(z.boolean()) }),
   ),
   deviceHash: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/))),
+  /** The device credential this browser was given when the person last passed here, if any. */
+  deviceCredential: z.optional(z.string().check(z.minLength(1), z.maxLength(400))),
 });
 
 /**
@@ -281,7 +389,7 @@ export async function recordSignals(
   const v = await sessionVerification(ctx, sessionToken);
   if (v.status !== 'in_progress')
     throw conflict('VERIFICATION_NOT_IN_PROGRESS', 'This verification is not in progress');
-  const { deviceHash, ...signals } = input;
+  const { deviceHash, deviceCredential: presented, ...signals } = input;
   const deviceHmac = deviceHash
     ? createHmac('sha256', await sessionKey(ctx))
         .update(`device:${v.requesterId}:${deviceHash}`)
@@ -289,6 +397,7 @@ export async function recordSignals(
     : undefined;
   const now = ctx.clock.now();
   const requester = await ctx.directory.getUser(v.requesterId);
+  const deviceCredential = presented ? await checkCredential(ctx, v, presented, now) : undefined;
   const ip = ctx.ipIntel.lookup(request.sourceIp);
   const previous = await ctx.store.lastSighting(v.requesterId);
   const networkReasons = networkSignals({
@@ -310,6 +419,7 @@ export async function recordSignals(
     asn: ip.asn,
     asOrg: ip.asOrg,
     networkReasons,
+    deviceCredential,
     at: now.toISOString(),
   });
   if (!secondDevice && ip.country)
@@ -317,6 +427,85 @@ export async function recordSignals(
   if (secondDevice) await ctx.store.appendAudit(audit(v, 'verification.second_device', ctx.clock.now()));
   return { received: true };
 }
+
+/** Checks a presented device credential: signature, person, connection, expiry, then the stored record. */
+async function checkCredential(
+  ctx: Ctx<'store' | 'secrets'>,
+  v: Verification,
+  credential: string,
+  now: Date,
+): Promise<NonNullable<ClientContext['deviceCredential']>> {
+  const check = checkDeviceCredential(
+    credential,
+    await sessionKey(ctx),
+    { userId: v.requesterId, connectionId: v.ticket.connectionId },
+    now,
+  );
+  if (!check.ok) return { state: 'rejected', reason: check.reason };
+  if (!(await ctx.store.isKnownDevice(v.requesterId, check.storeKey)))
+    return { state: 'rejected', reason: 'revoked' };
+  return { state: 'verified', key: check.storeKey };
+}
+
+/** Refusals that say someone tried to borrow a device (an expired or revoked one is just no credit). */
+const SUSPICIOUS_CREDENTIAL = new Set(['bad_signature', 'other_person']);
+
+/**
+ * Every signal but the answers, as the completion and "I did not ask for this" score them. The
+ * device credit comes only from a server-issued credential, re-checked now (it may have been revoked
+ * since the page presented it); the page's fingerprint is looked up for a zero-point note.
+ */
+async function collectSignals(
+  ctx: Ctx<'store'>,
+  v: Verification,
+  requester: DirectoryUser,
+): Promise<Reason[]> {
+  const now = ctx.clock.now();
+  const deviceHmac = v.client?.deviceHmac;
+  const credential = v.client?.deviceCredential;
+  const [knownDevice, fingerprintSeen] = await Promise.all([
+    credential?.state === 'verified'
+      ? ctx.store.isKnownDevice(requester.userId, credential.key)
+      : Promise.resolve(false),
+    deviceHmac ? ctx.store.isKnownDevice(requester.userId, deviceHmac) : Promise.resolve(false),
+  ]);
+  return [
+    ...answerSpeed(v.answers ?? [], ctx.config.MIN_MS_PER_ANSWER),
+    ...(v.client?.networkReasons ?? []),
+    ...(v.secondDeviceNetworkReasons ?? []).map((r) => ({
+      ...r,
+      evidence: `second device: ${r.evidence}`,
+    })),
+    ...personaSignals(requester, v, now),
+    ...endpointSignals(v.client?.signals, {
+      userAgent: v.client?.userAgent ?? '',
+      ipCountry: v.client?.ipCountry,
+      profileCountry: requester.country,
+      knownDevice,
+      fingerprintSeen,
+      credentialRejected:
+        credential?.state === 'rejected' && SUSPICIOUS_CREDENTIAL.has(credential.reason)
+          ? credential.reason
+          : undefined,
+      secondDevice: v.secondDevice ?? false,
+    }),
+  ];
+}
+
+/** What the summary shows: every reason says who vouches for it; only endpoint ones come from the page. */
+function withProvenance(assessment: Assessment): Assessment {
+  return {
+    ...assessment,
+    reasons: assessment.reasons.map((r) => (r.verifiedBy ? r : { ...r, verifiedBy: 'server' as const })),
+  };
+}
+
+const scoringPolicy = (connection: Connection) => ({
+  ...DEFAULT_SCORING,
+  minAnswered: connection.minAnswered,
+  mediumFrom: connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
+  highFrom: connection.highFrom ?? DEFAULT_SCORING.highFrom,
+});
 
 export const completeSchema = z.strictObject({});
 
@@ -336,39 +525,16 @@ export async function completeVerification(
     throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const grades = gradesOf(questions, answers);
-  const signalsAt = ctx.clock.now();
-  const deviceHmac = v.client?.deviceHmac;
-  const knownDevice = deviceHmac ? await ctx.store.isKnownDevice(requester.userId, deviceHmac) : false;
-  const { status, assessment } = assess({
+  const scored = assess({
     channel: v.channel,
-    signals: [
-      ...answerSpeed(answers, ctx.config.MIN_MS_PER_ANSWER),
-      ...(v.client?.networkReasons ?? []),
-      ...(v.secondDeviceNetworkReasons ?? []).map((r) => ({
-        ...r,
-        evidence: `second device: ${r.evidence}`,
-      })),
-      ...personaSignals(requester, v, signalsAt),
-      ...endpointSignals(v.client?.signals, {
-        userAgent: v.client?.userAgent ?? '',
-        ipCountry: v.client?.ipCountry,
-        profileCountry: requester.country,
-        knownDevice,
-        secondDevice: v.secondDevice ?? false,
-      }),
-    ],
+    signals: await collectSignals(ctx, v, requester),
     grades,
     weights: weightsOf(questions),
     guessOdds: guessOddsOf(questions),
-    policy: {
-      ...DEFAULT_SCORING,
-      minAnswered: connection.minAnswered,
-      mediumFrom: connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
-      highFrom: connection.highFrom ?? DEFAULT_SCORING.highFrom,
-    },
+    policy: scoringPolicy(connection),
   });
-  // A device that passed becomes known for this person (a small credit next time).
-  if (status === 'passed' && deviceHmac) await ctx.store.rememberDevice(requester.userId, deviceHmac);
+  const status = scored.status;
+  const assessment = withProvenance(scored.assessment);
   const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
   const now = ctx.clock.now();
   await ctx.store.transition(
@@ -385,6 +551,7 @@ export async function completeVerification(
       riskLevel: assessment.riskLevel,
     }),
   );
+  const deviceCredential = status === 'passed' ? await rememberThisDevice(ctx, v, requester) : undefined;
   const stored = await mustGet(ctx, v.verificationId);
   const token = stored.taskTokens?.completion;
   if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
@@ -393,7 +560,132 @@ export async function completeVerification(
     outcome: status,
     // The requester learns the outcome, never which check failed or the score.
     nextAction: eligibleForAction ? v.requestedAction : undefined,
+    /** Kept by the page (this browser only) and presented with the next verification's checks. */
+    deviceCredential,
   };
+}
+
+/**
+ * After a pass: a new device credential for this browser (the credit next time; the server keeps
+ * its key, so it can expire and be revoked) and the page's fingerprint noted (zero points later).
+ */
+async function rememberThisDevice(
+  ctx: Ctx<'store' | 'secrets'>,
+  v: Verification,
+  requester: DirectoryUser,
+): Promise<string> {
+  const issued = issueDeviceCredential(
+    await sessionKey(ctx),
+    { userId: requester.userId, connectionId: v.ticket.connectionId },
+    ctx.clock.now(),
+  );
+  await ctx.store.rememberDevice(requester.userId, issued.storeKey);
+  if (v.client?.deviceHmac) await ctx.store.rememberDevice(requester.userId, v.client.deviceHmac);
+  await ctx.store.appendAudit(
+    audit(v, 'device.credential_issued', ctx.clock.now(), { expiresAt: issued.expiresAt }),
+  );
+  return issued.credential;
+}
+
+/** "I did not ask for this" needs an explicit confirmation, so a stray tap never ends a verification. */
+export const notMeSchema = z.strictObject({ confirm: z.literal(true) });
+
+/**
+ * "I did not ask for this": the person the link reached says someone else asked. The verification
+ * ends Failed at once with REQUESTER_DENIED, a hard rule that outranks every other signal (10, High,
+ * the URGENT recommendation and ticket note), scored with everything seen so far so the agent also
+ * sees where the link was opened. The lifecycle carries on as after any completion. A device
+ * credential presented in this verification is revoked: whoever holds it is not to be trusted.
+ * Never cut off by a rate limit; once completed, 409.
+ */
+export async function reportNotMe(
+  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
+  sessionToken: string | undefined,
+) {
+  let v = await sessionVerification(ctx, sessionToken, 'none');
+  if (isFinal(v.status))
+    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  const requester = await ctx.directory.getUser(v.requesterId, { history: true });
+  if (!requester)
+    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const answers = v.answers ?? [];
+  // Only what was answered is graded: the questions not reached are not "skipped" by this person.
+  const reached = (v.questions ?? []).slice(0, answers.length);
+  const denied: Reason = {
+    code: REQUESTER_DENIED,
+    category: 'persona',
+    points: 10,
+    evidence: `"I did not ask for this" chosen on the portal after ${answers.length} answer${answers.length === 1 ? '' : 's'}`,
+    message: 'The person the link reached says they did not ask for this verification',
+    verifiedBy: 'server',
+  };
+  const scored = assess({
+    signals: [denied, ...(await collectSignals(ctx, v, requester))],
+    channel: v.channel,
+    grades: gradesOf(reached, answers),
+    weights: weightsOf(reached),
+    guessOdds: guessOddsOf(reached),
+    policy: scoringPolicy(connection),
+  });
+  const assessment = withProvenance(scored.assessment);
+  const now = ctx.clock.now();
+  v = await ctx.store.transition(
+    v.verificationId,
+    scored.status,
+    {
+      assessment,
+      completedAt: now.toISOString(),
+      action: { state: 'none' },
+      transcript: buildTranscript(reached, answers),
+      requesterReport: { kind: 'not_me', at: now.toISOString() },
+    },
+    audit(v, 'verification.requester_denied', now, {
+      outcome: scored.status,
+      riskScore: assessment.riskScore,
+      riskLevel: assessment.riskLevel,
+      answered: answers.length,
+    }),
+  );
+  const credential = v.client?.deviceCredential;
+  if (credential?.state === 'verified') {
+    await ctx.store.forgetDevice(v.requesterId, credential.key);
+    await ctx.store.appendAudit(audit(v, 'device.credential_revoked', ctx.clock.now()));
+  }
+  const stored = await mustGet(ctx, v.verificationId);
+  const token = stored.taskTokens?.completion;
+  if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
+  return { verificationId: v.verificationId, outcome: scored.status, reported: 'not_me' as const };
+}
+
+export const feedbackSchema = z.strictObject({
+  difficulty: z.enum(['easy', 'hard']),
+  comment: z.optional(z.string().check(z.maxLength(500))),
+});
+
+/**
+ * Optional feedback after any outcome, once per verification (a second one gets 409). The comment
+ * is stored for the console and never logged or audited: the audit says only that there is one.
+ */
+export async function leaveFeedback(
+  ctx: Ctx<'store' | 'secrets'>,
+  sessionToken: string | undefined,
+  input: z.infer<typeof feedbackSchema>,
+) {
+  const v = await sessionVerification(ctx, sessionToken);
+  if (!isFinal(v.status) || v.status === 'cancelled')
+    throw conflict('VERIFICATION_NOT_COMPLETED', 'Feedback can be left once the verification has a result');
+  if (v.feedback) throw conflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
+  const now = ctx.clock.now();
+  const comment = input.comment?.trim();
+  const feedback = { difficulty: input.difficulty, ...(comment ? { comment } : {}), at: now.toISOString() };
+  const stored = await ctx.store.setFeedback(
+    v.verificationId,
+    feedback,
+    audit(v, 'verification.feedback', now, { difficulty: input.difficulty, comment: Boolean(comment) }),
+  );
+  if (!stored) throw conflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
+  return { verificationId: v.verificationId, received: true as const };
 }
 
 export const actionSchema = z.strictObject({
@@ -406,7 +698,8 @@ export async function performAction(
   sessionToken: string | undefined,
   input: z.infer<typeof actionSchema>,
 ) {
-  const v = await sessionVerification(ctx, sessionToken);
+  // A person who passed can always finish: the action is bounded by its own state, not a budget.
+  const v = await sessionVerification(ctx, sessionToken, 'none');
   if (v.status !== 'passed' || v.requestedAction !== input.action) {
     throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
   }
@@ -481,7 +774,7 @@ export async function checkNewPassword(
   sessionToken: string | undefined,
   input: z.infer<typeof passwordCheckSchema>,
 ) {
-  const v = await sessionVerification(ctx, sessionToken);
+  const v = await sessionVerification(ctx, sessionToken, 'password_checks');
   if (v.status !== 'passed' || v.action.state !== 'pending')
     throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
   const requester = await ctx.directory.getUser(v.requesterId);
@@ -531,9 +824,14 @@ async function resumeAfterAction(
   if (token) await ctx.workflow.sendTaskSuccess(token, { actionState });
 }
 
+/**
+ * The verification a session token is for. The token is checked first (no store access for a
+ * forged one), then the call is counted against the session's and the link's budget.
+ */
 async function sessionVerification(
   ctx: Ctx<'store' | 'secrets'>,
   sessionToken: string | undefined,
+  budget: Budget = 'calls',
 ): Promise<Verification> {
   if (!sessionToken) throw unauthorized('SESSION_MISSING', 'Open the link from your message again');
   const check = verifySession(sessionToken, await sessionKey(ctx), ctx.clock.now());
@@ -543,6 +841,7 @@ async function sessionVerification(
       'Your session has ended; open the link again',
     );
   }
+  await guardSession(ctx, sessionToken, check.verificationId, budget);
   const v = await mustGet(ctx, check.verificationId);
   // The link ran out while the page was open: the same answer as opening an expired link.
   if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');

@@ -158,7 +158,7 @@ export async function answerAllInPage(
   while (!view.done) view = await answerInPage(page, view, email, how);
 }
 
-/** Nothing of the session may outlive the page: no cookies, no Web Storage. */
+/** What the page keeps: no cookies, no session storage; local storage only for the device credential a pass earns. */
 export async function storedInBrowser(page: Page) {
   const storage = (await page.evaluate(
     '({ local: localStorage.length, session: sessionStorage.length, cookie: document.cookie })',

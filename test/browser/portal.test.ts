@@ -58,6 +58,10 @@ const PEOPLE = {
   selfService: 'zoe.martin@example.com',
   crossOrigin: 'mariana.araujo@example.com',
   otherOrigin: 'olafur.sorensen@example.com',
+  notMe: 'ngozi.dvorak@example.com',
+  feedback: 'goncalo.santos@example.com',
+  returning: 'matthew.yilmaz@example.com',
+  paused: 'james.mensah@example.com',
 };
 const NEW_PASSWORD = 'harbour kettle violet sundial 88';
 
@@ -194,9 +198,11 @@ describe('a verified requester resets their password', () => {
     const user = (await directory.findByEmail(PEOPLE.reset)) as { userId: string };
     expect(await directory.verifyPassword(user.userId, NEW_PASSWORD)).toBe(true);
 
-    // Security: same origin only, nothing kept in the browser, no CSP violations or page errors
+    // Security: same origin only, nothing of the session kept in the browser (only the device
+    // credential the pass earned), no CSP violations or page errors
     expect([...origins]).toEqual([new URL(h.api).origin]);
-    expect(await storedInBrowser(page)).toEqual({ local: 0, session: 0, cookie: '', cookies: 0 });
+    expect(await storedInBrowser(page)).toEqual({ local: 1, session: 0, cookie: '', cookies: 0 });
+    expect(await page.evaluate("localStorage.getItem('helpdesk-verify.device')")).toMatch(/^dc1\./);
     expect(errors).toEqual([]);
   });
 });
@@ -210,7 +216,8 @@ describe('a verified requester with nothing to do on the portal', () => {
 
     await showsHeading(page, "You're verified");
     expect(await page.locator('main').textContent()).toContain('You can close this page');
-    expect(await page.getByRole('button').count()).toBe(0);
+    // Nothing to do but the optional feedback.
+    expect(await page.getByRole('button').allTextContents()).toEqual(['Send feedback']);
     await screen(page, 'passed-no-action-result');
     expect((await verification(h, link.verificationId)).status).toBe('passed');
   });
@@ -249,6 +256,130 @@ describe('a requester who skips the questions', () => {
     expect(await page.locator('main').textContent()).toContain('more answers');
     await screen(page, 'not-enough-result');
     expect((await verification(h, link.verificationId)).status).toBe('not_enough_questions');
+  });
+});
+
+describe('"I did not ask for this"', () => {
+  it('is offered on the landing, asks to confirm, and ends the verification as Failed with the urgent note', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.notMe);
+    await openLanding(page, link.url, link.ticketNumber, 'not-me-1-landing');
+    await page.getByRole('button', { name: "Tell us it wasn't you" }).click();
+    await showsHeading(page, "Didn't ask for this?");
+    await expect(page.locator('main').textContent()).resolves.toContain(link.ticketNumber);
+    await screen(page, 'not-me-2-confirm');
+    // Going back changes nothing.
+    await page.getByRole('button', { name: 'Go back' }).click();
+    await showsHeading(page, "Confirm it's you");
+    expect((await verification(h, link.verificationId)).status).toBe('in_progress');
+
+    await page.getByRole('button', { name: "Tell us it wasn't you" }).click();
+    await page.getByRole('button', { name: "It wasn't me, stop this" }).click();
+    await showsHeading(page, "Thank you, we've stopped it");
+    await expect(page.locator('.reference').textContent()).resolves.toContain(link.verificationId);
+    await screen(page, 'not-me-3-done');
+
+    const v = await verification(h, link.verificationId);
+    expect(v.status).toBe('failed');
+    expect(v.requesterReport?.kind).toBe('not_me');
+    const detail = await agentView(link.verificationId);
+    expect(detail.assessment?.riskScore).toBe(10);
+    expect(detail.assessment?.recommendation).toMatch(/^URGENT/);
+  });
+});
+
+describe('feedback after the outcome', () => {
+  it('takes easy or hard and an optional comment, once', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.feedback, { reset: false });
+    const first = await openAndStart(page, link.url, link.ticketNumber);
+    await answerAllInPage(page, first, PEOPLE.feedback, 'right');
+    await showsHeading(page, "You're verified");
+
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    await expect.poll(() => page.locator('#feedback-error').textContent()).toContain('easy or hard');
+    await page.getByRole('radio', { name: 'Hard' }).check();
+    await page.getByLabel('Anything to add? (optional)').fill('The office question took me a moment.');
+    await expect(page.locator('#feedback-count').textContent()).resolves.toContain('463 characters left');
+    await screen(page, 'feedback-1-filled');
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+    await expect
+      .poll(() => page.getByRole('status').last().textContent())
+      .toBe('Thank you for your feedback.');
+    await screen(page, 'feedback-2-sent');
+    expect((await verification(h, link.verificationId)).feedback).toMatchObject({
+      difficulty: 'hard',
+      comment: 'The office question took me a moment.',
+    });
+  });
+});
+
+describe('a returning device', () => {
+  it('presents the credential its last pass earned, and the agent sees a server-verified known device', async () => {
+    const { page } = await requesterPage();
+    const firstLink = await linkFor(PEOPLE.returning, { reset: false });
+    await answerAllInPage(
+      page,
+      await openAndStart(page, firstLink.url, firstLink.ticketNumber),
+      PEOPLE.returning,
+      'right',
+    );
+    await showsHeading(page, "You're verified");
+    const secondLink = await linkFor(PEOPLE.returning, { reset: false });
+    // Another day, the same browser (a new link differs only in the fragment: load it afresh).
+    await page.goto('about:blank');
+    // The recent-ticket question may now ask about last time's ticket, which this answerer does not
+    // know: it skips that one (a skip costs what a guess would).
+    let view = await openAndStart(page, secondLink.url, secondLink.ticketNumber);
+    while (!view.done) {
+      const how = view.question.id === 'recent_ticket' ? 'skip' : 'right';
+      view = await answerInPage(page, view, PEOPLE.returning, how);
+    }
+    await showsHeading(page, "You're verified");
+    const first = await verification(h, firstLink.verificationId);
+    const second = await verification(h, secondLink.verificationId);
+    expect(first.client?.deviceCredential).toBeUndefined();
+    expect(second.client?.deviceCredential?.state).toBe('verified');
+    expect(second.assessment?.reasons.find((r) => r.code === 'KNOWN_DEVICE')).toMatchObject({
+      verifiedBy: 'server',
+    });
+    // The summary the agent reads says who vouches for each signal.
+    const detail = await agentView(secondLink.verificationId);
+    expect(detail.reasonsByCategory.endpoint?.find((r) => r.code === 'KNOWN_DEVICE')?.verifiedBy).toBe(
+      'server',
+    );
+    expect(detail.reasonsByCategory.persona?.find((r) => r.code === 'CONTACT_ON_RECORD')?.verifiedBy).toBe(
+      'server',
+    );
+  });
+});
+
+describe('rate-limit refusals', () => {
+  // The codes come from the API (test/integration/abuse.test.ts); here: what the person reads.
+  const refuse = (code: string) => ({
+    status: 429,
+    contentType: 'application/json',
+    body: JSON.stringify({ error: { code, message: 'refused' } }),
+  });
+
+  it('a session cut off mid-way is told it is paused and when to come back', async () => {
+    const { page } = await requesterPage();
+    const link = await linkFor(PEOPLE.paused, { reset: false });
+    await openLanding(page, link.url, link.ticketNumber);
+    await page.route('**/portal/question', (route) => route.fulfill(refuse('SESSION_RATE_LIMITED')));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await showsHeading(page, 'Paused for a few minutes');
+    expect(await page.locator('main').textContent()).toContain('Wait 15 minutes');
+    await screen(page, 'refused-session-paused');
+  });
+
+  it('a link that does not open from a device that tried many says its own link still opens', async () => {
+    const { page } = await requesterPage();
+    await page.route('**/portal/session', (route) => route.fulfill(refuse('TOO_MANY_INVALID_LINKS')));
+    await page.goto(`${h.api}${PORTAL_APP_PATH}/#t=${'A'.repeat(43)}`);
+    await showsHeading(page, "This link doesn't work");
+    expect(await page.locator('main').textContent()).toContain('A link from your own message still opens');
+    await screen(page, 'refused-invalid-links');
   });
 });
 

@@ -13,6 +13,7 @@ import {
   call,
   complete,
   directoryOf,
+  finished,
   type Harness,
   openLink,
   openTicket,
@@ -67,6 +68,8 @@ interface Scenario {
   destination?: string;
   directoryChange?: Partial<DirectoryUser>;
   secondDevice?: boolean;
+  /** What the page presents as its device credential (one the server issued on an earlier pass). */
+  deviceCredential?: string;
 }
 
 const atHome = (tz = 'Europe/Lisbon', languages = ['pt-PT', 'en']): ClientSignals => ({
@@ -95,7 +98,7 @@ async function run(s: Scenario) {
   if (s.client) {
     const posted = await call(h, 'POST', '/portal/signals', {
       token: session.sessionToken,
-      body: s.client,
+      body: { ...s.client, ...(s.deviceCredential ? { deviceCredential: s.deviceCredential } : {}) },
       headers,
     });
     expect(posted.status).toBe(202);
@@ -122,7 +125,13 @@ async function run(s: Scenario) {
   table.push(
     `| ${s.name} | ${done.json.outcome} | ${v.assessment?.riskScore} | ${v.assessment?.riskLevel} | ${top.map((r) => `${r.code} (${r.points > 0 ? '+' : ''}${r.points})`).join(', ') || 'none'} |`,
   );
-  return { outcome: done.json.outcome as string, v, codes: (v.assessment?.reasons ?? []).map((r) => r.code) };
+  return {
+    outcome: done.json.outcome as string,
+    v,
+    codes: (v.assessment?.reasons ?? []).map((r) => r.code),
+    deviceCredential: done.json.deviceCredential as string | undefined,
+    ticketId: ticket.id,
+  };
 }
 
 describe('verification scenarios', () => {
@@ -259,6 +268,237 @@ describe('verification scenarios', () => {
     // The second device connected from a hosting network: its own network is scored too.
     const hosting = r.v.assessment?.reasons.find((x) => x.code === 'HOSTING_NETWORK');
     expect(hosting?.evidence).toMatch(/^second device: /);
+  });
+
+  describe('device continuity a page cannot forge', () => {
+    // The victim passed before on their own laptop: the page's fingerprint hash is stable and computed
+    // in the open, so an attacker can learn and send it. Only the server's credential may vouch.
+    const victimHash = 'c'.repeat(64);
+    const attacker = { ...atHome(), deviceHash: victimHash };
+
+    it("an attacker replaying the victim's fingerprint hash, on their own typed address, fails", async () => {
+      const victim = person('Łukasz Kowalski');
+      const first = await run({
+        name: 'victim passes on their laptop',
+        requester: victim,
+        client: { ...atHome(), deviceHash: victimHash },
+      });
+      expect(first.outcome).toBe('passed');
+      expect(first.deviceCredential).toMatch(/^dc1\./);
+
+      const forged = await run({
+        name: "attacker with the victim's fingerprint hash and a typed address",
+        requester: victim,
+        client: attacker,
+        destination: 'lukasz.private@example.net',
+      });
+      expect(forged.outcome).toBe('failed');
+      expect(forged.codes).not.toContain('KNOWN_DEVICE');
+      const seen = forged.v.assessment?.reasons.find((r) => r.code === 'DEVICE_FINGERPRINT_SEEN');
+      expect(seen).toMatchObject({ points: 0, verifiedBy: 'page' });
+      // Control: the same run with a fresh hash fails the same way.
+      const fresh = await run({
+        name: 'attacker with a fresh hash and a typed address',
+        requester: victim,
+        client: { ...attacker, deviceHash: 'd'.repeat(64) },
+        destination: 'lukasz.private@example.net',
+      });
+      expect(fresh.outcome).toBe('failed');
+      expect(fresh.v.assessment?.riskScore).toBe(forged.v.assessment?.riskScore);
+    });
+
+    it('the genuine returning device presents its credential and gets the credit', async () => {
+      const owner = person('Zoë Martín');
+      const first = await run({ name: 'first pass on a laptop', requester: owner, client: atHome() });
+      expect(first.outcome).toBe('passed');
+      const again = await run({
+        name: 'returning device with its credential, typed address',
+        requester: owner,
+        client: { ...atHome(), deviceHash: 'e'.repeat(64) },
+        deviceCredential: first.deviceCredential,
+        destination: 'zoe.private@example.net',
+      });
+      expect(again.outcome).toBe('passed');
+      const known = again.v.assessment?.reasons.find((r) => r.code === 'KNOWN_DEVICE');
+      expect(known).toMatchObject({ points: -1, verifiedBy: 'server' });
+      expect(again.v.client?.deviceCredential?.state).toBe('verified');
+      // Everything else in the summary says who vouches for it too.
+      expect(
+        again.v.assessment?.reasons.every((r) => r.verifiedBy === 'server' || r.verifiedBy === 'page'),
+      ).toBe(true);
+    });
+
+    it('"I did not ask for this" revokes the credential presented in it: it earns nothing afterwards', async () => {
+      const owner = people.find((p) => p.email === 'goncalo.santos@example.com') as DirectoryUser;
+      const first = await run({ name: 'pass that earns a credential', requester: owner, client: atHome() });
+      const credential = first.deviceCredential;
+      expect(credential).toBeDefined();
+      // Someone holding that browser's credential starts a verification; the person says it is not them.
+      const ticket = await openTicket(h, 'local-desk', owner.email);
+      const { verificationId, linkToken } = await sendLink(h, ticket.id);
+      const session = await openLink(h, linkToken);
+      await call(h, 'POST', '/portal/signals', {
+        token: session.sessionToken,
+        body: { ...atHome(), deviceCredential: credential },
+        headers: { 'x-simulated-source-ip': IPS.lisbonHome, 'user-agent': MAC_CHROME },
+      });
+      expect((await verification(h, verificationId)).client?.deviceCredential?.state).toBe('verified');
+      const denied = await call(h, 'POST', '/portal/not-me', {
+        token: session.sessionToken,
+        body: { confirm: true },
+      });
+      expect(denied.status).toBe(200);
+      const audit = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+      expect(audit).toContain('device.credential_revoked');
+      // The same credential later: refused as revoked, no credit.
+      const later = await run({
+        name: 'revoked credential presented again',
+        requester: owner,
+        client: atHome(),
+        deviceCredential: credential,
+      });
+      expect(later.v.client?.deviceCredential).toEqual({ state: 'rejected', reason: 'revoked' });
+      expect(later.codes).not.toContain('KNOWN_DEVICE');
+    });
+
+    it("someone else's credential earns nothing and adds risk", async () => {
+      const owner = person('Zoë Martín');
+      const mine = await run({ name: 'owner passes', requester: owner, client: atHome() });
+      const borrowed = await run({
+        name: "attacker presents another person's credential",
+        requester: person('Łukasz Kowalski'),
+        client: { ...atHome(), deviceHash: 'f'.repeat(64) },
+        deviceCredential: mine.deviceCredential,
+        destination: 'lukasz.other@example.net',
+      });
+      expect(borrowed.outcome).toBe('failed');
+      expect(borrowed.codes).toContain('DEVICE_CREDENTIAL_REJECTED');
+      expect(borrowed.codes).not.toContain('KNOWN_DEVICE');
+    });
+  });
+
+  describe('"I did not ask for this"', () => {
+    const notes = (ticketId: string) => h.stack.desk.get(ticketId)?.notes.map((n) => n.text) ?? [];
+
+    it('ends the verification Failed at 10 with the urgent recommendation, and the ticket note says URGENT', async () => {
+      const requester = person('Elena Petrova');
+      const ticket = await openTicket(h, 'local-desk', requester.email);
+      const { verificationId, linkToken } = await sendLink(h, ticket.id, {
+        requestedAction: 'password_reset',
+      });
+      const session = await openLink(h, linkToken);
+      const unconfirmed = await call(h, 'POST', '/portal/not-me', { token: session.sessionToken, body: {} });
+      expect(unconfirmed.status).toBe(400);
+      const res = await call(h, 'POST', '/portal/not-me', {
+        token: session.sessionToken,
+        body: { confirm: true },
+      });
+      expect(res.status).toBe(200);
+      expect(res.json).toMatchObject({ outcome: 'failed', reported: 'not_me' });
+      const v = await verification(h, verificationId);
+      expect(v.status).toBe('failed');
+      expect(v.requesterReport).toMatchObject({ kind: 'not_me' });
+      expect(v.assessment).toMatchObject({ riskScore: 10, riskLevel: 'high' });
+      expect(v.assessment?.reasons[0]).toMatchObject({ code: 'REQUESTER_DENIED', verifiedBy: 'server' });
+      expect(v.assessment?.recommendation).toMatch(/^URGENT/);
+      expect(v.action.state).toBe('none');
+      const audit = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+      expect(audit).toContain('verification.requester_denied');
+      // The lifecycle carries on as after any completion: the outcome note is written.
+      await until('the outcome note', () => notes(ticket.id).some((n) => n.startsWith('URGENT')));
+      const done = await finished(h, verificationId);
+      expect(done.status).toBe('SUCCEEDED');
+      // After the outcome: 409, and no second outcome.
+      const again = await call(h, 'POST', '/portal/not-me', {
+        token: session.sessionToken,
+        body: { confirm: true },
+      });
+      expect(again.status).toBe(409);
+      expect(again.json.error.code).toBe('VERIFICATION_ALREADY_COMPLETED');
+      table.push('| "I did not ask for this" after opening | failed | 10 | high | REQUESTER_DENIED (+10) |');
+    });
+
+    it('works halfway through the questions, and after a pass it answers 409', async () => {
+      const requester = person('Dmitri Volkov');
+      const ticket = await openTicket(h, 'local-desk', requester.email);
+      const { verificationId, linkToken } = await sendLink(h, ticket.id);
+      const session = await openLink(h, linkToken);
+      const q = await call(h, 'GET', '/portal/question', { token: session.sessionToken });
+      await call(h, 'POST', '/portal/answer', {
+        token: session.sessionToken,
+        body: { questionId: q.json.question.id, skipped: true },
+      });
+      const res = await call(h, 'POST', '/portal/not-me', {
+        token: session.sessionToken,
+        body: { confirm: true },
+      });
+      expect(res.status).toBe(200);
+      const v = await verification(h, verificationId);
+      expect(v.assessment?.reasons[0]?.code).toBe('REQUESTER_DENIED');
+      // Only the question reached is in the record: the rest were never shown to this person.
+      expect(v.assessment?.reasons.find((r) => r.code === 'SKIPPED_QUESTIONS')?.evidence).toBe(
+        '1 of 1 skipped',
+      );
+
+      // After a pass there is nothing left to deny on this link: 409, the pass stands.
+      const other = await openTicket(h, 'local-desk', requester.email);
+      const sent = await sendLink(h, other.id);
+      const passing = await openLink(h, sent.linkToken);
+      const done = await complete(h, passing, 'right', { email: requester.email });
+      expect(done.json.outcome).toBe('passed');
+      const late = await call(h, 'POST', '/portal/not-me', {
+        token: passing.sessionToken,
+        body: { confirm: true },
+      });
+      expect(late.status).toBe(409);
+      expect((await verification(h, sent.verificationId)).status).toBe('passed');
+    });
+  });
+
+  describe('feedback', () => {
+    it('is taken once after the outcome, with the comment kept off the audit', async () => {
+      const requester = person('Margaret Nguyen');
+      const ticket = await openTicket(h, 'local-desk', requester.email);
+      const { verificationId, linkToken } = await sendLink(h, ticket.id);
+      const session = await openLink(h, linkToken);
+      const early = await call(h, 'POST', '/portal/feedback', {
+        token: session.sessionToken,
+        body: { difficulty: 'easy' },
+      });
+      expect(early.status).toBe(409);
+      expect(early.json.error.code).toBe('VERIFICATION_NOT_COMPLETED');
+      await complete(h, session, 'right', { email: requester.email });
+      const tooLong = await call(h, 'POST', '/portal/feedback', {
+        token: session.sessionToken,
+        body: { difficulty: 'hard', comment: 'x'.repeat(501) },
+      });
+      expect(tooLong.status).toBe(400);
+      const bad = await call(h, 'POST', '/portal/feedback', {
+        token: session.sessionToken,
+        body: { difficulty: 'meh' },
+      });
+      expect(bad.status).toBe(400);
+      const comment = 'The manager question was hard: my manager changed last week';
+      const res = await call(h, 'POST', '/portal/feedback', {
+        token: session.sessionToken,
+        body: { difficulty: 'hard', comment },
+      });
+      expect(res.status).toBe(201);
+      const v = await verification(h, verificationId);
+      expect(v.feedback).toMatchObject({ difficulty: 'hard', comment });
+      const second = await call(h, 'POST', '/portal/feedback', {
+        token: session.sessionToken,
+        body: { difficulty: 'easy' },
+      });
+      expect(second.status).toBe(409);
+      expect(second.json.error.code).toBe('FEEDBACK_ALREADY_LEFT');
+      const events = (await h.stack.store.listAudit(verificationId)).filter(
+        (a) => a.action === 'verification.feedback',
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]?.details).toEqual({ difficulty: 'hard', comment: true });
+      expect(JSON.stringify(events)).not.toContain('manager changed');
+    });
   });
 
   it('link expired: refused, nothing scored', async () => {

@@ -27,6 +27,7 @@ import {
   allowedSources,
   type ClientContext,
   isFinal,
+  type RequesterFeedback,
   type TicketRef,
   type TicketWrite,
   type Verification,
@@ -287,6 +288,12 @@ export class DynamoDbVerificationStore implements VerificationStore {
     );
   }
 
+  async forgetDevice(userId: string, deviceHmac: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.table, Key: keys.knownDevice(userId, deviceHmac) }),
+    );
+  }
+
   async recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }> {
     // The first report wins; a later one from another device only raises the flag.
     const first = await this.conditionally(
@@ -509,6 +516,33 @@ export class DynamoDbVerificationStore implements VerificationStore {
             ConditionExpression: `#action.#state ${allowed.expression}`,
             ExpressionAttributeNames: { '#action': 'action', '#state': 'state' },
             ExpressionAttributeValues: { ':to': to, ':at': at, ...allowed.values },
+          },
+        },
+      ],
+      audit,
+      current.expiresAtEpoch,
+    );
+  }
+
+  async setFeedback(
+    verificationId: string,
+    feedback: RequesterFeedback,
+    audit: AuditEvent,
+  ): Promise<boolean> {
+    const current = await this.getVerification(verificationId);
+    if (!current) return false;
+    // Once, and only after an outcome: the condition holds both, so two tabs cannot both write.
+    const completed = inList('c', ['passed', 'failed', 'not_enough_questions']);
+    return this.withAudit(
+      [
+        {
+          Update: {
+            TableName: this.table,
+            Key: keys.verification(verificationId),
+            UpdateExpression: 'SET feedback = :feedback',
+            ConditionExpression: `attribute_not_exists(feedback) AND #status ${completed.expression}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':feedback': feedback, ...completed.values },
           },
         },
       ],

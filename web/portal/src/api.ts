@@ -4,6 +4,12 @@
  * origin and the CSP's connect-src names it), or the page's own origin when config.json sets no
  * apiBaseUrl (the local gateway serves both). The session token lives in this module only: never
  * in storage, cookies or the address bar.
+ *
+ * The one thing kept in the browser is the device credential the server hands over after a pass
+ * (localStorage of the portal's own origin). It is presented with the next verification's checks so
+ * the server can recognise a device the person passed on before. It is a server-signed token bound
+ * to the person and the connection, so the page cannot forge or re-target it; a cookie would not
+ * work here, because the API is on another origin and browsers block third-party cookies.
  */
 
 import { ApiError, requestJson } from '../../shared/api-client';
@@ -54,7 +60,11 @@ export interface Outcome {
   verificationId: string;
   outcome: 'passed' | 'failed' | 'not_enough_questions';
   nextAction?: 'password_reset';
+  /** After a pass: this browser's device credential, kept for next time. */
+  deviceCredential?: string;
 }
+
+export type Difficulty = 'easy' | 'hard';
 
 export interface PasswordFeedback {
   ok: boolean;
@@ -70,6 +80,7 @@ export interface Signals {
   languages?: string[];
   clientHints?: { platform?: string; mobile?: boolean };
   deviceHash?: string;
+  deviceCredential?: string;
 }
 
 let sessionToken = '';
@@ -113,5 +124,31 @@ export const checkPassword = (newPassword: string) =>
   request<PasswordFeedback>('POST', '/portal/password-check', { newPassword });
 export const resetPassword = (newPassword: string) =>
   request<{ state: 'done' }>('POST', '/portal/action', { action: 'password_reset', newPassword });
+export const reportNotMe = () =>
+  request<{ outcome: 'failed'; reported: 'not_me' }>('POST', '/portal/not-me', { confirm: true });
+export const sendFeedback = (difficulty: Difficulty, comment?: string) =>
+  request<{ received: true }>('POST', '/portal/feedback', { difficulty, ...(comment ? { comment } : {}) });
+
+const CREDENTIAL_KEY = 'helpdesk-verify.device';
+
+/** The device credential from an earlier pass in this browser, if storage allows it. */
+export function storedDeviceCredential(): string | undefined {
+  try {
+    return localStorage.getItem(CREDENTIAL_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Keeps the credential a pass gave this browser (a private window may refuse: then there is no credit). */
+export function keepDeviceCredential(credential: string | undefined) {
+  if (!credential) return;
+  try {
+    localStorage.setItem(CREDENTIAL_KEY, credential);
+  } catch {
+    // Storage refused: the next verification simply gets no device credit.
+  }
+}
+
 export const startVerification = (email: string) =>
   request<{ accepted: true }>('POST', '/portal/start', { email }, '');

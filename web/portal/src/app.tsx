@@ -1,8 +1,9 @@
 /**
  * The requester's journey: open the link (the token is exchanged for a session and removed from
  * the address bar), landing, silent checks, the questions one at a time, the result, and for a
- * verified requester with a requested reset, the password form. Without a `#t=` token: the
- * self-initiated start page.
+ * verified requester with a requested reset, the password form. From the landing, "I did not ask
+ * for this" (with a confirm step) ends the verification. After any outcome, optional feedback.
+ * Without a `#t=` token: the self-initiated start page.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import {
@@ -11,12 +12,15 @@ import {
   answer,
   type Branding,
   complete,
+  keepDeviceCredential,
   nextQuestion,
   type Outcome,
   openSession,
   type QuestionStep,
+  reportNotMe,
   type Session,
   sendSignals,
+  storedDeviceCredential,
 } from './api';
 import { PasswordForm } from './password';
 import {
@@ -27,6 +31,8 @@ import {
   type LinkProblem,
   LinkProblemScreen,
   Loading,
+  NotMeConfirm,
+  NotMeDone,
   type OpenQuestion,
   QuestionScreen,
   Result,
@@ -39,6 +45,8 @@ type View =
   | { kind: 'opening' }
   | { kind: 'start' }
   | { kind: 'landing' }
+  | { kind: 'not_me' }
+  | { kind: 'not_me_done' }
   | { kind: 'checks'; step: number }
   | { kind: 'question'; step: OpenQuestion }
   | { kind: 'finishing' }
@@ -55,7 +63,11 @@ const LINK_ERRORS: Record<string, LinkProblem> = {
   VERIFICATION_ALREADY_COMPLETED: 'used',
   LINK_NOT_FOUND: 'invalid',
   LINK_TOKEN_MISSING: 'invalid',
-  TOO_MANY_ATTEMPTS: 'too_many',
+  LINK_OPENED_TOO_OFTEN: 'too_many',
+  TOO_MANY_INVALID_LINKS: 'invalid_many',
+  NETWORK_RATE_LIMITED: 'network_busy',
+  SESSION_RATE_LIMITED: 'paused',
+  LINK_RATE_LIMITED: 'paused',
 };
 
 /** Reads the link token from `#t=...` once; the page never writes it anywhere. */
@@ -105,7 +117,9 @@ export function App(props: { branding: Branding }) {
   const finish = useCallback(async () => {
     setView({ kind: 'finishing' });
     try {
-      setView({ kind: 'result', outcome: await complete() });
+      const outcome = await complete();
+      keepDeviceCredential(outcome.deviceCredential);
+      setView({ kind: 'result', outcome });
     } catch (error) {
       fail(error, finish);
     }
@@ -121,7 +135,8 @@ export function App(props: { branding: Branding }) {
       setView({ kind: 'checks', step: 0 });
       const signals = await collectSignals();
       setView({ kind: 'checks', step: 1 });
-      await sendSignals(signals);
+      const credential = storedDeviceCredential();
+      await sendSignals(credential ? { ...signals, deviceCredential: credential } : signals);
       setView({ kind: 'checks', step: 2 });
       const step = await nextQuestion();
       setView({ kind: 'checks', step: 3 });
@@ -151,6 +166,15 @@ export function App(props: { branding: Branding }) {
     [show, fail],
   );
 
+  const notMe = useCallback(async () => {
+    try {
+      await reportNotMe();
+      setView({ kind: 'not_me_done' });
+    } catch (error) {
+      fail(error);
+    }
+  }, [fail]);
+
   const timedOut = useCallback(() => setView({ kind: 'link', problem: 'timed_out' }), []);
 
   return <Frame branding={branding}>{render()}</Frame>;
@@ -171,7 +195,25 @@ export function App(props: { branding: Branding }) {
     if (!session) return <ErrorScreen branding={branding} message="This verification is not open." />;
     switch (view.kind) {
       case 'landing':
-        return <Landing branding={branding} session={session} onStart={runChecks} />;
+        return (
+          <Landing
+            branding={branding}
+            session={session}
+            onStart={runChecks}
+            onNotMe={() => setView({ kind: 'not_me' })}
+          />
+        );
+      case 'not_me':
+        return (
+          <NotMeConfirm
+            branding={branding}
+            session={session}
+            onConfirm={notMe}
+            onBack={() => setView({ kind: 'landing' })}
+          />
+        );
+      case 'not_me_done':
+        return <NotMeDone branding={branding} session={session} />;
       case 'checks':
         return <Checks branding={branding} step={view.step} />;
       case 'question':

@@ -32,7 +32,21 @@ export function PasswordForm(props: {
     const timer = setTimeout(() => {
       checkPassword(password)
         .then((f) => current && setFeedback(f))
-        .catch(() => undefined);
+        // Live feedback is a help, not a gate: when it is paused (rate limit) or unreachable, say
+        // so; the password is still checked when it is saved.
+        .catch(
+          (e) =>
+            current &&
+            setFeedback({
+              ok: false,
+              reason: 'unavailable',
+              message:
+                e instanceof ApiError && e.code === 'PASSWORD_CHECKS_RATE_LIMITED'
+                  ? 'Live feedback is paused for a few minutes. You can still choose your password: we check it when you save.'
+                  : 'We could not check this password just now. You can still choose it: we check it when you save.',
+              suggestions: [],
+            }),
+        );
     }, DEBOUNCE_MS);
     return () => {
       current = false;

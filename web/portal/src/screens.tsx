@@ -2,11 +2,14 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
   type Answer,
+  ApiError,
   type Branding,
+  type Difficulty,
   isSelfService,
   type Outcome,
   type QuestionStep,
   type Session,
+  sendFeedback,
 } from './api';
 import { CallHelpDesk, Heading, Reference } from './ui';
 
@@ -29,7 +32,7 @@ export function Loading(props: Props & { label: string }) {
   );
 }
 
-export function Landing(props: Props & { session: Session; onStart: () => void }) {
+export function Landing(props: Props & { session: Session; onStart: () => void; onNotMe: () => void }) {
   const { session, branding } = props;
   const expires = new Date(session.linkExpiresAt).toLocaleTimeString([], {
     hour: 'numeric',
@@ -70,6 +73,12 @@ export function Landing(props: Props & { session: Session; onStart: () => void }
       <button type="button" class="primary" onClick={props.onStart}>
         Start
       </button>
+      <p class="not-me">
+        Didn't ask for this?{' '}
+        <button type="button" class="link" onClick={props.onNotMe}>
+          Tell us it wasn't you
+        </button>
+      </p>
       <details class="privacy">
         <summary>Privacy: what we check and keep</summary>
         <p>
@@ -80,11 +89,140 @@ export function Landing(props: Props & { session: Session; onStart: () => void }
         </p>
         <p>
           Your answers go to {branding.companyName}'s help desk with the result and are deleted after the
-          retention period your company has set. This page stores nothing on your device and sends nothing to
+          retention period your company has set. If we confirm it's you, this browser keeps one code from us
+          so we can recognise it next time; the page stores nothing else on your device and sends nothing to
           anyone else.
         </p>
       </details>
     </section>
+  );
+}
+
+/** The confirm step of "I did not ask for this": calm, and nothing happens until they confirm. */
+export function NotMeConfirm(
+  props: Props & { session: Session; onConfirm: () => Promise<void>; onBack: () => void },
+) {
+  const { branding, session } = props;
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    await props.onConfirm();
+    setBusy(false);
+  };
+  return (
+    <section>
+      <Heading company={branding.companyName}>Didn't ask for this?</Heading>
+      <p class="lead">
+        {isSelfService(session)
+          ? `Someone asked ${branding.companyName} for a link to reset your password.`
+          : `Someone contacted the ${branding.helpDeskName} in your name about ticket ${session.ticketNumber}.`}{' '}
+        If that wasn't you, tell us here.
+      </p>
+      <h2>What happens when you tell us</h2>
+      <ul>
+        <li>This verification stops straight away, and no one can use this link to change your account.</li>
+        <li>The help desk is told at once that you did not ask for it, so they can look into it.</li>
+        <li>Nothing about your account or password changes.</li>
+      </ul>
+      <div class="actions">
+        <button type="button" class="primary" disabled={busy} onClick={() => void confirm()}>
+          It wasn't me, stop this
+        </button>
+        <button type="button" class="secondary" disabled={busy} onClick={props.onBack}>
+          Go back
+        </button>
+      </div>
+    </section>
+  );
+}
+
+export function NotMeDone(props: Props & { session: Session }) {
+  const { branding, session } = props;
+  return (
+    <section>
+      <Heading company={branding.companyName}>Thank you, we've stopped it</Heading>
+      <p class="lead">
+        This verification has ended and the help desk has been told you did not ask for it. You don't need to
+        do anything else.
+      </p>
+      <p>
+        If someone calls or messages you claiming to be from IT, don't share codes or passwords. If you're
+        worried, <CallHelpDesk branding={branding} />.
+      </p>
+      <Reference ticketNumber={ticketOf(session)} verificationId={session.verificationId} />
+    </section>
+  );
+}
+
+/** Optional, once: how it went (the comment goes to the help desk's console, nowhere else). */
+export function Feedback() {
+  const [difficulty, setDifficulty] = useState<Difficulty>();
+  const [comment, setComment] = useState('');
+  const [state, setState] = useState<'open' | 'sending' | 'sent'>('open');
+  const [error, setError] = useState('');
+  if (state === 'sent') {
+    return (
+      <p class="feedback-thanks" role="status">
+        Thank you for your feedback.
+      </p>
+    );
+  }
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    if (!difficulty) return setError('Choose easy or hard first.');
+    setError('');
+    setState('sending');
+    try {
+      await sendFeedback(difficulty, comment.trim() || undefined);
+      setState('sent');
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'FEEDBACK_ALREADY_LEFT') return setState('sent');
+      setState('open');
+      setError(e instanceof ApiError ? e.message : 'We could not send your feedback.');
+    }
+  };
+  return (
+    <form class="feedback" onSubmit={(e) => void submit(e)} noValidate>
+      <h2>How was this? (optional)</h2>
+      <fieldset aria-describedby={error ? 'feedback-error' : undefined}>
+        <legend>Was confirming your identity easy or hard?</legend>
+        {(['easy', 'hard'] as const).map((d) => (
+          <label key={d} class="option">
+            <input
+              type="radio"
+              name="difficulty"
+              value={d}
+              checked={difficulty === d}
+              onChange={() => {
+                setDifficulty(d);
+                setError('');
+              }}
+            />
+            <span>{d === 'easy' ? 'Easy' : 'Hard'}</span>
+          </label>
+        ))}
+      </fieldset>
+      <div class="field">
+        <label for="feedback-comment">Anything to add? (optional)</label>
+        <textarea
+          id="feedback-comment"
+          rows={3}
+          maxLength={500}
+          value={comment}
+          aria-describedby="feedback-count"
+          onInput={(e) => setComment((e.target as HTMLTextAreaElement).value)}
+        />
+        <p id="feedback-count" class="hint">
+          {500 - comment.length} characters left. Please don't include passwords or personal details.
+        </p>
+      </div>
+      <p id="feedback-error" class="error" role="alert">
+        {error}
+      </p>
+      <button type="submit" class="secondary" disabled={state === 'sending'}>
+        Send feedback
+      </button>
+    </form>
   );
 }
 
@@ -261,6 +399,7 @@ export function Result(props: Props & { session: Session; outcome: Outcome; onRe
           </p>
         )}
         <Reference ticketNumber={ticketOf(session)} verificationId={outcome.verificationId} />
+        {outcome.nextAction ? null : <Feedback />}
       </section>
     );
   }
@@ -279,13 +418,23 @@ export function Result(props: Props & { session: Session; outcome: Outcome; onRe
         identity another way.
       </p>
       <Reference ticketNumber={ticketOf(session)} verificationId={outcome.verificationId} />
+      <Feedback />
     </section>
   );
 }
 
-export type LinkProblem = 'expired' | 'timed_out' | 'used' | 'invalid' | 'too_many';
+export type LinkProblem =
+  | 'expired'
+  | 'timed_out'
+  | 'used'
+  | 'invalid'
+  | 'too_many'
+  | 'invalid_many'
+  | 'network_busy'
+  | 'paused';
 
-const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
+/** `next`: the heading over the ways on (the link may still work later, or need replacing). */
+const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string; next?: string }> = {
   expired: {
     title: 'This link has expired',
     text: 'Verification links work for a short time only, to keep your account safe.',
@@ -303,18 +452,31 @@ const LINK_PROBLEMS: Record<LinkProblem, { title: string; text: string }> = {
     text: 'It may be incomplete. Open it again from your message, or get a new one.',
   },
   too_many: {
-    title: 'Too many attempts',
-    text: 'This link was tried too many times, so it is locked for your safety.',
+    title: 'This link was opened too many times',
+    text: 'To keep your account safe, a link can be opened only a few times. This one is now locked.',
+  },
+  invalid_many: {
+    title: "This link doesn't work",
+    text: 'Many links that do not work were tried from this device, so we are not checking more for 15 minutes. A link from your own message still opens.',
+  },
+  network_busy: {
+    title: "This link doesn't work",
+    text: 'Many links that do not work were tried from your network, so we are not checking more for 15 minutes. A link from your own message still opens.',
+  },
+  paused: {
+    title: 'Paused for a few minutes',
+    text: 'This page sent more requests than a person would in a short time, so we paused it for your safety. Wait 15 minutes, then open the link from your message again.',
+    next: "If you can't wait",
   },
 };
 
 export function LinkProblemScreen(props: Props & { problem: LinkProblem; session?: Session }) {
-  const { title, text } = LINK_PROBLEMS[props.problem];
+  const { title, text, next = 'How to get a new link' } = LINK_PROBLEMS[props.problem];
   return (
     <section>
       <Heading company={props.branding.companyName}>{title}</Heading>
       <p class="lead">{text}</p>
-      <h2>How to get a new link</h2>
+      <h2>{next}</h2>
       <ul>
         <li>
           Ask the help desk to send you a new one: <CallHelpDesk branding={props.branding} />, or reply on
@@ -346,6 +508,7 @@ export function Done(props: Props & { session: Session }) {
       </p>
       <p>You can close this page.</p>
       <Reference ticketNumber={ticketOf(props.session)} verificationId={props.session.verificationId} />
+      <Feedback />
     </section>
   );
 }

@@ -29,8 +29,10 @@ export function StartPage(props: { branding: Branding }) {
         setError('Enter your work email address, like name@company.com.');
       else if (e instanceof ApiError && e.code === 'SELF_SERVICE_DISABLED')
         setError('Requests by email are turned off here: please ask the help desk for a link.');
-      else if (e instanceof ApiError && e.code === 'TOO_MANY_ATTEMPTS')
-        setError('Too many requests from this network. Please wait 15 minutes and try again.');
+      else if (e instanceof ApiError && e.code === 'NETWORK_RATE_LIMITED')
+        setError(
+          'Your network has sent many requests in the last few minutes (this happens on shared office or mobile networks). Please wait 15 minutes and try again.',
+        );
       else setError(e instanceof ApiError ? e.message : 'Something went wrong. Please try again.');
     }
   };

@@ -1,0 +1,12 @@
+/** POST /portal/feedback (Authorization: Bearer <session>): optional feedback after the outcome. */
+
+import { compose, secrets, store } from '../../shared/composition.js';
+import { httpHandler } from '../../shared/http/api.js';
+import { feedbackSchema, leaveFeedback } from '../../shared/use-cases/portal.js';
+
+const ctx = compose({ store, secrets });
+
+export const handler = httpHandler('portal-feedback', { body: feedbackSchema }, async ({ bearer, body }) => ({
+  status: 201,
+  body: await leaveFeedback(ctx, bearer, body),
+}));
