@@ -47,7 +47,7 @@ export const DEFAULT_SCORING: ScoringPolicy = {
   caps: { network: 5, endpoint: 5, persona: 6, questions: 8 },
   points: { invalid: 4, partial: 1.5 },
   privateFrom: 0.5,
-  minKnowledge: { sms: 3.5, email: 3 },
+  minKnowledge: { sms: 3.75, email: 3 },
 };
 
 /** Reasons that decide on their own. */
