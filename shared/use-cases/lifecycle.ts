@@ -6,18 +6,20 @@
 
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound } from '../domain/errors.js';
-import { actionNote, openedNote, outcomeNote, resolveNote, sentNote } from '../domain/ticket-notes.js';
-import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
 import {
-  isFinal,
-  PROGRESS_WRITES,
-  remainingSeconds,
-  type TicketWrite,
-  type Verification,
-} from '../domain/verification.js';
+  actionNote,
+  cancelledNote,
+  openedNote,
+  outcomeNote,
+  resolveNote,
+  sentNote,
+} from '../domain/ticket-notes.js';
+import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
+import { isFinal, PROGRESS_WRITES, type TicketWrite, type Verification } from '../domain/verification.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { resumeStage, SUPERSEDED_BY_RESEND } from './resume-stage.js';
 
 const id = z.string().check(z.minLength(1));
 
@@ -34,7 +36,7 @@ export const recordInputSchema = z.extend(taskInputSchema, {
 });
 
 export const ticketInputSchema = z.extend(taskInputSchema, {
-  write: z.enum(['sent', 'opened', 'outcome', 'action', 'resolve']),
+  write: z.enum(['sent', 'opened', 'cancelled', 'outcome', 'action', 'resolve']),
 });
 
 async function load(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
@@ -96,25 +98,16 @@ function linkMessage(v: Verification, link: string, validFor: string) {
 }
 
 /**
- * AwaitCompletion / AwaitAction: store the callback token. If the requester already finished the
- * stage, the portal could not see the token, so we send the callback ourselves.
+ * AwaitOpen / AwaitCompletion / AwaitAction: store the callback token. If the stage is already
+ * over (opened, finished, cancelled), the portal or console could not see the token, so we resume
+ * it ourselves, with what the verification says now.
  */
 export async function awaitStage(
   ctx: Ctx<'store' | 'workflow'>,
   input: z.infer<typeof awaitInputSchema>,
 ): Promise<void> {
   if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
-  const v = await load(ctx, input.verificationId);
-  if (input.stage === 'open') {
-    await ctx.workflow.sendTaskSuccess(input.taskToken, {
-      remainingSeconds: remainingSeconds(v, ctx.clock.now()),
-    });
-  } else if (input.stage === 'completion') {
-    const connection = await loadConnection(ctx, v.ticket.connectionId);
-    await ctx.workflow.sendTaskSuccess(input.taskToken, lifecycleOutcome(v, connection));
-  } else {
-    await ctx.workflow.sendTaskSuccess(input.taskToken, { actionState: v.action.state });
-  }
+  await resumeStage(ctx, input.verificationId, input.stage, input.taskToken);
 }
 
 /** Timeouts and final failures: recorded on the verification, so they are visible and nothing is lost. */
@@ -186,6 +179,7 @@ export async function writeToTicket(
   const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
   if (input.write === 'sent') await itsm.addNote(ticketId, sentNote(v));
   if (input.write === 'opened') await itsm.addNote(ticketId, openedNote(v));
+  if (input.write === 'cancelled') await itsm.addNote(ticketId, cancelledNote(v, await cancelledBy(ctx, v)));
   if (input.write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
   if (input.write === 'action') await itsm.addNote(ticketId, actionNote(v));
   if (input.write === 'resolve') {
@@ -202,6 +196,18 @@ export async function writeToTicket(
     action: `ticket.${input.write}_written`,
     at: at(ctx),
   });
+}
+
+/** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */
+async function cancelledBy(ctx: Ctx<'store'>, v: Verification) {
+  const event = (await ctx.store.listAudit(v.verificationId)).find(
+    (e) => e.action === 'verification.cancelled',
+  );
+  return {
+    actor: event?.actor ?? 'unknown',
+    at: event?.at ?? v.updatedAt,
+    resend: event?.details?.reason === SUPERSEDED_BY_RESEND,
+  };
 }
 
 /** The ticket writes a verification is due, in order, given where its lifecycle got to. */
