@@ -35,7 +35,7 @@ import { logger } from '../logger.js';
 import type { Connection, DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
-import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { resumeStage } from './resume-stage.js';
 import { torExits } from './tor-exits.js';
 
 /**
@@ -113,9 +113,8 @@ export async function openPortalSession(
       if (!(error instanceof AppError && error.code === 'INVALID_TRANSITION')) throw error;
     }
     // If AwaitOpen stored its token before the link was opened, resume it; otherwise it resumes itself.
+    await resumeStage(ctx, v.verificationId, 'open');
     v = await mustGet(ctx, v.verificationId);
-    const token = v.taskTokens?.open;
-    if (token) await ctx.workflow.sendTaskSuccess(token, { remainingSeconds: remainingSeconds(v, now) });
   }
   const sessionExpires = new Date(
     Math.min(now.getTime() + ctx.config.SESSION_MINUTES * 60_000, Date.parse(v.linkExpiresAt)),
@@ -375,9 +374,7 @@ export async function completeVerification(
       riskLevel: assessment.riskLevel,
     }),
   );
-  const stored = await mustGet(ctx, v.verificationId);
-  const token = stored.taskTokens?.completion;
-  if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
+  await resumeStage(ctx, v.verificationId, 'completion');
   return {
     verificationId: v.verificationId,
     outcome: status,
@@ -515,10 +512,9 @@ async function noticePasswordChanged(
 async function resumeAfterAction(
   ctx: Ctx<'store' | 'workflow'>,
   verificationId: string,
-  actionState: 'done' | 'failed',
+  _actionState: 'done' | 'failed', // resumeStage reads it back from the store
 ) {
-  const token = (await mustGet(ctx, verificationId)).taskTokens?.action;
-  if (token) await ctx.workflow.sendTaskSuccess(token, { actionState });
+  await resumeStage(ctx, verificationId, 'action');
 }
 
 async function sessionVerification(
