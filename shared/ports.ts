@@ -118,6 +118,8 @@ export interface TransitionPatch {
   action?: Verification['action'];
 }
 
+export type WriteBackClaim = 'claimed' | 'written' | 'in_progress';
+
 export interface VerificationStore {
   getConnection(connectionId: string): Promise<Connection | undefined>;
   putConnection(connection: Connection): Promise<void>;
@@ -182,6 +184,19 @@ export interface VerificationStore {
     state: WriteBackState,
     details?: { lastError?: string; written?: TicketWrite },
   ): Promise<void>;
+  /**
+   * Claims the right to make one ticket write (a lease of `leaseSeconds`), so concurrent retries
+   * and the lifecycle never make it twice: 'written' when it was made already, 'in_progress' while
+   * another writer holds a live lease.
+   */
+  claimWriteBack(
+    verificationId: string,
+    write: TicketWrite,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<WriteBackClaim>;
+  /** Gives the lease back (after setWriteBack recorded the write, or after a failure). */
+  releaseWriteBack(verificationId: string, owner: string): Promise<void>;
   markLinkDelivered(verificationId: string, at: string): Promise<void>;
   /** Verifications created since `since`, newest first, from the monthly index (no Scan). */
   listVerificationsSince(since: Date): Promise<Verification[]>;

@@ -4,8 +4,9 @@
  * the ASL's Retry and Catch match.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../composition.js';
-import { AppError, conflict, notFound } from '../domain/errors.js';
+import { AppError, conflict, notFound, TicketSystemRetryableError } from '../domain/errors.js';
 import {
   actionNote,
   cancelledNote,
@@ -149,6 +150,10 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
     });
     return undefined;
   }
+  // A write that gave up waiting for a concurrent writer may find everything made after all.
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const made = v.writeBack.written ?? [];
+  if (dueWrites(v, connection.autoClose).every((w) => made.includes(w))) return undefined;
   const lastError = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
   await ctx.store.setWriteBack(v.verificationId, 'failed', { lastError });
   await ctx.store.appendAudit({
@@ -159,43 +164,85 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
   return undefined;
 }
 
-/** WriteBack / RecordAction / AutoClose: the writes to the ticket. */
+/**
+ * How long one ticket write may hold the verification's write-back lease. Longer than a write can
+ * take (a few HTTP calls with their timeouts) and than the task's 30 s; a writer that died mid-way
+ * frees it after this, and the connector's check for our note keeps the repeat from doubling it.
+ */
+export const WRITE_BACK_LEASE_SECONDS = 90;
+
+/**
+ * Another writer (a parallel retry, or the lifecycle) holds the lease on this write. Named
+ * TicketSystemRetryableError, so the state machine's Retry waits and tries again (it then finds
+ * the write made); the console answers 409 WRITE_BACK_IN_PROGRESS.
+ */
+export class WriteBackInProgressError extends TicketSystemRetryableError {}
+
+/**
+ * WriteBack / RecordAction / AutoClose, the trail notes, and the console's retry: the writes to the
+ * ticket. Every path goes through one guard, a conditional claim on the verification's write-back
+ * state (claim with a lease, release after recording the write), so each write is made once however
+ * many retries run at the same time. Returns 'written', or 'already' when it had been made.
+ */
 export async function writeToTicket(
   ctx: Ctx<'store' | 'ticketSystems'>,
   input: z.infer<typeof ticketInputSchema>,
-): Promise<void> {
+): Promise<'written' | 'already'> {
   const v = await load(ctx, input.verificationId);
   // Made already (a resumed execution, or a manual retry of what failed): never write it twice.
-  if (v.writeBack.written?.includes(input.write)) return;
-  // A self-service request has no ticket: the console and the audit log are its record.
-  if (v.origin === 'self_service') {
-    const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
-    await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
-    return;
+  if (v.writeBack.written?.includes(input.write)) return 'already';
+  const owner = randomUUID();
+  const claim = await ctx.store.claimWriteBack(
+    v.verificationId,
+    input.write,
+    owner,
+    WRITE_BACK_LEASE_SECONDS,
+  );
+  if (claim === 'written') return 'already';
+  if (claim === 'in_progress') {
+    throw new WriteBackInProgressError(
+      `The ${input.write} write to the ticket is being made by another request`,
+    );
   }
-  const connection = await loadConnection(ctx, v.ticket.connectionId);
-  const itsm = ctx.ticketSystems.forConnection(connection);
-  const ticketId = v.ticket.ticketId;
-  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
-  if (input.write === 'sent') await itsm.addNote(ticketId, sentNote(v));
-  if (input.write === 'opened') await itsm.addNote(ticketId, openedNote(v));
-  if (input.write === 'cancelled') await itsm.addNote(ticketId, cancelledNote(v, await cancelledBy(ctx, v)));
-  if (input.write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
-  if (input.write === 'action') await itsm.addNote(ticketId, actionNote(v));
-  if (input.write === 'resolve') {
-    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
-    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+  try {
+    await makeWrite(ctx, v, input.write);
+  } catch (error) {
+    await ctx.store.releaseWriteBack(v.verificationId, owner);
+    throw error;
   }
   // Progress notes are recorded as made but do not speak for the outcome's write-back state.
   const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
   await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
-  await ctx.store.appendAudit({
-    verificationId: v.verificationId,
-    ticket: v.ticket,
-    actor: 'system',
-    action: `ticket.${input.write}_written`,
-    at: at(ctx),
-  });
+  await ctx.store.releaseWriteBack(v.verificationId, owner);
+  if (v.origin !== 'self_service') {
+    await ctx.store.appendAudit({
+      verificationId: v.verificationId,
+      ticket: v.ticket,
+      actor: 'system',
+      action: `ticket.${input.write}_written`,
+      at: at(ctx),
+    });
+  }
+  return 'written';
+}
+
+/** The write itself, under the lease. */
+async function makeWrite(ctx: Ctx<'store' | 'ticketSystems'>, v: Verification, write: TicketWrite) {
+  // A self-service request has no ticket: the console and the audit log are its record.
+  if (v.origin === 'self_service') return;
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const itsm = ctx.ticketSystems.forConnection(connection);
+  const ticketId = v.ticket.ticketId;
+  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
+  if (write === 'sent') await itsm.addNote(ticketId, sentNote(v));
+  if (write === 'opened') await itsm.addNote(ticketId, openedNote(v));
+  if (write === 'cancelled') await itsm.addNote(ticketId, cancelledNote(v, await cancelledBy(ctx, v)));
+  if (write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
+  if (write === 'action') await itsm.addNote(ticketId, actionNote(v));
+  if (write === 'resolve') {
+    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
+    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+  }
 }
 
 /** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */
@@ -240,10 +287,17 @@ export async function retryWriteBack(
   }
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const base = { verificationId, ticket: v.ticket, actor };
+  let wrote = 0;
   for (const write of dueWrites(v, connection.autoClose)) {
     try {
-      await writeToTicket(ctx, { verificationId, write });
+      if ((await writeToTicket(ctx, { verificationId, write })) === 'written') wrote += 1;
     } catch (error) {
+      if (error instanceof WriteBackInProgressError) {
+        throw conflict(
+          'WRITE_BACK_IN_PROGRESS',
+          'Another retry of this write-back is running; reload the verification in a moment',
+        );
+      }
       const lastError = `${(error as Error).name}: ${(error as Error).message.slice(0, 500)}`;
       await ctx.store.setWriteBack(verificationId, 'failed', { lastError });
       await ctx.store.appendAudit({
@@ -259,6 +313,8 @@ export async function retryWriteBack(
       );
     }
   }
+  // Every due write had been made by a concurrent retry: this click wrote nothing.
+  if (wrote === 0) throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
   await ctx.store.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
   return load(ctx, verificationId);
 }

@@ -252,6 +252,37 @@ describe('write-back faults', () => {
     );
   });
 
+  it('writes the outcome note once when ten retries run in parallel; the others get a clear 409', async () => {
+    // Prepare: passed, write-back failed while the desk refused writes, then the desk is back
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    const session = await openLink(h, linkToken);
+    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+    await complete(h, session, 'right');
+    await finished(h, verificationId);
+    h.stack.desk.setFaults({});
+    const path = `/api/verifications/${verificationId}/write-back`;
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call(h, 'POST', path, { token: h.agentToken })),
+    );
+
+    // Assess
+    expect(notes(ticket.id).filter((n) => n.includes('identity verification Passed'))).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.map((a) => a.status)).toEqual(Array(9).fill(409));
+    for (const a of refused) {
+      expect(['WRITE_BACK_IN_PROGRESS', 'WRITE_BACK_ALREADY_DONE', 'WRITE_BACK_NOT_FAILED']).toContain(
+        a.json.error.code,
+      );
+    }
+    const v = await verification(h, verificationId);
+    expect(v.writeBack.state).toBe('done');
+    expect(v.writeBack.written?.filter((w) => w === 'outcome')).toHaveLength(1);
+  });
+
   it('does not retry a permanent failure (ticket gone) and shows it', async () => {
     const ticket = await openTicket(h);
     const { verificationId, linkToken } = await sendLink(h, ticket.id);

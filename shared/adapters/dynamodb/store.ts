@@ -41,6 +41,7 @@ import type {
   TorExitList,
   TransitionPatch,
   VerificationStore,
+  WriteBackClaim,
 } from '../../ports.js';
 import { searchItems, statusIndexAttributes, verificationItem } from './console-index.js';
 import { keys, strip } from './table.js';
@@ -445,6 +446,49 @@ export class DynamoDbVerificationStore implements VerificationStore {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async claimWriteBack(
+    verificationId: string,
+    write: TicketWrite,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<WriteBackClaim> {
+    // Claimed only if the write was not made and nobody holds a live lease: one writer at a time.
+    const now = this.now();
+    const claimed = await this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'SET writeBack.#claim = :claim',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(writeBack.written) OR NOT contains(writeBack.written, :write)) AND (attribute_not_exists(writeBack.#claim) OR writeBack.#claim.#until < :now)',
+        ExpressionAttributeNames: { '#claim': 'claim', '#until': 'until' },
+        ExpressionAttributeValues: {
+          ':claim': { write, owner, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString() },
+          ':write': write,
+          ':now': now.toISOString(),
+        },
+      }),
+    );
+    if (claimed) return 'claimed';
+    const v = await this.getVerification(verificationId);
+    if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+    return v.writeBack.written?.includes(write) ? 'written' : 'in_progress';
+  }
+
+  async releaseWriteBack(verificationId: string, owner: string): Promise<void> {
+    // Only our own lease: one that expired and was taken over belongs to the new writer.
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'REMOVE writeBack.#claim',
+        ConditionExpression: 'attribute_exists(pk) AND writeBack.#claim.#owner = :owner',
+        ExpressionAttributeNames: { '#claim': 'claim', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
       }),
     );
   }
