@@ -6,6 +6,16 @@ import type { TicketNote } from '../ports.js';
 import { verdictOf } from './verdict.js';
 import type { Verification } from './verification.js';
 
+/** The reference a note carries so a connector can find it again: unique per verification and write. */
+export function noteMarker(verificationId: string, write: string): string {
+  return `HV-${verificationId}-${write}`;
+}
+
+/** The note's text with its marker as the last line (plain text every ITSM keeps as written). */
+export function markedText(note: TicketNote): string {
+  return note.marker ? `${note.text}\nRef: ${note.marker}` : note.text;
+}
+
 export function linkEntryNote(sendUrl: string): TicketNote {
   return {
     text: 'Helpdesk Verify: this request requires identity verification before any sensitive action. Use "Send Verification Link" to send the requester a secure verification link.',

@@ -10,6 +10,7 @@ import { AppError, conflict, notFound, TicketSystemRetryableError } from '../dom
 import {
   actionNote,
   cancelledNote,
+  noteMarker,
   openedNote,
   outcomeNote,
   resolveNote,
@@ -17,6 +18,7 @@ import {
 } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
 import { isFinal, PROGRESS_WRITES, type TicketWrite, type Verification } from '../domain/verification.js';
+import type { WriteOptions } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
@@ -198,14 +200,15 @@ export async function writeToTicket(
     owner,
     WRITE_BACK_LEASE_SECONDS,
   );
-  if (claim === 'written') return 'already';
-  if (claim === 'in_progress') {
+  if (claim.status === 'written') return 'already';
+  if (claim.status === 'in_progress') {
     throw new WriteBackInProgressError(
       `The ${input.write} write to the ticket is being made by another request`,
     );
   }
   try {
-    await makeWrite(ctx, v, input.write);
+    // An earlier attempt that timed out may have landed: the connector looks for it first.
+    await makeWrite(ctx, v, input.write, { mayExist: claim.attemptedBefore });
   } catch (error) {
     await ctx.store.releaseWriteBack(v.verificationId, owner);
     throw error;
@@ -226,23 +229,35 @@ export async function writeToTicket(
   return 'written';
 }
 
-/** The write itself, under the lease. */
-async function makeWrite(ctx: Ctx<'store' | 'ticketSystems'>, v: Verification, write: TicketWrite) {
+/** The write itself, under the lease; every note carries its marker (verification ID and kind). */
+async function makeWrite(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  v: Verification,
+  write: TicketWrite,
+  options: WriteOptions,
+) {
   // A self-service request has no ticket: the console and the audit log are its record.
   if (v.origin === 'self_service') return;
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticketId = v.ticket.ticketId;
-  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
-  if (write === 'sent') await itsm.addNote(ticketId, sentNote(v));
-  if (write === 'opened') await itsm.addNote(ticketId, openedNote(v));
-  if (write === 'cancelled') await itsm.addNote(ticketId, cancelledNote(v, await cancelledBy(ctx, v)));
-  if (write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
-  if (write === 'action') await itsm.addNote(ticketId, actionNote(v));
   if (write === 'resolve') {
-    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
+    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v), options);
     await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+    return;
   }
+  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
+  const note =
+    write === 'sent'
+      ? sentNote(v)
+      : write === 'opened'
+        ? openedNote(v)
+        : write === 'cancelled'
+          ? cancelledNote(v, await cancelledBy(ctx, v))
+          : write === 'outcome'
+            ? outcomeNote(v, consoleUrl)
+            : actionNote(v);
+  await itsm.addNote(ticketId, { ...note, marker: noteMarker(v.verificationId, write) }, options);
 }
 
 /** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */

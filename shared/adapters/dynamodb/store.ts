@@ -457,26 +457,36 @@ export class DynamoDbVerificationStore implements VerificationStore {
     leaseSeconds: number,
   ): Promise<WriteBackClaim> {
     // Claimed only if the write was not made and nobody holds a live lease: one writer at a time.
+    // Each claim is remembered in writeBack.attempted, so the next one knows an attempt went before.
     const now = this.now();
-    const claimed = await this.conditionally(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: keys.verification(verificationId),
-        UpdateExpression: 'SET writeBack.#claim = :claim',
-        ConditionExpression:
-          'attribute_exists(pk) AND (attribute_not_exists(writeBack.written) OR NOT contains(writeBack.written, :write)) AND (attribute_not_exists(writeBack.#claim) OR writeBack.#claim.#until < :now)',
-        ExpressionAttributeNames: { '#claim': 'claim', '#until': 'until' },
-        ExpressionAttributeValues: {
-          ':claim': { write, owner, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString() },
-          ':write': write,
-          ':now': now.toISOString(),
-        },
-      }),
-    );
-    if (claimed) return 'claimed';
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.verification(verificationId),
+          UpdateExpression:
+            'SET writeBack.#claim = :claim, writeBack.attempted = list_append(if_not_exists(writeBack.attempted, :none), :writes)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(writeBack.written) OR NOT contains(writeBack.written, :write)) AND (attribute_not_exists(writeBack.#claim) OR writeBack.#claim.#until < :now)',
+          ExpressionAttributeNames: { '#claim': 'claim', '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':claim': { write, owner, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString() },
+            ':write': write,
+            ':writes': [write],
+            ':none': [],
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = (out.Attributes?.writeBack as { attempted?: string[] } | undefined)?.attempted ?? [];
+      return { status: 'claimed', attemptedBefore: before.includes(write) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
     const v = await this.getVerification(verificationId);
     if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
-    return v.writeBack.written?.includes(write) ? 'written' : 'in_progress';
+    return v.writeBack.written?.includes(write) ? { status: 'written' } : { status: 'in_progress' };
   }
 
   async releaseWriteBack(verificationId: string, owner: string): Promise<void> {
