@@ -27,6 +27,8 @@
  * - Fault injection like the desk (POST /_faults or `setFaults`): reads or writes answer 503, 404
  *   or 429 (Retry-After: 1) for the next N calls, or (`slow`, writes) are made but answered only
  *   after `slowAnswerMs`, as an instance under load does past the client's timeout.
+ * - A rate limit rule (`limitFor(seconds)`): every Table API call answers 429 until the window ends,
+ *   with the Retry-After of what is left of it, as an instance's hourly limit does.
  * - A page at / to open incidents and read their work notes.
  * Records persist in a JSON file when a path is given.
  */
@@ -163,6 +165,8 @@ export class ServiceNowSimulator extends LocalItsm<
   private readonly table: string;
   /** How long a `slow` write holds its answer, ms. */
   slowAnswerMs: number;
+  /** Until when (epoch ms) a rate limit rule refuses every Table API call; see `limitFor`. */
+  private limitedUntil = 0;
 
   constructor(private readonly options: ServiceNowSimulatorOptions) {
     super(options);
@@ -303,6 +307,11 @@ export class ServiceNowSimulator extends LocalItsm<
     if (!safeEqual(given, expected)) throw NOT_AUTHENTICATED();
   }
 
+  /** A rate limit rule refuses every Table API call for the next `seconds`. */
+  limitFor(seconds: number): void {
+    this.limitedUntil = Date.now() + seconds * 1000;
+  }
+
   protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://instance');
     const method = req.method ?? 'GET';
@@ -331,6 +340,13 @@ export class ServiceNowSimulator extends LocalItsm<
       return void res.end('Not found');
     }
     this.authenticate(req);
+    const limitedFor = Math.ceil((this.limitedUntil - Date.now()) / 1000);
+    if (limitedFor > 0) {
+      this.calls.push({ method, id: '(rate limit)', status: 429 });
+      throw new ApiError(429, 'Rate limit exceeded', 'Rate limit rule: too many requests this hour', {
+        'retry-after': String(limitedFor),
+      });
+    }
 
     const match = /^\/api\/now\/(?:v[12]\/)?table\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!match) throw new ApiError(400, 'Requested URI does not represent any resource', null);

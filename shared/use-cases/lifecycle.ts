@@ -229,6 +229,49 @@ export async function writeToTicket(
   return 'written';
 }
 
+/**
+ * A Retry-After up to this is the adapters' to wait out in-process (their MAX_INLINE_RETRY_AFTER
+ * _SECONDS) and the task Retry's afterwards; a longer one is the Wait state's.
+ */
+const SHORT_RETRY_AFTER_SECONDS = 5;
+
+/** The longest a lifecycle write waits out an ITSM's announced rate limit, in all (2 h). */
+export const MAX_WRITE_BACK_WAIT_SECONDS = 7200;
+
+/** What a ticket-write task answers: written (or made already), or how long to wait first. */
+export type TicketWriteResult = { result: 'written' | 'already' } | { waitSeconds: number };
+
+/**
+ * The state machine's ticket-write task (WriteBack, RecordAction, AutoClose and the trail notes).
+ * An outcome write refused with a Retry-After longer than a write can wait in-process (ServiceNow's
+ * hourly rate limit answers up to an hour) answers `waitSeconds`: the state machine waits that long
+ * in a Wait state and writes again, as long as it stays within the action window after completion
+ * (at most MAX_WRITE_BACK_WAIT_SECONDS); past that the error goes to its Retry and Catch, and the
+ * failed write-back shows in the console. Trail notes never wait: they never hold a verification up.
+ */
+export async function ticketWriteTask(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  input: z.infer<typeof ticketInputSchema>,
+): Promise<TicketWriteResult> {
+  try {
+    return { result: await writeToTicket(ctx, input) };
+  } catch (error) {
+    const retryAfter = error instanceof TicketSystemRetryableError ? error.retryAfterSeconds : undefined;
+    if (
+      retryAfter === undefined ||
+      retryAfter <= SHORT_RETRY_AFTER_SECONDS ||
+      PROGRESS_WRITES.includes(input.write)
+    )
+      throw error;
+    const v = await load(ctx, input.verificationId);
+    const connection = await loadConnection(ctx, v.ticket.connectionId);
+    const from = Date.parse(v.completedAt ?? v.updatedAt);
+    const window = Math.min(connection.actionWindowSeconds, MAX_WRITE_BACK_WAIT_SECONDS);
+    if (ctx.clock.now().getTime() + retryAfter * 1000 > from + window * 1000) throw error;
+    return { waitSeconds: retryAfter };
+  }
+}
+
 /** The write itself, under the lease; every note carries its marker (verification ID and kind). */
 async function makeWrite(
   ctx: Ctx<'store' | 'ticketSystems'>,

@@ -176,6 +176,38 @@ describe('ServiceNow specifics', () => {
     ).toHaveLength(4);
     expect((await verification(h, verificationId)).writeBack).toMatchObject({ state: 'done' });
   }, 60_000);
+
+  it('waits out a long Retry-After on the outcome write in the state machine, then writes it once', async () => {
+    // Prepare: a rate limit rule refuses every call for 7 s (the task's own retries all meet it)
+    const created = sn().open({
+      category: 'password_reset',
+      subject: 'Locked out',
+      requesterEmail: DEMO_REQUESTER_EMAIL,
+    });
+    await until('link entry', () => sn().get(created.id)?.verificationUrl);
+    const { verificationId, linkToken } = await sendLink(h, created.id, { connectionId: 'servicenow-dev' });
+    const session = await openLink(h, linkToken);
+    await until('opened note', () =>
+      sn()
+        .get(created.id)
+        ?.notes.find((n) => n.text.includes('opened the verification link')),
+    );
+
+    // Act
+    const started = Date.now();
+    sn().limitFor(7);
+    await complete(h, session, 'wrong');
+    const exec = await finished(h, verificationId, 40_000);
+
+    // Assess
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
+    const outcome = (sn().get(created.id)?.notes ?? []).filter((n) =>
+      n.text.includes('identity verification Failed'),
+    );
+    expect(outcome).toHaveLength(1);
+    expect((await verification(h, verificationId)).writeBack).toMatchObject({ state: 'done' });
+  }, 60_000);
 });
 
 describe('ChangeGear specifics', () => {

@@ -219,6 +219,32 @@ describe('verification-lifecycle.asl.json', () => {
     expect(openedChoice.Default).toBe('NoteOpened');
   });
 
+  it.each([
+    ['WriteBack', 'ActionChoice'],
+    ['RecordAction', 'AutoCloseChoice'],
+    ['AutoClose', 'Done'],
+  ])('waits out a long Retry-After on %s in a Wait state, then writes again', (task, after) => {
+    // Prepare
+    const write = state(task);
+    const choice = state(`${task}RateLimited`) as State & {
+      Choices: { Variable: string; IsPresent: boolean; Next: string }[];
+    };
+    const wait = state(`WaitBefore${task}`) as State & { SecondsPath?: string };
+
+    // Act
+    const loop = [write.Next, choice.Choices[0]?.Next, wait.Next];
+
+    // Assess
+    expect(write.ResultPath).toBe('$.writeResult');
+    expect(choice.Choices).toEqual([
+      { Variable: '$.writeResult.waitSeconds', IsPresent: true, Next: `WaitBefore${task}` },
+    ]);
+    expect(choice.Default).toBe(after);
+    expect(wait.Type).toBe('Wait');
+    expect(wait.SecondsPath).toBe('$.writeResult.waitSeconds');
+    expect(loop).toEqual([`${task}RateLimited`, `WaitBefore${task}`, task]);
+  });
+
   it('uses exactly the substitution keys of LIFECYCLE_TASKS', () => {
     // Act
     const used = placeholders();
