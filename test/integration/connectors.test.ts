@@ -141,8 +141,8 @@ describe.each(itsms)('$name', (itsm) => {
 describe('ServiceNow specifics', () => {
   const sn = () => h.stack.servicenow;
 
-  it('writes the outcome note once when its PATCH was held past the client timeout and retried', async () => {
-    // Prepare: the outcome PATCH lands, but its answer comes after the adapter's 5 s timeout
+  /** A gated incident whose verification link was sent and opened (the opened note is written). */
+  async function openedIncident() {
     const created = sn().open({
       category: 'password_reset',
       subject: 'Locked out',
@@ -156,6 +156,12 @@ describe('ServiceNow specifics', () => {
         .get(created.id)
         ?.notes.find((n) => n.text.includes('opened the verification link')),
     );
+    return { created, verificationId, session };
+  }
+
+  it('writes the outcome note once when its PATCH was held past the client timeout and retried', async () => {
+    // Prepare: the outcome PATCH lands, but its answer comes after the adapter's 5 s timeout
+    const { created, verificationId, session } = await openedIncident();
     sn().slowAnswerMs = 6_000;
     sn().setFaults({ writes: { mode: 'slow', remaining: 1 } });
 
@@ -179,19 +185,7 @@ describe('ServiceNow specifics', () => {
 
   it('waits out a long Retry-After on the outcome write in the state machine, then writes it once', async () => {
     // Prepare: a rate limit rule refuses every call for 7 s (the task's own retries all meet it)
-    const created = sn().open({
-      category: 'password_reset',
-      subject: 'Locked out',
-      requesterEmail: DEMO_REQUESTER_EMAIL,
-    });
-    await until('link entry', () => sn().get(created.id)?.verificationUrl);
-    const { verificationId, linkToken } = await sendLink(h, created.id, { connectionId: 'servicenow-dev' });
-    const session = await openLink(h, linkToken);
-    await until('opened note', () =>
-      sn()
-        .get(created.id)
-        ?.notes.find((n) => n.text.includes('opened the verification link')),
-    );
+    const { created, verificationId, session } = await openedIncident();
 
     // Act
     const started = Date.now();

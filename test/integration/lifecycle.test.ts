@@ -179,6 +179,17 @@ describe('other outcomes', () => {
   });
 });
 
+/** A passed verification whose write-back failed: the desk refuses every write (until reset). */
+async function passedWithFailedWriteBack() {
+  const ticket = await openTicket(h);
+  const { verificationId, linkToken } = await sendLink(h, ticket.id);
+  const session = await openLink(h, linkToken);
+  h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+  await complete(h, session, 'right');
+  await finished(h, verificationId);
+  return { ticket, verificationId };
+}
+
 describe('write-back faults', () => {
   it('retries a write-back while the ITSM is unavailable, then succeeds', async () => {
     const ticket = await openTicket(h);
@@ -221,12 +232,7 @@ describe('write-back faults', () => {
 
   it('lets an agent retry a failed write-back once the ITSM is back, writing each note once', async () => {
     // Prepare: passed, write-back failed while the desk refused writes
-    const ticket = await openTicket(h);
-    const { verificationId, linkToken } = await sendLink(h, ticket.id);
-    const session = await openLink(h, linkToken);
-    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
-    await complete(h, session, 'right');
-    await finished(h, verificationId);
+    const { ticket, verificationId } = await passedWithFailedWriteBack();
     const path = `/api/verifications/${verificationId}/write-back`;
 
     // Act and assess: still down, then back
@@ -254,12 +260,7 @@ describe('write-back faults', () => {
 
   it('writes the outcome note once when ten retries run in parallel; the others get a clear 409', async () => {
     // Prepare: passed, write-back failed while the desk refused writes, then the desk is back
-    const ticket = await openTicket(h);
-    const { verificationId, linkToken } = await sendLink(h, ticket.id);
-    const session = await openLink(h, linkToken);
-    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
-    await complete(h, session, 'right');
-    await finished(h, verificationId);
+    const { ticket, verificationId } = await passedWithFailedWriteBack();
     h.stack.desk.setFaults({});
     const path = `/api/verifications/${verificationId}/write-back`;
 
