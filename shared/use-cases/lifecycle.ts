@@ -371,8 +371,13 @@ export async function retryWriteBack(
       );
     }
   }
-  // Every due write had been made by a concurrent retry: this click wrote nothing.
-  if (wrote === 0) throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
+  // Every due write had been made (by a concurrent retry): this click wrote nothing. A failure
+  // recorded in between must not keep saying "failed" for writes that are all on the ticket.
+  if (wrote === 0) {
+    if ((await load(ctx, verificationId)).writeBack.state === 'failed')
+      await ctx.store.setWriteBack(verificationId, 'done');
+    throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
+  }
   await ctx.store.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
   return load(ctx, verificationId);
 }
