@@ -120,6 +120,16 @@ export interface TransitionPatch {
   requesterReport?: Verification['requesterReport'];
 }
 
+/**
+ * A claim's answer: 'written' when the write was made already, 'in_progress' while another writer
+ * holds a live lease. `attemptedBefore`: an earlier claim of this write was never recorded as
+ * made (it failed, timed out or died), so its note may have landed anyway.
+ */
+export type WriteBackClaim =
+  | { status: 'claimed'; attemptedBefore: boolean }
+  | { status: 'written' }
+  | { status: 'in_progress' };
+
 export interface VerificationStore {
   getConnection(connectionId: string): Promise<Connection | undefined>;
   putConnection(connection: Connection): Promise<void>;
@@ -186,6 +196,19 @@ export interface VerificationStore {
     state: WriteBackState,
     details?: { lastError?: string; written?: TicketWrite },
   ): Promise<void>;
+  /**
+   * Claims the right to make one ticket write (a lease of `leaseSeconds`), so concurrent retries
+   * and the lifecycle never make it twice: 'written' when it was made already, 'in_progress' while
+   * another writer holds a live lease.
+   */
+  claimWriteBack(
+    verificationId: string,
+    write: TicketWrite,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<WriteBackClaim>;
+  /** Gives the lease back (after setWriteBack recorded the write, or after a failure). */
+  releaseWriteBack(verificationId: string, owner: string): Promise<void>;
   markLinkDelivered(verificationId: string, at: string): Promise<void>;
   /** Verifications created since `since`, newest first, from the monthly index (no Scan). */
   listVerificationsSince(since: Date): Promise<Verification[]>;
@@ -232,14 +255,31 @@ export interface TicketNote {
   text: string;
   /** A URL the ITSM should render as a link, if it can. */
   link?: { label: string; url: string };
+  /**
+   * A reference unique to this note (verification ID and write kind), written with it: the
+   * connector can look for it to tell whether an earlier attempt already landed.
+   */
+  marker?: string;
+}
+
+export interface WriteOptions {
+  /**
+   * An earlier attempt of this write may have reached the ticket (it timed out or died before it
+   * was recorded): look before writing, and skip a write that is already there.
+   */
+  mayExist?: boolean;
 }
 
 export interface TicketSystem {
   getTicket(ticketId: string): Promise<Ticket>;
   /** Sets the ticket's verification link field and adds the matching note. */
   addVerificationLink(ticketId: string, url: string, note: TicketNote): Promise<void>;
-  addNote(ticketId: string, note: TicketNote): Promise<void>;
-  resolve(ticketId: string, closeCode: string, closeNotes: string): Promise<void>;
+  /**
+   * Adds a note and checks it stuck; a write the ITSM accepted but did not keep (a field that does
+   * not exist, no rights on it) is a TicketSystemPermanentError naming the field.
+   */
+  addNote(ticketId: string, note: TicketNote, options?: WriteOptions): Promise<void>;
+  resolve(ticketId: string, closeCode: string, closeNotes: string, options?: WriteOptions): Promise<void>;
   /**
    * Recent tickets, newest first: a requester's own (excluding one ticket), or other people's
    * (decoys). One bounded request with a short timeout (someone is waiting for their first

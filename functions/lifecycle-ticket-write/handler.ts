@@ -1,8 +1,8 @@
-/** Lifecycle tasks WriteBack, RecordAction and AutoClose: the writes to the ticket. */
+/** Lifecycle tasks WriteBack, RecordAction, AutoClose and the trail notes: the writes to the ticket. */
 import { compose, store, ticketSystems } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
-import { ticketInputSchema, writeToTicket } from '../../shared/use-cases/lifecycle.js';
+import { ticketInputSchema, ticketWriteTask } from '../../shared/use-cases/lifecycle.js';
 
 const ctx = compose({ store, ticketSystems });
 
-export const handler = taskHandler('TicketWrite', ticketInputSchema, (input) => writeToTicket(ctx, input));
+export const handler = taskHandler('TicketWrite', ticketInputSchema, (input) => ticketWriteTask(ctx, input));

@@ -6,11 +6,16 @@
  * - `POST /cgrestapi/api/authenticate/user` `{username, password}` -> `{sessionId, userId}` (401 on
  *   a wrong password). Entity calls accept the session id in a `sessionid` header or as the whole
  *   `Authorization` value, or Basic credentials.
- * - `GET /cgrestapi/api/{entityType}/{id}`: the whole item, with its integer `eTag`.
+ * - Only the documented paths. Read: `GET /cgrestapi/api/entity/{entityType}/{id}?columns=..&
+ *   columns=..` (also `columns[0]=..`): `columns` is required (400 without), the answer is a
+ *   one-item array with the columns asked for (unknown ones left out) and the item's `eTag`. There
+ *   is no `GET /cgrestapi/api/{entityType}/{id}` (405, as ASP.NET Web API answers a PUT-only route).
  * - `PUT /cgrestapi/api/{entityType}/{id}` `{eTag, ...fields}`: a stale eTag answers 409 (ChangeGear
  *   does not document the status; this is our assumption). Writing the note field appends one
- *   entry to the ticket's journal; unknown or read-only fields answer 400 (so a wrong field-name
- *   setting shows up locally). Every successful write bumps the eTag.
+ *   entry to the ticket's journal; a field the simulator does not know is stored silently on the
+ *   side (answered 200, readable as a column, shown nowhere an agent looks), as a real instance
+ *   may do with a custom or misspelt field; read-only fields answer 400. Every successful write
+ *   bumps the eTag.
  * - Webhooks like ChangeGear's: on create and on update (agent edits and API writes alike), a POST
  *   of the whole item (the same JSON as the GET) to `${webhookBaseUrl}/${connectionId}` with
  *   `Authorization: Basic ...`, in the background, retried on 5xx and network errors.
@@ -74,6 +79,8 @@ export interface ChangeGearRecord {
   /** ChangeGear's Close Type, set only when a write sets CloseType (Helpdesk Verify puts its close code in the note). */
   closeCode?: string;
   notes: ChangeGearNote[];
+  /** Fields written that the simulator does not know: kept, and shown nowhere an agent looks. */
+  extra?: Record<string, string>;
   eTag: number;
   createdAt: string;
   modifiedAt: string;
@@ -116,6 +123,15 @@ const WRITABLE = new Set<string>([
   SIMULATOR_FIELDS.summary,
   SIMULATOR_FIELDS.description,
   SIMULATOR_FIELDS.closeType,
+]);
+
+/** Fields the API shows but never lets a PUT change. */
+const READ_ONLY = new Set<string>([
+  SIMULATOR_FIELDS.id,
+  SIMULATOR_FIELDS.number,
+  'CreatedDateTime',
+  'LastModifiedDateTime',
+  'AllowedActions',
 ]);
 
 export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]> {
@@ -213,6 +229,18 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
     };
   }
 
+  /** The columns asked for (case-insensitively; unknown ones left out), plus the eTag. */
+  private columns(ticket: ChangeGearRecord, columns: string[]): Record<string, unknown> {
+    const all: Record<string, unknown> = { ...ticket.extra, ...this.entity(ticket) };
+    const byLower = new Map(Object.keys(all).map((k) => [k.toLowerCase(), k]));
+    const out: Record<string, unknown> = {};
+    for (const column of columns) {
+      const key = byLower.get(column.toLowerCase());
+      if (key !== undefined) out[key] = all[key];
+    }
+    return { ...out, eTag: ticket.eTag };
+  }
+
   private touch(ticket: ChangeGearRecord): void {
     ticket.eTag += 1;
     ticket.modifiedAt = new Date().toISOString();
@@ -277,12 +305,24 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
     }
     if (method === 'POST' && path === '/cgrestapi/api/authenticate/user') return this.login(req, res);
 
-    const prefix = `/cgrestapi/api/${this.entityType.toLowerCase()}/`;
-    if (!path.startsWith(prefix)) return send(res, 404, { Message: 'No HTTP resource was found' });
+    const type = this.entityType.toLowerCase();
+    const read = new RegExp(`^/cgrestapi/api/entity/${type}/([^/]+)$`).exec(path);
+    const update = new RegExp(`^/cgrestapi/api/${type}/([^/]+)$`).exec(path);
+    if (!read && !update) return send(res, 404, { Message: 'No HTTP resource was found' });
+    // ASP.NET Web API: a route that exists for other methods answers 405.
+    if ((read && method !== 'GET') || (update && method !== 'PUT'))
+      return send(res, 405, {
+        Message: `The requested resource does not support http method '${method}'.`,
+      });
     if (!this.authorised(req)) return send(res, 401, { Message: 'Authorization has been denied' });
-    const id = path.slice(prefix.length);
+    const id = (read?.[1] ?? update?.[1]) as string;
     if (!/^\d+$/.test(id)) return send(res, 400, { Message: `The id '${id}' is not an integer` });
-    if (method !== 'GET' && method !== 'PUT') return send(res, 405, { Message: 'Method not allowed' });
+    const columns = [...url.searchParams.entries()]
+      .filter(([name]) => /^columns(\[\d+\])?$/i.test(name))
+      .map(([, value]) => value)
+      .filter(Boolean);
+    if (read && columns.length === 0)
+      return send(res, 400, { Message: "The request is invalid: 'columns' is required" });
 
     const isWrite = method === 'PUT';
     const injected = this.fault(isWrite ? 'writes' : 'reads');
@@ -307,7 +347,7 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
     }
     if (method === 'GET') {
       this.calls.push({ method, id, status: 200 });
-      send(res, 200, this.entity(ticket));
+      send(res, 200, [this.columns(ticket, columns)]);
       if (injected === 'stale_etag') this.touch(ticket);
       return;
     }
@@ -354,10 +394,12 @@ export class ChangeGearSimulator extends LocalItsm<FaultMode, ChangeGearRecord[]
       };
     }
     for (const [name, value] of Object.entries(fields)) {
-      if (!WRITABLE.has(name))
-        return { status: 400, body: { Message: `Unknown or read-only field '${name}'` } };
+      if (READ_ONLY.has(name)) return { status: 400, body: { Message: `The field '${name}' is read-only` } };
       if (typeof value !== 'string')
         return { status: 400, body: { Message: `Field '${name}' must be text` } };
+    }
+    for (const [name, value] of Object.entries(fields)) {
+      if (!WRITABLE.has(name)) ticket.extra = { ...ticket.extra, [name]: value as string };
     }
     const f = SIMULATOR_FIELDS;
     const text = (name: string) => fields[name] as string | undefined;

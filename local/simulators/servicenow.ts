@@ -21,12 +21,18 @@
  * - Inserting an incident (POST, the page, or `open()`) runs what our business rule does: an
  *   async POST of `{table, sys_id, number, operation: "insert"}` to
  *   `${webhookBaseUrl}/${connectionId}`, signed `t=..,v1=..`, retried on 5xx and network errors.
+ * - Journal entries: GET `/api/now/table/sys_journal_field` lists the work_notes and comments
+ *   entries (`element_id`, `element`, `value`, `sys_created_on`), with the same encoded queries
+ *   plus `LIKE` (contains, ignoring case).
  * - Fault injection like the desk (POST /_faults or `setFaults`): reads or writes answer 503, 404
- *   or 429 (Retry-After: 1) for the next N calls.
+ *   or 429 (Retry-After: 1) for the next N calls, or (`slow`, writes) are made but answered only
+ *   after `slowAnswerMs`, as an instance under load does past the client's timeout.
+ * - A rate limit rule (`limitFor(seconds)`): every Table API call answers 429 until the window ends,
+ *   with the Retry-After of what is left of it, as an instance's hourly limit does.
  * - A page at / to open incidents and read their work notes.
  * Records persist in a JSON file when a path is given.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeHtml } from '../html.js';
 import {
@@ -80,7 +86,8 @@ export interface SimulatedUser {
   user_name: string;
 }
 
-type FaultMode = 'unavailable' | 'not_found' | 'rate_limited';
+/** `slow`: the write is made, and the answer held for `slowAnswerMs` (past a client's timeout). */
+type FaultMode = 'unavailable' | 'not_found' | 'rate_limited' | 'slow';
 
 export interface ServiceNowSimulatorOptions extends LocalItsmOptions {
   /** user:password accepted with Basic auth. */
@@ -92,6 +99,8 @@ export interface ServiceNowSimulatorOptions extends LocalItsmOptions {
   defaultConnectionId: string;
   /** The ticket table, default incident. */
   table?: string;
+  /** How long a `slow` write holds its answer, ms (default 3000; `slowAnswerMs` changes it later). */
+  slowAnswerMs?: number;
 }
 
 const VERIFICATION_FIELD = 'u_verification';
@@ -154,9 +163,14 @@ export class ServiceNowSimulator extends LocalItsm<
   private readonly byId = new Map<string, SimulatedIncident>();
   private readonly tokens = new Map<string, number>();
   private readonly table: string;
+  /** How long a `slow` write holds its answer, ms. */
+  slowAnswerMs: number;
+  /** Until when (epoch ms) a rate limit rule refuses every Table API call; see `limitFor`. */
+  private limitedUntil = 0;
 
   constructor(private readonly options: ServiceNowSimulatorOptions) {
     super(options);
+    this.slowAnswerMs = options.slowAnswerMs ?? 3000;
     this.table = options.table ?? 'incident';
     const data = this.restore();
     this.incidents = data?.incidents ?? [];
@@ -293,6 +307,11 @@ export class ServiceNowSimulator extends LocalItsm<
     if (!safeEqual(given, expected)) throw NOT_AUTHENTICATED();
   }
 
+  /** A rate limit rule refuses every Table API call for the next `seconds`. */
+  limitFor(seconds: number): void {
+    this.limitedUntil = Date.now() + seconds * 1000;
+  }
+
   protected async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://instance');
     const method = req.method ?? 'GET';
@@ -321,12 +340,21 @@ export class ServiceNowSimulator extends LocalItsm<
       return void res.end('Not found');
     }
     this.authenticate(req);
+    const limitedFor = Math.ceil((this.limitedUntil - Date.now()) / 1000);
+    if (limitedFor > 0) {
+      this.calls.push({ method, id: '(rate limit)', status: 429 });
+      throw new ApiError(429, 'Rate limit exceeded', 'Rate limit rule: too many requests this hour', {
+        'retry-after': String(limitedFor),
+      });
+    }
 
     const match = /^\/api\/now\/(?:v[12]\/)?table\/([^/]+)(?:\/([^/]+))?$/.exec(url.pathname);
     if (!match) throw new ApiError(400, 'Requested URI does not represent any resource', null);
     const table = decodeURIComponent(match[1] ?? '');
     const id = match[2] === undefined ? undefined : decodeURIComponent(match[2]);
-    if (table !== this.table && table !== 'sys_user') throw new ApiError(400, `Invalid table ${table}`, null);
+    const journal = table === 'sys_journal_field' && id === undefined && method === 'GET';
+    if (table !== this.table && table !== 'sys_user' && !journal)
+      throw new ApiError(400, `Invalid table ${table}`, null);
     const view = {
       fields: url.searchParams.get('sysparm_fields'),
       display: (['true', 'all'].includes(url.searchParams.get('sysparm_display_value') ?? '')
@@ -364,6 +392,7 @@ export class ServiceNowSimulator extends LocalItsm<
       throw new ApiError(405, 'Method not Supported', `${method} is not supported here`);
     }
     const injected = this.fault(isWrite ? 'writes' : 'reads');
+    const slow = injected === 'slow' && isWrite;
     const exists =
       table === 'sys_user' ? this.users.some((u) => u.sys_id === id) : this.byId.has(id as string);
     const status =
@@ -393,7 +422,9 @@ export class ServiceNowSimulator extends LocalItsm<
       throw error;
     }
     this.calls.push({ method, id, status: 200 });
-    return send(res, 200, { result: this.render(table, id, view) });
+    const answer = { result: this.render(table, id, view) };
+    if (slow) await new Promise((resolve) => setTimeout(resolve, this.slowAnswerMs));
+    return send(res, 200, answer);
   }
 
   /** GET on a table: the records an encoded query selects, ordered, one page of them. */
@@ -420,7 +451,12 @@ export class ServiceNowSimulator extends LocalItsm<
     }
     if (status === 503) throw new ApiError(503, 'Service Unavailable', 'The instance is unavailable');
     const { conditions, order } = query;
-    const ids = table === 'sys_user' ? this.users.map((u) => u.sys_id) : this.incidents.map((i) => i.id);
+    const ids =
+      table === 'sys_user'
+        ? this.users.map((u) => u.sys_id)
+        : table === 'sys_journal_field'
+          ? [...this.journalEntries().keys()]
+          : this.incidents.map((i) => i.id);
     const selected = ids.filter((id) =>
       conditions.every((c) => {
         const value = this.fieldValue(table, id, c.field);
@@ -546,7 +582,32 @@ export class ServiceNowSimulator extends LocalItsm<
     return { display_value: label, value };
   }
 
+  /** Every journal entry (work notes and comments) by a sys_id derived from its place. */
+  private journalEntries(): Map<string, Record<string, FieldValue>> {
+    const entries = new Map<string, Record<string, FieldValue>>();
+    for (const i of this.incidents) {
+      for (const [element, journal] of [
+        ['work_notes', i.notes],
+        ['comments', i.comments],
+      ] as const) {
+        journal.forEach((note, n) => {
+          const sysId = createHash('md5').update(`${i.id}:${element}:${n}`).digest('hex');
+          entries.set(sysId, {
+            sys_id: sysId,
+            element_id: i.id,
+            element,
+            name: this.table,
+            value: note.text,
+            sys_created_on: glideDate(note.at),
+          });
+        });
+      }
+    }
+    return entries;
+  }
+
   private fieldsOf(table: string, id: string): Record<string, FieldValue> {
+    if (table === 'sys_journal_field') return this.journalEntries().get(id) ?? {};
     if (table === 'sys_user') {
       const u = this.users.find((x) => x.sys_id === id);
       return u ? { sys_id: u.sys_id, email: u.email, name: u.name, user_name: u.user_name } : {};
@@ -608,7 +669,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-type Operator = '=' | '!=' | '>=' | '<=' | '>' | '<';
+type Operator = '=' | '!=' | '>=' | '<=' | '>' | '<' | 'LIKE';
 
 /** The subset of encoded-query syntax this simulator understands; anything else is a 400. */
 function parseEncodedQuery(encoded: string): {
@@ -623,7 +684,7 @@ function parseEncodedQuery(encoded: string): {
       order = { field: sort[2], descending: sort[1] !== undefined };
       continue;
     }
-    const condition = /^([\w.]+?)(!=|>=|<=|=|>|<)(.*)$/.exec(part);
+    const condition = /^([\w.]+?)(!=|>=|<=|=|>|<|LIKE)(.*)$/.exec(part);
     if (!condition?.[1] || /^(OR|NQ)/.test(part)) {
       throw new ApiError(400, 'Invalid query', `This simulator does not support the condition "${part}"`);
     }
@@ -632,11 +693,14 @@ function parseEncodedQuery(encoded: string): {
   return { conditions, order };
 }
 
-/** `=` and `!=` ignore case (as on a case-insensitive database); the rest compare as text. */
+/** `=`, `!=` and `LIKE` (contains) ignore case (as on a case-insensitive database); the rest compare as text. */
 function compare(actual: string, operator: Operator, expected: string): boolean {
-  const a = operator === '=' || operator === '!=' ? actual.toLowerCase() : actual;
-  const e = operator === '=' || operator === '!=' ? expected.toLowerCase() : expected;
+  const folded = operator === '=' || operator === '!=' || operator === 'LIKE';
+  const a = folded ? actual.toLowerCase() : actual;
+  const e = folded ? expected.toLowerCase() : expected;
   switch (operator) {
+    case 'LIKE':
+      return a.includes(e);
     case '=':
       return a === e;
     case '!=':

@@ -6,6 +6,16 @@ import type { TicketNote } from '../ports.js';
 import { verdictOf } from './verdict.js';
 import type { Verification } from './verification.js';
 
+/** The reference a note carries so a connector can find it again: unique per verification and write. */
+export function noteMarker(verificationId: string, write: string): string {
+  return `HV-${verificationId}-${write}`;
+}
+
+/** The note's text with its marker as the last line (plain text every ITSM keeps as written). */
+export function markedText(note: TicketNote): string {
+  return note.marker ? `${note.text}\nRef: ${note.marker}` : note.text;
+}
+
 export function linkEntryNote(sendUrl: string): TicketNote {
   return {
     text: 'Helpdesk Verify: this request requires identity verification before any sensitive action. Use "Send Verification Link" to send the requester a secure verification link.',
@@ -35,14 +45,42 @@ export function outcomeNote(v: Verification, consoleUrl: string): TicketNote {
     lines.push(`Risk: ${verdict.level} (score ${a.riskScore.toFixed(1)} of 10).`);
     const top = a.reasons.filter((r) => r.points !== 0).slice(0, 3);
     if (top.length > 0) lines.push(`Top reasons: ${top.map((r) => r.message).join('; ')}.`);
-  } else if (v.status === 'timed_out') {
-    lines.push('The requester did not complete verification before the link expired.');
   }
+  const progress = progressLine(v);
+  if (progress) lines.push(progress);
   lines.push(`Recommendation: ${verdict.recommendation}.`);
   lines.push(
     `Verification ID: ${v.verificationId}. Sent by ${v.agent} via ${v.channel} to ${v.destinationMasked}.`,
   );
   return { text: lines.join('\n'), link: { label: 'Open in Helpdesk Verify', url: consoleUrl } };
+}
+
+/** How far the person got, for the outcomes that stop short of a verdict on the answers. */
+function progressLine(v: Verification): string | undefined {
+  if (v.status !== 'not_enough_questions' && v.status !== 'timed_out') return undefined;
+  const asked = v.questions?.length ?? 0;
+  const answered = (v.answers ?? []).filter((a) => a.grade !== 'skipped').length;
+  const got = `answered ${answered} of ${asked} question${asked === 1 ? '' : 's'}`;
+  if (v.status === 'not_enough_questions') return `The requester ${got}: too few to verify.`;
+  if (!v.openedAt && asked === 0) return 'The requester never opened the link before it expired.';
+  return `The requester ${got} before the link expired.`;
+}
+
+/**
+ * An agent cancelled the verification, or resent it (which cancels the open one): who, when, and
+ * that the link sent before no longer works.
+ */
+export function cancelledNote(
+  v: Verification,
+  by: { actor: string; at: string; resend: boolean },
+): TicketNote {
+  const when = `${by.at.slice(0, 16).replace('T', ' ')} UTC`;
+  const what = by.resend
+    ? `verification superseded by a resend from ${by.actor} at ${when}: a new link was sent`
+    : `verification cancelled by ${by.actor} at ${when}`;
+  return {
+    text: `Helpdesk Verify: ${what}. The link sent earlier to ${v.destinationMasked} no longer works. Not verified - do not proceed on it. Verification ID: ${v.verificationId}.`,
+  };
 }
 
 export function actionNote(v: Verification): TicketNote {

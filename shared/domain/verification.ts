@@ -47,8 +47,9 @@ export function isFinal(status: VerificationStatus): status is FinalStatus {
  * The writes to the ticket, in lifecycle order: progress notes (link sent, link opened) that never
  * hold the lifecycle up, then the outcome, the action and the resolution.
  */
-export type TicketWrite = 'sent' | 'opened' | 'outcome' | 'action' | 'resolve';
-export const PROGRESS_WRITES: readonly TicketWrite[] = ['sent', 'opened'];
+export type TicketWrite = 'sent' | 'opened' | 'cancelled' | 'outcome' | 'action' | 'resolve';
+/** Trail notes: recorded as made, but they do not speak for the outcome's write-back state. */
+export const PROGRESS_WRITES: readonly TicketWrite[] = ['sent', 'opened', 'cancelled'];
 
 /** State of the writes to the ticket (outcome note, action note, resolve). */
 export type WriteBackState = 'pending' | 'done' | 'failed';
@@ -172,6 +173,8 @@ export type WaitStage = 'open' | 'completion' | 'action';
 /** What AwaitOpen resumes with: how much of the link's lifetime is left for AwaitCompletion. */
 export interface OpenedOutput {
   remainingSeconds: number;
+  /** cancelled when a cancel or resend resumed the wait instead of an open (see resume-stage.ts). */
+  status?: VerificationStatus;
 }
 
 export function remainingSeconds(v: { linkExpiresAt: string }, now: Date): number {

@@ -4,20 +4,25 @@
  * the ASL's Retry and Catch match.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../composition.js';
-import { AppError, conflict, notFound } from '../domain/errors.js';
-import { actionNote, openedNote, outcomeNote, resolveNote, sentNote } from '../domain/ticket-notes.js';
-import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
+import { AppError, conflict, notFound, TicketSystemRetryableError } from '../domain/errors.js';
 import {
-  isFinal,
-  PROGRESS_WRITES,
-  remainingSeconds,
-  type TicketWrite,
-  type Verification,
-} from '../domain/verification.js';
+  actionNote,
+  cancelledNote,
+  noteMarker,
+  openedNote,
+  outcomeNote,
+  resolveNote,
+  sentNote,
+} from '../domain/ticket-notes.js';
+import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
+import { isFinal, PROGRESS_WRITES, type TicketWrite, type Verification } from '../domain/verification.js';
+import type { WriteOptions } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { resumeStage, SUPERSEDED_BY_RESEND } from './resume-stage.js';
 
 const id = z.string().check(z.minLength(1));
 
@@ -34,7 +39,7 @@ export const recordInputSchema = z.extend(taskInputSchema, {
 });
 
 export const ticketInputSchema = z.extend(taskInputSchema, {
-  write: z.enum(['sent', 'opened', 'outcome', 'action', 'resolve']),
+  write: z.enum(['sent', 'opened', 'cancelled', 'outcome', 'action', 'resolve']),
 });
 
 async function load(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
@@ -96,25 +101,16 @@ function linkMessage(v: Verification, link: string, validFor: string) {
 }
 
 /**
- * AwaitCompletion / AwaitAction: store the callback token. If the requester already finished the
- * stage, the portal could not see the token, so we send the callback ourselves.
+ * AwaitOpen / AwaitCompletion / AwaitAction: store the callback token. If the stage is already
+ * over (opened, finished, cancelled), the portal or console could not see the token, so we resume
+ * it ourselves, with what the verification says now.
  */
 export async function awaitStage(
   ctx: Ctx<'store' | 'workflow'>,
   input: z.infer<typeof awaitInputSchema>,
 ): Promise<void> {
   if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
-  const v = await load(ctx, input.verificationId);
-  if (input.stage === 'open') {
-    await ctx.workflow.sendTaskSuccess(input.taskToken, {
-      remainingSeconds: remainingSeconds(v, ctx.clock.now()),
-    });
-  } else if (input.stage === 'completion') {
-    const connection = await loadConnection(ctx, v.ticket.connectionId);
-    await ctx.workflow.sendTaskSuccess(input.taskToken, lifecycleOutcome(v, connection));
-  } else {
-    await ctx.workflow.sendTaskSuccess(input.taskToken, { actionState: v.action.state });
-  }
+  await resumeStage(ctx, input.verificationId, input.stage, input.taskToken);
 }
 
 /** Timeouts and final failures: recorded on the verification, so they are visible and nothing is lost. */
@@ -156,6 +152,10 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
     });
     return undefined;
   }
+  // A write that gave up waiting for a concurrent writer may find everything made after all.
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const made = v.writeBack.written ?? [];
+  if (dueWrites(v, connection.autoClose).every((w) => made.includes(w))) return undefined;
   const lastError = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
   await ctx.store.setWriteBack(v.verificationId, 'failed', { lastError });
   await ctx.store.appendAudit({
@@ -166,42 +166,153 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
   return undefined;
 }
 
-/** WriteBack / RecordAction / AutoClose: the writes to the ticket. */
+/**
+ * How long one ticket write may hold the verification's write-back lease. Longer than a write can
+ * take (a few HTTP calls with their timeouts) and than the task's 30 s; a writer that died mid-way
+ * frees it after this, and the connector's check for our note keeps the repeat from doubling it.
+ */
+export const WRITE_BACK_LEASE_SECONDS = 90;
+
+/**
+ * Another writer (a parallel retry, or the lifecycle) holds the lease on this write. Named
+ * TicketSystemRetryableError, so the state machine's Retry waits and tries again (it then finds
+ * the write made); the console answers 409 WRITE_BACK_IN_PROGRESS.
+ */
+export class WriteBackInProgressError extends TicketSystemRetryableError {}
+
+/**
+ * WriteBack / RecordAction / AutoClose, the trail notes, and the console's retry: the writes to the
+ * ticket. Every path goes through one guard, a conditional claim on the verification's write-back
+ * state (claim with a lease, release after recording the write), so each write is made once however
+ * many retries run at the same time. Returns 'written', or 'already' when it had been made.
+ */
 export async function writeToTicket(
   ctx: Ctx<'store' | 'ticketSystems'>,
   input: z.infer<typeof ticketInputSchema>,
-): Promise<void> {
+): Promise<'written' | 'already'> {
   const v = await load(ctx, input.verificationId);
   // Made already (a resumed execution, or a manual retry of what failed): never write it twice.
-  if (v.writeBack.written?.includes(input.write)) return;
-  // A self-service request has no ticket: the console and the audit log are its record.
-  if (v.origin === 'self_service') {
-    const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
-    await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
-    return;
+  if (v.writeBack.written?.includes(input.write)) return 'already';
+  const owner = randomUUID();
+  const claim = await ctx.store.claimWriteBack(
+    v.verificationId,
+    input.write,
+    owner,
+    WRITE_BACK_LEASE_SECONDS,
+  );
+  if (claim.status === 'written') return 'already';
+  if (claim.status === 'in_progress') {
+    throw new WriteBackInProgressError(
+      `The ${input.write} write to the ticket is being made by another request`,
+    );
   }
-  const connection = await loadConnection(ctx, v.ticket.connectionId);
-  const itsm = ctx.ticketSystems.forConnection(connection);
-  const ticketId = v.ticket.ticketId;
-  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
-  if (input.write === 'sent') await itsm.addNote(ticketId, sentNote(v));
-  if (input.write === 'opened') await itsm.addNote(ticketId, openedNote(v));
-  if (input.write === 'outcome') await itsm.addNote(ticketId, outcomeNote(v, consoleUrl));
-  if (input.write === 'action') await itsm.addNote(ticketId, actionNote(v));
-  if (input.write === 'resolve') {
-    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v));
-    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+  try {
+    // An earlier attempt that timed out may have landed: the connector looks for it first.
+    await makeWrite(ctx, v, input.write, { mayExist: claim.attemptedBefore });
+  } catch (error) {
+    await ctx.store.releaseWriteBack(v.verificationId, owner);
+    throw error;
   }
   // Progress notes are recorded as made but do not speak for the outcome's write-back state.
   const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
   await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
-  await ctx.store.appendAudit({
-    verificationId: v.verificationId,
-    ticket: v.ticket,
-    actor: 'system',
-    action: `ticket.${input.write}_written`,
-    at: at(ctx),
-  });
+  await ctx.store.releaseWriteBack(v.verificationId, owner);
+  if (v.origin !== 'self_service') {
+    await ctx.store.appendAudit({
+      verificationId: v.verificationId,
+      ticket: v.ticket,
+      actor: 'system',
+      action: `ticket.${input.write}_written`,
+      at: at(ctx),
+    });
+  }
+  return 'written';
+}
+
+/**
+ * A Retry-After up to this is the adapters' to wait out in-process (their MAX_INLINE_RETRY_AFTER
+ * _SECONDS) and the task Retry's afterwards; a longer one is the Wait state's.
+ */
+const SHORT_RETRY_AFTER_SECONDS = 5;
+
+/** The longest a lifecycle write waits out an ITSM's announced rate limit, in all (2 h). */
+export const MAX_WRITE_BACK_WAIT_SECONDS = 7200;
+
+/** What a ticket-write task answers: written (or made already), or how long to wait first. */
+export type TicketWriteResult = { result: 'written' | 'already' } | { waitSeconds: number };
+
+/**
+ * The state machine's ticket-write task (WriteBack, RecordAction, AutoClose and the trail notes).
+ * An outcome write refused with a Retry-After longer than a write can wait in-process (ServiceNow's
+ * hourly rate limit answers up to an hour) answers `waitSeconds`: the state machine waits that long
+ * in a Wait state and writes again, as long as it stays within the action window after completion
+ * (at most MAX_WRITE_BACK_WAIT_SECONDS); past that the error goes to its Retry and Catch, and the
+ * failed write-back shows in the console. Trail notes never wait: they never hold a verification up.
+ */
+export async function ticketWriteTask(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  input: z.infer<typeof ticketInputSchema>,
+): Promise<TicketWriteResult> {
+  try {
+    return { result: await writeToTicket(ctx, input) };
+  } catch (error) {
+    const retryAfter = error instanceof TicketSystemRetryableError ? error.retryAfterSeconds : undefined;
+    if (
+      retryAfter === undefined ||
+      retryAfter <= SHORT_RETRY_AFTER_SECONDS ||
+      PROGRESS_WRITES.includes(input.write)
+    )
+      throw error;
+    const v = await load(ctx, input.verificationId);
+    const connection = await loadConnection(ctx, v.ticket.connectionId);
+    const from = Date.parse(v.completedAt ?? v.updatedAt);
+    const window = Math.min(connection.actionWindowSeconds, MAX_WRITE_BACK_WAIT_SECONDS);
+    if (ctx.clock.now().getTime() + retryAfter * 1000 > from + window * 1000) throw error;
+    return { waitSeconds: retryAfter };
+  }
+}
+
+/** The write itself, under the lease; every note carries its marker (verification ID and kind). */
+async function makeWrite(
+  ctx: Ctx<'store' | 'ticketSystems'>,
+  v: Verification,
+  write: TicketWrite,
+  options: WriteOptions,
+) {
+  // A self-service request has no ticket: the console and the audit log are its record.
+  if (v.origin === 'self_service') return;
+  const connection = await loadConnection(ctx, v.ticket.connectionId);
+  const itsm = ctx.ticketSystems.forConnection(connection);
+  const ticketId = v.ticket.ticketId;
+  if (write === 'resolve') {
+    await itsm.resolve(ticketId, connection.closeCode, resolveNote(v), options);
+    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+    return;
+  }
+  const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
+  const note =
+    write === 'sent'
+      ? sentNote(v)
+      : write === 'opened'
+        ? openedNote(v)
+        : write === 'cancelled'
+          ? cancelledNote(v, await cancelledBy(ctx, v))
+          : write === 'outcome'
+            ? outcomeNote(v, consoleUrl)
+            : actionNote(v);
+  await itsm.addNote(ticketId, { ...note, marker: noteMarker(v.verificationId, write) }, options);
+}
+
+/** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */
+async function cancelledBy(ctx: Ctx<'store'>, v: Verification) {
+  const event = (await ctx.store.listAudit(v.verificationId)).find(
+    (e) => e.action === 'verification.cancelled',
+  );
+  return {
+    actor: event?.actor ?? 'unknown',
+    at: event?.at ?? v.updatedAt,
+    resend: event?.details?.reason === SUPERSEDED_BY_RESEND,
+  };
 }
 
 /** The ticket writes a verification is due, in order, given where its lifecycle got to. */
@@ -234,10 +345,17 @@ export async function retryWriteBack(
   }
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const base = { verificationId, ticket: v.ticket, actor };
+  let wrote = 0;
   for (const write of dueWrites(v, connection.autoClose)) {
     try {
-      await writeToTicket(ctx, { verificationId, write });
+      if ((await writeToTicket(ctx, { verificationId, write })) === 'written') wrote += 1;
     } catch (error) {
+      if (error instanceof WriteBackInProgressError) {
+        throw conflict(
+          'WRITE_BACK_IN_PROGRESS',
+          'Another retry of this write-back is running; reload the verification in a moment',
+        );
+      }
       const lastError = `${(error as Error).name}: ${(error as Error).message.slice(0, 500)}`;
       await ctx.store.setWriteBack(verificationId, 'failed', { lastError });
       await ctx.store.appendAudit({
@@ -252,6 +370,13 @@ export async function retryWriteBack(
         `The ticket system refused the ${write} write: ${lastError}`,
       );
     }
+  }
+  // Every due write had been made (by a concurrent retry): this click wrote nothing. A failure
+  // recorded in between must not keep saying "failed" for writes that are all on the ticket.
+  if (wrote === 0) {
+    if ((await load(ctx, verificationId)).writeBack.state === 'failed')
+      await ctx.store.setWriteBack(verificationId, 'done');
+    throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
   }
   await ctx.store.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
   return load(ctx, verificationId);

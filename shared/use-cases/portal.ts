@@ -45,7 +45,7 @@ import { logger } from '../logger.js';
 import type { Connection, DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
-import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { resumeStage } from './resume-stage.js';
 import { torExits } from './tor-exits.js';
 
 /**
@@ -221,9 +221,8 @@ export async function openPortalSession(
       if (!(error instanceof AppError && error.code === 'INVALID_TRANSITION')) throw error;
     }
     // If AwaitOpen stored its token before the link was opened, resume it; otherwise it resumes itself.
+    await resumeStage(ctx, v.verificationId, 'open');
     v = await mustGet(ctx, v.verificationId);
-    const token = v.taskTokens?.open;
-    if (token) await ctx.workflow.sendTaskSuccess(token, { remainingSeconds: remainingSeconds(v, now) });
   }
   const sessionExpires = new Date(
     Math.min(now.getTime() + ctx.config.SESSION_MINUTES * 60_000, Date.parse(v.linkExpiresAt)),
@@ -552,9 +551,7 @@ export async function completeVerification(
     }),
   );
   const deviceCredential = status === 'passed' ? await rememberThisDevice(ctx, v, requester) : undefined;
-  const stored = await mustGet(ctx, v.verificationId);
-  const token = stored.taskTokens?.completion;
-  if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
+  await resumeStage(ctx, v.verificationId, 'completion');
   return {
     verificationId: v.verificationId,
     outcome: status,
@@ -652,9 +649,7 @@ export async function reportNotMe(
     await ctx.store.forgetDevice(v.requesterId, credential.key);
     await ctx.store.appendAudit(audit(v, 'device.credential_revoked', ctx.clock.now()));
   }
-  const stored = await mustGet(ctx, v.verificationId);
-  const token = stored.taskTokens?.completion;
-  if (token) await ctx.workflow.sendTaskSuccess(token, lifecycleOutcome(stored, connection));
+  await resumeStage(ctx, v.verificationId, 'completion');
   return { verificationId: v.verificationId, outcome: scored.status, reported: 'not_me' as const };
 }
 
@@ -748,7 +743,7 @@ export async function performAction(
       'failed',
       audit(v, 'action.failed', ctx.clock.now()),
     );
-    await resumeAfterAction(ctx, v.verificationId, 'failed');
+    await resumeStage(ctx, v.verificationId, 'action');
     throw error;
   }
   await ctx.store.setAction(
@@ -757,7 +752,7 @@ export async function performAction(
     'done',
     audit(v, 'action.password_reset', ctx.clock.now()),
   );
-  await resumeAfterAction(ctx, v.verificationId, 'done');
+  await resumeStage(ctx, v.verificationId, 'action');
   await noticePasswordChanged(ctx, v, requester);
   return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
 }
@@ -812,16 +807,6 @@ async function noticePasswordChanged(
       audit(v, 'action.notice_failed', ctx.clock.now(), { channel, error: (error as Error).name }),
     );
   }
-}
-
-/** If AwaitAction stored its token before the action closed, resume it; otherwise it resumes itself. */
-async function resumeAfterAction(
-  ctx: Ctx<'store' | 'workflow'>,
-  verificationId: string,
-  actionState: 'done' | 'failed',
-) {
-  const token = (await mustGet(ctx, verificationId)).taskTokens?.action;
-  if (token) await ctx.workflow.sendTaskSuccess(token, { actionState });
 }
 
 /**

@@ -138,6 +138,72 @@ describe.each(itsms)('$name', (itsm) => {
   });
 });
 
+describe('ServiceNow specifics', () => {
+  const sn = () => h.stack.servicenow;
+
+  /** A gated incident whose verification link was sent and opened (the opened note is written). */
+  async function openedIncident() {
+    const created = sn().open({
+      category: 'password_reset',
+      subject: 'Locked out',
+      requesterEmail: DEMO_REQUESTER_EMAIL,
+    });
+    await until('link entry', () => sn().get(created.id)?.verificationUrl);
+    const { verificationId, linkToken } = await sendLink(h, created.id, { connectionId: 'servicenow-dev' });
+    const session = await openLink(h, linkToken);
+    await until('opened note', () =>
+      sn()
+        .get(created.id)
+        ?.notes.find((n) => n.text.includes('opened the verification link')),
+    );
+    return { created, verificationId, session };
+  }
+
+  it('writes the outcome note once when its PATCH was held past the client timeout and retried', async () => {
+    // Prepare: the outcome PATCH lands, but its answer comes after the adapter's 5 s timeout
+    const { created, verificationId, session } = await openedIncident();
+    sn().slowAnswerMs = 6_000;
+    sn().setFaults({ writes: { mode: 'slow', remaining: 1 } });
+
+    // Act
+    await complete(h, session, 'wrong');
+    const exec = await finished(h, verificationId, 40_000);
+
+    // Assess: the repeat looked for the note's marker in the journal and found it
+    sn().setFaults({});
+    expect(exec.status).toBe('SUCCEEDED');
+    const outcome = (sn().get(created.id)?.notes ?? []).filter((n) =>
+      n.text.includes('identity verification Failed'),
+    );
+    expect(outcome).toHaveLength(1);
+    expect(outcome[0]?.text).toContain(`Ref: HV-${verificationId}-outcome`);
+    expect(
+      sn().calls.filter((c) => c.method === 'PATCH' && c.id === created.id && c.status === 200),
+    ).toHaveLength(4);
+    expect((await verification(h, verificationId)).writeBack).toMatchObject({ state: 'done' });
+  }, 60_000);
+
+  it('waits out a long Retry-After on the outcome write in the state machine, then writes it once', async () => {
+    // Prepare: a rate limit rule refuses every call for 7 s (the task's own retries all meet it)
+    const { created, verificationId, session } = await openedIncident();
+
+    // Act
+    const started = Date.now();
+    sn().limitFor(7);
+    await complete(h, session, 'wrong');
+    const exec = await finished(h, verificationId, 40_000);
+
+    // Assess
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(6_000);
+    const outcome = (sn().get(created.id)?.notes ?? []).filter((n) =>
+      n.text.includes('identity verification Failed'),
+    );
+    expect(outcome).toHaveLength(1);
+    expect((await verification(h, verificationId)).writeBack).toMatchObject({ state: 'done' });
+  }, 60_000);
+});
+
 describe('ChangeGear specifics', () => {
   const cg = () => h.stack.changegear;
 

@@ -1,11 +1,13 @@
 /**
  * The verification lifecycle through the real ASL (aws-local-stepfunctions), DynamoDB Local, the
  * gateway and the ticket desk: every outcome, write-back retry and failure, auto-close on and off,
- * and a double completion.
+ * a double completion, and the trail a cancel or resend leaves (including the cancel/token race).
  */
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REQUESTER_EMAIL, DEMO_REQUESTER_PASSWORD } from '../../local/seed.js';
+import type { Principal } from '../../shared/http/api.js';
+import type { VerificationStore } from '../../shared/ports.js';
 import {
   answerQuestions,
   call,
@@ -177,6 +179,17 @@ describe('other outcomes', () => {
   });
 });
 
+/** A passed verification whose write-back failed: the desk refuses every write (until reset). */
+async function passedWithFailedWriteBack() {
+  const ticket = await openTicket(h);
+  const { verificationId, linkToken } = await sendLink(h, ticket.id);
+  const session = await openLink(h, linkToken);
+  h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
+  await complete(h, session, 'right');
+  await finished(h, verificationId);
+  return { ticket, verificationId };
+}
+
 describe('write-back faults', () => {
   it('retries a write-back while the ITSM is unavailable, then succeeds', async () => {
     const ticket = await openTicket(h);
@@ -219,12 +232,7 @@ describe('write-back faults', () => {
 
   it('lets an agent retry a failed write-back once the ITSM is back, writing each note once', async () => {
     // Prepare: passed, write-back failed while the desk refused writes
-    const ticket = await openTicket(h);
-    const { verificationId, linkToken } = await sendLink(h, ticket.id);
-    const session = await openLink(h, linkToken);
-    h.stack.desk.setFaults({ writes: { mode: 'unavailable', remaining: 100 } });
-    await complete(h, session, 'right');
-    await finished(h, verificationId);
+    const { ticket, verificationId } = await passedWithFailedWriteBack();
     const path = `/api/verifications/${verificationId}/write-back`;
 
     // Act and assess: still down, then back
@@ -248,6 +256,32 @@ describe('write-back faults', () => {
     expect(actions).toEqual(
       expect.arrayContaining(['alice:ticket.write_back_retry_failed', 'alice:ticket.write_back_retried']),
     );
+  });
+
+  it('writes the outcome note once when ten retries run in parallel; the others get a clear 409', async () => {
+    // Prepare: passed, write-back failed while the desk refused writes, then the desk is back
+    const { ticket, verificationId } = await passedWithFailedWriteBack();
+    h.stack.desk.setFaults({});
+    const path = `/api/verifications/${verificationId}/write-back`;
+
+    // Act
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => call(h, 'POST', path, { token: h.agentToken })),
+    );
+
+    // Assess
+    expect(notes(ticket.id).filter((n) => n.includes('identity verification Passed'))).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.map((a) => a.status)).toEqual(Array(9).fill(409));
+    for (const a of refused) {
+      expect(['WRITE_BACK_IN_PROGRESS', 'WRITE_BACK_ALREADY_DONE', 'WRITE_BACK_NOT_FAILED']).toContain(
+        a.json.error.code,
+      );
+    }
+    const v = await verification(h, verificationId);
+    expect(v.writeBack.state).toBe('done');
+    expect(v.writeBack.written?.filter((w) => w === 'outcome')).toHaveLength(1);
   });
 
   it('does not retry a permanent failure (ticket gone) and shows it', async () => {
@@ -288,5 +322,119 @@ describe('double completion', () => {
     );
     expect(outcomes).toHaveLength(1);
     expect((await execution(h, verificationId)).status).toBe('SUCCEEDED');
+  });
+});
+
+describe('cancel and resend leave a true trail', () => {
+  const waitingFor = (h: Harness, id: string, stage: 'open' | 'completion') =>
+    until(`${stage} token`, async () => (await verification(h, id)).taskTokens?.[stage]);
+
+  it('notes a cancel before the link was opened (who, when, the old link is dead), never "opened"', async () => {
+    // Prepare
+    const ticket = await openTicket(h);
+    const { verificationId } = await sendLink(h, ticket.id);
+    await waitingFor(h, verificationId, 'open');
+
+    // Act
+    const res = await call(h, 'POST', `/api/verifications/${verificationId}/cancel`, {
+      token: h.agentToken,
+      body: { reason: 'caller hung up' },
+    });
+    const exec = await finished(h, verificationId);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(exec.status).toBe('SUCCEEDED');
+    const trail = notes(ticket.id);
+    expect(trail.some((n) => n.includes('opened the verification link'))).toBe(false);
+    const cancelled = trail.filter((n) => n.includes('verification cancelled by alice at'));
+    expect(cancelled).toHaveLength(1);
+    expect(cancelled[0]).toContain('no longer works');
+    expect(cancelled[0]).toContain(verificationId);
+    expect(trail.join('\n')).not.toContain('zoe.martin@example.com');
+  });
+
+  it('notes a resend on the old verification and sends the new link, with no "opened" note', async () => {
+    // Prepare
+    const ticket = await openTicket(h);
+    const { verificationId } = await sendLink(h, ticket.id);
+    await waitingFor(h, verificationId, 'open');
+
+    // Act
+    const res = await call(h, 'POST', `/api/verifications/${verificationId}/resend`, { token: h.agentToken });
+    const exec = await finished(h, verificationId);
+    const next = res.json.verificationId as string;
+    await until('new link noted', () =>
+      notes(ticket.id).find((n) => n.includes('link sent') && n.includes(next)),
+    );
+
+    // Assess
+    expect(res.status).toBe(202);
+    expect(exec.status).toBe('SUCCEEDED');
+    const trail = notes(ticket.id);
+    expect(trail.some((n) => n.includes('opened the verification link'))).toBe(false);
+    const superseded = trail.filter((n) => n.includes('superseded by a resend from alice'));
+    expect(superseded).toHaveLength(1);
+    expect(superseded[0]).toContain(verificationId);
+    expect(superseded[0]).toContain('no longer works');
+  });
+
+  it('notes a cancel after the link was opened', async () => {
+    // Prepare
+    const ticket = await openTicket(h);
+    const { verificationId, linkToken } = await sendLink(h, ticket.id);
+    await openLink(h, linkToken);
+    await waitingFor(h, verificationId, 'completion');
+
+    // Act
+    const res = await call(h, 'POST', `/api/verifications/${verificationId}/cancel`, {
+      token: h.agentToken,
+      body: {},
+    });
+    const exec = await finished(h, verificationId);
+
+    // Assess
+    expect(res.status).toBe(200);
+    expect(exec.status).toBe('SUCCEEDED');
+    const trail = notes(ticket.id);
+    expect(trail.filter((n) => n.includes('opened the verification link'))).toHaveLength(1);
+    expect(trail.at(-1)).toContain('verification cancelled by alice');
+    expect(trail.some((n) => n.includes('Helpdesk Verify: identity verification'))).toBe(false);
+  });
+
+  it('resumes the wait when the token was stored after the cancel read the verification (the race)', async () => {
+    // Prepare: the cancel reads the verification as it was before AwaitOpen stored its token
+    const ticket = await openTicket(h);
+    const { verificationId } = await sendLink(h, ticket.id);
+    await waitingFor(h, verificationId, 'open');
+    const composition = await import('../../shared/composition.js');
+    const { loadConfig } = await import('../../shared/config.js');
+    const { cancelVerification } = await import('../../shared/use-cases/console/send.js');
+    const real = composition.store(loadConfig());
+    let reads = 0;
+    const beforeTheToken = new Proxy(real, {
+      get(target, prop, receiver) {
+        if (prop === 'getVerification') {
+          return async (id: string) => {
+            const v = await target.getVerification(id);
+            reads += 1;
+            return reads === 1 && v ? { ...v, taskTokens: {} } : v;
+          };
+        }
+        const value = Reflect.get(target, prop, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as VerificationStore;
+    const ctx = { ...composition.compose({ workflow: composition.workflow }), store: beforeTheToken };
+    const alice: Principal = { username: 'alice', roles: ['agent'] };
+
+    // Act
+    await cancelVerification(ctx, verificationId, alice, 'race');
+    const exec = await finished(h, verificationId, 10_000);
+
+    // Assess: the lifecycle ended now, not at the link's expiry, with the cancel note
+    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(exec.status).toBe('SUCCEEDED');
+    expect(notes(ticket.id).at(-1)).toContain('verification cancelled by alice');
   });
 });

@@ -42,6 +42,7 @@ import type {
   TorExitList,
   TransitionPatch,
   VerificationStore,
+  WriteBackClaim,
 } from '../../ports.js';
 import { searchItems, statusIndexAttributes, verificationItem } from './console-index.js';
 import { keys, strip } from './table.js';
@@ -452,6 +453,59 @@ export class DynamoDbVerificationStore implements VerificationStore {
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async claimWriteBack(
+    verificationId: string,
+    write: TicketWrite,
+    owner: string,
+    leaseSeconds: number,
+  ): Promise<WriteBackClaim> {
+    // Claimed only if the write was not made and nobody holds a live lease: one writer at a time.
+    // Each claim is remembered in writeBack.attempted, so the next one knows an attempt went before.
+    const now = this.now();
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.verification(verificationId),
+          UpdateExpression:
+            'SET writeBack.#claim = :claim, writeBack.attempted = list_append(if_not_exists(writeBack.attempted, :none), :writes)',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(writeBack.written) OR NOT contains(writeBack.written, :write)) AND (attribute_not_exists(writeBack.#claim) OR writeBack.#claim.#until < :now)',
+          ExpressionAttributeNames: { '#claim': 'claim', '#until': 'until' },
+          ExpressionAttributeValues: {
+            ':claim': { write, owner, until: new Date(now.getTime() + leaseSeconds * 1000).toISOString() },
+            ':write': write,
+            ':writes': [write],
+            ':none': [],
+            ':now': now.toISOString(),
+          },
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      const before = (out.Attributes?.writeBack as { attempted?: string[] } | undefined)?.attempted ?? [];
+      return { status: 'claimed', attemptedBefore: before.includes(write) };
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const v = await this.getVerification(verificationId);
+    if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+    return v.writeBack.written?.includes(write) ? { status: 'written' } : { status: 'in_progress' };
+  }
+
+  async releaseWriteBack(verificationId: string, owner: string): Promise<void> {
+    // Only our own lease: one that expired and was taken over belongs to the new writer.
+    await this.conditionally(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verification(verificationId),
+        UpdateExpression: 'REMOVE writeBack.#claim',
+        ConditionExpression: 'attribute_exists(pk) AND writeBack.#claim.#owner = :owner',
+        ExpressionAttributeNames: { '#claim': 'claim', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':owner': owner },
       }),
     );
   }

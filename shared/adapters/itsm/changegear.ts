@@ -8,10 +8,21 @@
  *   either reading works. One session is reused by every call of this instance; a 401 logs in again
  *   once. `outboundAuth: 'basic'` sends `Authorization: Basic base64(user:password)` instead
  *   (documented for the Entity API).
- * - Read: `GET api/{entitytype}/{id}` answers the whole item, including its integer `eTag`.
+ * - Read (Entity API, "Retrieve a Single Item"): `GET api/entity/{entitytype}/{id}?columns=..&
+ *   columns=..`; `columns` is required (we ask for the fields the connection names, plus Summary and
+ *   Description) and the answer is a one-item array. There is no documented `GET api/{entitytype}/
+ *   {id}`: reading there would answer 404 on a real instance, and intake would take every webhook
+ *   for "ticket not found". We assume the item carries its integer `eTag` (the PUT sample sends
+ *   one; `loadForEdit` defaults to true).
  * - Write: `PUT api/{entitytype}/{id}` with `{eTag, ...fields}`; a stale eTag fails the update. So
  *   every write is read-modify-write: read the current eTag, PUT, and on a stale-eTag answer read
  *   again and retry (a few times), then give up with a retryable error.
+ * - What we wrote must stick: ChangeGear may accept a field it does not know and keep nothing, so
+ *   after each PUT we read the item again and look for our note in the note field (and the resolved
+ *   status); when it is not there, a TicketSystemPermanentError names the field to check.
+ * - Never twice: a note with a marker (verification ID and write kind) is looked for in the note
+ *   field before it is written (the read happens anyway for the eTag), so a repeat after a timeout
+ *   writes nothing; a resolve that may have landed is skipped when the status is already resolved.
  *
  * Not documented, hence connection settings or assumptions (listed in integrations/changegear):
  * the field names (notes, status, requester e-mail, category), whether the note field appends (we
@@ -31,6 +42,7 @@
  * ChangeGear echoes back is scrubbed of the password, the Basic value and the session id.
  */
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../domain/errors.js';
+import { markedText } from '../../domain/ticket-notes.js';
 import type {
   ChangeGearConnection,
   RecentTicket,
@@ -38,6 +50,7 @@ import type {
   Ticket,
   TicketNote,
   TicketSystem,
+  WriteOptions,
 } from '../../ports.js';
 import { basicAuth, type FailureHints, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
 
@@ -115,23 +128,36 @@ export class ChangeGearTicketSystem implements TicketSystem {
     let body = noteText(note);
     // No documented URL field: the link lives in the note, as a line the agent can copy or click.
     if (!body.includes(url)) body += `\n\nSend Verification Link: ${url}`;
-    await this.scrubbed(() => this.write(ticketId, { [this.connection.noteField]: body }, 'add link note'));
-  }
-
-  async addNote(ticketId: string, note: TicketNote): Promise<void> {
     await this.scrubbed(() =>
-      this.write(ticketId, { [this.connection.noteField]: noteText(note) }, 'add note'),
+      this.write(ticketId, { [this.connection.noteField]: body }, 'add link note', { note: body }),
     );
   }
 
-  async resolve(ticketId: string, closeCode: string, closeNotes: string): Promise<void> {
-    const c = this.connection;
+  async addNote(ticketId: string, note: TicketNote, _options?: WriteOptions): Promise<void> {
+    // Looked for before every write (see "Never twice"), whether or not an attempt went before.
+    const body = noteText(note);
     await this.scrubbed(() =>
-      this.write(
-        ticketId,
-        { [c.statusField]: c.resolvedStatus, [c.noteField]: `${closeNotes}\nClose code: ${closeCode}` },
-        'resolve',
-      ),
+      this.write(ticketId, { [this.connection.noteField]: body }, 'add note', {
+        note: body,
+        ...(note.marker ? { marker: note.marker } : {}),
+      }),
+    );
+  }
+
+  async resolve(
+    ticketId: string,
+    closeCode: string,
+    closeNotes: string,
+    options?: WriteOptions,
+  ): Promise<void> {
+    const c = this.connection;
+    const note = `${closeNotes}\nClose code: ${closeCode}`;
+    await this.scrubbed(() =>
+      this.write(ticketId, { [c.statusField]: c.resolvedStatus, [c.noteField]: note }, 'resolve', {
+        note,
+        status: c.resolvedStatus,
+        skipIfResolved: options?.mayExist === true,
+      }),
     );
   }
 
@@ -140,7 +166,7 @@ export class ChangeGearTicketSystem implements TicketSystem {
     return [];
   }
 
-  private url(ticketId: string): string {
+  private id(ticketId: string): string {
     // The API's {id} is an integer; anything else would address something other than a ticket.
     if (!/^\d{1,18}$/.test(ticketId)) {
       throw new TicketSystemPermanentError(
@@ -148,12 +174,36 @@ export class ChangeGearTicketSystem implements TicketSystem {
         400,
       );
     }
-    return `${this.api}/${encodeURIComponent(this.connection.entityType)}/${ticketId}`;
+    return ticketId;
+  }
+
+  /** The documented update address: `PUT api/{entitytype}/{id}`. */
+  private updateUrl(ticketId: string): string {
+    return `${this.api}/${encodeURIComponent(this.connection.entityType)}/${this.id(ticketId)}`;
+  }
+
+  /** The documented read address: `GET api/entity/{entitytype}/{id}?columns=..` (columns required). */
+  private readUrl(ticketId: string): string {
+    const c = this.connection;
+    const columns = [
+      ...new Set([
+        c.idField,
+        c.numberField,
+        c.categoryField,
+        c.requesterEmailField,
+        c.statusField,
+        c.noteField,
+        CHANGEGEAR_SUMMARY_FIELD,
+        CHANGEGEAR_DESCRIPTION_FIELD,
+      ]),
+    ];
+    const query = columns.map((name) => `columns=${encodeURIComponent(name)}`).join('&');
+    return `${this.api}/entity/${encodeURIComponent(c.entityType)}/${this.id(ticketId)}?${query}`;
   }
 
   private async read(ticketId: string): Promise<Entity> {
-    const detail = `GET ${this.connection.entityType} ${ticketId}`;
-    const response = await this.call('GET', this.url(ticketId), detail);
+    const detail = `GET entity/${this.connection.entityType} ${ticketId}`;
+    const response = await this.call('GET', this.readUrl(ticketId), detail);
     if (!response.ok) await throwForStatus(response, detail, HINTS);
     let json: unknown;
     try {
@@ -164,24 +214,33 @@ export class ChangeGearTicketSystem implements TicketSystem {
         response.status,
       );
     }
-    // The newer api/entity/... form answers a one-item array; accept both.
+    // Documented: a one-item array. An empty one means no such item (or none this user may see).
     const entity = Array.isArray(json) ? json[0] : json;
+    if (Array.isArray(json) && json.length === 0) {
+      throw new TicketSystemPermanentError(`${detail}: ChangeGear answered no item (ticket not found)`, 404);
+    }
     if (typeof entity !== 'object' || entity === null) {
       throw new TicketSystemPermanentError(`${detail}: ChangeGear answered without an item`, response.status);
     }
     return entity as Entity;
   }
 
-  /** Read-modify-write: the current eTag, then PUT; a concurrent edit means read again and retry. */
-  private async write(ticketId: string, changes: Entity, what: string): Promise<void> {
-    const url = this.url(ticketId);
+  /**
+   * Read-modify-write: the current eTag, then PUT; a concurrent edit means read again and retry.
+   * Before: a note whose marker is already in the note field (or, for a resolve that may have
+   * landed, a resolved status) is not written again. After: the note and status must read back.
+   */
+  private async write(ticketId: string, changes: Entity, what: string, expect: Expectation): Promise<void> {
+    const url = this.updateUrl(ticketId);
     const detail = `PUT ${this.connection.entityType} ${ticketId} (${what})`;
     for (let attempt = 0; ; attempt++) {
-      const eTag = eTagOf(await this.read(ticketId), ticketId);
+      const current = await this.read(ticketId);
+      if (this.alreadyThere(current, expect)) return;
+      const eTag = eTagOf(current, ticketId);
       const response = await this.call('PUT', url, detail, { eTag, ...changes });
       if (response.ok) {
         await response.body?.cancel();
-        return;
+        return this.checkStuck(ticketId, detail, expect);
       }
       const body = await response.text().catch(() => '');
       if (!isStaleETag(response.status, body)) {
@@ -196,6 +255,29 @@ export class ChangeGearTicketSystem implements TicketSystem {
           `${detail}: the ticket kept changing under us (stale eTag ${attempt + 1} times, HTTP ${response.status}); try again later`,
         );
       }
+    }
+  }
+
+  private alreadyThere(entity: Entity, expect: Expectation): boolean {
+    const c = this.connection;
+    if (expect.marker && text(entity[c.noteField]).includes(expect.marker)) return true;
+    return expect.skipIfResolved === true && text(entity[c.statusField]) === c.resolvedStatus;
+  }
+
+  /** Reads the item again: ChangeGear may have answered 200 and kept nothing of a field. */
+  private async checkStuck(ticketId: string, detail: string, expect: Expectation): Promise<void> {
+    const c = this.connection;
+    const after = await this.read(ticketId);
+    const sign = expect.marker ?? firstLine(expect.note);
+    if (!normalised(text(after[c.noteField])).includes(normalised(sign))) {
+      throw new TicketSystemPermanentError(
+        `${detail}: ChangeGear accepted the update but the note is not in the field "${c.noteField}" (check the connection's noteField: the field must exist on ${c.entityType} and the API user must be allowed to edit it)`,
+      );
+    }
+    if (expect.status !== undefined && text(after[c.statusField]) !== expect.status) {
+      throw new TicketSystemPermanentError(
+        `${detail}: ChangeGear accepted the update but the field "${c.statusField}" reads "${text(after[c.statusField]).slice(0, 40)}", not "${expect.status}" (check the connection's statusField and resolvedStatus)`,
+      );
     }
   }
 
@@ -328,6 +410,17 @@ export class ChangeGearTicketSystem implements TicketSystem {
   }
 }
 
+/** What a write must leave on the item, and how to recognise it made already. */
+interface Expectation {
+  note: string;
+  marker?: string;
+  status?: string;
+  skipIfResolved?: boolean;
+}
+
+const normalised = (value: string) => value.replace(/\s+/g, ' ').trim();
+const firstLine = (value: string) => value.split('\n', 1)[0] ?? '';
+
 /** `user:password`; the user may be DOMAIN\user, the password may contain colons. */
 function splitCredentials(value: string): { username: string; password: string } {
   const colon = value.indexOf(':');
@@ -336,9 +429,10 @@ function splitCredentials(value: string): { username: string; password: string }
     : { username: value.slice(0, colon), password: value.slice(colon + 1) };
 }
 
-/** ChangeGear notes are plain text: the link becomes a `Label: URL` line under the text. */
+/** ChangeGear notes are plain text: the link becomes a `Label: URL` line, the marker a `Ref:` line. */
 function noteText(note: TicketNote): string {
-  return note.link ? `${note.text}\n\n${note.link.label}: ${note.link.url}` : note.text;
+  const text = markedText(note);
+  return note.link ? `${text}\n\n${note.link.label}: ${note.link.url}` : text;
 }
 
 function eTagOf(entity: Entity, ticketId: string): number | string {

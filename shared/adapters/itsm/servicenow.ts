@@ -14,9 +14,16 @@
  *   Encoded queries have no documented escape for `^` (the condition separator), so values are
  *   checked instead: an email outside a conservative character set (never `^`, `=`, `:`, spaces)
  *   or an id that is not a sys_id is refused before any request.
- * - Writes: one PATCH each. `work_notes` is a journal field: every write appends one entry (reading
- *   the record never returns what was written), so a PATCH that is retried after a lost response
- *   can add the same note twice; the state machine only retries what did not answer.
+ * - Writes: one PATCH each, answered with the fields we set (`sysparm_fields`). ServiceNow ignores
+ *   a field that does not exist (a misconfigured verification URL field) and still answers 200, so
+ *   every field we set but a journal is compared with what the PATCH answered; one that did not keep
+ *   its value is a TicketSystemPermanentError naming it.
+ * - Never twice: `work_notes` is a journal field (every write appends one entry; reading the record
+ *   never returns it), so a PATCH repeated after a lost response would add the note again. When an
+ *   earlier attempt may have landed (`mayExist`), we first look for the note's marker in its journal
+ *   entries (`GET sys_journal_field` with `element_id=<sys_id>^element=work_notes^valueLIKE<marker>`,
+ *   documented as where journal entries live) and skip the write if it is there; a resolve that may
+ *   have landed is skipped when the state already reads resolved.
  * - Links in work notes: `[code]<a href target=_blank>..</a>[/code]` renders as a link where the
  *   instance allows it (glide.ui.security.allow_codetag, true by default, often hardened to false);
  *   `plain` writes `Label: URL`. The note text itself can never open or close a [code] block.
@@ -31,6 +38,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TicketSystemPermanentError } from '../../domain/errors.js';
+import { markedText } from '../../domain/ticket-notes.js';
 import type {
   RecentTicket,
   RecentTicketsQuery,
@@ -38,6 +46,7 @@ import type {
   Ticket,
   TicketNote,
   TicketSystem,
+  WriteOptions,
 } from '../../ports.js';
 import {
   type AccessToken,
@@ -118,23 +127,28 @@ export class ServiceNowTicketSystem implements TicketSystem {
   }
 
   async addVerificationLink(sysId: string, url: string, note: TicketNote): Promise<void> {
-    await this.patch(sysId, {
-      [this.connection.verificationUrlField]: url,
-      work_notes: this.renderNote(note),
-    });
+    const field = this.connection.verificationUrlField;
+    await this.patch(sysId, { [field]: url, work_notes: this.renderNote(note) }, { [field]: url });
   }
 
-  async addNote(sysId: string, note: TicketNote): Promise<void> {
-    await this.patch(sysId, { work_notes: this.renderNote(note) });
+  async addNote(sysId: string, note: TicketNote, options?: WriteOptions): Promise<void> {
+    if (options?.mayExist && note.marker && (await this.hasWorkNote(sysId, note.marker))) return;
+    await this.patch(sysId, { work_notes: this.renderNote(note) }, {});
   }
 
-  async resolve(sysId: string, closeCode: string, closeNotes: string): Promise<void> {
-    await this.patch(sysId, {
-      state: this.connection.resolvedState,
-      close_code: closeCode,
-      close_notes: closeNotes,
-      work_notes: this.renderNote({ text: closeNotes }),
-    });
+  async resolve(sysId: string, closeCode: string, closeNotes: string, options?: WriteOptions): Promise<void> {
+    const c = this.connection;
+    if (options?.mayExist && (await this.getTicket(sysId)).state === c.resolvedState) return;
+    await this.patch(
+      sysId,
+      {
+        state: c.resolvedState,
+        close_code: closeCode,
+        close_notes: closeNotes,
+        work_notes: this.renderNote({ text: closeNotes }),
+      },
+      { state: c.resolvedState, close_code: closeCode },
+    );
   }
 
   async recentTickets(query: RecentTicketsQuery): Promise<RecentTicket[]> {
@@ -207,7 +221,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
 
   /** The work-note text: the note, then its link the way this instance can show it. */
   renderNote(note: TicketNote): string {
-    const body = neutraliseCodeTags(note.text);
+    const body = neutraliseCodeTags(markedText(note));
     if (!note.link) return body;
     const url = note.link.url.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
     const label = neutraliseCodeTags(note.link.label);
@@ -218,15 +232,49 @@ export class ServiceNowTicketSystem implements TicketSystem {
     return `${body}\n${label}: ${url}`;
   }
 
-  private async patch(sysId: string, fields: Json): Promise<void> {
-    // Ask only for the sys_id back: the full record would carry the caller's details for nothing.
-    await this.call(
-      'PATCH',
-      sysId,
+  /**
+   * One PATCH; `mustKeep` (the fields set, journals aside) is asked back and compared: ServiceNow
+   * answers 200 for a field it does not have. Only those and the sys_id come back, nothing personal.
+   */
+  private async patch(sysId: string, fields: Json, mustKeep: Record<string, string>): Promise<void> {
+    const c = this.connection;
+    const detail = `PATCH ${c.table} ${sysId}`;
+    const names = ['sys_id', ...Object.keys(mustKeep)].map(encodeURIComponent).join(',');
+    const body = await this.call('PATCH', sysId, `sysparm_fields=${names}`, fields, detail);
+    const record = isObject(body.result) ? body.result : {};
+    for (const [field, value] of Object.entries(mustKeep)) {
+      const kept = record[field];
+      if (text(kept) === value) continue;
+      const reads =
+        kept === undefined ? 'is not a field of the record' : `reads "${text(kept).slice(0, 60)}"`;
+      throw new TicketSystemPermanentError(
+        `${detail}: ServiceNow answered 200 but did not keep "${field}" (it ${reads}): check the connection's setting for it; the field must exist on ${c.table} and the integration user must be allowed to write it`,
+      );
+    }
+  }
+
+  /** Whether a work note carrying `marker` is already in the record's journal. */
+  private async hasWorkNote(sysId: string, marker: string): Promise<boolean> {
+    const detail = `GET sys_journal_field for ${this.connection.table} ${sysId}`;
+    // Encoded queries have no escape: only values that cannot end the condition.
+    if (!SYS_ID.test(sysId) || !/^[A-Za-z0-9-]+$/.test(marker)) {
+      throw new TicketSystemPermanentError(
+        `${detail}: the record id or note marker cannot be queried safely`,
+        400,
+      );
+    }
+    const query = `element_id=${sysId}^element=work_notes^valueLIKE${marker}`;
+    const params = [
+      `sysparm_query=${encodeURIComponent(query)}`,
       'sysparm_fields=sys_id',
-      fields,
-      `PATCH ${this.connection.table} ${sysId}`,
-    );
+      'sysparm_limit=1',
+      'sysparm_no_count=true',
+    ].join('&');
+    const body = await this.call('GET', undefined, params, undefined, detail, { table: 'sys_journal_field' });
+    if (!Array.isArray(body.result)) {
+      throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without a list of records`);
+    }
+    return body.result.length > 0;
   }
 
   /** One Table API call on a record (`sysId`) or the table (undefined). */
@@ -236,9 +284,9 @@ export class ServiceNowTicketSystem implements TicketSystem {
     query: string,
     body: Json | undefined,
     detail: string,
-    { timeoutMs = this.timeoutMs, waitOnRateLimit = true } = {},
+    { timeoutMs = this.timeoutMs, waitOnRateLimit = true, table = this.connection.table } = {},
   ): Promise<Json> {
-    const { baseUrl, table } = this.connection;
+    const { baseUrl } = this.connection;
     const record = sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`;
     const url = `${baseUrl}/api/now/table/${encodeURIComponent(table)}${record}?${query}`;
     let refreshed = false;
@@ -311,7 +359,7 @@ export class ServiceNowTicketSystem implements TicketSystem {
         ? 'on 401 check the OAuth client id and secret and its OAuth Application User'
         : "on 401 check the integration user's user name and password";
     return {
-      forbidden: `${auth}; the integration user needs the itil role (or read access to ${c.table} and ${c.requesterEmailField}, and write access to ${c.table}.work_notes, ${c.verificationUrlField}, state, close_code and close_notes), plus snc_platform_rest_api_access if the instance's Table API REST_Endpoint ACL is active`,
+      forbidden: `${auth}; the integration user needs the itil role (or read access to ${c.table} and ${c.requesterEmailField}, and write access to ${c.table}.work_notes, ${c.verificationUrlField}, state, close_code and close_notes, and read access to sys_journal_field to check a repeated note), plus snc_platform_rest_api_access if the instance's Table API REST_Endpoint ACL is active`,
     };
   }
 

@@ -17,7 +17,7 @@ import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
 import * as z from '../../zod.js';
 import { loadConnection } from '../intake-ticket.js';
-import { lifecycleOutcome } from '../lifecycle-outcome.js';
+import { resumeStage, SUPERSEDED_BY_RESEND } from '../resume-stage.js';
 import { sendVerification } from '../send-verification.js';
 import { type ConsoleVerification, toConsoleView, toRow } from './model.js';
 
@@ -136,16 +136,11 @@ async function cancelOpen(
       details: { reason },
     },
   );
-  // The lifecycle waits on a callback: resume it now rather than at the link's expiry. A token
-  // already used or expired only means the lifecycle moved on by itself.
-  const tokens = v.taskTokens ?? {};
+  // The lifecycle waits on a callback: resume it now rather than at the link's expiry, with the
+  // token read after the transition (see resume-stage.ts). A token already used or expired only
+  // means the lifecycle moved on by itself.
   try {
-    if (tokens.completion) {
-      const connection = await loadConnection(ctx, v.ticket.connectionId);
-      await ctx.workflow.sendTaskSuccess(tokens.completion, lifecycleOutcome(cancelled, connection));
-    } else if (tokens.open) {
-      await ctx.workflow.sendTaskSuccess(tokens.open, { remainingSeconds: 1 });
-    }
+    await resumeStage(ctx, v.verificationId, ['completion', 'open']);
   } catch (error) {
     logger.info('lifecycle callback after cancel not taken', { error: (error as Error).name });
   }
@@ -172,7 +167,7 @@ export async function resendVerification(
   principal: Principal,
 ) {
   const v = (await openOwned(ctx, verificationId, principal)) as ConsoleVerification;
-  await cancelOpen(ctx, v, principal.username, 'superseded by a resend');
+  await cancelOpen(ctx, v, principal.username, SUPERSEDED_BY_RESEND);
   return sendVerification(ctx, principal.username, {
     connectionId: v.ticket.connectionId,
     ticketId: v.ticket.ticketId,

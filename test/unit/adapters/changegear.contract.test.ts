@@ -110,12 +110,21 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the call to fail');
 }
 
-/** A ChangeGear that serves one incident: GET answers it, PUT stores the fields and bumps the eTag. */
+/** The documented read (Entity API, columns required) and update addresses of incident 39. */
+const READ_PATH = '/cgrestapi/api/entity/IncidentRequest/39';
+const UPDATE_PATH = '/cgrestapi/api/IncidentRequest/39';
+const isRead = (req: Recorded) => req.method === 'GET' && req.path.split('?')[0] === READ_PATH;
+const withoutQuery = (req: Recorded) => `${req.method} ${req.path.split('?')[0]}`;
+
+/**
+ * A ChangeGear that serves one incident on the documented paths only: the Entity API read answers
+ * a one-item array, PUT stores the fields and bumps the eTag.
+ */
 function statefulIncident(initial = incident()) {
   const state = { ...initial };
   return (req: Recorded): Reply | undefined => {
-    if (req.path !== '/cgrestapi/api/IncidentRequest/39') return undefined;
-    if (req.method === 'GET') return { status: 200, body: state };
+    if (isRead(req)) return { status: 200, body: [state] };
+    if (req.method !== 'PUT' || req.path !== UPDATE_PATH) return undefined;
     const { eTag, ...fields } = JSON.parse(req.body) as Record<string, unknown>;
     if (eTag !== state.eTag) return { status: 409, body: { Message: 'eTag mismatch' } };
     Object.assign(state, fields, { eTag: (state.eTag as number) + 1 });
@@ -149,7 +158,7 @@ describe.each([
     expect(headers.sessionid).toBe(auth.sessionid);
   };
 
-  it('reads an incident with GET /cgrestapi/api/{entityType}/{id} and maps the configured fields', async () => {
+  it('reads an incident with the documented GET api/entity/{entityType}/{id}?columns=.. and maps the configured fields', async () => {
     server = await recordingServer(statefulIncident());
 
     const ticket = await adapter(server, { outboundAuth: mode }).getTicket('39');
@@ -166,7 +175,11 @@ describe.each([
     });
     const [get] = server.entityCalls();
     expect(server.entityCalls()).toHaveLength(1);
-    expect(get).toMatchObject({ method: 'GET', path: '/cgrestapi/api/IncidentRequest/39', body: '' });
+    expect(get).toMatchObject({
+      method: 'GET',
+      path: `${READ_PATH}?columns=ID&columns=ItemID&columns=Category&columns=RequesterEmail&columns=Status&columns=InternalNote&columns=Summary&columns=Description`,
+      body: '',
+    });
     expect(get?.headers.accept).toBe('application/json');
     expectAuth(get?.headers ?? {});
     expect(server.logins()).toHaveLength(mode === 'session' ? 1 : 0);
@@ -182,9 +195,11 @@ describe.each([
     await adapter(server, { outboundAuth: mode }).addVerificationLink('39', SEND_URL, note);
 
     const [get, put] = server.entityCalls();
-    expect(server.entityCalls().map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /cgrestapi/api/IncidentRequest/39',
-      'PUT /cgrestapi/api/IncidentRequest/39',
+    // Read (the eTag, and whether the note is there), write, read again (did it stick?).
+    expect(server.entityCalls().map(withoutQuery)).toEqual([
+      `GET ${READ_PATH}`,
+      `PUT ${UPDATE_PATH}`,
+      `GET ${READ_PATH}`,
     ]);
     expectAuth(get?.headers ?? {});
     expectAuth(put?.headers ?? {});
@@ -351,7 +366,7 @@ describe('ChangeGearTicketSystem stale eTags', () => {
     await adapter(server).addNote('39', { text: 'Helpdesk Verify note' });
 
     const calls = server.entityCalls();
-    expect(calls.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'PUT']);
+    expect(calls.map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
     expect(JSON.parse(calls[3]?.body ?? '')).toEqual({ eTag: 131, InternalNote: 'Helpdesk Verify note' });
   });
 
@@ -368,15 +383,15 @@ describe('ChangeGearTicketSystem stale eTags', () => {
 
     await adapter(server).addNote('39', { text: 'n' });
 
-    expect(server.entityCalls().map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'PUT']);
+    expect(server.entityCalls().map((r) => r.method)).toEqual(['GET', 'PUT', 'GET', 'PUT', 'GET']);
   });
 
   it('gives up with a retryable error after maxConflictRetries re-reads (default 3)', async () => {
     server = await recordingServer((req) =>
       req.method === 'PUT'
         ? { status: 409, body: { Message: 'eTag mismatch' } }
-        : req.method === 'GET'
-          ? { status: 200, body: incident() }
+        : isRead(req)
+          ? { status: 200, body: [incident()] }
           : undefined,
     );
 
@@ -390,11 +405,7 @@ describe('ChangeGearTicketSystem stale eTags', () => {
 
   it('honours maxConflictRetries', async () => {
     server = await recordingServer((req) =>
-      req.method === 'PUT'
-        ? { status: 409 }
-        : req.method === 'GET'
-          ? { status: 200, body: incident() }
-          : undefined,
+      req.method === 'PUT' ? { status: 409 } : isRead(req) ? { status: 200, body: [incident()] } : undefined,
     );
 
     await expect(
@@ -405,7 +416,7 @@ describe('ChangeGearTicketSystem stale eTags', () => {
 
   it('an item without an eTag cannot be updated safely: permanent, no PUT', async () => {
     server = await recordingServer((req) =>
-      req.method === 'GET' ? { status: 200, body: incident({ eTag: undefined }) } : undefined,
+      isRead(req) ? { status: 200, body: [incident({ eTag: undefined })] } : undefined,
     );
 
     await expect(adapter(server).addNote('39', { text: 'n' })).rejects.toBeInstanceOf(
@@ -448,7 +459,7 @@ describe('ChangeGearTicketSystem failures', () => {
       if (req.path.endsWith('/authenticate/user')) return undefined;
       return ++gets === 1
         ? { status: 429, body: { Message: 'Slow down' }, headers: { 'retry-after': '2' } }
-        : { status: 200, body: incident() };
+        : { status: 200, body: [incident()] };
     });
     const sleep = vi.fn(async (_ms: number) => {});
 
@@ -545,7 +556,81 @@ describe('ChangeGearTicketSystem failures', () => {
     const ticket = await adapter(server, { baseUrl: `${server.url}/` }).getTicket('39');
 
     expect(ticket).toMatchObject({ ticketId: '39', category: 'password_reset' });
-    expect(server.entityCalls()[0]?.path).toBe('/cgrestapi/api/IncidentRequest/39');
+    expect(withoutQuery(server.entityCalls()[0] as Recorded)).toBe(`GET ${READ_PATH}`);
+  });
+
+  it('an empty array is "ticket not found", permanent', async () => {
+    server = await recordingServer(onEntity({ status: 200, body: [] }));
+
+    const error = await failure(adapter(server).getTicket('39'));
+
+    expect(error).toMatchObject({ name: 'TicketSystemPermanentError', status: 404 });
+    expect(error.message).toMatch(/ticket not found/);
+  });
+});
+
+describe('ChangeGearTicketSystem checks that what it wrote stuck, and never writes a note twice', () => {
+  it('reports a note field ChangeGear accepted but did not keep, naming it', async () => {
+    // Prepare: answers 200 to the PUT and keeps nothing of an unknown field
+    const state = incident();
+    server = await recordingServer((req) => {
+      if (isRead(req)) return { status: 200, body: [state] };
+      if (req.method === 'PUT') return { status: 200 };
+      return undefined;
+    });
+
+    // Act
+    const error = await failure(adapter(server, { noteField: 'InternalNotes' }).addNote('39', { text: 'n' }));
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('the note is not in the field "InternalNotes"');
+    expect(server.entityCalls().map((r) => r.method)).toEqual(['GET', 'PUT', 'GET']);
+  });
+
+  it('reports a resolved status that did not stick', async () => {
+    // Prepare: a workflow rule keeps the status
+    server = await recordingServer((req) => {
+      if (isRead(req)) return { status: 200, body: [incident({ InternalNote: 'Resolved.\nClose code: c' })] };
+      if (req.method === 'PUT') return { status: 200 };
+      return undefined;
+    });
+
+    // Act
+    const error = await failure(adapter(server).resolve('39', 'c', 'Resolved.'));
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('the field "Status" reads "New", not "Pending Close"');
+  });
+
+  it('writes the marker as the last line, and skips a note whose marker is already there', async () => {
+    // Prepare
+    server = await recordingServer(statefulIncident());
+    const cg = adapter(server);
+    const note = { text: 'Helpdesk Verify: identity verification Passed.', marker: 'HV-01JD-outcome' };
+
+    // Act
+    await cg.addNote('39', note);
+    await cg.addNote('39', note);
+
+    // Assess
+    const puts = server.entityCalls().filter((r) => r.method === 'PUT');
+    expect(puts).toHaveLength(1);
+    expect(JSON.parse(puts[0]?.body ?? '')).toMatchObject({
+      InternalNote: 'Helpdesk Verify: identity verification Passed.\nRef: HV-01JD-outcome',
+    });
+  });
+
+  it('skips a resolve that may have landed when the status already reads resolved', async () => {
+    // Prepare
+    server = await recordingServer(statefulIncident(incident({ Status: 'Pending Close' })));
+
+    // Act
+    await adapter(server).resolve('39', 'c', 'Resolved.', { mayExist: true });
+
+    // Assess
+    expect(server.entityCalls().map((r) => r.method)).toEqual(['GET']);
   });
 });
 
@@ -639,14 +724,10 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
     ]);
     expect(record?.eTag).toBe(4);
     expect(sim.calls.filter((c) => c.id === 'authenticate/user')).toHaveLength(mode === 'session' ? 1 : 0);
+    // Each write: read (eTag; is the note there?), PUT, read again (did it stick?).
     expect(sim.calls.filter((c) => c.id === '1').map((c) => `${c.method} ${c.status}`)).toEqual([
       'GET 200',
-      'GET 200',
-      'PUT 200',
-      'GET 200',
-      'PUT 200',
-      'GET 200',
-      'PUT 200',
+      ...Array(3).fill(['GET 200', 'PUT 200', 'GET 200']).flat(),
     ]);
   });
 
@@ -659,7 +740,7 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
     let edited = false;
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const response = await realFetch(input, init);
-      if (!edited && init?.method === 'GET' && String(input).endsWith(`/IncidentRequest/${id}`)) {
+      if (!edited && init?.method === 'GET' && String(input).includes(`/entity/IncidentRequest/${id}?`)) {
         edited = true;
         sim.update(id, { state: 'In Progress', note: 'Agent: calling the user back' }, { deliver: false });
       }
@@ -673,6 +754,7 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
       'PUT 409',
       'GET 200',
       'PUT 200',
+      'GET 200',
     ]);
     expect(sim.get(id)?.notes.map((n) => `${n.by}: ${n.text}`)).toEqual([
       'agent: Agent: calling the user back',
@@ -691,11 +773,12 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
 
     sim.setFaults({ writes: { mode: 'stale_etag', remaining: 1 } });
     await cg.addNote(id, { text: 'after a concurrent edit' });
-    expect(sim.calls.slice(-4).map((c) => `${c.method} ${c.status}`)).toEqual([
+    expect(sim.calls.slice(-5).map((c) => `${c.method} ${c.status}`)).toEqual([
       'GET 200',
       'PUT 409',
       'GET 200',
       'PUT 200',
+      'GET 200',
     ]);
 
     sim.setFaults({ reads: { mode: 'rate_limited', remaining: 1 } });
@@ -728,7 +811,7 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
     ]);
   });
 
-  it('refuses a wrong password and unauthenticated calls; rejects unknown fields and a missing eTag', async () => {
+  it('refuses a wrong password and unauthenticated calls; stores unknown fields silently; needs an eTag and columns; serves only documented paths', async () => {
     const { id } = sim.open(
       { category: 'other', subject: 'x', requesterEmail: 'a@example.com' },
       { deliver: false },
@@ -739,7 +822,11 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
       body: JSON.stringify({ username: USER, password: 'wrong' }),
     });
     expect(login.status).toBe(401);
-    expect((await fetch(`${simUrl}/cgrestapi/api/IncidentRequest/${id}`)).status).toBe(401);
+    expect((await fetch(`${simUrl}/cgrestapi/api/entity/IncidentRequest/${id}?columns=ID`)).status).toBe(401);
+    const get = (path: string) => fetch(`${simUrl}${path}`, { headers: { authorization: BASIC } });
+    // The undocumented read path is not there; the documented one needs columns.
+    expect((await get(`/cgrestapi/api/IncidentRequest/${id}`)).status).toBe(405);
+    expect((await get(`/cgrestapi/api/entity/IncidentRequest/${id}`)).status).toBe(400);
 
     const put = (body: unknown) =>
       fetch(`${simUrl}/cgrestapi/api/incidentrequest/${id}`, {
@@ -747,9 +834,13 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
         headers: { authorization: BASIC, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    expect((await put({ eTag: 1, WorkNotes: 'x' })).status).toBe(400);
+    expect((await put({ eTag: 1, WorkNotes: 'x' })).status).toBe(200);
     expect((await put({ InternalNote: 'x' })).status).toBe(400);
-    expect((await put({ eTag: 1, InternalNote: 'x' })).status).toBe(200);
+    expect((await put({ eTag: 2, ItemID: 'IR-1' })).status).toBe(400);
+    expect((await put({ eTag: 2, InternalNote: 'x' })).status).toBe(200);
+    expect(sim.get(id)?.notes.map((n) => n.text)).toEqual(['x']);
+    const read = await get(`/cgrestapi/api/entity/IncidentRequest/${id}?columns=WorkNotes&columns[1]=status`);
+    expect(await read.json()).toEqual([{ WorkNotes: 'x', Status: 'New', eTag: 3 }]);
 
     await expect(
       new ChangeGearTicketSystem(connection(simUrl), async () => `${USER}:wrong`).getTicket(id),
@@ -784,11 +875,12 @@ describe('ChangeGearSimulator with the adapter, end to end', () => {
       Status: 'New',
       eTag: 1,
     });
-    // The update payload is the same JSON the API's GET answers.
-    const current = await fetch(`${simUrl}/cgrestapi/api/IncidentRequest/${opened.id}`, {
-      headers: { authorization: BASIC },
-    });
-    expect(JSON.parse(updated?.body ?? '')).toEqual(await current.json());
+    // The update payload carries what the API's read answers.
+    const current = await fetch(
+      `${simUrl}/cgrestapi/api/entity/IncidentRequest/${opened.id}?columns=ID&columns=Status&columns=InternalNote`,
+      { headers: { authorization: BASIC } },
+    );
+    expect(JSON.parse(updated?.body ?? '')).toMatchObject(((await current.json()) as unknown[])[0] as object);
     expect(JSON.parse(updated?.body ?? '')).toMatchObject({ Status: 'In Progress', eTag: 2 });
     expect(sim.get(opened.id)?.webhook.deliveries.map((d) => `${d.event} ${d.status}`)).toEqual([
       'create 200',

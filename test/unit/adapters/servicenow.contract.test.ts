@@ -158,7 +158,7 @@ describe('ServiceNowTicketSystem requests', () => {
 
   it('writes the link field and a [code] work note in one PATCH', async () => {
     // Prepare
-    const server = await recorder(() => ok());
+    const server = await recorder(() => ok({ sys_id: SYS_ID, u_verification: LINK_URL }));
     const { itsm } = adapter(server.url);
 
     // Act
@@ -168,7 +168,7 @@ describe('ServiceNowTicketSystem requests', () => {
     const [req] = server.requests as [Recorded];
     expect(req.method).toBe('PATCH');
     expect(req.path).toBe(`/api/now/table/incident/${SYS_ID}`);
-    expect(req.query).toBe('sysparm_fields=sys_id');
+    expect(req.query).toBe('sysparm_fields=sys_id,u_verification');
     expect(req.headers.accept).toBe('application/json');
     expect(req.headers['content-type']).toBe('application/json');
     expect(req.headers.authorization).toBe(BASIC_HEADER);
@@ -182,7 +182,7 @@ describe('ServiceNowTicketSystem requests', () => {
 
   it('writes Label: URL when the instance cannot render [code]', async () => {
     // Prepare
-    const server = await recorder(() => ok());
+    const server = await recorder(() => ok({ sys_id: SYS_ID, u_hv_link: LINK_URL }));
     const { itsm } = adapter(server.url, { workNotesFormat: 'plain', verificationUrlField: 'u_hv_link' });
 
     // Act
@@ -212,14 +212,14 @@ describe('ServiceNowTicketSystem requests', () => {
 
   it('resolves with state, close code, close notes and a work note', async () => {
     // Prepare
-    const server = await recorder(() => ok());
+    const server = await recorder(() => ok({ sys_id: SYS_ID, state: '6', close_code: 'Solution provided' }));
     const { itsm } = adapter(server.url);
 
     // Act
     await itsm.resolve(SYS_ID, 'Solution provided', 'Resolved automatically by Helpdesk Verify.');
 
     // Assess
-    expect(server.requests[0]?.query).toBe('sysparm_fields=sys_id');
+    expect(server.requests[0]?.query).toBe('sysparm_fields=sys_id,state,close_code');
     expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
       state: '6',
       close_code: 'Solution provided',
@@ -227,6 +227,81 @@ describe('ServiceNowTicketSystem requests', () => {
       work_notes: 'Resolved automatically by Helpdesk Verify.',
     });
   });
+});
+
+describe('ServiceNowTicketSystem checks that what it wrote stuck, and never writes a note twice', () => {
+  it('reports a verification URL field the instance dropped, naming it', async () => {
+    // Prepare: ServiceNow ignores a field that does not exist and still answers 200
+    const server = await recorder(() => ok({ sys_id: SYS_ID }));
+    const { itsm } = adapter(server.url, { verificationUrlField: 'u_verify_lnk' });
+
+    // Act
+    const error = await caught(itsm.addVerificationLink(SYS_ID, LINK_URL, linkNote));
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('did not keep "u_verify_lnk"');
+    expect(error.message).toContain('is not a field of the record');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('reports a resolve whose state did not stick', async () => {
+    // Prepare: a business rule put the state back
+    const server = await recorder(() => ok({ sys_id: SYS_ID, state: '2', close_code: 'Solution provided' }));
+    const { itsm } = adapter(server.url);
+
+    // Act
+    const error = await caught(itsm.resolve(SYS_ID, 'Solution provided', 'Resolved.'));
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('did not keep "state" (it reads "2")');
+  });
+
+  it('writes the marker as the last line of the note', async () => {
+    // Prepare
+    const server = await recorder(() => ok());
+    const { itsm } = adapter(server.url);
+
+    // Act
+    await itsm.addNote(SYS_ID, { text: 'Helpdesk Verify: done.', marker: 'HV-01JD7Z8Q4V-outcome' });
+
+    // Assess
+    expect(server.requests.map((r) => r.method)).toEqual(['PATCH']);
+    expect(JSON.parse(server.requests[0]?.body ?? '')).toEqual({
+      work_notes: 'Helpdesk Verify: done.\nRef: HV-01JD7Z8Q4V-outcome',
+    });
+  });
+
+  it.each([
+    { found: true, methods: ['GET'] },
+    { found: false, methods: ['GET', 'PATCH'] },
+  ])(
+    'looks for the marker in the journal before a write that may have landed (found: $found)',
+    async ({ found, methods }) => {
+      // Prepare
+      const server = await recorder((req) =>
+        req.method === 'GET' ? ok(found ? [{ sys_id: 'a'.repeat(32) }] : []) : ok(),
+      );
+      const { itsm } = adapter(server.url);
+
+      // Act
+      await itsm.addNote(
+        SYS_ID,
+        { text: 'Helpdesk Verify: done.', marker: 'HV-01JD7Z8Q4V-outcome' },
+        { mayExist: true },
+      );
+
+      // Assess
+      expect(server.requests.map((r) => r.method)).toEqual(methods);
+      const [get] = server.requests as [Recorded];
+      expect(get.path).toBe('/api/now/table/sys_journal_field');
+      expect(new URLSearchParams(get.query).get('sysparm_query')).toBe(
+        `element_id=${SYS_ID}^element=work_notes^valueLIKEHV-01JD7Z8Q4V-outcome`,
+      );
+      expect(new URLSearchParams(get.query).get('sysparm_limit')).toBe('1');
+    },
+  );
 });
 
 describe('ServiceNowTicketSystem work-note text', () => {
@@ -907,6 +982,44 @@ describe('ServiceNowSimulator with the adapter', () => {
       { deliver: false },
     );
 
+  it('reports a verification URL field the instance does not have, instead of success', async () => {
+    // Prepare: the simulator, like ServiceNow, ignores fields it does not have and answers 200
+    const { sim, url } = await simulator();
+    const incident = open(sim);
+    const { itsm } = adapter(url, { verificationUrlField: 'u_verify_lnk' });
+
+    // Act
+    const error = await caught(itsm.addVerificationLink(incident.id, LINK_URL, linkNote));
+
+    // Assess
+    expect(error).toBeInstanceOf(TicketSystemPermanentError);
+    expect(error.message).toContain('did not keep "u_verify_lnk"');
+    expect(sim.get(incident.id)?.verificationUrl).toBeUndefined();
+  });
+
+  it('writes no note twice when a PATCH was held past the client timeout and the write is repeated', async () => {
+    // Prepare: the first PATCH lands but its answer comes after the adapter gave up
+    const { sim, url } = await simulator({ slowAnswerMs: 800 });
+    const incident = open(sim);
+    const { itsm } = adapter(url, {}, { timeoutMs: 300 });
+    const note = { text: 'Helpdesk Verify: identity verification Passed.', marker: 'HV-01JD7Z8Q4V-outcome' };
+    sim.setFaults({ writes: { mode: 'slow', remaining: 1 } });
+
+    // Act
+    const first = await caught(itsm.addNote(incident.id, note));
+    await itsm.addNote(incident.id, note, { mayExist: true });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+
+    // Assess
+    expect(first).toBeInstanceOf(TicketSystemRetryableError);
+    const written = sim.get(incident.id)?.notes.map((n) => n.text) ?? [];
+    expect(written).toEqual(['Helpdesk Verify: identity verification Passed.\nRef: HV-01JD7Z8Q4V-outcome']);
+    expect(sim.calls.map((c) => `${c.method} ${c.id} ${c.status}`)).toEqual([
+      `PATCH ${incident.id} 200`,
+      'GET (query) 200',
+    ]);
+  });
+
   it('reads, links, notes and resolves an incident; notes accumulate as a journal', async () => {
     // Prepare
     const { sim, url } = await simulator();
@@ -1122,7 +1235,7 @@ describe('ServiceNowSimulator with the adapter', () => {
       itsm.recentTickets({ requesterEmail: 'zoe.martin@example.com', since, limit: 5 }),
     );
     const unsupported = await fetch(
-      `${url}/api/now/table/incident?sysparm_query=${encodeURIComponent('short_descriptionLIKEvpn')}`,
+      `${url}/api/now/table/incident?sysparm_query=${encodeURIComponent('short_descriptionSTARTSWITHvpn')}`,
       { headers: { authorization: BASIC_HEADER } },
     );
     const unknownField = await fetch(`${url}/api/now/table/incident?sysparm_query=u_nope=1`, {

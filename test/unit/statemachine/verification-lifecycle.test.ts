@@ -182,16 +182,67 @@ describe('verification-lifecycle.asl.json', () => {
     expect(timedOutRoute).toBe('WriteBack');
   });
 
-  it('only skips the write-back for a cancelled verification', () => {
+  it('only skips the write-back for a cancelled verification, which gets its trail note instead', () => {
     // Prepare
     const outcomeChoice = state('OutcomeChoice');
+    const note = state('NoteCancelled');
 
     // Act
-    const branches = (outcomeChoice.Choices ?? []).map((c) => [c.StringEquals, state(c.Next).Type]);
+    const branches = (outcomeChoice.Choices ?? []).map((c) => [c.StringEquals, c.Next]);
 
     // Assess
-    expect(branches).toEqual([['cancelled', 'Succeed']]);
+    expect(branches).toEqual([['cancelled', 'NoteCancelled']]);
+    expect(note.Parameters).toMatchObject({ write: 'cancelled' });
+    expect(note.Next).toBe('Cancelled');
+    expect(note.Catch?.map((c) => c.Next)).toEqual(['Cancelled']);
+    expect(state('Cancelled').Type).toBe('Succeed');
     expect(state('AwaitCompletion').Next).toBe('OutcomeChoice');
+  });
+
+  it('never writes the "opened" note when a cancel or resend resumed AwaitOpen', () => {
+    // Prepare
+    const openedChoice = state('OpenedChoice') as State & {
+      Choices: { And: { Variable: string; IsPresent?: boolean; StringEquals?: string }[]; Next: string }[];
+    };
+
+    // Act
+    const [cancelled, ...others] = openedChoice.Choices;
+
+    // Assess
+    expect(state('AwaitOpen').Next).toBe('OpenedChoice');
+    expect(others).toEqual([]);
+    expect(cancelled?.And).toEqual([
+      { Variable: '$.opened.status', IsPresent: true },
+      { Variable: '$.opened.status', StringEquals: 'cancelled' },
+    ]);
+    expect(cancelled?.Next).toBe('NoteCancelled');
+    expect(openedChoice.Default).toBe('NoteOpened');
+  });
+
+  it.each([
+    ['WriteBack', 'ActionChoice'],
+    ['RecordAction', 'AutoCloseChoice'],
+    ['AutoClose', 'Done'],
+  ])('waits out a long Retry-After on %s in a Wait state, then writes again', (task, after) => {
+    // Prepare
+    const write = state(task);
+    const choice = state(`${task}RateLimited`) as State & {
+      Choices: { Variable: string; IsPresent: boolean; Next: string }[];
+    };
+    const wait = state(`WaitBefore${task}`) as State & { SecondsPath?: string };
+
+    // Act
+    const loop = [write.Next, choice.Choices[0]?.Next, wait.Next];
+
+    // Assess
+    expect(write.ResultPath).toBe('$.writeResult');
+    expect(choice.Choices).toEqual([
+      { Variable: '$.writeResult.waitSeconds', IsPresent: true, Next: `WaitBefore${task}` },
+    ]);
+    expect(choice.Default).toBe(after);
+    expect(wait.Type).toBe('Wait');
+    expect(wait.SecondsPath).toBe('$.writeResult.waitSeconds');
+    expect(loop).toEqual([`${task}RateLimited`, `WaitBefore${task}`, task]);
   });
 
   it('uses exactly the substitution keys of LIFECYCLE_TASKS', () => {
