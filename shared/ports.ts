@@ -35,6 +35,9 @@ export interface ConnectionPolicy {
   /** Score thresholds; DEFAULT_SCORING's when absent. */
   mediumFrom?: number;
   highFrom?: number;
+  /** Private knowledge a pass needs per link channel; DEFAULT_SCORING's when absent. */
+  minKnowledgeSms?: number;
+  minKnowledgeEmail?: number;
   /** Retention of this connection's verifications; RETENTION_DAYS when absent. */
   retentionDays?: number;
 }

@@ -56,6 +56,12 @@ const policy = {
   /** Score thresholds (DEFAULT_SCORING when absent): at or above mediumFrom Medium, highFrom High. */
   mediumFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
   highFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
+  /**
+   * Private knowledge a pass needs (DEFAULT_SCORING.minKnowledge when absent): the weights of the
+   * questions answered right, per channel of the link (an SMS can reach whoever took the number).
+   */
+  minKnowledgeSms: z.optional(z.number().check(z.gte(0), z.lte(10))),
+  minKnowledgeEmail: z.optional(z.number().check(z.gte(0), z.lte(10))),
   /** How long this connection's verifications are kept (the deployment's RETENTION_DAYS when absent). */
   retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
 };

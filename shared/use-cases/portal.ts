@@ -504,6 +504,10 @@ const scoringPolicy = (connection: Connection) => ({
   minAnswered: connection.minAnswered,
   mediumFrom: connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
   highFrom: connection.highFrom ?? DEFAULT_SCORING.highFrom,
+  minKnowledge: {
+    sms: connection.minKnowledgeSms ?? DEFAULT_SCORING.minKnowledge.sms,
+    email: connection.minKnowledgeEmail ?? DEFAULT_SCORING.minKnowledge.email,
+  },
 });
 
 export const completeSchema = z.strictObject({});

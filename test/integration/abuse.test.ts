@@ -29,6 +29,10 @@ process.env.MIN_MS_PER_ANSWER = '1500';
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // About limits and the self-service path, not the scoring (bench:verdicts and scenarios pin
+  // that): here everyone who answers right passes, whatever private facts their record holds.
+  const desk = await h.stack.store.getConnection('local-desk');
+  if (desk) await h.stack.store.putConnection({ ...desk, minKnowledgeSms: 0, minKnowledgeEmail: 0 });
 });
 afterAll(() => h.stop());
 

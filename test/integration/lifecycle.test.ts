@@ -60,7 +60,12 @@ describe('passed with password reset and auto-close', () => {
     const exec = await finished(h, verificationId);
 
     // Assess
-    expect(done.json).toEqual({ verificationId, outcome: 'passed', nextAction: 'password_reset' });
+    expect(done.json).toEqual({
+      verificationId,
+      outcome: 'passed',
+      nextAction: 'password_reset',
+      deviceCredential: expect.any(String),
+    });
     expect(reset.status).toBe(200);
     const directory = directoryOf(h);
     const zoe = await directory.findByEmail(DEMO_REQUESTER_EMAIL);

@@ -23,6 +23,10 @@ import {
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // About limits and the self-service path, not the scoring (bench:verdicts and scenarios pin
+  // that): here everyone who answers right passes, whatever private facts their record holds.
+  const desk = await h.stack.store.getConnection('local-desk');
+  if (desk) await h.stack.store.putConnection({ ...desk, minKnowledgeSms: 0, minKnowledgeEmail: 0 });
 });
 afterAll(async () => h?.stop());
 
