@@ -14,7 +14,7 @@
  *   both use; not the person's own tickets.
  * Every impostor sits on a home network of the person's country with the person's time zone.
  *
- * Options (env): PEOPLE per profile (default 20; 12 profiles share the ~280 eligible people), SEED
+ * Options (env): PEOPLE per profile (default 20; 13 profiles share the ~280 eligible people), SEED
  * (which people; default 1), DEBUG=1 (print each genuine run that did not pass).
  */
 import { mkdtempSync } from 'node:fs';
@@ -165,7 +165,8 @@ function colleague(victim: DirectoryUser): Knowledge {
 const firstPrivate = (q: PublicQuestion) => ['recent_ticket', 'group', 'teammate', 'app'].includes(q.id);
 
 const PROFILES: Profile[] = [
-  { name: 'genuine, all right', genuine: true, channel: 'sms', knows: everything },
+  { name: 'genuine, all right (SMS link)', genuine: true, channel: 'sms', knows: everything },
+  { name: 'genuine, all right (email link)', genuine: true, channel: 'email', knows: everything },
   {
     name: 'genuine, one typo / nickname / first name',
     genuine: true,
