@@ -410,6 +410,8 @@ export interface ExportJobRecord {
   filters: Record<string, string>;
   rowCount?: number;
   completedAt?: string;
+  /** When a run took the job (a job running far longer than its function's timeout has died). */
+  startedAt?: string;
   fileKey?: string;
   error?: string;
 }

@@ -21,6 +21,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { badRequest } from '../../domain/errors.js';
 import type { Verification } from '../../domain/verification.js';
 import type {
   AuditFilters,
@@ -61,21 +62,38 @@ interface Driver {
   rest: Record<string, { attribute: string; path?: string[]; value: string }>;
 }
 
-function monthsBetween(oldest: string, newest: string): string[] {
+/**
+ * Hard caps on the partitions one listing may name, above anything the contract's date rule
+ * (console-api.ts `rangeProblem`) lets through: ten years of months, two years of days. Counted
+ * loops, so a date string outgrowing its format (year 10000) cannot make them run for ever.
+ */
+export const MAX_MONTH_PARTITIONS = 121;
+export const MAX_DAY_PARTITIONS = 731;
+/** Pages of aggregate items one dashboard read may follow (a day or month item each). */
+const MAX_AGGREGATE_PAGES = 20;
+
+const tooLong = () => badRequest('RANGE_TOO_LONG', 'Pick a shorter date range.');
+
+export function monthsBetween(oldest: string, newest: string): string[] {
   const months: string[] = [];
   const end = oldest.slice(0, 7);
-  let d = new Date(`${newest.slice(0, 7)}-01T00:00:00.000Z`);
-  while (d.toISOString().slice(0, 7) >= end) {
-    months.push(d.toISOString().slice(0, 7));
-    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  const start = new Date(`${newest.slice(0, 7)}-01T00:00:00.000Z`);
+  for (let i = 0; ; i++) {
+    const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - i, 1))
+      .toISOString()
+      .slice(0, 7);
+    if (month < end) return months;
+    if (i >= MAX_MONTH_PARTITIONS) throw tooLong();
+    months.push(month);
   }
-  return months;
 }
 
-function daysBetween(oldest: string, newest: string): string[] {
+export function daysBetween(oldest: string, newest: string): string[] {
+  const count = Math.round((Date.parse(dayStart(newest)) - Date.parse(dayStart(oldest))) / 86_400_000) + 1;
+  if (!(count <= MAX_DAY_PARTITIONS)) throw tooLong();
   const days: string[] = [];
-  for (let d = Date.parse(dayStart(newest)); d >= Date.parse(dayStart(oldest)); d -= 86_400_000)
-    days.push(new Date(d).toISOString().slice(0, 10));
+  for (let i = 0; i < count; i++)
+    days.push(new Date(Date.parse(dayStart(newest)) - i * 86_400_000).toISOString().slice(0, 10));
   return days;
 }
 
@@ -344,7 +362,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       let request: Record<string, { Keys: Item[] }> | undefined = {
         [this.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.verification(id)) },
       };
-      while (request && Object.keys(request).length > 0) {
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt >= 10) throw new Error('BatchGet kept returning unprocessed keys');
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of out.Responses?.[this.table] ?? []) {
           const v = strip<Verification>(item);
@@ -367,7 +386,11 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
         },
       );
-      for await (const page of pages) items.push(...(page.Items ?? []));
+      let read = 0;
+      for await (const page of pages) {
+        items.push(...(page.Items ?? []));
+        if (++read >= MAX_AGGREGATE_PAGES) throw tooLong();
+      }
       return items;
     };
     // Details: whole months from the monthly items, the days either side from the daily ones.

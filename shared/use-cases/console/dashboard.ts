@@ -13,10 +13,11 @@
 
 import type { Ctx } from '../../composition.js';
 import type { Dashboard, DashboardBreakdown, DashboardDay, DashboardTotals } from '../../console-api.js';
-import { MAX_RANGE_DAYS } from '../../console-api.js';
-import { badRequest } from '../../domain/errors.js';
+import { addDays, daysIn } from '../../console-api.js';
 import { isFinal, type Verification } from '../../domain/verification.js';
+import { consoleSettings } from './config.js';
 import { COMPLETED } from './model.js';
+import { checkedRange } from './request.js';
 
 /** Upper bounds (seconds) of the time-to-complete histogram buckets; the last is open-ended. */
 export const TTC_BUCKETS = [
@@ -84,19 +85,15 @@ const zero = (): DashboardTotals => ({
   completed: 0,
 });
 const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function dashboard(
   ctx: Ctx<'consoleQueries'>,
   query: { from?: string; to?: string },
 ): Promise<Dashboard> {
-  const to = query.to ?? ctx.clock.now().toISOString().slice(0, 10);
-  const from = query.from ?? addDays(to, -29);
-  const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (span > MAX_RANGE_DAYS) throw badRequest('RANGE_TOO_LONG', `Choose at most ${MAX_RANGE_DAYS} days`);
-  if (span < 1) throw badRequest('VALIDATION_FAILED', '`to` must not be before `from`');
-
+  const { from, to } = checkedRange(query, ctx.clock.now(), {
+    maxMonths: consoleSettings().CONSOLE_MAX_RANGE_MONTHS,
+    defaultFrom: (end) => addDays(end, -29),
+  });
   const read = await ctx.consoleQueries.aggregates(from, to);
   const stored = new Map(read.days.map((d) => [d.date, d.counters]));
   const totals = zero();
@@ -107,7 +104,10 @@ export async function dashboard(
     agent: new Map<string, DashboardBreakdown>(),
   };
   const days: DashboardDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  // Counted, not compared: a loop on `date <= to` never ends once a date string outgrows its format.
+  const span = daysIn(from, to);
+  for (let i = 0; i < span; i++) {
+    const date = addDays(from, i);
     const day: DashboardDay = { date, ...zero() };
     for (const k of Object.keys(totals) as (keyof DashboardTotals)[]) {
       day[k] = Number(stored.get(date)?.[k] ?? 0);

@@ -8,8 +8,18 @@ import type { Ctx } from '../../composition.js';
 import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
 import type { ListPosition, VerificationFilters } from '../../ports.js';
+import { consoleSettings } from './config.js';
 import { type ConsoleVerification, normalizeTerm, ROW_ATTRIBUTES, toRow } from './model.js';
-import { decodeCursor, encodeCursor, oldestDay } from './request.js';
+import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
+
+/**
+ * The filters' date range after the contract's rule (400 before any read when refused): the table
+ * and the export default to the retention's oldest day, within `maxMonths`.
+ */
+export function rangeOf(ctx: Ctx, f: Filters, maxMonths: number): { from: string; to: string } {
+  const oldest = oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS);
+  return checkedRange(f, ctx.clock.now(), { maxMonths, defaultFrom: () => oldest });
+}
 
 export function toStoreFilters(f: Filters): VerificationFilters {
   return {
@@ -28,9 +38,10 @@ export async function listVerifications(
   query: ListQuery,
 ): Promise<Page<VerificationRow>> {
   const { cursor, limit, ...filters } = query;
+  const range = rangeOf(ctx, filters, consoleSettings().CONSOLE_MAX_RANGE_MONTHS);
   const position = decodeCursor(cursor, filters);
   const page = await ctx.consoleQueries.listVerifications(
-    toStoreFilters(filters),
+    toStoreFilters({ ...filters, ...range }),
     position,
     limit ?? PAGE_SIZE_DEFAULT,
     oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),

@@ -1,20 +1,65 @@
 /** Query strings and cursors of the console API: validated, with the stable error codes of the HTTP edge. */
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { addDays, addMonths, rangeProblem } from '../../console-api.js';
 import { badRequest, unauthorized } from '../../domain/errors.js';
 import type { Principal } from '../../http/api.js';
 import type { ListPosition } from '../../ports.js';
 import * as z from '../../zod.js';
 
-/** Validates the query string with a schema from console-api.ts (400 VALIDATION_FAILED otherwise). */
-export function parseQuery<S extends z.ZodMiniType>(schema: S, event: APIGatewayProxyEventV2): z.infer<S> {
-  const parsed = schema.safeParse(event.queryStringParameters ?? {});
+/**
+ * Validates input with a schema from console-api.ts: 400 VALIDATION_FAILED with a sentence naming
+ * the first field that is wrong (and every issue in `details`).
+ */
+export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw badRequest('VALIDATION_FAILED', 'The query string is invalid', issues);
+    throw badRequest('VALIDATION_FAILED', describeIssues(issues, what), issues);
   }
   return parsed.data;
 }
+
+/** "`to` must be a date like 2026-01-31." rather than a schema path. */
+export function describeIssues(issues: { path: string; message: string }[], what: string): string {
+  const first = issues[0];
+  if (!first) return `The ${what} is invalid.`;
+  const field = first.path.split('.').pop();
+  const sentence = field
+    ? `\`${field}\` must be ${first.message.replace(/^(Invalid input: )?expected /i, '')}`
+    : first.message;
+  const more =
+    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return `${sentence.replace(/\.$/, '')}${more}.`;
+}
+
+/** Validates the query string with a schema from console-api.ts (400 VALIDATION_FAILED otherwise). */
+export function parseQuery<S extends z.ZodMiniType>(schema: S, event: APIGatewayProxyEventV2): z.infer<S> {
+  return parseWith(schema, event.queryStringParameters ?? {}, 'query string');
+}
+
+/**
+ * The range a request covers, checked by the contract's one rule (console-api.ts `rangeProblem`):
+ * `to` defaults to today, `from` to `defaultDays` before it (or to the retention's oldest day).
+ * A refused range is a 400 with a stable code and a sentence, before any read.
+ */
+export function checkedRange(
+  query: { from?: string; to?: string },
+  now: Date,
+  rules: { maxMonths: number; defaultFrom: (to: string) => string },
+): { from: string; to: string } {
+  const today = now.toISOString().slice(0, 10);
+  const to = query.to ?? today;
+  // A default start never makes a range longer than allowed.
+  const earliest = addDays(addMonths(to, -rules.maxMonths), 1);
+  const defaultFrom = rules.defaultFrom(to);
+  const from = query.from ?? (defaultFrom > earliest ? defaultFrom : earliest);
+  const problem = rangeProblem({ from, to }, { today, maxMonths: rules.maxMonths });
+  if (problem) throw badRequest(problem.code, problem.message);
+  return { from, to };
+}
+
+export { addDays };
 
 /** The console user of a console route (the HTTP edge has checked the token and the role). */
 export function signedIn(principal: Principal | undefined): Principal {
