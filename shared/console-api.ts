@@ -23,7 +23,7 @@
  * | POST   | /api/settings/connections/{connectionId}/secrets | admin                  | connectionSecretsBodySchema | { updated: string[] } |
  * | GET    | /api/users                                       | admin                  |                         | { items: ConsoleUserView[] } |
  * | POST   | /api/users                                       | admin                  | createUserBodySchema    | CreatedUser (201)   |
- * | POST   | /api/users/{username}                            | admin                  | updateUserBodySchema    | ConsoleUserView     |
+ * | POST   | /api/users/{username}                            | admin                  | updateUserBodySchema (roles, enabled, endSessions) | ConsoleUserView |
  *
  * Errors are `{ error: { code, message, details? } }` with a stable code; 401 from the gateway's
  * JWT check is `{ message: "Unauthorized" }` (API Gateway's own shape).
@@ -238,9 +238,13 @@ export const updateUserBodySchema = z
   .strictObject({
     roles: z.optional(z.array(z.enum(CONSOLE_ROLES)).check(z.minLength(1), z.maxLength(3))),
     enabled: z.optional(z.boolean()),
+    /** Ends every session of the user now: tokens issued until now are refused (sign in again). */
+    endSessions: z.optional(z.literal(true)),
   })
   .check(
-    z.refine((v) => v.roles !== undefined || v.enabled !== undefined, { message: 'Change roles or enabled' }),
+    z.refine((v) => v.roles !== undefined || v.enabled !== undefined || v.endSessions !== undefined, {
+      message: 'Change roles or enabled, or end sessions',
+    }),
   );
 
 // ---- Responses -------------------------------------------------------------------------------
@@ -465,6 +469,8 @@ export interface ConsoleUserView {
   /** Cognito's user status (e.g. FORCE_CHANGE_PASSWORD, CONFIRMED); locally CONFIRMED. */
   status: string;
   createdAt?: string;
+  /** When an admin last ended the user's sessions. */
+  sessionsEndedAt?: string;
 }
 
 /** POST /api/users (201). Cognito emails the temporary password; the local stack returns it once. */

@@ -477,6 +477,8 @@ export interface ConsoleUserRecord {
   enabled: boolean;
   status: string;
   createdAt?: string;
+  /** When an admin last ended the user's sessions: tokens issued until then are refused. */
+  sessionsEndedAt?: string;
 }
 
 /** Console users and their roles: Cognito in AWS, the table (read by the local issuer) locally. */
@@ -488,6 +490,8 @@ export interface ConsoleUsers {
     temporaryPassword?: string;
   }>;
   update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }): Promise<ConsoleUserRecord>;
+  /** Ends every session of the user (Cognito: AdminUserGlobalSignOut) and records when. */
+  endSessions(username: string, at: Date): Promise<void>;
 }
 
 /** Writes connection secrets (write-only from the console's point of view). */

@@ -412,7 +412,12 @@ function UserRow(props: {
           ))}
         </select>
       </td>
-      <td data-label="Status">{u.enabled ? 'Enabled' : 'Disabled'}</td>
+      <td data-label="Status">
+        {u.enabled ? 'Enabled' : 'Disabled'}
+        {u.sessionsEndedAt ? (
+          <span className="sub">Sessions ended {new Date(u.sessionsEndedAt).toLocaleString()}</span>
+        ) : null}
+      </td>
       <td data-label="Actions" className="actions-cell">
         {self ? (
           <span className="muted small">This is you</span>
@@ -437,6 +442,19 @@ function UserRow(props: {
               }
             >
               {u.enabled ? 'Disable' : 'Enable'}
+            </button>
+            <button
+              type="button"
+              disabled={!u.enabled}
+              title="Signs the user out everywhere: every token issued until now is refused"
+              onClick={() =>
+                run(
+                  () => api.updateUser(u.username, { endSessions: true }),
+                  `${u.username} is signed out everywhere; they must sign in again.`,
+                )
+              }
+            >
+              End sessions
             </button>
           </div>
         )}
