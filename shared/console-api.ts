@@ -31,12 +31,14 @@
  * responses are ISO 8601 UTC.
  */
 import type { TranscriptEntry } from './domain/questions.js';
+import type { Verdict } from './domain/verdict.js';
 import {
   type ActionState,
   type Channel,
   type ClientContext,
   type Reason,
   type RequestedAction,
+  type RequesterFeedback,
   type RiskLevel,
   STATUSES,
   type TicketRef,
@@ -126,6 +128,8 @@ export const filterShape = {
   to: z.optional(day()),
   /** A ticket number (exact, any case), or the requester's email or full name (any case, accents ignored). */
   q: z.optional(text(254)),
+  /** `not_me`: only verifications whose requester said "I did not ask for this". */
+  reported: z.optional(z.enum(['not_me'])),
 };
 /** The filters of the verifications table (and of an export); the console mirrors them in its URL. */
 export type FilterName = keyof typeof filterShape;
@@ -197,6 +201,8 @@ export const connectionPolicyBodySchema = z
     /** Scores at or above this are High. */
     highFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
     retentionDays: z.optional(seconds(1, 3650)),
+    /** `outcome_only`: agents see the outcome and the recommendation only (enforced by the API). */
+    agentView: z.optional(z.enum(['full', 'outcome_only'])),
   })
   .check(
     z.refine((v) => Object.keys(v).length > 0, { message: 'Change at least one setting' }),
@@ -279,6 +285,21 @@ export interface VerificationRow {
   createdAt: string;
   completedAt?: string;
   writeBackState: WriteBackState;
+  /** What people read (shared/domain/verdict.ts): Passed, Failed, ...; the level is Verified only on a pass. */
+  outcome: string;
+  level: string;
+  recommendation: string;
+  /** The requester said "I did not ask for this" (show it first). */
+  urgent: boolean;
+  requesterReport?: { kind: 'not_me'; at: string };
+  feedback?: RequesterFeedback;
+  /** The top reasons by points (messages), for the CSV; absent when hidden from agents. */
+  mainReasons?: string[];
+  actionState: ActionState;
+  /** Seconds from the link being sent to the requester finishing. */
+  durationSeconds?: number;
+  /** Set when the connection shows agents only the outcome and the recommendation. */
+  analysisHidden?: boolean;
 }
 
 /** What the console shows of a verification: never the destination in clear, tokens or answers. */
@@ -317,6 +338,16 @@ export interface VerificationView {
   action: { state: ActionState; completedAt?: string };
   ticketResolvedAt?: string;
   questionCount: number;
+  origin?: 'agent' | 'self_service';
+  /** The outcome, level and recommendation as people read them (shared/domain/verdict.ts). */
+  verdict: Verdict;
+  requesterReport?: { kind: 'not_me'; at: string };
+  feedback?: RequesterFeedback;
+  /**
+   * The connection shows agents only the outcome and the recommendation: the assessment's score,
+   * level and reasons, the device and network details are not in this response.
+   */
+  analysisHidden?: boolean;
 }
 
 export interface AuditEventView {
@@ -454,6 +485,7 @@ export interface ConnectionSettings {
   mediumFrom: number;
   highFrom: number;
   retentionDays: number;
+  agentView: 'full' | 'outcome_only';
 }
 
 /** GET /api/settings */

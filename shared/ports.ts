@@ -36,6 +36,11 @@ export interface ConnectionPolicy {
   highFrom?: number;
   /** Retention of this connection's verifications; RETENTION_DAYS when absent. */
   retentionDays?: number;
+  /**
+   * What agents see of a result (auditors and admins always see everything): `full` (the default),
+   * or `outcome_only`: the outcome and the recommendation, no signals, reasons or scores.
+   */
+  agentView?: 'full' | 'outcome_only';
 }
 
 /** The local ticket desk (local/ticket-desk.ts). Inbound: signed webhook. Outbound: Basic. */
@@ -383,6 +388,8 @@ export interface VerificationFilters {
   to?: string;
   /** A normalised search term (ticket number, requester email or full name). */
   term?: string;
+  /** `not_me`: only verifications whose requester said "I did not ask for this". */
+  reported?: string;
 }
 
 export interface AuditFilters {

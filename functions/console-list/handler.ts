@@ -9,6 +9,9 @@ import { parseQuery } from '../../shared/use-cases/console/request.js';
 const ctx = compose({ consoleQueries, consoleUsers });
 
 export const handler = httpHandler('console-list', {}, async (request) => {
-  await authorized(ctx, 'console-list', request);
-  return { status: 200, body: await listVerifications(ctx, parseQuery(listQuerySchema, request.event)) };
+  const principal = await authorized(ctx, 'console-list', request);
+  return {
+    status: 200,
+    body: await listVerifications(ctx, parseQuery(listQuerySchema, request.event), principal),
+  };
 });

@@ -136,6 +136,11 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       },
       category: { attribute: 'category', value: filters.category ?? '' },
       agent: { attribute: 'agent', value: filters.agent ?? '' },
+      reported: {
+        attribute: 'requesterReport',
+        path: ['requesterReport', 'kind'],
+        value: filters.reported ?? '',
+      },
     };
     const pick = (name: keyof typeof all, index: string, partition: string): Driver => {
       const rest = { ...all };
@@ -529,7 +534,8 @@ function matches(v: Verification, f: VerificationFilters): boolean {
     (!f.status || v.status === f.status) &&
     (!f.riskLevel || v.assessment?.riskLevel === f.riskLevel) &&
     (!f.category || v.category === f.category) &&
-    (!f.agent || v.agent === f.agent)
+    (!f.agent || v.agent === f.agent) &&
+    (!f.reported || v.requesterReport?.kind === f.reported)
   );
 }
 

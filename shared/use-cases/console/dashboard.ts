@@ -69,7 +69,9 @@ export function aggregateChanges(before: Verification | undefined, after: Verifi
       counters[`cat:${after.category}:passed`] = 1;
       counters[`agent:${after.agent}:passed`] = 1;
     }
-    if (after.assessment) counters[`risk:${after.assessment.riskLevel}`] = 1;
+    // A level is Verified only on a pass (older records may carry `verified` on another outcome).
+    const level = after.assessment?.riskLevel;
+    if (level && !(level === 'verified' && after.status !== 'passed')) counters[`risk:${level}`] = 1;
     changes.push({ change: 'final', date, counters });
   }
   return changes;

@@ -5,13 +5,13 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { TranscriptView, VerificationDetail } from '../../console-api.js';
+import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
 import { notFound } from '../../domain/errors.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
 import { toAuditView } from './audit.js';
-import { COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
+import { analysisHiddenFor, COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
 
@@ -56,6 +56,15 @@ async function ticketText(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerific
   }
 }
 
+/** An event's details without scores, levels or reasons (for an agent who sees the outcome only). */
+function withoutAnalysis(e: AuditEventView): AuditEventView {
+  if (!e.details) return e;
+  const details = Object.fromEntries(
+    Object.entries(e.details).filter(([k]) => !/score|level|reason|signal|asn|country|device/i.test(k)),
+  );
+  return { ...e, details };
+}
+
 export async function verificationDetail(
   ctx: Ctx<'store' | 'consoleQueries' | 'ticketSystems'>,
   verificationId: string,
@@ -63,14 +72,17 @@ export async function verificationDetail(
 ): Promise<VerificationDetail> {
   const v = await load(ctx, verificationId);
   const text = ticketText(ctx, v);
+  const connection = ctx.store.getConnection(v.ticket.connectionId);
   const audit = await ctx.consoleQueries.listAudit(
     { verificationId },
     undefined,
     TIMELINE_MAX,
     oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
   );
+  // The server, not the page, keeps the analysis from agents where the connection says so.
+  const hidden = analysisHiddenFor(principal, await connection);
   const reasonsByCategory: VerificationDetail['reasonsByCategory'] = {};
-  for (const r of [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
+  for (const r of hidden ? [] : [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
     const list: Reason[] = reasonsByCategory[r.category] ?? [];
     list.push(r);
     reasonsByCategory[r.category] = list;
@@ -78,11 +90,14 @@ export async function verificationDetail(
   const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
   const ticket = await text;
   return {
-    ...toConsoleView(v),
+    ...toConsoleView(v, hidden),
     ...(ticket ? { ticketSubject: ticket.subject } : {}),
     ...(ticket?.description ? { ticketDescription: ticket.description } : {}),
     reasonsByCategory,
-    timeline: audit.items.reverse().map(toAuditView),
+    timeline: audit.items
+      .reverse()
+      .map(toAuditView)
+      .map((e) => (hidden ? withoutAnalysis(e) : e)),
     transcriptAvailable: COMPLETED.has(v.status),
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),

@@ -20,40 +20,103 @@ import { consoleSettings } from './config.js';
 import { allRows, rangeOf } from './list.js';
 
 export const DOWNLOAD_SECONDS = 900;
-const FORMULA_START = /^[=+\-@\t\r]/;
+/** A formula start after any leading white space (spaces, line feeds): `=`, `+`, `-`, `@`, tab, CR. */
+const FORMULA_START = /^\s*[=+\-@\t\r]/;
 
 /** A cell a spreadsheet will not evaluate. */
 export function neutralise(value: string): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-export const CSV_COLUMNS: { key: keyof VerificationRow; header: string }[] = [
-  { key: 'verificationId', header: 'Verification ID' },
-  { key: 'ticketNumber', header: 'Ticket' },
-  { key: 'requesterName', header: 'Requester' },
-  { key: 'requesterEmail', header: 'Requester email' },
-  { key: 'riskLevel', header: 'Risk level' },
-  { key: 'riskScore', header: 'Risk score' },
-  { key: 'status', header: 'Status' },
-  { key: 'category', header: 'Category' },
-  { key: 'agent', header: 'Initiated by' },
-  { key: 'channel', header: 'Channel' },
-  { key: 'createdAt', header: 'Created (UTC)' },
-  { key: 'completedAt', header: 'Completed (UTC)' },
-  { key: 'writeBackState', header: 'Write-back' },
-];
+const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {
+  none: '',
+  pending: 'Waiting for the requester',
+  running: 'In progress',
+  done: 'Done',
+  failed: 'Failed',
+  expired: 'Not done (window expired)',
+};
+
+/** "4 min 05 s": how long the requester took, as people read it. */
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '';
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+}
+
+/** The CSV's columns: the labels people read (Passed, High), never raw codes. */
+export function csvColumns(
+  base: string,
+): { header: string; cell: (r: VerificationRow) => string | number | undefined }[] {
+  const consoleBaseUrl = base.replace(/\/+$/, '');
+  return [
+    { header: 'Verification ID', cell: (r) => r.verificationId },
+    { header: 'Ticket', cell: (r) => r.ticketNumber },
+    { header: 'Requester', cell: (r) => r.requesterName },
+    { header: 'Requester email', cell: (r) => r.requesterEmail },
+    { header: 'Outcome', cell: (r) => r.outcome },
+    { header: 'Risk level', cell: (r) => r.level },
+    { header: 'Risk score', cell: (r) => r.riskScore },
+    { header: 'Recommendation', cell: (r) => r.recommendation },
+    { header: 'Main reasons', cell: (r) => r.mainReasons?.join('; ') },
+    {
+      header: 'Requester report',
+      cell: (r) => (r.requesterReport?.kind === 'not_me' ? 'Said they did not ask for this' : ''),
+    },
+    {
+      header: 'User feedback',
+      cell: (r) =>
+        r.feedback
+          ? `${r.feedback.difficulty === 'easy' ? 'Easy' : 'Hard'}${r.feedback.comment ? `: ${r.feedback.comment}` : ''}`
+          : '',
+    },
+    { header: 'Category', cell: (r) => r.category },
+    { header: 'Initiated by', cell: (r) => r.agent },
+    { header: 'Channel', cell: (r) => (r.channel === 'sms' ? 'SMS' : 'Email') },
+    { header: 'Action result', cell: (r) => ACTION_LABELS[r.actionState] },
+    { header: 'Duration', cell: (r) => duration(r.durationSeconds) },
+    { header: 'Created (UTC)', cell: (r) => r.createdAt },
+    { header: 'Completed (UTC)', cell: (r) => r.completedAt },
+    { header: 'Write-back', cell: (r) => r.writeBackState },
+    { header: 'Console link', cell: (r) => `${consoleBaseUrl}/verifications/${r.verificationId}` },
+  ];
+}
+
+/** What the file holds, in its name: `verifications_2026-01-01_to_2026-03-31_status-failed.csv`. */
+export function exportFileName(filters: Record<string, string | undefined>): string {
+  const { from, to, ...rest } = filters;
+  const parts = ['verifications', from && to ? `${from}_to_${to}` : 'all'];
+  // A search term may be an email: the name says only that the rows were searched.
+  if (rest.q) rest.q = 'search';
+  for (const [k, v] of Object.entries(rest).sort())
+    if (v)
+      parts.push(
+        `${k}-${v}`
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 40),
+      );
+  return `${parts.filter(Boolean).join('_')}.csv`;
+}
 
 /** Rows in, CSV text out, a chunk at a time. */
 export function toCsv(
   rows: AsyncIterable<VerificationRow> | Iterable<VerificationRow>,
+  consoleBaseUrl = '',
 ): AsyncIterable<string> {
+  const columns = csvColumns(consoleBaseUrl);
   const csv = stringify({
     header: true,
-    columns: CSV_COLUMNS,
+    columns: columns.map((c) => c.header),
     quoted_string: true,
     cast: { string: neutralise },
   });
-  const source = Readable.from(rows);
+  const cells = async function* () {
+    for await (const row of rows) yield columns.map((c) => c.cell(row) ?? '');
+  };
+  const source = Readable.from(cells());
   // pipe() does not forward a source's failure: without this a failed read (or a spent budget)
   // would be an uncaught error while the upload waits for ever.
   source.on('error', (error) => csv.destroy(error));
@@ -141,7 +204,7 @@ export async function runExport(
   )
     return;
   const deadline = startedAt.getTime() + Math.min(budgetMs, consoleSettings().EXPORT_BUDGET_MS);
-  const fileKey = `exports/${exportId}.csv`;
+  const fileKey = `exports/${exportId}/${exportFileName(job.filters)}`;
   let rowCount = 0;
   async function* counted() {
     for await (const row of allRows(ctx, job?.filters as Filters)) {
@@ -152,7 +215,7 @@ export async function runExport(
   }
   const at = () => ctx.clock.now().toISOString();
   try {
-    await ctx.exportFiles.write(fileKey, toCsv(counted()));
+    await ctx.exportFiles.write(fileKey, toCsv(counted(), ctx.config.CONSOLE_BASE_URL));
   } catch (error) {
     const spent = error instanceof ExportBudgetSpent;
     await ctx.consoleQueries.updateExportJob(exportId, 'running', {

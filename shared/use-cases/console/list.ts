@@ -7,9 +7,16 @@
 import type { Ctx } from '../../composition.js';
 import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
+import type { Principal } from '../../http/api.js';
 import type { ListPosition, VerificationFilters } from '../../ports.js';
 import { consoleSettings } from './config.js';
-import { type ConsoleVerification, normalizeTerm, ROW_ATTRIBUTES, toRow } from './model.js';
+import {
+  analysisHiddenFor,
+  type ConsoleVerification,
+  normalizeTerm,
+  ROW_ATTRIBUTES,
+  toRow,
+} from './model.js';
 import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
 
 /**
@@ -30,24 +37,33 @@ export function toStoreFilters(f: Filters): VerificationFilters {
     from: f.from,
     to: f.to,
     term: f.q === undefined ? undefined : normalizeTerm(f.q),
+    reported: f.reported,
   };
 }
 
 export async function listVerifications(
   ctx: Ctx<'consoleQueries'>,
   query: ListQuery,
+  principal: Principal,
 ): Promise<Page<VerificationRow>> {
   const { cursor, limit, ...filters } = query;
   const range = rangeOf(ctx, filters, consoleSettings().CONSOLE_MAX_RANGE_MONTHS);
   const position = decodeCursor(cursor, filters);
-  const page = await ctx.consoleQueries.listVerifications(
-    toStoreFilters({ ...filters, ...range }),
-    position,
-    limit ?? PAGE_SIZE_DEFAULT,
-    oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+  const [page, connections] = await Promise.all([
+    ctx.consoleQueries.listVerifications(
+      toStoreFilters({ ...filters, ...range }),
+      position,
+      limit ?? PAGE_SIZE_DEFAULT,
+      oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+    ),
+    ctx.consoleQueries.listConnections(),
+  ]);
+  // The server, not the page, keeps the analysis from agents where the connection says so.
+  const hidden = new Set(
+    connections.filter((c) => analysisHiddenFor(principal, c)).map((c) => c.connectionId),
   );
   return {
-    items: page.items.map((v) => toRow(v as ConsoleVerification)),
+    items: page.items.map((v) => toRow(v as ConsoleVerification, hidden.has(v.ticket.connectionId))),
     nextCursor: encodeCursor(page.next, filters),
   };
 }

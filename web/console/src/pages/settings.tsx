@@ -92,6 +92,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
       mediumFrom: num('mediumFrom'),
       highFrom: num('highFrom'),
       retentionDays: num('retentionDays'),
+      agentView: f.get('agentView') === 'outcome_only' ? 'outcome_only' : 'full',
     };
     // Only what changed: the server records each change in the audit log.
     const changed = Object.fromEntries(
@@ -215,6 +216,27 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
           <input type="checkbox" name="autoClose" defaultChecked={c.autoClose} />
           Resolve the ticket automatically after a completed self-service action
         </label>
+        <fieldset className="choices">
+          <legend>What agents see of a result</legend>
+          <label className="choice">
+            <input
+              type="radio"
+              name="agentView"
+              value="full"
+              defaultChecked={c.agentView !== 'outcome_only'}
+            />
+            The full analysis: score, level, reasons and device details
+          </label>
+          <label className="choice">
+            <input
+              type="radio"
+              name="agentView"
+              value="outcome_only"
+              defaultChecked={c.agentView === 'outcome_only'}
+            />
+            Only the outcome and the recommendation (auditors and admins still see everything)
+          </label>
+        </fieldset>
         <label htmlFor="p-close">Close code</label>
         <input id="p-close" name="closeCode" defaultValue={c.closeCode} required maxLength={200} />
         <StatusNote status={status} />
