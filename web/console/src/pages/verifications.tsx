@@ -14,6 +14,7 @@ import { may } from '../roles';
 import { Link, navigate } from '../router';
 import {
   ErrorNote,
+  feedbackText,
   humanize,
   Loading,
   Pager,
@@ -22,6 +23,7 @@ import {
   RiskBadge,
   STATUS_LABELS,
   StatusBadge,
+  UrgentBadge,
   useCursorPages,
   useLoad,
   When,
@@ -58,9 +60,26 @@ const columns = column.columns([
   }),
   column.accessor('riskLevel', {
     header: 'Risk',
-    cell: (c) => <RiskBadge level={c.getValue()} score={c.row.original.riskScore} />,
+    cell: (c) =>
+      c.row.original.analysisHidden ? (
+        <span className="muted">—</span>
+      ) : (
+        <RiskBadge status={c.row.original.status} level={c.getValue()} score={c.row.original.riskScore} />
+      ),
   }),
-  column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  column.accessor('status', {
+    header: 'Outcome',
+    cell: (c) => (
+      <>
+        {c.row.original.urgent ? <UrgentBadge /> : null}
+        <StatusBadge status={c.getValue()} />
+      </>
+    ),
+  }),
+  column.accessor('feedback', {
+    header: 'User feedback',
+    cell: (c) => (c.getValue() ? feedbackText(c.getValue()) : <span className="muted">—</span>),
+  }),
   column.accessor('category', { header: 'Category', cell: (c) => humanize(c.getValue()) }),
   column.accessor('agent', { header: 'Initiated by' }),
   column.accessor('createdAt', { header: 'Started', cell: (c) => <When at={c.getValue()} /> }),
