@@ -390,6 +390,8 @@ export interface VerificationFilters {
   term?: string;
   /** `not_me`: only verifications whose requester said "I did not ask for this". */
   reported?: string;
+  /** One verification by its id (the reference the portal shows the requester). */
+  verificationId?: string;
 }
 
 export interface AuditFilters {

@@ -4,10 +4,14 @@ import { exportBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { startExport } from '../../shared/use-cases/console/export.js';
+import { parseBody } from '../../shared/use-cases/console/request.js';
 
 const ctx = compose({ store, consoleQueries, consoleUsers });
 
-export const handler = httpHandler('console-export-start', { body: exportBodySchema }, async (request) => {
+export const handler = httpHandler('console-export-start', { rawBody: true }, async (request) => {
   const principal = await authorized(ctx, 'console-export-start', request);
-  return { status: 202, body: await startExport(ctx, principal, request.body.filters ?? {}) };
+  return {
+    status: 202,
+    body: await startExport(ctx, principal, parseBody(exportBodySchema, request.rawBody).filters ?? {}),
+  };
 });

@@ -743,3 +743,45 @@ describe('what agents see', () => {
     }
   });
 });
+
+describe('what an agent or auditor hits in the first hour', () => {
+  it('finds a verification by the Verification ID the portal gave the requester, any case', async () => {
+    const v = made[3] as ConsoleVerification;
+    const res = await list({ q: v.verificationId.toLowerCase() });
+    expect(res.status).toBe(200);
+    expect(res.json.items.map((r: { verificationId: string }) => r.verificationId)).toEqual([
+      v.verificationId,
+    ]);
+  });
+
+  it('says in a sentence which policy value is wrong', async () => {
+    const res = await call(h, 'POST', '/api/settings/connections/local-desk', {
+      token: tokens.admin,
+      body: { minAnswered: 50 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: '`minAnswered` must be at most 10.',
+    });
+    const order = await call(h, 'POST', '/api/settings/connections/local-desk', {
+      token: tokens.admin,
+      body: { mediumFrom: 8, highFrom: 6 },
+    });
+    expect(order.json.error.message).toBe('`highFrom` must be above `mediumFrom`.');
+  });
+
+  it('audits who opened a summary, once while it is being watched', async () => {
+    const v = made[5] as ConsoleVerification;
+    await call(h, 'GET', `/api/verifications/${v.verificationId}`, { token: tokens.auditor });
+    await call(h, 'GET', `/api/verifications/${v.verificationId}`, { token: tokens.auditor });
+    const audit = await call(
+      h,
+      'GET',
+      `/api/audit?verificationId=${v.verificationId}&action=verification.viewed`,
+      { token: tokens.admin },
+    );
+    expect(audit.json.items).toHaveLength(1);
+    expect(audit.json.items[0]).toMatchObject({ actor: 'audrey', ticket: { connectionId: 'local-desk' } });
+  });
+});

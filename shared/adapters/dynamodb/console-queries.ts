@@ -125,6 +125,13 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
   ): Promise<ListPageResult<Verification>> {
     const newest = filters.to ?? this.now().toISOString().slice(0, 10);
     const from = filters.from && filters.from > oldest ? filters.from : oldest;
+    if (filters.verificationId !== undefined) {
+      // The reference a requester reads out: one item by key; the other filters still apply.
+      if (position) return { items: [] };
+      const found = (await this.getVerifications([filters.verificationId])).get(filters.verificationId);
+      const day = found?.createdAt.slice(0, 10) ?? '';
+      return { items: found && matches(found, filters) && day >= from && day <= newest ? [found] : [] };
+    }
     if (filters.term !== undefined) return this.search(filters, from, newest, position, limit);
 
     const all: Driver['rest'] = {

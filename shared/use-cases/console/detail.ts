@@ -7,6 +7,7 @@
 import type { Ctx } from '../../composition.js';
 import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
 import { notFound } from '../../domain/errors.js';
+import { buildTranscript, type TranscriptEntry } from '../../domain/questions.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
@@ -88,24 +89,59 @@ export async function verificationDetail(
     reasonsByCategory[r.category] = list;
   }
   const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
+  // Who opened which summary is audited (once per user and verification every ten minutes).
+  await auditView(ctx, v, principal);
   const ticket = await text;
   return {
     ...toConsoleView(v, hidden),
     ...(ticket ? { ticketSubject: ticket.subject } : {}),
     ...(ticket?.description ? { ticketDescription: ticket.description } : {}),
     reasonsByCategory,
+    // The timeline is what happened to the verification; who looked at it is in the audit log.
     timeline: audit.items
+      .filter((e) => e.action !== 'verification.viewed')
       .reverse()
       .map(toAuditView)
       .map((e) => (hidden ? withoutAnalysis(e) : e)),
-    transcriptAvailable: COMPLETED.has(v.status),
+    transcriptAvailable: hasTranscript(v),
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
       resend: !isFinal(v.status) && mayActOn(v, principal),
       retryWriteBack: writer && v.writeBack.state === 'failed',
-      viewTranscript: COMPLETED.has(v.status),
+      viewTranscript: hasTranscript(v),
     },
   };
+}
+
+/** The questions and the answers a verification got before it timed out (none: undefined). */
+function partialTranscript(v: ConsoleVerification): TranscriptEntry[] | undefined {
+  if (v.status !== 'timed_out' || !v.questions?.length || !v.answers?.length) return undefined;
+  return buildTranscript(v.questions, v.answers);
+}
+
+/** Whether there is a transcript to show: a completed one, or the answers of a timed-out one. */
+const hasTranscript = (v: ConsoleVerification) =>
+  COMPLETED.has(v.status) || partialTranscript(v) !== undefined;
+
+/** The last summary view audited per user and verification: a polling summary is one view. */
+const viewed = new Map<string, number>();
+const VIEW_AUDIT_MS = 10 * 60_000;
+
+async function auditView(ctx: Ctx<'store'>, v: ConsoleVerification, principal: Principal) {
+  const key = `${principal.username}/${v.verificationId}`;
+  const now = ctx.clock.now().getTime();
+  const last = viewed.get(key);
+  if (last !== undefined && now - last < VIEW_AUDIT_MS) return;
+  viewed.delete(key);
+  if (viewed.size >= 5000) viewed.delete(viewed.keys().next().value as string);
+  viewed.set(key, now);
+  await ctx.store.appendAudit({
+    verificationId: v.verificationId,
+    ticket: v.ticket,
+    actor: principal.username,
+    action: 'verification.viewed',
+    at: new Date(now).toISOString(),
+  });
 }
 
 export async function viewTranscript(
@@ -114,7 +150,8 @@ export async function viewTranscript(
   principal: Principal,
 ): Promise<TranscriptView> {
   const v = await load(ctx, verificationId);
-  const entries = await ctx.store.getTranscript(verificationId);
+  // A timed-out verification has no stored transcript: what it got is built from its answers.
+  const entries = (await ctx.store.getTranscript(verificationId)) ?? partialTranscript(v);
   if (!entries)
     throw notFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
   await ctx.store.appendAudit({

@@ -28,6 +28,8 @@ export function rangeOf(ctx: Ctx, f: Filters, maxMonths: number): { from: string
   return checkedRange(f, ctx.clock.now(), { maxMonths, defaultFrom: () => oldest });
 }
 
+const VERIFICATION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
+
 export function toStoreFilters(f: Filters): VerificationFilters {
   return {
     status: f.status,
@@ -36,7 +38,10 @@ export function toStoreFilters(f: Filters): VerificationFilters {
     agent: f.agent,
     from: f.from,
     to: f.to,
-    term: f.q === undefined ? undefined : normalizeTerm(f.q),
+    // A Verification ID (what the portal shows the requester) is looked up by key, any case.
+    ...(f.q !== undefined && VERIFICATION_ID.test(f.q.trim())
+      ? { verificationId: f.q.trim().toUpperCase() }
+      : { term: f.q === undefined ? undefined : normalizeTerm(f.q) }),
     reported: f.reported,
   };
 }

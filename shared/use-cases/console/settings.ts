@@ -67,14 +67,16 @@ export async function updateConnectionPolicy(
   const medium = body.mediumFrom ?? connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
   const high = body.highFrom ?? connection.highFrom ?? DEFAULT_SCORING.highFrom;
   if (medium >= high)
-    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
-      { path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` },
-    ]);
+    throw badRequest(
+      'VALIDATION_FAILED',
+      `The High risk score (${high}) must be above the Medium risk score (${medium}).`,
+      [{ path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` }],
+    );
   const parsed = parseConnection({ ...connection, ...body });
   if (!parsed.ok)
     throw badRequest(
       'VALIDATION_FAILED',
-      'The request body is invalid',
+      `This policy cannot be saved: ${parsed.issues[0] ?? 'a setting is out of range'}.`,
       parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
     );
   await ctx.store.putConnection(parsed.connection);

@@ -248,7 +248,13 @@ describe('what the console shows of a result', () => {
         riskLevel: 'high',
         riskScore: 10,
         reasons: [
-          { code: 'REQUESTER_DENIED', category: 'persona', points: 10, evidence: 'not_me', message: 'Denied' },
+          {
+            code: 'REQUESTER_DENIED',
+            category: 'persona',
+            points: 10,
+            evidence: 'not_me',
+            message: 'Denied',
+          },
         ],
       }),
     });
