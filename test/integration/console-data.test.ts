@@ -754,6 +754,36 @@ describe('what an agent or auditor hits in the first hour', () => {
     ]);
   });
 
+  it('finds requesters by the start of a name, a surname or an email, any case and accents', async () => {
+    // Other tests in this file send links too (to the demo requester): check who was found.
+    const found = async (q: string) =>
+      (await list({ q })).json.items as {
+        verificationId: string;
+        requesterName: string;
+        requesterEmail?: string;
+      }[];
+    const seeded = (n: string) => made.filter((v) => v.requesterName === n).map((v) => v.verificationId);
+    for (const [q, name] of [
+      ['ALVA', 'José Álvarez'],
+      ['zoë mar', 'Zoë Martín'],
+      ['Siob', "Siobhán O'Connor"],
+      ['oconn', "Siobhán O'Connor"],
+    ] as const) {
+      const rows = await found(q);
+      expect(new Set(rows.map((r) => r.requesterName)), q).toEqual(new Set([name]));
+      expect(
+        rows.map((r) => r.verificationId),
+        q,
+      ).toEqual(expect.arrayContaining(seeded(name)));
+    }
+    const emails = (await found('Person1')).map((r) => r.requesterEmail);
+    expect(emails.length).toBe(11);
+    for (const e of emails) expect(e).toMatch(/^person1\d?@example\.com$/);
+    expect((await found('person12@example.com')).map((r) => r.requesterEmail)).toEqual([
+      'person12@example.com',
+    ]);
+  });
+
   it('says in a sentence which policy value is wrong', async () => {
     const res = await call(h, 'POST', '/api/settings/connections/local-desk', {
       token: tokens.admin,

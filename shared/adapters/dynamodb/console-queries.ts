@@ -33,6 +33,7 @@ import type {
   StoredAuditEvent,
   VerificationFilters,
 } from '../../ports.js';
+import { looseTerm, PREFIX_MIN, prefixTerm, startsWithTerm } from './console-index.js';
 import { keys, strip } from './table.js';
 
 type Item = Record<string, unknown>;
@@ -325,7 +326,12 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     return { items: items.map((i) => strip<T>(i)) };
   }
 
-  /** Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to those. */
+  /**
+   * Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to
+   * those. A term of 3 or more characters reads the prefix pointers (`~<first 8>`) and keeps the
+   * verifications whose name, a word of it, email or ticket number starts with the term; a shorter
+   * one, or one with no prefix pointers (verifications written before they existed), the exact ones.
+   */
   private async search(
     filters: VerificationFilters,
     from: string,
@@ -333,6 +339,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     position: ListPosition | undefined,
     limit: number,
   ): Promise<ListPageResult<Verification>> {
+    const term = filters.term ?? '';
+    let byPrefix = looseTerm(term).length >= PREFIX_MIN;
     const found: Verification[] = [];
     let before = position?.before ?? dayEnd(to);
     for (let trip = 0; trip < MAX_ROUND_TRIPS; trip++) {
@@ -341,7 +349,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
           ExpressionAttributeValues: {
-            ':pk': keys.search(filters.term ?? ''),
+            ':pk': keys.search(byPrefix ? prefixTerm(term) : term),
             ':lo': dayStart(from),
             ':hi': before,
           },
@@ -350,11 +358,16 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
         }),
       );
       const pointers = (out.Items ?? []).filter((i) => String(i.sk) < before);
+      if (pointers.length === 0 && byPrefix && trip === 0) {
+        byPrefix = false;
+        trip--;
+        continue;
+      }
       if (pointers.length === 0) return { items: found };
       const byId = await this.getVerifications(pointers.map((p) => String(p.verificationId)));
       for (const pointer of pointers) {
         const v = byId.get(String(pointer.verificationId));
-        if (!v || !matches(v, filters)) {
+        if (!v || !matches(v, filters) || (byPrefix && !startsWithTerm(v, term))) {
           before = String(pointer.sk);
           continue;
         }

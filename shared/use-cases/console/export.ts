@@ -13,6 +13,7 @@ import { stringify } from 'csv-stringify';
 import { ulid } from 'ulid';
 import type { Ctx } from '../../composition.js';
 import type { ExportJob, Filters, VerificationRow } from '../../console-api.js';
+import { neutralise } from '../../csv-cell.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../http/api.js';
 import type { ExportJobRecord } from '../../ports.js';
@@ -20,13 +21,7 @@ import { consoleSettings } from './config.js';
 import { allRows, rangeOf } from './list.js';
 
 export const DOWNLOAD_SECONDS = 900;
-/** A formula start after any leading white space (spaces, line feeds): `=`, `+`, `-`, `@`, tab, CR. */
-const FORMULA_START = /^\s*[=+\-@\t\r]/;
-
-/** A cell a spreadsheet will not evaluate. */
-export function neutralise(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
-}
+export { neutralise };
 
 const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {
   none: '',
