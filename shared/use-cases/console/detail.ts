@@ -6,7 +6,7 @@
 
 import type { Ctx } from '../../composition.js';
 import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
-import { notFound } from '../../domain/errors.js';
+import { forbidden, notFound } from '../../domain/errors.js';
 import { buildTranscript, type TranscriptEntry } from '../../domain/questions.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
@@ -103,12 +103,12 @@ export async function verificationDetail(
       .reverse()
       .map(toAuditView)
       .map((e) => (hidden ? withoutAnalysis(e) : e)),
-    transcriptAvailable: hasTranscript(v),
+    transcriptAvailable: hasTranscript(v) && !hidden,
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
       resend: !isFinal(v.status) && mayActOn(v, principal),
       retryWriteBack: writer && v.writeBack.state === 'failed',
-      viewTranscript: hasTranscript(v),
+      viewTranscript: hasTranscript(v) && !hidden,
     },
   };
 }
@@ -150,6 +150,11 @@ export async function viewTranscript(
   principal: Principal,
 ): Promise<TranscriptView> {
   const v = await load(ctx, verificationId);
+  if (analysisHiddenFor(principal, await ctx.store.getConnection(v.ticket.connectionId)))
+    throw forbidden(
+      'ANALYSIS_HIDDEN',
+      'This connection shows agents the outcome and the recommendation only; ask an auditor for the transcript',
+    );
   // A timed-out verification has no stored transcript: what it got is built from its answers.
   const entries = (await ctx.store.getTranscript(verificationId)) ?? partialTranscript(v);
   if (!entries)

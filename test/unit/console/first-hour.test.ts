@@ -55,6 +55,7 @@ describe('a timed-out verification', () => {
       store: {
         getVerification: async () => v,
         getTranscript: async () => undefined,
+        getConnection: async () => undefined,
         appendAudit: async (e: { action: string }) => {
           audit.push(e.action);
         },

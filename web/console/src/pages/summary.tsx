@@ -181,7 +181,7 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
           <p>
             {d.can.viewTranscript ? (
               <Link to={`/verifications/${d.verificationId}/transcript`}>Open the transcript</Link>
-            ) : (
+            ) : d.analysisHidden ? null : (
               <span className="muted">The transcript is available once the requester has finished.</span>
             )}
           </p>
