@@ -255,6 +255,13 @@ describe('access changes take effect on the next request', () => {
     expect(next.json.error.code).toBe('USER_DISABLED');
     expect((await call(h, 'GET', '/api/me', { token })).status).toBe(401);
     expect((await signIn('dora', password)).status).toBe(401);
+    // Both sign-ins are in the audit log, the refused one too (never the password).
+    const audit = async (action: string) =>
+      (await call(h, 'GET', `/api/audit?actor=dora&action=${action}`, { token: tokens.admin })).json.items;
+    expect(await audit('console.signed_in')).toHaveLength(1);
+    const failed = await audit('console.sign_in_failed');
+    expect(failed).toHaveLength(1);
+    expect(JSON.stringify(failed)).not.toContain(password);
   });
 
   it('a demoted auditor cannot do auditor things on the next request, with the same token', async () => {

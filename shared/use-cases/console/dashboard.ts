@@ -134,6 +134,8 @@ export async function dashboard(
       breakdowns[kind].set(key, entry);
     }
   }
+  // Verified is a pass: older aggregates may have counted a `verified` level on another outcome.
+  risk.verified = Math.min(risk.verified, totals.passed);
   const ranked = (m: Map<string, DashboardBreakdown>) =>
     [...m.values()]
       .map((b) => ({ ...b, passRate: rate(b.passed, b.completed) }))

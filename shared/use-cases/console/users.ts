@@ -87,3 +87,28 @@ export async function updateUser(
   });
   return view(user);
 }
+
+/**
+ * Sign-ins to the local issuer, audited: `console.signed_in`, or `console.sign_in_failed` (an
+ * unknown name is recorded as `(unknown)`, never as typed; passwords never). In AWS the hosted UI
+ * signs users in and Cognito's own logs hold the attempts.
+ */
+export function auditedSignIns<R>(
+  users: { verifyPassword(username: string, password: string): Promise<R | undefined> },
+  store: Pick<Ctx<'store'>['store'], 'appendAudit'>,
+  now: () => Date = () => new Date(),
+) {
+  return {
+    async verifyPassword(username: string, password: string): Promise<R | undefined> {
+      const result = await users.verifyPassword(username, password);
+      const known = /^[a-z0-9][a-z0-9._-]{1,63}$/.test(username) ? username : '(unknown)';
+      await store.appendAudit({
+        actor: known,
+        action: result ? 'console.signed_in' : 'console.sign_in_failed',
+        at: now().toISOString(),
+        details: { method: 'password' },
+      });
+      return result;
+    },
+  };
+}
