@@ -53,13 +53,21 @@ export function searchTerms(v: ConsoleVerification): string[] {
   return [...new Set(terms)];
 }
 
-/** Prefix pointers cover the first 3 to PREFIX_MAX characters of a name, a word of it, an email, a ticket number. */
-export const PREFIX_MIN = 3;
-export const PREFIX_MAX = 8;
+/**
+ * Prefix pointers cover the first 3, 5 and 8 characters of a name, a word of it, an email and a
+ * ticket number: a search reads the longest of those its term reaches and keeps what starts with
+ * the term (three lengths, not six: half the items written with each verification).
+ */
+export const PREFIX_LENGTHS = [3, 5, 8] as const;
+export const PREFIX_MIN = PREFIX_LENGTHS[0];
 /** How prefixes compare: as search terms, and without apostrophes (O'Connor is found by "oconn"). */
 export const looseTerm = (text: string) => normalizeTerm(text).replace(/['’‘`"]/g, '');
-/** A prefix pointer's term (`~` sets it apart from the exact terms). */
-export const prefixTerm = (term: string) => `~${looseTerm(term).slice(0, PREFIX_MAX)}`;
+/** The prefix pointer a term reads (`~` sets prefixes apart from the exact terms). */
+export function prefixTerm(term: string): string {
+  const loose = looseTerm(term);
+  const length = [...PREFIX_LENGTHS].reverse().find((n) => n <= loose.length) ?? PREFIX_MIN;
+  return `~${loose.slice(0, length)}`;
+}
 
 /**
  * The prefixes a verification is found by ("the start of a name or email", any case and accents):
@@ -68,8 +76,7 @@ export const prefixTerm = (term: string) => `~${looseTerm(term).slice(0, PREFIX_
 export function prefixTerms(v: ConsoleVerification): string[] {
   const terms = new Set<string>();
   for (const source of startsOf(v))
-    for (let n = PREFIX_MIN; n <= Math.min(PREFIX_MAX, source.length); n++)
-      terms.add(prefixTerm(source.slice(0, n)));
+    for (const n of PREFIX_LENGTHS) if (n <= source.length) terms.add(`~${source.slice(0, n)}`);
   return [...terms];
 }
 

@@ -328,7 +328,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
 
   /**
    * Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to
-   * those. A term of 3 or more characters reads the prefix pointers (`~<first 8>`) and keeps the
+   * those. A term of 3 or more characters reads the prefix pointers (`~<first 3, 5 or 8>`) and keeps the
    * verifications whose name, a word of it, email or ticket number starts with the term; a shorter
    * one, or one with no prefix pointers (verifications written before they existed), the exact ones.
    */

@@ -3,6 +3,7 @@
  * shows the answers it got; bad input is a sentence naming the field, not a schema path.
  */
 import { describe, expect, it } from 'vitest';
+import { prefixTerm, prefixTerms, startsWithTerm } from '../../../shared/adapters/dynamodb/console-index.js';
 import type { Ctx } from '../../../shared/composition.js';
 import { connectionPolicyBodySchema, listQuerySchema } from '../../../shared/console-api.js';
 import type { Verification } from '../../../shared/domain/verification.js';
@@ -97,5 +98,36 @@ describe('bad input', () => {
     expect(message(listQuerySchema, { status: 'done', riskLevel: 'low' })).toBe(
       '`status` must be one of sent, in_progress, passed, failed, not_enough_questions, timed_out, cancelled (and 1 more problem).',
     );
+  });
+});
+
+describe('prefix search', () => {
+  const v = {
+    requesterName: "Siobhán O'Connor",
+    requesterEmail: 'Siobhan.OConnor@example.com',
+    ticketNumber: 'INC0001234',
+  } as never;
+
+  it('writes the first 3, 5 and 8 characters of the name, each later word, the email and the ticket', () => {
+    expect(prefixTerms(v)).toEqual([
+      '~sio',
+      '~siobh',
+      '~siobhan ',
+      '~oco',
+      '~oconn',
+      '~siobhan.',
+      '~inc',
+      '~inc00',
+      '~inc00012',
+    ]);
+  });
+
+  it('reads the longest prefix a term reaches, and keeps what starts with the term', () => {
+    expect(prefixTerm('SIOBH')).toBe('~siobh');
+    expect(prefixTerm("O'Conno")).toBe('~oconn');
+    expect(prefixTerm('siobhan o')).toBe('~siobhan ');
+    expect(startsWithTerm(v, 'siobhán o')).toBe(true);
+    expect(startsWithTerm(v, "o'con")).toBe(true);
+    expect(startsWithTerm(v, 'connor')).toBe(false);
   });
 });
