@@ -47,8 +47,9 @@ export const FUNCTIONS = [
   },
   {
     name: 'verification-get',
-    description: "Console: one verification's summary (the ticket's subject read from the ITSM)",
-    access: { table: 'read', secrets: ['outbound'] },
+    description:
+      "Console: one verification's summary (the ticket's subject read from the ITSM; the view is audited)",
+    access: { table: 'readWrite', secrets: ['outbound'] },
   },
   {
     name: 'write-back-retry',
