@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.js';
 import type { RiskLevel, Verification, VerificationStatus } from '../../shared/domain/verification.js';
 import type { ConsoleVerification } from '../../shared/use-cases/console/model.js';
-import { call, type Harness, openTicket, startHarness, until } from './harness.js';
+import { call, type Harness, openTicket, sendLink, startHarness, until } from './harness.js';
 
 let h: Harness;
 const tokens: Record<string, string> = {};
@@ -718,8 +718,16 @@ describe('what agents see', () => {
         token: tokens.agent,
       });
       expect(agent.json).not.toHaveProperty('assessment');
-      expect(agent.json.reasonsByCategory).toEqual({});
-      expect(agent.json).toMatchObject({ analysisHidden: true, verdict: { outcome: 'Failed' } });
+      // The send page's ticket history too.
+      const desk = await openTicket(h);
+      await sendLink(h, desk.id);
+      const prefill = await call(h, 'GET', `/api/tickets/local-desk/${desk.id}`, { token: tokens.agent });
+      expect(prefill.status).toBe(200);
+      expect(prefill.json.history.length).toBeGreaterThan(0);
+      for (const r of prefill.json.history) {
+        expect(r).not.toHaveProperty('riskScore');
+        expect(r.analysisHidden).toBe(true);
+      }
       const auditor = await call(h, 'GET', `/api/verifications/${failed.verificationId}`, {
         token: tokens.auditor,
       });

@@ -5,7 +5,7 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
+import type { Filters, ListQuery, Page, TicketPrefill, VerificationRow } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
 import type { Principal } from '../../http/api.js';
 import type { ListPosition, VerificationFilters } from '../../ports.js';
@@ -16,6 +16,7 @@ import {
   normalizeTerm,
   ROW_ATTRIBUTES,
   toRow,
+  withoutAnalysis,
 } from './model.js';
 import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
 
@@ -98,4 +99,18 @@ export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pag
     pending = page.next ? read(page.next) : undefined;
     for (const v of page.items) yield toRow(v as ConsoleVerification);
   }
+}
+
+/** The send page's ticket history as this caller may see it (the connection may hide the analysis from agents). */
+export async function prefillFor(
+  ctx: Ctx<'store'>,
+  prefill: TicketPrefill,
+  principal: Principal,
+): Promise<TicketPrefill> {
+  if (!analysisHiddenFor(principal, await ctx.store.getConnection(prefill.connectionId))) return prefill;
+  return {
+    ...prefill,
+    ...(prefill.openVerification ? { openVerification: withoutAnalysis(prefill.openVerification) } : {}),
+    history: prefill.history.map(withoutAnalysis),
+  };
 }

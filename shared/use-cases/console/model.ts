@@ -69,6 +69,12 @@ export function normalizeTerm(text: string): string {
     .trim();
 }
 
+/** A row as an agent of an outcome-only connection sees it: no score, level or reasons. */
+export function withoutAnalysis(row: VerificationRow): VerificationRow {
+  const { riskLevel: _level, riskScore: _score, mainReasons: _reasons, ...rest } = row;
+  return { ...rest, level: '', analysisHidden: true };
+}
+
 export function toRow(v: ConsoleVerification, hideAnalysis = false): VerificationRow {
   const verdict = verdictOf(v.status, v.assessment);
   const reasons = [...(v.assessment?.reasons ?? [])]
