@@ -107,7 +107,8 @@ export async function verificationDetail(
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
       resend: !isFinal(v.status) && mayActOn(v, principal),
-      retryWriteBack: writer && v.writeBack.state === 'failed',
+      // A self-service request has no ticket to write to.
+      retryWriteBack: writer && v.writeBack.state === 'failed' && v.origin !== 'self_service',
       viewTranscript: hasTranscript(v) && !hidden,
     },
   };
