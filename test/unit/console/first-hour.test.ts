@@ -9,6 +9,7 @@ import { connectionPolicyBodySchema, listQuerySchema } from '../../../shared/con
 import type { Verification } from '../../../shared/domain/verification.js';
 import { viewTranscript } from '../../../shared/use-cases/console/detail.js';
 import { parseWith } from '../../../shared/use-cases/console/request.js';
+import { auditCsv } from '../../../web/console/src/audit-csv.js';
 import { verification } from '../fixtures.js';
 
 describe('a timed-out verification', () => {
@@ -129,5 +130,26 @@ describe('prefix search', () => {
     expect(startsWithTerm(v, 'siobhán o')).toBe(true);
     expect(startsWithTerm(v, "o'con")).toBe(true);
     expect(startsWithTerm(v, 'connor')).toBe(false);
+  });
+});
+
+describe("the audit log's CSV", () => {
+  it('quotes every cell, neutralises formulas after white space, and carries the ticket', () => {
+    const csv = auditCsv([
+      {
+        eventId: 'e1',
+        actor: ' =cmd',
+        action: 'settings.connection_updated',
+        at: '2026-03-01T10:00:00.000Z',
+        verificationId: 'V1',
+        ticket: { connectionId: 'local-desk', ticketId: 'T1' },
+        details: { 'minAnswered.before': 3, 'minAnswered.after': 4 },
+      },
+    ]);
+    const [header, row] = csv.split('\r\n');
+    expect(header).toBe('"When (UTC)","Actor","Action","Verification ID","Ticket","Connection","Details"');
+    expect(row).toBe(
+      `"2026-03-01T10:00:00.000Z","' =cmd","settings.connection_updated","V1","T1","local-desk","minAnswered.before: 3; minAnswered.after: 4"`,
+    );
   });
 });

@@ -4,8 +4,8 @@
  */
 import { type FormEvent, useState } from 'react';
 import type { AuditEventView } from '../../../../shared/console-api.js';
-import { neutralise } from '../../../../shared/csv-cell.js';
 import { api, describeError, queryString } from '../api';
+import { auditCsv } from '../audit-csv';
 import { Link, navigate } from '../router';
 import { ErrorNote, Loading, Pager, PageTitle, useCursorPages, useLoad, When } from '../ui';
 
@@ -120,27 +120,6 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
 
 /** The most events one CSV of the audit log holds (pages of 100 read in turn). */
 const CSV_MAX_PAGES = 50;
-
-const cell = (value: unknown) => `"${neutralise(String(value ?? '')).replace(/"/g, '""')}"`;
-
-/** The audit log's rows as CSV, every cell quoted and neutralised (as the verifications export). */
-export function auditCsv(events: AuditEventView[]): string {
-  const header = ['When (UTC)', 'Actor', 'Action', 'Verification ID', 'Ticket', 'Connection', 'Details'];
-  const rows = events.map((e) => [
-    e.at,
-    e.actor,
-    e.action,
-    e.verificationId ?? '',
-    e.ticket?.ticketId ?? '',
-    e.ticket?.connectionId ?? '',
-    e.details
-      ? Object.entries(e.details)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join('; ')
-      : '',
-  ]);
-  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
-}
 
 function AuditCsvButton({ filters }: { filters: Record<string, string | undefined> }) {
   const [busy, setBusy] = useState(false);
