@@ -20,7 +20,7 @@ export function UrgentAlerts() {
   const items = urgent.data?.items ?? [];
   if (items.length === 0) return null;
   return (
-    <section className="alert urgent" aria-labelledby="urgent-h" role="region">
+    <section className="alert urgent" aria-labelledby="urgent-h">
       <h2 id="urgent-h">
         Requesters who say they did not ask for this (last {DAYS} days): do not proceed, escalate to security
       </h2>
