@@ -23,6 +23,7 @@ export const USER_POOL_WRITE_ACTIONS = [
   'cognito-idp:AdminCreateUser',
   'cognito-idp:AdminAddUserToGroup',
   'cognito-idp:AdminRemoveUserFromGroup',
+  'cognito-idp:AdminUserGlobalSignOut',
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminDisableUser',
 ];

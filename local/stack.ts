@@ -11,6 +11,7 @@ import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { isFinal } from '../shared/domain/verification.js';
+import { auditedSignIns } from '../shared/use-cases/console/users.js';
 import { CONSOLE_DIST, consoleCsp, ensureConsoleBuilt, LOCAL_CONSOLE_CONFIG } from '../web/console/build.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
 import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from './dynamodb-local.js';
@@ -213,7 +214,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       outboxDir,
       simulateSourceIp: options.simulateSourceIp,
       sites: [portal, consoleSite],
-      userStore: consoleUsers,
+      // Every sign-in at the local issuer, and every failed one, is an audit event.
+      userStore: auditedSignIns(consoleUsers, store),
       exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
     });
     await gateway.listen(servers.gateway);

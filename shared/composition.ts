@@ -14,7 +14,7 @@ import { CognitoConsoleUsers } from './adapters/cognito-users.js';
 import { EntraDirectory } from './adapters/directory/entra.js';
 import { OktaDirectory } from './adapters/directory/okta.js';
 import { DynamoDbConsoleQueries } from './adapters/dynamodb/console-queries.js';
-import { DynamoDbConsoleUsers } from './adapters/dynamodb/console-users.js';
+import { DynamoDbConsoleUsers, DynamoDbSessionMarks } from './adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
 import { reportTableUnavailable } from './adapters/dynamodb/unreachable.js';
@@ -187,6 +187,7 @@ export const consoleUsers = /* @__PURE__ */ once<ConsoleUsers>((config) => {
     : new CognitoConsoleUsers(
         new CognitoIdentityProviderClient({ region: config.AWS_REGION }),
         required(c, 'USER_POOL_ID', 'with CONSOLE_USERS=cognito'),
+        new DynamoDbSessionMarks({ tableName: config.TABLE_NAME, client: dynamo(config) }),
       );
 });
 

@@ -23,7 +23,7 @@
  * | POST   | /api/settings/connections/{connectionId}/secrets | admin                  | connectionSecretsBodySchema | { updated: string[] } |
  * | GET    | /api/users                                       | admin                  |                         | { items: ConsoleUserView[] } |
  * | POST   | /api/users                                       | admin                  | createUserBodySchema    | CreatedUser (201)   |
- * | POST   | /api/users/{username}                            | admin                  | updateUserBodySchema    | ConsoleUserView     |
+ * | POST   | /api/users/{username}                            | admin                  | updateUserBodySchema (roles, enabled, endSessions) | ConsoleUserView |
  *
  * Errors are `{ error: { code, message, details? } }` with a stable code; 401 from the gateway's
  * JWT check is `{ message: "Unauthorized" }` (API Gateway's own shape).
@@ -31,12 +31,14 @@
  * responses are ISO 8601 UTC.
  */
 import type { TranscriptEntry } from './domain/questions.js';
+import type { Verdict } from './domain/verdict.js';
 import {
   type ActionState,
   type Channel,
   type ClientContext,
   type Reason,
   type RequestedAction,
+  type RequesterFeedback,
   type RiskLevel,
   STATUSES,
   type TicketRef,
@@ -52,16 +54,68 @@ export const CONSOLE_ROLES = ROLES;
 
 export const PAGE_SIZE_DEFAULT = 25;
 export const PAGE_SIZE_MAX = 100;
-/** The longest date range the dashboard and the filters accept. */
-export const MAX_RANGE_DAYS = 400;
+/**
+ * The longest date range (in calendar months) the dashboard, the table's filters and the audit log
+ * accept, and the longest an export accepts. Defaults of the settings CONSOLE_MAX_RANGE_MONTHS and
+ * EXPORT_MAX_RANGE_MONTHS (shared/use-cases/console/config.ts).
+ */
+export const MAX_RANGE_MONTHS = 13;
+export const EXPORT_MAX_RANGE_MONTHS = 60;
 
-const day = () => z.iso.date();
+/** Why a date range is refused: a stable code and a sentence for the person who chose it. */
+export interface RangeProblem {
+  code: 'RANGE_REVERSED' | 'DATE_IN_FUTURE' | 'RANGE_TOO_LONG';
+  message: string;
+}
+
+const DAY_MS = 86_400_000;
+/** `YYYY-MM-DD` plus n days (UTC). */
+export const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+/** `YYYY-MM-DD` plus n calendar months, clamped to the month's last day. */
+export function addMonths(day: string, n: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(y, m - 1 + n, Math.min(d, last))).toISOString().slice(0, 10);
+}
+/** Days in [from, to], both ends included. */
+export const daysIn = (from: string, to: string) =>
+  Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS) + 1;
+
+/**
+ * The one rule for every date range of the console (dashboard, table, audit log, export): the
+ * start not after the end, the end not after tomorrow (UTC; a console user east of UTC may already
+ * be there), and at most `maxMonths` calendar months. Dates are real calendar days (the schemas).
+ */
+export function rangeProblem(
+  range: { from: string; to: string },
+  rules: { today: string; maxMonths: number },
+): RangeProblem | undefined {
+  const { from, to } = range;
+  if (from > to)
+    return {
+      code: 'RANGE_REVERSED',
+      message: `The start date (${from}) is after the end date (${to}); swap them or pick another start date.`,
+    };
+  const latest = addDays(rules.today, 1);
+  if (to > latest)
+    return {
+      code: 'DATE_IN_FUTURE',
+      message: `The end date (${to}) is in the future; pick a day up to today (${rules.today}).`,
+    };
+  if (to >= addMonths(from, rules.maxMonths))
+    return {
+      code: 'RANGE_TOO_LONG',
+      message: `Pick a range of at most ${rules.maxMonths} months; ${from} to ${to} is ${daysIn(from, to)} days.`,
+    };
+  return undefined;
+}
+
+/** A real calendar day (leap years included); how far apart and how far ahead: `rangeProblem`. */
+const day = () => z.iso.date({ error: 'a date like 2026-01-31' });
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 const limit = () => z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(PAGE_SIZE_MAX)));
 const cursor = () => z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
-
-const fromTo = <T extends { from?: string; to?: string }>(v: T) =>
-  v.from === undefined || v.to === undefined || v.from <= v.to;
 
 /** Filters shared by the table and the export. */
 export const filterShape = {
@@ -74,19 +128,18 @@ export const filterShape = {
   to: z.optional(day()),
   /** A ticket number (exact, any case), or the requester's email or full name (any case, accents ignored). */
   q: z.optional(text(254)),
+  /** `not_me`: only verifications whose requester said "I did not ask for this". */
+  reported: z.optional(z.enum(['not_me'])),
 };
 /** The filters of the verifications table (and of an export); the console mirrors them in its URL. */
 export type FilterName = keyof typeof filterShape;
 
-export const filtersSchema = z
-  .strictObject(filterShape)
-  .check(z.refine(fromTo, { path: ['to'], message: '`to` must not be before `from`' }));
+/** Date ranges are checked by `rangeProblem` (with the configured maximum), not here. */
+export const filtersSchema = z.strictObject(filterShape);
 export type Filters = z.infer<typeof filtersSchema>;
 
 /** GET /api/verifications?status&riskLevel&category&agent&from&to&q&cursor&limit */
-export const listQuerySchema = z
-  .strictObject({ ...filterShape, cursor: cursor(), limit: limit() })
-  .check(z.refine(fromTo, { path: ['to'], message: '`to` must not be before `from`' }));
+export const listQuerySchema = z.strictObject({ ...filterShape, cursor: cursor(), limit: limit() });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
 /** POST /api/verifications (send-link). `destination` omitted: the contact on record. */
@@ -115,27 +168,21 @@ export type SendBody = z.infer<typeof sendBodySchema>;
 export const cancelBodySchema = z.strictObject({ reason: z.optional(text(500)) });
 
 /** GET /api/dashboard?from&to (default: the last 30 days up to today). */
-export const dashboardQuerySchema = z
-  .strictObject({ from: z.optional(day()), to: z.optional(day()) })
-  .check(z.refine(fromTo, { path: ['to'], message: '`to` must not be before `from`' }));
+export const dashboardQuerySchema = z.strictObject({ from: z.optional(day()), to: z.optional(day()) });
 
 /** POST /api/exports: the filtered (or, with no filters, full) verifications table as CSV. */
 export const exportBodySchema = z.strictObject({ filters: z.optional(filtersSchema) });
 
 /** GET /api/audit?actor&action&verificationId&from&to&cursor&limit */
-export const auditQuerySchema = z
-  .strictObject({
-    actor: z.optional(text(128)),
-    action: z.optional(
-      z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)*$/, 'an action like verification.sent')),
-    ),
-    verificationId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a verification id'))),
-    from: z.optional(day()),
-    to: z.optional(day()),
-    cursor: cursor(),
-    limit: limit(),
-  })
-  .check(z.refine(fromTo, { path: ['to'], message: '`to` must not be before `from`' }));
+export const auditQuerySchema = z.strictObject({
+  actor: z.optional(text(128)),
+  action: z.optional(z.string().check(z.regex(/^[a-z_]+(\.[a-z_]+)*$/, 'an action like verification.sent'))),
+  verificationId: z.optional(z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'a verification id'))),
+  from: z.optional(day()),
+  to: z.optional(day()),
+  cursor: cursor(),
+  limit: limit(),
+});
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
 const seconds = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
@@ -154,6 +201,8 @@ export const connectionPolicyBodySchema = z
     /** Scores at or above this are High. */
     highFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
     retentionDays: z.optional(seconds(1, 3650)),
+    /** `outcome_only`: agents see the outcome and the recommendation only (enforced by the API). */
+    agentView: z.optional(z.enum(['full', 'outcome_only'])),
   })
   .check(
     z.refine((v) => Object.keys(v).length > 0, { message: 'Change at least one setting' }),
@@ -195,9 +244,13 @@ export const updateUserBodySchema = z
   .strictObject({
     roles: z.optional(z.array(z.enum(CONSOLE_ROLES)).check(z.minLength(1), z.maxLength(3))),
     enabled: z.optional(z.boolean()),
+    /** Ends every session of the user now: tokens issued until now are refused (sign in again). */
+    endSessions: z.optional(z.literal(true)),
   })
   .check(
-    z.refine((v) => v.roles !== undefined || v.enabled !== undefined, { message: 'Change roles or enabled' }),
+    z.refine((v) => v.roles !== undefined || v.enabled !== undefined || v.endSessions !== undefined, {
+      message: 'Change roles or enabled, or end sessions',
+    }),
   );
 
 // ---- Responses -------------------------------------------------------------------------------
@@ -232,6 +285,21 @@ export interface VerificationRow {
   createdAt: string;
   completedAt?: string;
   writeBackState: WriteBackState;
+  /** What people read (shared/domain/verdict.ts): Passed, Failed, ...; the level is Verified only on a pass. */
+  outcome: string;
+  level: string;
+  recommendation: string;
+  /** The requester said "I did not ask for this" (show it first). */
+  urgent: boolean;
+  requesterReport?: { kind: 'not_me'; at: string };
+  feedback?: RequesterFeedback;
+  /** The top reasons by points (messages), for the CSV; absent when hidden from agents. */
+  mainReasons?: string[];
+  actionState: ActionState;
+  /** Seconds from the link being sent to the requester finishing. */
+  durationSeconds?: number;
+  /** Set when the connection shows agents only the outcome and the recommendation. */
+  analysisHidden?: boolean;
 }
 
 /** What the console shows of a verification: never the destination in clear, tokens or answers. */
@@ -270,6 +338,16 @@ export interface VerificationView {
   action: { state: ActionState; completedAt?: string };
   ticketResolvedAt?: string;
   questionCount: number;
+  origin?: 'agent' | 'self_service';
+  /** The outcome, level and recommendation as people read them (shared/domain/verdict.ts). */
+  verdict: Verdict;
+  requesterReport?: { kind: 'not_me'; at: string };
+  feedback?: RequesterFeedback;
+  /**
+   * The connection shows agents only the outcome and the recommendation: the assessment's score,
+   * level and reasons, the device and network details are not in this response.
+   */
+  analysisHidden?: boolean;
 }
 
 export interface AuditEventView {
@@ -407,6 +485,7 @@ export interface ConnectionSettings {
   mediumFrom: number;
   highFrom: number;
   retentionDays: number;
+  agentView: 'full' | 'outcome_only';
 }
 
 /** GET /api/settings */
@@ -422,6 +501,8 @@ export interface ConsoleUserView {
   /** Cognito's user status (e.g. FORCE_CHANGE_PASSWORD, CONFIRMED); locally CONFIRMED. */
   status: string;
   createdAt?: string;
+  /** When an admin last ended the user's sessions. */
+  sessionsEndedAt?: string;
 }
 
 /** POST /api/users (201). Cognito emails the temporary password; the local stack returns it once. */

@@ -47,8 +47,9 @@ export const FUNCTIONS = [
   },
   {
     name: 'verification-get',
-    description: "Console: one verification's summary (the ticket's subject read from the ITSM)",
-    access: { table: 'read', secrets: ['outbound'] },
+    description:
+      "Console: one verification's summary (the ticket's subject read from the ITSM; the view is audited)",
+    access: { table: 'readWrite', secrets: ['outbound'] },
   },
   {
     name: 'write-back-retry',
@@ -144,17 +145,17 @@ export const FUNCTIONS = [
   {
     name: 'console-me',
     description: 'Console: who is signed in and with which roles',
-    access: { table: 'read', secrets: [] },
+    access: { table: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-list',
     description: 'Console: the verifications table, filtered, newest first, by cursor',
-    access: { table: 'read', secrets: [] },
+    access: { table: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-ticket',
     description: 'Console: the send page pre-fill (ticket, requester, contact on record masked)',
-    access: { table: 'read', secrets: ['outbound', 'directory'] },
+    access: { table: 'read', secrets: ['outbound', 'directory'], consoleUsers: 'read' },
   },
   {
     name: 'console-resend',
@@ -169,22 +170,22 @@ export const FUNCTIONS = [
   {
     name: 'console-transcript',
     description: 'Console: the transcript of a verification (every view is audited)',
-    access: { table: 'readWrite', secrets: [] },
+    access: { table: 'readWrite', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-dashboard',
     description: 'Console: dashboard figures from the per-day aggregates',
-    access: { table: 'read', secrets: [] },
+    access: { table: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-export-start',
     description: 'Console: queues a CSV export of the (filtered) verifications table',
-    access: { table: 'readWrite', secrets: [] },
+    access: { table: 'readWrite', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-export-get',
     description: 'Console: an export job and, when done, a short-lived download URL (audited)',
-    access: { table: 'readWrite', exportFiles: 'read', secrets: [] },
+    access: { table: 'readWrite', exportFiles: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-export-run',
@@ -203,22 +204,22 @@ export const FUNCTIONS = [
   {
     name: 'console-audit',
     description: 'Console: the audit log, filtered, newest first, by cursor',
-    access: { table: 'read', secrets: [] },
+    access: { table: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-settings-get',
     description: 'Console: the connections and their policies (never their secrets)',
-    access: { table: 'read', secrets: [] },
+    access: { table: 'read', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-settings-update',
     description: "Console: changes a connection's policy",
-    access: { table: 'readWrite', secrets: [] },
+    access: { table: 'readWrite', secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-secrets-put',
     description: "Console: replaces a connection's secrets (write-only)",
-    access: { table: 'readWrite', writeSecrets: true, secrets: [] },
+    access: { table: 'readWrite', writeSecrets: true, secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-users-list',

@@ -40,6 +40,11 @@ export interface ConnectionPolicy {
   minKnowledgeEmail?: number;
   /** Retention of this connection's verifications; RETENTION_DAYS when absent. */
   retentionDays?: number;
+  /**
+   * What agents see of a result (auditors and admins always see everything): `full` (the default),
+   * or `outcome_only`: the outcome and the recommendation, no signals, reasons or scores.
+   */
+  agentView?: 'full' | 'outcome_only';
 }
 
 /** The local ticket desk (local/ticket-desk.ts). Inbound: signed webhook. Outbound: Basic. */
@@ -443,6 +448,10 @@ export interface VerificationFilters {
   to?: string;
   /** A normalised search term (ticket number, requester email or full name). */
   term?: string;
+  /** `not_me`: only verifications whose requester said "I did not ask for this". */
+  reported?: string;
+  /** One verification by its id (the reference the portal shows the requester). */
+  verificationId?: string;
 }
 
 export interface AuditFilters {
@@ -470,6 +479,8 @@ export interface ExportJobRecord {
   filters: Record<string, string>;
   rowCount?: number;
   completedAt?: string;
+  /** When a run took the job (a job running far longer than its function's timeout has died). */
+  startedAt?: string;
   fileKey?: string;
   error?: string;
 }
@@ -535,6 +546,8 @@ export interface ConsoleUserRecord {
   enabled: boolean;
   status: string;
   createdAt?: string;
+  /** When an admin last ended the user's sessions: tokens issued until then are refused. */
+  sessionsEndedAt?: string;
 }
 
 /** Console users and their roles: Cognito in AWS, the table (read by the local issuer) locally. */
@@ -546,6 +559,8 @@ export interface ConsoleUsers {
     temporaryPassword?: string;
   }>;
   update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }): Promise<ConsoleUserRecord>;
+  /** Ends every session of the user (Cognito: AdminUserGlobalSignOut) and records when. */
+  endSessions(username: string, at: Date): Promise<void>;
 }
 
 /** Writes connection secrets (write-only from the console's point of view). */

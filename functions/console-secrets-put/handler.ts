@@ -1,18 +1,23 @@
 /** POST /api/settings/connections/{connectionId}/secrets: replaces a connection's secrets (write-only, audited). */
-
-import { compose, secretWriter, store } from '../../shared/composition.js';
+import { compose, consoleUsers, secretWriter, store } from '../../shared/composition.js';
 import { connectionSecretsBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
+import { parseBody, pathParam } from '../../shared/use-cases/console/request.js';
 import { putConnectionSecrets } from '../../shared/use-cases/console/settings.js';
 
-const ctx = compose({ store, secretWriter });
+const ctx = compose({ store, secretWriter, consoleUsers });
 
-export const handler = httpHandler(
-  'console-secrets-put',
-  { body: connectionSecretsBodySchema },
-  async ({ event, body, principal }) => ({
+export const handler = httpHandler('console-secrets-put', { rawBody: true }, async (request) => {
+  const principal = await authorized(ctx, 'console-secrets-put', request);
+  const connectionId = pathParam(request.event, 'connectionId');
+  return {
     status: 200,
-    body: await putConnectionSecrets(ctx, pathParam(event, 'connectionId'), body, signedIn(principal)),
-  }),
-);
+    body: await putConnectionSecrets(
+      ctx,
+      connectionId,
+      parseBody(connectionSecretsBodySchema, request.rawBody),
+      principal,
+    ),
+  };
+});

@@ -1,18 +1,23 @@
 /** POST /api/settings/connections/{connectionId}: changes a connection's policy (audited). */
-
-import { compose, store } from '../../shared/composition.js';
+import { compose, consoleUsers, store } from '../../shared/composition.js';
 import { connectionPolicyBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
+import { parseBody, pathParam } from '../../shared/use-cases/console/request.js';
 import { updateConnectionPolicy } from '../../shared/use-cases/console/settings.js';
 
-const ctx = compose({ store });
+const ctx = compose({ store, consoleUsers });
 
-export const handler = httpHandler(
-  'console-settings-update',
-  { body: connectionPolicyBodySchema },
-  async ({ event, body, principal }) => ({
+export const handler = httpHandler('console-settings-update', { rawBody: true }, async (request) => {
+  const principal = await authorized(ctx, 'console-settings-update', request);
+  const connectionId = pathParam(request.event, 'connectionId');
+  return {
     status: 200,
-    body: await updateConnectionPolicy(ctx, pathParam(event, 'connectionId'), body, signedIn(principal)),
-  }),
-);
+    body: await updateConnectionPolicy(
+      ctx,
+      connectionId,
+      parseBody(connectionPolicyBodySchema, request.rawBody),
+      principal,
+    ),
+  };
+});

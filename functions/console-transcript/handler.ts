@@ -1,12 +1,16 @@
 /** GET /api/verifications/{verificationId}/transcript: every question and response; the view is audited. */
-import { compose, store } from '../../shared/composition.js';
+import { compose, consoleUsers, store } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
 import { viewTranscript } from '../../shared/use-cases/console/detail.js';
-import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
+import { pathParam } from '../../shared/use-cases/console/request.js';
 
-const ctx = compose({ store });
+const ctx = compose({ store, consoleUsers });
 
-export const handler = httpHandler('console-transcript', {}, async ({ event, principal }) => ({
-  status: 200,
-  body: await viewTranscript(ctx, pathParam(event, 'verificationId'), signedIn(principal)),
-}));
+export const handler = httpHandler('console-transcript', {}, async (request) => {
+  const principal = await authorized(ctx, 'console-transcript', request);
+  return {
+    status: 200,
+    body: await viewTranscript(ctx, pathParam(request.event, 'verificationId'), principal),
+  };
+});

@@ -7,6 +7,7 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminUserGlobalSignOutCommand,
   type AttributeType,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
@@ -19,11 +20,36 @@ import type { ConsoleRole, ConsoleUserRecord, ConsoleUsers } from '../ports.js';
 const ROLES: readonly ConsoleRole[] = ['admin', 'agent', 'auditor'];
 const email = (attributes: AttributeType[] | undefined) => attributes?.find((a) => a.Name === 'email')?.Value;
 
+/** Where the time of a user's last global sign-out is kept (the table: Cognito has no such field). */
+export interface SessionMarks {
+  get(username: string): Promise<string | undefined>;
+  put(username: string, at: Date): Promise<void>;
+}
+
 export class CognitoConsoleUsers implements ConsoleUsers {
   constructor(
     private readonly cognito: CognitoIdentityProviderClient,
     private readonly userPoolId: string,
+    private readonly marks?: SessionMarks,
   ) {}
+
+  /**
+   * AdminUserGlobalSignOut revokes the user's refresh tokens (no new ID tokens); the ID tokens
+   * already issued stay valid at the API Gateway authorizer until they expire, so the time is
+   * recorded and the console refuses tokens issued until then.
+   */
+  async endSessions(username: string, at: Date): Promise<void> {
+    try {
+      await this.cognito.send(
+        new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
+      );
+    } catch (error) {
+      if (error instanceof UserNotFoundException) throw notFound('USER_NOT_FOUND', 'No such console user');
+      throw error;
+    }
+    if (!this.marks) throw new Error('CognitoConsoleUsers needs session marks to end sessions');
+    await this.marks.put(username, at);
+  }
 
   private async roles(username: string): Promise<ConsoleRole[]> {
     const roles: ConsoleRole[] = [];
@@ -64,10 +90,12 @@ export class CognitoConsoleUsers implements ConsoleUsers {
 
   async get(username: string): Promise<ConsoleUserRecord | undefined> {
     try {
-      const u = await this.cognito.send(
-        new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username }),
-      );
+      const [u, sessionsEndedAt] = await Promise.all([
+        this.cognito.send(new AdminGetUserCommand({ UserPoolId: this.userPoolId, Username: username })),
+        this.marks?.get(username),
+      ]);
       return {
+        ...(sessionsEndedAt ? { sessionsEndedAt } : {}),
         username: u.Username ?? username,
         email: email(u.UserAttributes),
         roles: await this.roles(username),

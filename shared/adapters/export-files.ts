@@ -6,7 +6,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -112,8 +112,11 @@ export function verifyLocalDownload(
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-/** Export keys are `exports/<ulid>.csv`: nothing else is ever served. */
-export const EXPORT_KEY = /^exports\/[0-9A-HJKMNP-TV-Z]{26}\.csv$/;
+/**
+ * Export keys are `exports/<ulid>/<name>.csv` (the name says what the file holds; older jobs:
+ * `exports/<ulid>.csv`): nothing else is ever served.
+ */
+export const EXPORT_KEY = /^exports\/[0-9A-HJKMNP-TV-Z]{26}(\/[a-z0-9_-]{1,200})?\.csv$/;
 
 export class LocalExportFiles implements ExportFiles {
   constructor(
@@ -125,7 +128,7 @@ export class LocalExportFiles implements ExportFiles {
   async write(key: string, chunks: AsyncIterable<string>): Promise<void> {
     if (!EXPORT_KEY.test(key)) throw new Error(`Not an export key: ${key}`);
     const path = join(this.dir, key);
-    await mkdir(join(this.dir, 'exports'), { recursive: true });
+    await mkdir(dirname(path), { recursive: true });
     await pipeline(Readable.from(chunks), createWriteStream(path));
   }
 

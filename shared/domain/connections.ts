@@ -64,6 +64,8 @@ const policy = {
   minKnowledgeEmail: z.optional(z.number().check(z.gte(0), z.lte(10))),
   /** How long this connection's verifications are kept (the deployment's RETENTION_DAYS when absent). */
   retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
+  /** What agents see of a result: `full` analysis, or only the outcome and recommendation. */
+  agentView: z.optional(z.enum(['full', 'outcome_only'])),
 };
 
 export const connectionSchema = z.discriminatedUnion('type', [

@@ -7,7 +7,9 @@
  */
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { LOCAL_AUDIENCE } from '../../local/gateway.js';
+import { DynamoDbConsoleUsers } from '../../shared/adapters/dynamodb/console-users.js';
 import { ROLES, ROUTES, type Role, type RouteSpec } from '../../shared/manifest.js';
 import { call, type Harness, openTicket, sendLink, startHarness } from './harness.js';
 
@@ -87,6 +89,13 @@ beforeAll(async () => {
   h = await startHarness();
   const issue = (user: string, groups: string[], ttl?: number) =>
     h.stack.gateway.issueToken(user, groups, ttl);
+  // Every request looks its user up: the other agent and auditor exist (nora has no role at all).
+  const users = new DynamoDbConsoleUsers({
+    tableName: h.stack.tableName,
+    client: localDynamoClient(h.stack.urls.dynamodb),
+  });
+  await users.seed({ username: 'bob', password: 'local-bob-password', roles: ['agent'] });
+  await users.seed({ username: 'ava', password: 'local-ava-password', roles: ['auditor'] });
   tokens.admin = await issue('adam', ['admin']);
   tokens.agent = await issue('alice', ['agent']);
   tokens.auditor = await issue('audrey', ['auditor']);
@@ -215,5 +224,81 @@ describe("a token for another user's action", () => {
     const res = await call(h, 'POST', '/api/users/adam', { token: tokens.admin, body: { roles: ['agent'] } });
     expect(res.status).toBe(409);
     expect(res.json.error.code).toBe('CANNOT_CHANGE_OWN_ACCESS');
+  });
+});
+
+describe('access changes take effect on the next request', () => {
+  /** An admin adds a user; the user signs in at the local issuer with the password it returned. */
+  async function newUser(username: string, roles: Role[]) {
+    const created = await call(h, 'POST', '/api/users', {
+      token: tokens.admin,
+      body: { username, email: `${username}@example.com`, roles },
+    });
+    expect(created.status).toBe(201);
+    return created.json.temporaryPassword as string;
+  }
+  async function signIn(username: string, password: string) {
+    return call(h, 'POST', '/local-auth/token', { body: { username, password } });
+  }
+
+  it('a disabled user is refused at once, and cannot sign in again', async () => {
+    const password = await newUser('dora', ['auditor']);
+    const token = (await signIn('dora', password)).json.id_token as string;
+    expect((await call(h, 'GET', '/api/audit', { token })).status).toBe(200);
+    const disabled = await call(h, 'POST', '/api/users/dora', {
+      token: tokens.admin,
+      body: { enabled: false },
+    });
+    expect(disabled.status).toBe(200);
+    const next = await call(h, 'GET', '/api/audit', { token });
+    expect(next.status).toBe(401);
+    expect(next.json.error.code).toBe('USER_DISABLED');
+    expect((await call(h, 'GET', '/api/me', { token })).status).toBe(401);
+    expect((await signIn('dora', password)).status).toBe(401);
+    // Both sign-ins are in the audit log, the refused one too (never the password).
+    const audit = async (action: string) =>
+      (await call(h, 'GET', `/api/audit?actor=dora&action=${action}`, { token: tokens.admin })).json.items;
+    expect(await audit('console.signed_in')).toHaveLength(1);
+    const failed = await audit('console.sign_in_failed');
+    expect(failed).toHaveLength(1);
+    expect(JSON.stringify(failed)).not.toContain(password);
+  });
+
+  it('a demoted auditor cannot do auditor things on the next request, with the same token', async () => {
+    const password = await newUser('ed', ['auditor']);
+    const token = (await signIn('ed', password)).json.id_token as string;
+    expect((await call(h, 'GET', '/api/audit', { token })).status).toBe(200);
+    const demoted = await call(h, 'POST', '/api/users/ed', {
+      token: tokens.admin,
+      body: { roles: ['agent'] },
+    });
+    expect(demoted.status).toBe(200);
+    const audit = await call(h, 'GET', '/api/audit', { token });
+    expect(audit.status).toBe(403);
+    expect(audit.json.error.code).toBe('FORBIDDEN');
+    expect((await call(h, 'POST', '/api/exports', { token, body: {} })).status).toBe(403);
+    expect((await call(h, 'GET', '/api/verifications', { token })).status).toBe(200);
+    expect((await call(h, 'GET', '/api/me', { token })).json).toEqual({ username: 'ed', roles: ['agent'] });
+  });
+
+  it('ended sessions are refused; a sign-in after that works', async () => {
+    const password = await newUser('fay', ['agent']);
+    const token = (await signIn('fay', password)).json.id_token as string;
+    expect((await call(h, 'GET', '/api/verifications', { token })).status).toBe(200);
+    const ended = await call(h, 'POST', '/api/users/fay', {
+      token: tokens.admin,
+      body: { endSessions: true },
+    });
+    expect(ended.status).toBe(200);
+    expect(ended.json.sessionsEndedAt).toEqual(expect.any(String));
+    const next = await call(h, 'GET', '/api/verifications', { token });
+    expect(next.status).toBe(401);
+    expect(next.json.error.code).toBe('SESSION_ENDED');
+    // Tokens carry whole seconds: one issued in the second the sessions ended is refused too.
+    await new Promise((r) => setTimeout(r, 1100));
+    const again = (await signIn('fay', password)).json.id_token as string;
+    expect((await call(h, 'GET', '/api/verifications', { token: again })).status).toBe(200);
+    const audit = await call(h, 'GET', '/api/audit?action=user.updated', { token: tokens.admin });
+    expect(audit.json.items[0].details).toMatchObject({ username: 'fay', sessionsEnded: true });
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.js';
 import type { RiskLevel, Verification, VerificationStatus } from '../../shared/domain/verification.js';
 import type { ConsoleVerification } from '../../shared/use-cases/console/model.js';
-import { call, type Harness, openTicket, startHarness, until } from './harness.js';
+import { call, type Harness, openTicket, sendLink, startHarness, until } from './harness.js';
 
 let h: Harness;
 const tokens: Record<string, string> = {};
@@ -70,6 +70,11 @@ async function seedOne(i: number): Promise<ConsoleVerification> {
     writeBack: { state: 'pending' },
     action: { state: 'none' },
     expiresAtEpoch: Math.floor(Date.now() / 1000) + 365 * 86_400,
+    // Row 1 (failed): the requester said "I did not ask for this"; row 2 left feedback.
+    ...(i === 1 ? { requesterReport: { kind: 'not_me' as const, at: createdAt } } : {}),
+    ...(i === 2
+      ? { feedback: { difficulty: 'hard' as const, comment: '=too many questions', at: createdAt } }
+      : {}),
   };
   await h.stack.store.createVerification(
     v,
@@ -431,6 +436,31 @@ describe('CSV export', () => {
     });
   });
 
+  it('uses the labels people read, names the file for what it holds, and carries reports and feedback', async () => {
+    const started = await call(h, 'POST', '/api/exports', {
+      token: tokens.auditor,
+      body: { filters: { status: 'not_enough_questions' } },
+    });
+    const job = await until('export done', async () => {
+      const res = await call(h, 'GET', `/api/exports/${started.json.exportId}`, { token: tokens.auditor });
+      return res.json.status === 'done' ? res.json : undefined;
+    });
+    const res = await fetch(job.downloadUrl);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="verifications_\d{4}-\d{2}-\d{2}_to_\d{4}-\d{2}-\d{2}_status-not-enough-questions\.csv"$/,
+    );
+    const rows = parse(await res.text());
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.Outcome).toBe('Not Enough Questions');
+      expect(r['Risk level']).not.toBe('Verified');
+      expect(r.Recommendation).toMatch(/^Not verified/);
+      expect(r['Console link']).toMatch(/\/verifications\/[0-9A-Z]{26}$/);
+      expect(r['Main reasons']).toMatch(/^Hosting(; |$)/);
+    }
+    expect(rows.map((r) => r['User feedback'])).toContain('Hard: =too many questions');
+  });
+
   it('exports only the filtered rows', async () => {
     const { text } = await exportCsv({ filters: { status: 'failed', agent: 'bob' } });
     const rows = parse(text) as Record<string, string>[];
@@ -652,5 +682,144 @@ describe('settings and users', () => {
       'audrey',
       'dora',
     ]);
+  });
+});
+
+describe('what agents see', () => {
+  it('lists the urgent "I did not ask for this" verifications on their own, flagged', async () => {
+    const res = await list({ reported: 'not_me' });
+    expect(res.status).toBe(200);
+    expect(res.json.items).toHaveLength(1);
+    expect(res.json.items[0]).toMatchObject({ urgent: true, outcome: 'Failed' });
+    const detail = await call(h, 'GET', `/api/verifications/${res.json.items[0].verificationId}`, {
+      token: tokens.agent,
+    });
+    expect(detail.json.requesterReport).toMatchObject({ kind: 'not_me' });
+    expect(detail.json.verdict.urgent).toBe(true);
+  });
+
+  it('shows agents only the outcome and the recommendation when the connection says so; auditors all', async () => {
+    const on = await call(h, 'POST', '/api/settings/connections/local-desk', {
+      token: tokens.admin,
+      body: { agentView: 'outcome_only' },
+    });
+    expect(on.status).toBe(200);
+    expect(on.json.agentView).toBe('outcome_only');
+    try {
+      const failed = made.find((x) => x.status === 'failed') as ConsoleVerification;
+      const agentRows = (await list({ status: 'failed' })).json.items;
+      for (const r of agentRows) {
+        expect(r).not.toHaveProperty('riskScore');
+        expect(r).not.toHaveProperty('mainReasons');
+        expect(r).toMatchObject({ analysisHidden: true, outcome: 'Failed' });
+        expect(r.recommendation).toMatch(/^(Not verified|URGENT)/);
+      }
+      const agent = await call(h, 'GET', `/api/verifications/${failed.verificationId}`, {
+        token: tokens.agent,
+      });
+      expect(agent.json).not.toHaveProperty('assessment');
+      // The send page's ticket history too.
+      const desk = await openTicket(h);
+      await sendLink(h, desk.id);
+      const prefill = await call(h, 'GET', `/api/tickets/local-desk/${desk.id}`, { token: tokens.agent });
+      expect(prefill.status).toBe(200);
+      expect(prefill.json.history.length).toBeGreaterThan(0);
+      for (const r of prefill.json.history) {
+        expect(r).not.toHaveProperty('riskScore');
+        expect(r.analysisHidden).toBe(true);
+      }
+      const auditor = await call(h, 'GET', `/api/verifications/${failed.verificationId}`, {
+        token: tokens.auditor,
+      });
+      expect(auditor.json.assessment.riskScore).toEqual(expect.any(Number));
+      expect((await list({ status: 'failed' }, tokens.auditor)).json.items[0].riskScore).toEqual(
+        expect.any(Number),
+      );
+      const audit = await call(h, 'GET', '/api/audit?action=settings.connection_updated', {
+        token: tokens.admin,
+      });
+      expect(audit.json.items[0].details).toMatchObject({
+        connectionId: 'local-desk',
+        'agentView.before': '(default)',
+        'agentView.after': 'outcome_only',
+      });
+    } finally {
+      await call(h, 'POST', '/api/settings/connections/local-desk', {
+        token: tokens.admin,
+        body: { agentView: 'full' },
+      });
+    }
+  });
+});
+
+describe('what an agent or auditor hits in the first hour', () => {
+  it('finds a verification by the Verification ID the portal gave the requester, any case', async () => {
+    const v = made[3] as ConsoleVerification;
+    const res = await list({ q: v.verificationId.toLowerCase() });
+    expect(res.status).toBe(200);
+    expect(res.json.items.map((r: { verificationId: string }) => r.verificationId)).toEqual([
+      v.verificationId,
+    ]);
+  });
+
+  it('finds requesters by the start of a name, a surname or an email, any case and accents', async () => {
+    // Other tests in this file send links too (to the demo requester): check who was found.
+    const found = async (q: string) =>
+      (await list({ q })).json.items as {
+        verificationId: string;
+        requesterName: string;
+        requesterEmail?: string;
+      }[];
+    const seeded = (n: string) => made.filter((v) => v.requesterName === n).map((v) => v.verificationId);
+    for (const [q, name] of [
+      ['ALVA', 'José Álvarez'],
+      ['zoë mar', 'Zoë Martín'],
+      ['Siob', "Siobhán O'Connor"],
+      ['oconn', "Siobhán O'Connor"],
+    ] as const) {
+      const rows = await found(q);
+      expect(new Set(rows.map((r) => r.requesterName)), q).toEqual(new Set([name]));
+      expect(
+        rows.map((r) => r.verificationId),
+        q,
+      ).toEqual(expect.arrayContaining(seeded(name)));
+    }
+    const emails = (await found('Person1')).map((r) => r.requesterEmail);
+    expect(emails.length).toBe(11);
+    for (const e of emails) expect(e).toMatch(/^person1\d?@example\.com$/);
+    expect((await found('person12@example.com')).map((r) => r.requesterEmail)).toEqual([
+      'person12@example.com',
+    ]);
+  });
+
+  it('says in a sentence which policy value is wrong', async () => {
+    const res = await call(h, 'POST', '/api/settings/connections/local-desk', {
+      token: tokens.admin,
+      body: { minAnswered: 50 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: '`minAnswered` must be at most 10.',
+    });
+    const order = await call(h, 'POST', '/api/settings/connections/local-desk', {
+      token: tokens.admin,
+      body: { mediumFrom: 8, highFrom: 6 },
+    });
+    expect(order.json.error.message).toBe('`highFrom` must be above `mediumFrom`.');
+  });
+
+  it('audits who opened a summary, once while it is being watched', async () => {
+    const v = made[5] as ConsoleVerification;
+    await call(h, 'GET', `/api/verifications/${v.verificationId}`, { token: tokens.auditor });
+    await call(h, 'GET', `/api/verifications/${v.verificationId}`, { token: tokens.auditor });
+    const audit = await call(
+      h,
+      'GET',
+      `/api/audit?verificationId=${v.verificationId}&action=verification.viewed`,
+      { token: tokens.admin },
+    );
+    expect(audit.json.items).toHaveLength(1);
+    expect(audit.json.items[0]).toMatchObject({ actor: 'audrey', ticket: { connectionId: 'local-desk' } });
   });
 });

@@ -21,6 +21,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { badRequest } from '../../domain/errors.js';
 import type { Verification } from '../../domain/verification.js';
 import type {
   AuditFilters,
@@ -32,6 +33,7 @@ import type {
   StoredAuditEvent,
   VerificationFilters,
 } from '../../ports.js';
+import { looseTerm, PREFIX_MIN, prefixTerm, startsWithTerm } from './console-index.js';
 import { keys, strip } from './table.js';
 
 type Item = Record<string, unknown>;
@@ -61,21 +63,38 @@ interface Driver {
   rest: Record<string, { attribute: string; path?: string[]; value: string }>;
 }
 
-function monthsBetween(oldest: string, newest: string): string[] {
+/**
+ * Hard caps on the partitions one listing may name, above anything the contract's date rule
+ * (console-api.ts `rangeProblem`) lets through: ten years of months, two years of days. Counted
+ * loops, so a date string outgrowing its format (year 10000) cannot make them run for ever.
+ */
+export const MAX_MONTH_PARTITIONS = 121;
+export const MAX_DAY_PARTITIONS = 731;
+/** Pages of aggregate items one dashboard read may follow (a day or month item each). */
+const MAX_AGGREGATE_PAGES = 20;
+
+const tooLong = () => badRequest('RANGE_TOO_LONG', 'Pick a shorter date range.');
+
+export function monthsBetween(oldest: string, newest: string): string[] {
   const months: string[] = [];
   const end = oldest.slice(0, 7);
-  let d = new Date(`${newest.slice(0, 7)}-01T00:00:00.000Z`);
-  while (d.toISOString().slice(0, 7) >= end) {
-    months.push(d.toISOString().slice(0, 7));
-    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  const start = new Date(`${newest.slice(0, 7)}-01T00:00:00.000Z`);
+  for (let i = 0; ; i++) {
+    const month = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - i, 1))
+      .toISOString()
+      .slice(0, 7);
+    if (month < end) return months;
+    if (i >= MAX_MONTH_PARTITIONS) throw tooLong();
+    months.push(month);
   }
-  return months;
 }
 
-function daysBetween(oldest: string, newest: string): string[] {
+export function daysBetween(oldest: string, newest: string): string[] {
+  const count = Math.round((Date.parse(dayStart(newest)) - Date.parse(dayStart(oldest))) / 86_400_000) + 1;
+  if (!(count <= MAX_DAY_PARTITIONS)) throw tooLong();
   const days: string[] = [];
-  for (let d = Date.parse(dayStart(newest)); d >= Date.parse(dayStart(oldest)); d -= 86_400_000)
-    days.push(new Date(d).toISOString().slice(0, 10));
+  for (let i = 0; i < count; i++)
+    days.push(new Date(Date.parse(dayStart(newest)) - i * 86_400_000).toISOString().slice(0, 10));
   return days;
 }
 
@@ -107,6 +126,13 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
   ): Promise<ListPageResult<Verification>> {
     const newest = filters.to ?? this.now().toISOString().slice(0, 10);
     const from = filters.from && filters.from > oldest ? filters.from : oldest;
+    if (filters.verificationId !== undefined) {
+      // The reference a requester reads out: one item by key; the other filters still apply.
+      if (position) return { items: [] };
+      const found = (await this.getVerifications([filters.verificationId])).get(filters.verificationId);
+      const day = found?.createdAt.slice(0, 10) ?? '';
+      return { items: found && matches(found, filters) && day >= from && day <= newest ? [found] : [] };
+    }
     if (filters.term !== undefined) return this.search(filters, from, newest, position, limit);
 
     const all: Driver['rest'] = {
@@ -118,6 +144,11 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       },
       category: { attribute: 'category', value: filters.category ?? '' },
       agent: { attribute: 'agent', value: filters.agent ?? '' },
+      reported: {
+        attribute: 'requesterReport',
+        path: ['requesterReport', 'kind'],
+        value: filters.reported ?? '',
+      },
     };
     const pick = (name: keyof typeof all, index: string, partition: string): Driver => {
       const rest = { ...all };
@@ -295,7 +326,12 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     return { items: items.map((i) => strip<T>(i)) };
   }
 
-  /** Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to those. */
+  /**
+   * Search terms point at verifications (pk=VSEARCH#<term>); the rest of the filters apply to
+   * those. A term of 3 or more characters reads the prefix pointers (`~<first 3, 5 or 8>`) and keeps the
+   * verifications whose name, a word of it, email or ticket number starts with the term; a shorter
+   * one, or one with no prefix pointers (verifications written before they existed), the exact ones.
+   */
   private async search(
     filters: VerificationFilters,
     from: string,
@@ -303,6 +339,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
     position: ListPosition | undefined,
     limit: number,
   ): Promise<ListPageResult<Verification>> {
+    const term = filters.term ?? '';
+    let byPrefix = looseTerm(term).length >= PREFIX_MIN;
     const found: Verification[] = [];
     let before = position?.before ?? dayEnd(to);
     for (let trip = 0; trip < MAX_ROUND_TRIPS; trip++) {
@@ -311,7 +349,7 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           TableName: this.table,
           KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
           ExpressionAttributeValues: {
-            ':pk': keys.search(filters.term ?? ''),
+            ':pk': keys.search(byPrefix ? prefixTerm(term) : term),
             ':lo': dayStart(from),
             ':hi': before,
           },
@@ -320,11 +358,16 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
         }),
       );
       const pointers = (out.Items ?? []).filter((i) => String(i.sk) < before);
+      if (pointers.length === 0 && byPrefix && trip === 0) {
+        byPrefix = false;
+        trip--;
+        continue;
+      }
       if (pointers.length === 0) return { items: found };
       const byId = await this.getVerifications(pointers.map((p) => String(p.verificationId)));
       for (const pointer of pointers) {
         const v = byId.get(String(pointer.verificationId));
-        if (!v || !matches(v, filters)) {
+        if (!v || !matches(v, filters) || (byPrefix && !startsWithTerm(v, term))) {
           before = String(pointer.sk);
           continue;
         }
@@ -344,7 +387,8 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
       let request: Record<string, { Keys: Item[] }> | undefined = {
         [this.table]: { Keys: ids.slice(i, i + 100).map((id) => keys.verification(id)) },
       };
-      while (request && Object.keys(request).length > 0) {
+      for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+        if (attempt >= 10) throw new Error('BatchGet kept returning unprocessed keys');
         const out = await this.doc.send(new BatchGetCommand({ RequestItems: request }));
         for (const item of out.Responses?.[this.table] ?? []) {
           const v = strip<Verification>(item);
@@ -367,7 +411,11 @@ export class DynamoDbConsoleQueries implements ConsoleQueries {
           ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
         },
       );
-      for await (const page of pages) items.push(...(page.Items ?? []));
+      let read = 0;
+      for await (const page of pages) {
+        items.push(...(page.Items ?? []));
+        if (++read >= MAX_AGGREGATE_PAGES) throw tooLong();
+      }
       return items;
     };
     // Details: whole months from the monthly items, the days either side from the daily ones.
@@ -506,7 +554,8 @@ function matches(v: Verification, f: VerificationFilters): boolean {
     (!f.status || v.status === f.status) &&
     (!f.riskLevel || v.assessment?.riskLevel === f.riskLevel) &&
     (!f.category || v.category === f.category) &&
-    (!f.agent || v.agent === f.agent)
+    (!f.agent || v.agent === f.agent) &&
+    (!f.reported || v.requesterReport?.kind === f.reported)
   );
 }
 

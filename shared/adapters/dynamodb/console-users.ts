@@ -32,6 +32,7 @@ const view = (item: Record<string, unknown>): ConsoleUserRecord => {
     enabled: u.enabled,
     status: u.status,
     createdAt: u.createdAt,
+    ...(u.sessionsEndedAt ? { sessionsEndedAt: u.sessionsEndedAt } : {}),
   };
 };
 
@@ -114,6 +115,24 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
     }
   }
 
+  async endSessions(username: string, at: Date): Promise<void> {
+    try {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.consoleUser(username),
+          UpdateExpression: 'SET sessionsEndedAt = :at',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at.toISOString() },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException')
+        throw notFound('USER_NOT_FOUND', 'No such console user');
+      throw error;
+    }
+  }
+
   /** The user's roles if the password is right and the user enabled; undefined otherwise (same time either way). */
   async verifyPassword(username: string, password: string): Promise<ConsoleRole[] | undefined> {
     const out = await this.doc.send(
@@ -152,5 +171,36 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
       }),
     );
     return user;
+  }
+}
+
+/**
+ * When each Cognito user's sessions were last ended, kept in the table (Cognito's global sign-out
+ * revokes refresh tokens, but ID tokens stay valid for the API Gateway authorizer until they
+ * expire): the console refuses tokens issued until then.
+ */
+export class DynamoDbSessionMarks {
+  private readonly doc: DynamoDBDocumentClient;
+  private readonly table: string;
+
+  constructor(options: { tableName: string; client: DynamoDBClient }) {
+    this.doc = DynamoDBDocumentClient.from(options.client);
+    this.table = options.tableName;
+  }
+
+  async get(username: string): Promise<string | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: keys.consoleSessionMark(username), ConsistentRead: true }),
+    );
+    return typeof out.Item?.sessionsEndedAt === 'string' ? out.Item.sessionsEndedAt : undefined;
+  }
+
+  async put(username: string, at: Date): Promise<void> {
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.consoleSessionMark(username), sessionsEndedAt: at.toISOString() },
+      }),
+    );
   }
 }

@@ -118,6 +118,8 @@ export const keys = {
   allConnections: 'CONNALL',
   consoleUser: (username: string) => ({ pk: `CONSOLEUSER#${username}`, sk: 'USER' }),
   allConsoleUsers: 'CONSOLEUSERS',
+  /** When a Cognito console user's sessions were last ended (the table's users carry it themselves). */
+  consoleSessionMark: (username: string) => ({ pk: `CONSOLEUSER#${username}`, sk: 'SESSIONS' }),
 };
 
 /** The DynamoDB CreateTable shape, for the local stack and tests. */

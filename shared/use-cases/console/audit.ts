@@ -4,7 +4,8 @@ import type { Ctx } from '../../composition.js';
 import type { AuditEventView, AuditQuery, Page } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
 import type { StoredAuditEvent } from '../../ports.js';
-import { decodeCursor, encodeCursor, oldestDay } from './request.js';
+import { consoleSettings } from './config.js';
+import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
 
 /** An audit event as the API shows it (the log and a verification's timeline): nothing the store added. */
 export const toAuditView = ({
@@ -30,15 +31,21 @@ export async function listAuditLog(
   query: AuditQuery,
 ): Promise<Page<AuditEventView>> {
   const { cursor, limit, ...filters } = query;
+  const now = ctx.clock.now();
+  // Without a start day the log reaches back 30 days (the daily partitions are walked one by one);
+  // one verification's or one actor's events are a single partition, read back to the retention.
+  const range = checkedRange(filters, now, {
+    maxMonths: consoleSettings().CONSOLE_MAX_RANGE_MONTHS,
+    defaultFrom: () =>
+      filters.verificationId || filters.actor
+        ? oldestDay(now, ctx.config.RETENTION_DAYS)
+        : oldestDay(now, 30),
+  });
   const page = await ctx.consoleQueries.listAudit(
-    filters,
+    { ...filters, ...range },
     decodeCursor(cursor, filters),
     limit ?? PAGE_SIZE_DEFAULT,
-    // Without a start day the log reaches back 30 days (the daily partitions are walked one by one).
-    filters.from ??
-      (filters.verificationId || filters.actor
-        ? oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS)
-        : oldestDay(ctx.clock.now(), 30)),
+    range.from,
   );
   return {
     items: page.items.map(toAuditView),

@@ -2,6 +2,7 @@
  * The console's own configuration, validated once per cold start like shared/config.ts: where
  * export files go and where console users live.
  */
+import { EXPORT_MAX_RANGE_MONTHS, MAX_RANGE_MONTHS } from '../../console-api.js';
 import * as z from '../../zod.js';
 
 const schema = z.object({
@@ -16,6 +17,23 @@ const schema = z.object({
   /** `cognito` in AWS; `table`: the local issuer's users, kept in the table. */
   CONSOLE_USERS: z._default(z.enum(['cognito', 'table']), 'cognito'),
   USER_POOL_ID: z.optional(z.string().check(z.minLength(1))),
+  /** The longest date range (months) of the dashboard, the table and the audit log. */
+  CONSOLE_MAX_RANGE_MONTHS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(120)),
+    MAX_RANGE_MONTHS,
+  ),
+  /** The longest date range (months) of a CSV export. */
+  EXPORT_MAX_RANGE_MONTHS: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(120)),
+    EXPORT_MAX_RANGE_MONTHS,
+  ),
+  /**
+   * How long one export invocation may write before it stops and queues its continuation (ms);
+   * keep it well under the export function's timeout.
+   */
+  EXPORT_BUDGET_MS: z._default(z.coerce.number().check(z.int(), z.gte(1000), z.lte(900_000)), 720_000),
+  /** How long a console user's lookup (enabled, roles, sessions ended) is reused (seconds). */
+  CONSOLE_USER_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60)), 5),
 });
 
 export type ConsoleConfig = z.infer<typeof schema>;
@@ -35,4 +53,11 @@ export function required<K extends keyof ConsoleConfig>(config: ConsoleConfig, k
   const value = config[key];
   if (value === undefined) throw new Error(`Invalid configuration: ${String(key)} is required ${why}`);
   return value as NonNullable<ConsoleConfig[K]>;
+}
+
+let loaded: ConsoleConfig | undefined;
+/** The console's settings, read once per cold start. */
+export function consoleSettings(): ConsoleConfig {
+  loaded ??= loadConsoleConfig();
+  return loaded;
 }

@@ -13,10 +13,11 @@
 
 import type { Ctx } from '../../composition.js';
 import type { Dashboard, DashboardBreakdown, DashboardDay, DashboardTotals } from '../../console-api.js';
-import { MAX_RANGE_DAYS } from '../../console-api.js';
-import { badRequest } from '../../domain/errors.js';
+import { addDays, daysIn } from '../../console-api.js';
 import { isFinal, type Verification } from '../../domain/verification.js';
+import { consoleSettings } from './config.js';
 import { COMPLETED } from './model.js';
+import { checkedRange } from './request.js';
 
 /** Upper bounds (seconds) of the time-to-complete histogram buckets; the last is open-ended. */
 export const TTC_BUCKETS = [
@@ -68,7 +69,9 @@ export function aggregateChanges(before: Verification | undefined, after: Verifi
       counters[`cat:${after.category}:passed`] = 1;
       counters[`agent:${after.agent}:passed`] = 1;
     }
-    if (after.assessment) counters[`risk:${after.assessment.riskLevel}`] = 1;
+    // A level is Verified only on a pass (older records may carry `verified` on another outcome).
+    const level = after.assessment?.riskLevel;
+    if (level && !(level === 'verified' && after.status !== 'passed')) counters[`risk:${level}`] = 1;
     changes.push({ change: 'final', date, counters });
   }
   return changes;
@@ -84,19 +87,15 @@ const zero = (): DashboardTotals => ({
   completed: 0,
 });
 const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export async function dashboard(
   ctx: Ctx<'consoleQueries'>,
   query: { from?: string; to?: string },
 ): Promise<Dashboard> {
-  const to = query.to ?? ctx.clock.now().toISOString().slice(0, 10);
-  const from = query.from ?? addDays(to, -29);
-  const span = (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
-  if (span > MAX_RANGE_DAYS) throw badRequest('RANGE_TOO_LONG', `Choose at most ${MAX_RANGE_DAYS} days`);
-  if (span < 1) throw badRequest('VALIDATION_FAILED', '`to` must not be before `from`');
-
+  const { from, to } = checkedRange(query, ctx.clock.now(), {
+    maxMonths: consoleSettings().CONSOLE_MAX_RANGE_MONTHS,
+    defaultFrom: (end) => addDays(end, -29),
+  });
   const read = await ctx.consoleQueries.aggregates(from, to);
   const stored = new Map(read.days.map((d) => [d.date, d.counters]));
   const totals = zero();
@@ -107,7 +106,10 @@ export async function dashboard(
     agent: new Map<string, DashboardBreakdown>(),
   };
   const days: DashboardDay[] = [];
-  for (let date = from; date <= to; date = addDays(date, 1)) {
+  // Counted, not compared: a loop on `date <= to` never ends once a date string outgrows its format.
+  const span = daysIn(from, to);
+  for (let i = 0; i < span; i++) {
+    const date = addDays(from, i);
     const day: DashboardDay = { date, ...zero() };
     for (const k of Object.keys(totals) as (keyof DashboardTotals)[]) {
       day[k] = Number(stored.get(date)?.[k] ?? 0);
@@ -132,6 +134,8 @@ export async function dashboard(
       breakdowns[kind].set(key, entry);
     }
   }
+  // Verified is a pass: older aggregates may have counted a `verified` level on another outcome.
+  risk.verified = Math.min(risk.verified, totals.passed);
   const ranked = (m: Map<string, DashboardBreakdown>) =>
     [...m.values()]
       .map((b) => ({ ...b, passRate: rate(b.passed, b.completed) }))

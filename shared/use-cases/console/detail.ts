@@ -5,13 +5,14 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { TranscriptView, VerificationDetail } from '../../console-api.js';
-import { notFound } from '../../domain/errors.js';
+import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
+import { forbidden, notFound } from '../../domain/errors.js';
+import { buildTranscript, type TranscriptEntry } from '../../domain/questions.js';
 import { isFinal, type Reason } from '../../domain/verification.js';
 import type { Principal } from '../../http/api.js';
 import { logger } from '../../logger.js';
 import { toAuditView } from './audit.js';
-import { COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
+import { analysisHiddenFor, COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
 
@@ -56,6 +57,15 @@ async function ticketText(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerific
   }
 }
 
+/** An event's details without scores, levels or reasons (for an agent who sees the outcome only). */
+function withoutAnalysis(e: AuditEventView): AuditEventView {
+  if (!e.details) return e;
+  const details = Object.fromEntries(
+    Object.entries(e.details).filter(([k]) => !/score|level|reason|signal|asn|country|device/i.test(k)),
+  );
+  return { ...e, details };
+}
+
 export async function verificationDetail(
   ctx: Ctx<'store' | 'consoleQueries' | 'ticketSystems'>,
   verificationId: string,
@@ -63,34 +73,76 @@ export async function verificationDetail(
 ): Promise<VerificationDetail> {
   const v = await load(ctx, verificationId);
   const text = ticketText(ctx, v);
+  const connection = ctx.store.getConnection(v.ticket.connectionId);
   const audit = await ctx.consoleQueries.listAudit(
     { verificationId },
     undefined,
     TIMELINE_MAX,
     oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
   );
+  // The server, not the page, keeps the analysis from agents where the connection says so.
+  const hidden = analysisHiddenFor(principal, await connection);
   const reasonsByCategory: VerificationDetail['reasonsByCategory'] = {};
-  for (const r of [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
+  for (const r of hidden ? [] : [...(v.assessment?.reasons ?? [])].sort((a, b) => b.points - a.points)) {
     const list: Reason[] = reasonsByCategory[r.category] ?? [];
     list.push(r);
     reasonsByCategory[r.category] = list;
   }
   const writer = principal.roles.some((r) => r === 'admin' || r === 'agent');
+  // Who opened which summary is audited (once per user and verification every ten minutes).
+  await auditView(ctx, v, principal);
   const ticket = await text;
   return {
-    ...toConsoleView(v),
+    ...toConsoleView(v, hidden),
     ...(ticket ? { ticketSubject: ticket.subject } : {}),
     ...(ticket?.description ? { ticketDescription: ticket.description } : {}),
     reasonsByCategory,
-    timeline: audit.items.reverse().map(toAuditView),
-    transcriptAvailable: COMPLETED.has(v.status),
+    // The timeline is what happened to the verification; who looked at it is in the audit log.
+    timeline: audit.items
+      .filter((e) => e.action !== 'verification.viewed')
+      .reverse()
+      .map(toAuditView)
+      .map((e) => (hidden ? withoutAnalysis(e) : e)),
+    transcriptAvailable: hasTranscript(v) && !hidden,
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
       resend: !isFinal(v.status) && mayActOn(v, principal),
-      retryWriteBack: writer && v.writeBack.state === 'failed',
-      viewTranscript: COMPLETED.has(v.status),
+      // A self-service request has no ticket to write to.
+      retryWriteBack: writer && v.writeBack.state === 'failed' && v.origin !== 'self_service',
+      viewTranscript: hasTranscript(v) && !hidden,
     },
   };
+}
+
+/** The questions and the answers a verification got before it timed out (none: undefined). */
+function partialTranscript(v: ConsoleVerification): TranscriptEntry[] | undefined {
+  if (v.status !== 'timed_out' || !v.questions?.length || !v.answers?.length) return undefined;
+  return buildTranscript(v.questions, v.answers);
+}
+
+/** Whether there is a transcript to show: a completed one, or the answers of a timed-out one. */
+const hasTranscript = (v: ConsoleVerification) =>
+  COMPLETED.has(v.status) || partialTranscript(v) !== undefined;
+
+/** The last summary view audited per user and verification: a polling summary is one view. */
+const viewed = new Map<string, number>();
+const VIEW_AUDIT_MS = 10 * 60_000;
+
+async function auditView(ctx: Ctx<'store'>, v: ConsoleVerification, principal: Principal) {
+  const key = `${principal.username}/${v.verificationId}`;
+  const now = ctx.clock.now().getTime();
+  const last = viewed.get(key);
+  if (last !== undefined && now - last < VIEW_AUDIT_MS) return;
+  viewed.delete(key);
+  if (viewed.size >= 5000) viewed.delete(viewed.keys().next().value as string);
+  viewed.set(key, now);
+  await ctx.store.appendAudit({
+    verificationId: v.verificationId,
+    ticket: v.ticket,
+    actor: principal.username,
+    action: 'verification.viewed',
+    at: new Date(now).toISOString(),
+  });
 }
 
 export async function viewTranscript(
@@ -99,7 +151,13 @@ export async function viewTranscript(
   principal: Principal,
 ): Promise<TranscriptView> {
   const v = await load(ctx, verificationId);
-  const entries = await ctx.store.getTranscript(verificationId);
+  if (analysisHiddenFor(principal, await ctx.store.getConnection(v.ticket.connectionId)))
+    throw forbidden(
+      'ANALYSIS_HIDDEN',
+      'This connection shows agents the outcome and the recommendation only; ask an auditor for the transcript',
+    );
+  // A timed-out verification has no stored transcript: what it got is built from its answers.
+  const entries = (await ctx.store.getTranscript(verificationId)) ?? partialTranscript(v);
   if (!entries)
     throw notFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
   await ctx.store.appendAudit({

@@ -13,46 +13,109 @@ import { stringify } from 'csv-stringify';
 import { ulid } from 'ulid';
 import type { Ctx } from '../../composition.js';
 import type { ExportJob, Filters, VerificationRow } from '../../console-api.js';
+import { neutralise } from '../../csv-cell.js';
 import { forbidden, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../http/api.js';
 import type { ExportJobRecord } from '../../ports.js';
-import { allRows } from './list.js';
+import { consoleSettings } from './config.js';
+import { allRows, rangeOf } from './list.js';
 
 export const DOWNLOAD_SECONDS = 900;
-const FORMULA_START = /^[=+\-@\t\r]/;
+export { neutralise };
 
-/** A cell a spreadsheet will not evaluate. */
-export function neutralise(value: string): string {
-  return FORMULA_START.test(value) ? `'${value}` : value;
+const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {
+  none: '',
+  pending: 'Waiting for the requester',
+  running: 'In progress',
+  done: 'Done',
+  failed: 'Failed',
+  expired: 'Not done (window expired)',
+};
+
+/** "4 min 05 s": how long the requester took, as people read it. */
+export function duration(seconds: number | undefined): string {
+  if (seconds === undefined) return '';
+  const m = Math.floor(seconds / 60);
+  const s = seconds % 60;
+  return m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
 }
 
-export const CSV_COLUMNS: { key: keyof VerificationRow; header: string }[] = [
-  { key: 'verificationId', header: 'Verification ID' },
-  { key: 'ticketNumber', header: 'Ticket' },
-  { key: 'requesterName', header: 'Requester' },
-  { key: 'requesterEmail', header: 'Requester email' },
-  { key: 'riskLevel', header: 'Risk level' },
-  { key: 'riskScore', header: 'Risk score' },
-  { key: 'status', header: 'Status' },
-  { key: 'category', header: 'Category' },
-  { key: 'agent', header: 'Initiated by' },
-  { key: 'channel', header: 'Channel' },
-  { key: 'createdAt', header: 'Created (UTC)' },
-  { key: 'completedAt', header: 'Completed (UTC)' },
-  { key: 'writeBackState', header: 'Write-back' },
-];
+/** The CSV's columns: the labels people read (Passed, High), never raw codes. */
+export function csvColumns(
+  base: string,
+): { header: string; cell: (r: VerificationRow) => string | number | undefined }[] {
+  const consoleBaseUrl = base.replace(/\/+$/, '');
+  return [
+    { header: 'Verification ID', cell: (r) => r.verificationId },
+    { header: 'Ticket', cell: (r) => r.ticketNumber },
+    { header: 'Requester', cell: (r) => r.requesterName },
+    { header: 'Requester email', cell: (r) => r.requesterEmail },
+    { header: 'Outcome', cell: (r) => r.outcome },
+    { header: 'Risk level', cell: (r) => r.level },
+    { header: 'Risk score', cell: (r) => r.riskScore },
+    { header: 'Recommendation', cell: (r) => r.recommendation },
+    { header: 'Main reasons', cell: (r) => r.mainReasons?.join('; ') },
+    {
+      header: 'Requester report',
+      cell: (r) => (r.requesterReport?.kind === 'not_me' ? 'Said they did not ask for this' : ''),
+    },
+    {
+      header: 'User feedback',
+      cell: (r) =>
+        r.feedback
+          ? `${r.feedback.difficulty === 'easy' ? 'Easy' : 'Hard'}${r.feedback.comment ? `: ${r.feedback.comment}` : ''}`
+          : '',
+    },
+    { header: 'Category', cell: (r) => r.category },
+    { header: 'Initiated by', cell: (r) => r.agent },
+    { header: 'Channel', cell: (r) => (r.channel === 'sms' ? 'SMS' : 'Email') },
+    { header: 'Action result', cell: (r) => ACTION_LABELS[r.actionState] },
+    { header: 'Duration', cell: (r) => duration(r.durationSeconds) },
+    { header: 'Created (UTC)', cell: (r) => r.createdAt },
+    { header: 'Completed (UTC)', cell: (r) => r.completedAt },
+    { header: 'Write-back', cell: (r) => r.writeBackState },
+    { header: 'Console link', cell: (r) => `${consoleBaseUrl}/verifications/${r.verificationId}` },
+  ];
+}
+
+/** What the file holds, in its name: `verifications_2026-01-01_to_2026-03-31_status-failed.csv`. */
+export function exportFileName(filters: Record<string, string | undefined>): string {
+  const { from, to, ...rest } = filters;
+  const parts = ['verifications', from && to ? `${from}_to_${to}` : 'all'];
+  // A search term may be an email: the name says only that the rows were searched.
+  if (rest.q) rest.q = 'search';
+  for (const [k, v] of Object.entries(rest).sort())
+    if (v)
+      parts.push(
+        `${k}-${v}`
+          .toLowerCase()
+          .replace(/[^a-z0-9-]+/g, '-')
+          .replace(/^-|-$/g, '')
+          .slice(0, 40),
+      );
+  return `${parts.filter(Boolean).join('_')}.csv`;
+}
 
 /** Rows in, CSV text out, a chunk at a time. */
 export function toCsv(
   rows: AsyncIterable<VerificationRow> | Iterable<VerificationRow>,
+  consoleBaseUrl = '',
 ): AsyncIterable<string> {
+  const columns = csvColumns(consoleBaseUrl);
   const csv = stringify({
     header: true,
-    columns: CSV_COLUMNS,
+    columns: columns.map((c) => c.header),
     quoted_string: true,
     cast: { string: neutralise },
   });
-  return Readable.from(rows).pipe(csv).setEncoding('utf8') as AsyncIterable<string>;
+  const cells = async function* () {
+    for await (const row of rows) yield columns.map((c) => c.cell(row) ?? '');
+  };
+  const source = Readable.from(cells());
+  // pipe() does not forward a source's failure: without this a failed read (or a spent budget)
+  // would be an uncaught error while the upload waits for ever.
+  source.on('error', (error) => csv.destroy(error));
+  return source.pipe(csv).setEncoding('utf8') as AsyncIterable<string>;
 }
 
 const toJob = (r: ExportJobRecord): ExportJob => ({
@@ -72,15 +135,17 @@ export async function startExport(
   filters: Filters,
 ): Promise<ExportJob> {
   const now = ctx.clock.now();
+  // The range is checked (and made explicit) before the job exists: a refused one is a 400 now,
+  // never a job that walks years of partitions.
+  const range = rangeOf(ctx, filters, consoleSettings().EXPORT_MAX_RANGE_MONTHS);
   const job: ExportJobRecord = {
     exportId: ulid(now.getTime()),
     status: 'queued',
     requestedBy: principal.username,
     requestedAt: now.toISOString(),
-    filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as Record<
-      string,
-      string
-    >,
+    filters: Object.fromEntries(
+      Object.entries({ ...filters, ...range }).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>,
   };
   await ctx.consoleQueries.putExportJob(job);
   await ctx.store.appendAudit({
@@ -92,36 +157,84 @@ export async function startExport(
   return toJob(job);
 }
 
+/** Thrown inside the row stream when the invocation's time budget is spent: the upload is abandoned. */
+export class ExportBudgetSpent extends Error {
+  override name = 'ExportBudgetSpent';
+}
+
+/** The budget for a run with `remainingMs` left: the setting, less a margin to record the outcome. */
+export function exportBudget(remainingMs: number | undefined): number {
+  const setting = consoleSettings().EXPORT_BUDGET_MS;
+  if (remainingMs === undefined) return setting;
+  return Math.max(0, Math.min(setting, remainingMs - Math.min(60_000, remainingMs / 5)));
+}
+
+/**
+ * How long a job may stay queued or running before a reader calls it failed: longer than the
+ * export function's timeout (15 minutes), so only a job whose invocation died is ever taken.
+ */
+export const STALE_JOB_MS = 20 * 60_000;
+
+/**
+ * Runs a queued job within a time budget (`budgetMs`, at most the setting EXPORT_BUDGET_MS; the
+ * handler passes what its Lambda has left minus a margin). Rows are streamed into the upload; when
+ * the budget is spent the upload is abandoned and the job ends `failed` with a reason the
+ * requester can act on (narrow the range), so no job stays "running". A job whose invocation died
+ * anyway is called failed by the next read (`getExport`, after STALE_JOB_MS).
+ */
 export async function runExport(
   ctx: Ctx<'store' | 'consoleQueries' | 'exportFiles'>,
   exportId: string,
+  budgetMs: number = consoleSettings().EXPORT_BUDGET_MS,
 ): Promise<void> {
   const job = await ctx.consoleQueries.getExportJob(exportId);
+  const startedAt = ctx.clock.now();
   // A redelivered stream record finds the job already taken: nothing to do.
-  if (!job || !(await ctx.consoleQueries.updateExportJob(exportId, 'queued', { status: 'running' }))) return;
-  const fileKey = `exports/${exportId}.csv`;
+  if (
+    !job ||
+    !(await ctx.consoleQueries.updateExportJob(exportId, 'queued', {
+      status: 'running',
+      startedAt: startedAt.toISOString(),
+    }))
+  )
+    return;
+  const deadline = startedAt.getTime() + Math.min(budgetMs, consoleSettings().EXPORT_BUDGET_MS);
+  const fileKey = `exports/${exportId}/${exportFileName(job.filters)}`;
   let rowCount = 0;
   async function* counted() {
     for await (const row of allRows(ctx, job?.filters as Filters)) {
+      if (ctx.clock.now().getTime() > deadline) throw new ExportBudgetSpent();
       rowCount++;
       yield row;
     }
   }
   const at = () => ctx.clock.now().toISOString();
   try {
-    await ctx.exportFiles.write(fileKey, toCsv(counted()));
+    await ctx.exportFiles.write(fileKey, toCsv(counted(), ctx.config.CONSOLE_BASE_URL));
   } catch (error) {
+    const spent = error instanceof ExportBudgetSpent;
     await ctx.consoleQueries.updateExportJob(exportId, 'running', {
       status: 'failed',
       completedAt: at(),
-      error: 'The export could not be written; try again',
+      error: spent
+        ? `The export had more rows than fit in one run (${rowCount} written in ${Math.round(
+            (ctx.clock.now().getTime() - startedAt.getTime()) / 1000,
+          )} s); pick a shorter date range or more filters and export again`
+        : 'The export could not be written; try again',
     });
     await ctx.store.appendAudit({
       actor: 'system',
       action: 'export.failed',
       at: at(),
-      details: { exportId, requestedBy: job.requestedBy, error: (error as Error).name },
+      details: {
+        exportId,
+        requestedBy: job.requestedBy,
+        error: (error as Error).name,
+        ...(spent ? { rows: rowCount } : {}),
+      },
     });
+    // Out of budget is an outcome, not a fault: the stream record is done with.
+    if (spent) return;
     throw error;
   }
   await ctx.consoleQueries.updateExportJob(exportId, 'running', {
@@ -138,13 +251,40 @@ export async function runExport(
   });
 }
 
+/** A queued or running job older than STALE_JOB_MS is failed (its invocation died): never "running" for ever. */
+async function settleStale(
+  ctx: Ctx<'store' | 'consoleQueries'>,
+  job: ExportJobRecord,
+): Promise<ExportJobRecord> {
+  if (job.status !== 'queued' && job.status !== 'running') return job;
+  const since = Date.parse(job.startedAt ?? job.requestedAt);
+  if (ctx.clock.now().getTime() - since < STALE_JOB_MS) return job;
+  const patch = {
+    status: 'failed' as const,
+    completedAt: ctx.clock.now().toISOString(),
+    error:
+      job.status === 'queued'
+        ? 'The export never started; export again'
+        : 'The export stopped before it finished; export again, with a shorter date range if it happens again',
+  };
+  if (!(await ctx.consoleQueries.updateExportJob(job.exportId, job.status, patch)))
+    return (await ctx.consoleQueries.getExportJob(job.exportId)) ?? job;
+  await ctx.store.appendAudit({
+    actor: 'system',
+    action: 'export.failed',
+    at: patch.completedAt,
+    details: { exportId: job.exportId, requestedBy: job.requestedBy, error: `stale_${job.status}` },
+  });
+  return { ...job, ...patch };
+}
+
 /** The job; when done, a fresh short-lived download URL (the requester's own exports, or any for an admin). */
 export async function getExport(
   ctx: Ctx<'store' | 'consoleQueries' | 'exportFiles'>,
   exportId: string,
   principal: Principal,
 ): Promise<ExportJob> {
-  const job = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(exportId)
+  let job = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(exportId)
     ? await ctx.consoleQueries.getExportJob(exportId)
     : undefined;
   if (!job) throw notFound('EXPORT_NOT_FOUND', 'No such export');
@@ -153,6 +293,7 @@ export async function getExport(
       'NOT_YOUR_EXPORT',
       'Only the person who asked for this export or an admin may download it',
     );
+  job = await settleStale(ctx, job);
   if (job.status !== 'done' || !job.fileKey) return toJob(job);
   const expires = new Date(ctx.clock.now().getTime() + DOWNLOAD_SECONDS * 1000);
   const downloadUrl = await ctx.exportFiles.downloadUrl(job.fileKey, DOWNLOAD_SECONDS);

@@ -5,11 +5,31 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { Filters, ListQuery, Page, VerificationRow } from '../../console-api.js';
+import type { Filters, ListQuery, Page, TicketPrefill, VerificationRow } from '../../console-api.js';
 import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
+import type { Principal } from '../../http/api.js';
 import type { ListPosition, VerificationFilters } from '../../ports.js';
-import { type ConsoleVerification, normalizeTerm, ROW_ATTRIBUTES, toRow } from './model.js';
-import { decodeCursor, encodeCursor, oldestDay } from './request.js';
+import { consoleSettings } from './config.js';
+import {
+  analysisHiddenFor,
+  type ConsoleVerification,
+  normalizeTerm,
+  ROW_ATTRIBUTES,
+  toRow,
+  withoutAnalysis,
+} from './model.js';
+import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
+
+/**
+ * The filters' date range after the contract's rule (400 before any read when refused): the table
+ * and the export default to the retention's oldest day, within `maxMonths`.
+ */
+export function rangeOf(ctx: Ctx, f: Filters, maxMonths: number): { from: string; to: string } {
+  const oldest = oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS);
+  return checkedRange(f, ctx.clock.now(), { maxMonths, defaultFrom: () => oldest });
+}
+
+const VERIFICATION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 
 export function toStoreFilters(f: Filters): VerificationFilters {
   return {
@@ -19,24 +39,37 @@ export function toStoreFilters(f: Filters): VerificationFilters {
     agent: f.agent,
     from: f.from,
     to: f.to,
-    term: f.q === undefined ? undefined : normalizeTerm(f.q),
+    // A Verification ID (what the portal shows the requester) is looked up by key, any case.
+    ...(f.q !== undefined && VERIFICATION_ID.test(f.q.trim())
+      ? { verificationId: f.q.trim().toUpperCase() }
+      : { term: f.q === undefined ? undefined : normalizeTerm(f.q) }),
+    reported: f.reported,
   };
 }
 
 export async function listVerifications(
   ctx: Ctx<'consoleQueries'>,
   query: ListQuery,
+  principal: Principal,
 ): Promise<Page<VerificationRow>> {
   const { cursor, limit, ...filters } = query;
+  const range = rangeOf(ctx, filters, consoleSettings().CONSOLE_MAX_RANGE_MONTHS);
   const position = decodeCursor(cursor, filters);
-  const page = await ctx.consoleQueries.listVerifications(
-    toStoreFilters(filters),
-    position,
-    limit ?? PAGE_SIZE_DEFAULT,
-    oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+  const [page, connections] = await Promise.all([
+    ctx.consoleQueries.listVerifications(
+      toStoreFilters({ ...filters, ...range }),
+      position,
+      limit ?? PAGE_SIZE_DEFAULT,
+      oldestDay(ctx.clock.now(), ctx.config.RETENTION_DAYS),
+    ),
+    ctx.consoleQueries.listConnections(),
+  ]);
+  // The server, not the page, keeps the analysis from agents where the connection says so.
+  const hidden = new Set(
+    connections.filter((c) => analysisHiddenFor(principal, c)).map((c) => c.connectionId),
   );
   return {
-    items: page.items.map((v) => toRow(v as ConsoleVerification)),
+    items: page.items.map((v) => toRow(v as ConsoleVerification, hidden.has(v.ticket.connectionId))),
     nextCursor: encodeCursor(page.next, filters),
   };
 }
@@ -66,4 +99,18 @@ export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pag
     pending = page.next ? read(page.next) : undefined;
     for (const v of page.items) yield toRow(v as ConsoleVerification);
   }
+}
+
+/** The send page's ticket history as this caller may see it (the connection may hide the analysis from agents). */
+export async function prefillFor(
+  ctx: Ctx<'store'>,
+  prefill: TicketPrefill,
+  principal: Principal,
+): Promise<TicketPrefill> {
+  if (!analysisHiddenFor(principal, await ctx.store.getConnection(prefill.connectionId))) return prefill;
+  return {
+    ...prefill,
+    ...(prefill.openVerification ? { openVerification: withoutAnalysis(prefill.openVerification) } : {}),
+    history: prefill.history.map(withoutAnalysis),
+  };
 }

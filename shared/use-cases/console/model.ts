@@ -3,7 +3,10 @@
  * verification (never the destination in clear, callback tokens, questions or answers).
  */
 import type { VerificationRow, VerificationView } from '../../console-api.js';
+import { verdictOf } from '../../domain/verdict.js';
 import type { Verification, VerificationStatus } from '../../domain/verification.js';
+import type { Principal } from '../../http/api.js';
+import type { Connection } from '../../ports.js';
 
 /** What the console stores beside the domain's verification (recorded at send time). */
 export type ConsoleVerification = Verification & {
@@ -34,7 +37,27 @@ export const ROW_ATTRIBUTES = [
   'createdAt',
   'completedAt',
   'writeBack',
+  'action',
+  'requesterReport',
+  'feedback',
 ] as const;
+
+/** Reasons an export and the table name per row. */
+const MAIN_REASONS = 3;
+
+/**
+ * The connection shows this caller only the outcome and the recommendation: agents (and nobody
+ * else: a caller who is also an auditor or admin sees everything) on a connection whose
+ * `agentView` is `outcome_only`.
+ */
+export function analysisHiddenFor(
+  principal: Principal,
+  connection: Pick<Connection, 'agentView'> | undefined,
+) {
+  return (
+    connection?.agentView === 'outcome_only' && !principal.roles.some((r) => r === 'auditor' || r === 'admin')
+  );
+}
 
 /** Lower case, accents and surrounding spaces removed, inner spaces collapsed: how search terms compare. */
 export function normalizeTerm(text: string): string {
@@ -46,7 +69,19 @@ export function normalizeTerm(text: string): string {
     .trim();
 }
 
-export function toRow(v: ConsoleVerification): VerificationRow {
+/** A row as an agent of an outcome-only connection sees it: no score, level or reasons. */
+export function withoutAnalysis(row: VerificationRow): VerificationRow {
+  const { riskLevel: _level, riskScore: _score, mainReasons: _reasons, ...rest } = row;
+  return { ...rest, level: '', analysisHidden: true };
+}
+
+export function toRow(v: ConsoleVerification, hideAnalysis = false): VerificationRow {
+  const verdict = verdictOf(v.status, v.assessment);
+  const reasons = [...(v.assessment?.reasons ?? [])]
+    .sort((a, b) => b.points - a.points)
+    .slice(0, MAIN_REASONS)
+    .map((r) => r.message);
+  const finished = v.completedAt;
   return {
     verificationId: v.verificationId,
     connectionId: v.ticket.connectionId,
@@ -56,27 +91,62 @@ export function toRow(v: ConsoleVerification): VerificationRow {
     ...(v.requesterEmail ? { requesterEmail: v.requesterEmail } : {}),
     category: v.category,
     status: v.status,
-    ...(v.assessment ? { riskLevel: v.assessment.riskLevel, riskScore: v.assessment.riskScore } : {}),
+    ...(v.assessment && !hideAnalysis
+      ? { riskLevel: v.assessment.riskLevel, riskScore: v.assessment.riskScore }
+      : {}),
     channel: v.channel,
     agent: v.agent,
     createdAt: v.createdAt,
     ...(v.completedAt ? { completedAt: v.completedAt } : {}),
     writeBackState: v.writeBack.state,
+    outcome: verdict.outcome,
+    level: hideAnalysis ? '' : verdict.level,
+    recommendation: verdict.recommendation,
+    urgent: verdict.urgent || v.requesterReport?.kind === 'not_me',
+    ...(v.requesterReport ? { requesterReport: v.requesterReport } : {}),
+    ...(v.feedback ? { feedback: v.feedback } : {}),
+    ...(reasons.length > 0 && !hideAnalysis ? { mainReasons: reasons } : {}),
+    actionState: v.action?.state ?? 'none',
+    ...(finished
+      ? { durationSeconds: Math.max(0, Math.round((Date.parse(finished) - Date.parse(v.createdAt)) / 1000)) }
+      : {}),
+    ...(hideAnalysis ? { analysisHidden: true } : {}),
   };
 }
 
-export function toConsoleView(v: ConsoleVerification): VerificationView {
+export function toConsoleView(v: ConsoleVerification, hideAnalysis = false): VerificationView {
   const {
     destination: _destination,
     taskTokens: _tokens,
     questions,
     answers: _answers,
     writeBack,
+    secondDeviceNetworkReasons: _secondDeviceReasons,
+    client,
+    assessment,
     ...rest
   } = v as ConsoleVerification & { answers?: unknown };
+  const verdict = verdictOf(v.status, v.assessment);
+  if (v.requesterReport?.kind === 'not_me') verdict.urgent = true;
   return {
     ...rest,
+    ...(assessment && !hideAnalysis
+      ? {
+          assessment: {
+            riskScore: assessment.riskScore,
+            riskLevel: assessment.riskLevel,
+            reasons: assessment.reasons,
+            // The one recommendation (verdict.ts): a stored older text never contradicts the outcome.
+            recommendation: verdict.recommendation,
+            answered: assessment.answered,
+            correct: assessment.correct,
+          },
+        }
+      : {}),
+    ...(client && !hideAnalysis ? { client } : {}),
     writeBack: { state: writeBack.state, lastError: writeBack.lastError, updatedAt: writeBack.updatedAt },
     questionCount: questions?.length ?? 0,
+    verdict,
+    ...(hideAnalysis ? { analysisHidden: true, secondDevice: undefined } : {}),
   };
 }

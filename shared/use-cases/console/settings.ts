@@ -29,7 +29,22 @@ function view(c: Connection, retentionDays: number): ConnectionSettings {
     mediumFrom: c.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
     highFrom: c.highFrom ?? DEFAULT_SCORING.highFrom,
     retentionDays: c.retentionDays ?? retentionDays,
+    agentView: c.agentView ?? 'full',
   };
+}
+
+/** Each changed setting's old and new value (`<name>.before`, `<name>.after`), for the audit log. */
+function changes(before: Connection, body: ConnectionPolicyBody): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  const flat = (v: unknown): string | number | boolean =>
+    v === undefined ? '(default)' : Array.isArray(v) ? v.join(', ') : (v as string | number | boolean);
+  for (const [name, value] of Object.entries(body)) {
+    const old = (before as unknown as Record<string, unknown>)[name];
+    if (JSON.stringify(old) === JSON.stringify(value)) continue;
+    out[`${name}.before`] = flat(old);
+    out[`${name}.after`] = flat(value);
+  }
+  return out;
 }
 
 export async function getSettings(ctx: Ctx<'consoleQueries'>): Promise<Settings> {
@@ -52,14 +67,16 @@ export async function updateConnectionPolicy(
   const medium = body.mediumFrom ?? connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
   const high = body.highFrom ?? connection.highFrom ?? DEFAULT_SCORING.highFrom;
   if (medium >= high)
-    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
-      { path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` },
-    ]);
+    throw badRequest(
+      'VALIDATION_FAILED',
+      `The High risk score (${high}) must be above the Medium risk score (${medium}).`,
+      [{ path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` }],
+    );
   const parsed = parseConnection({ ...connection, ...body });
   if (!parsed.ok)
     throw badRequest(
       'VALIDATION_FAILED',
-      'The request body is invalid',
+      `This policy cannot be saved: ${parsed.issues[0] ?? 'a setting is out of range'}.`,
       parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
     );
   await ctx.store.putConnection(parsed.connection);
@@ -67,7 +84,7 @@ export async function updateConnectionPolicy(
     actor: principal.username,
     action: 'settings.connection_updated',
     at: ctx.clock.now().toISOString(),
-    details: { connectionId, changed: Object.keys(body).sort().join(',') },
+    details: { connectionId, changed: Object.keys(body).sort().join(','), ...changes(connection, body) },
   });
   return view(parsed.connection, ctx.config.RETENTION_DAYS);
 }

@@ -14,19 +14,22 @@ export interface StreamChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   before?: Record<string, unknown>;
   after?: Record<string, unknown>;
+  /** What the invocation has left (ms), from the Lambda context; undefined when not known. */
+  remainingMs?: number;
 }
 
 const image = (i: Record<string, unknown> | undefined) =>
   i ? unmarshall(i as Record<string, AttributeValue>) : undefined;
 
 export function streamHandler(name: string, fn: (change: StreamChange) => Promise<void>) {
-  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(async (event) => {
+  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>().handler(async (event, context) => {
     for (const record of event.Records) {
       try {
         await fn({
           eventName: record.eventName ?? 'MODIFY',
           before: image(record.dynamodb?.OldImage),
           after: image(record.dynamodb?.NewImage),
+          remainingMs: context?.getRemainingTimeInMillis?.(),
         });
       } catch (error) {
         assertIsError(error);

@@ -10,6 +10,7 @@ import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
 import { conflict, notFound } from '../../domain/errors.js';
 import type { Principal } from '../../http/api.js';
 import type { ConsoleRole, ConsoleUserRecord } from '../../ports.js';
+import { forgetUser } from './access.js';
 
 const view = (u: ConsoleUserRecord): ConsoleUserView => ({
   username: u.username,
@@ -18,6 +19,7 @@ const view = (u: ConsoleUserRecord): ConsoleUserView => ({
   enabled: u.enabled,
   status: u.status,
   ...(u.createdAt ? { createdAt: u.createdAt } : {}),
+  ...(u.sessionsEndedAt ? { sessionsEndedAt: u.sessionsEndedAt } : {}),
 });
 
 export async function listUsers(ctx: Ctx<'consoleUsers'>): Promise<{ items: ConsoleUserView[] }> {
@@ -45,7 +47,7 @@ export async function createUser(
 export async function updateUser(
   ctx: Ctx<'consoleUsers' | 'store'>,
   username: string,
-  patch: { roles?: ConsoleRole[]; enabled?: boolean },
+  patch: { roles?: ConsoleRole[]; enabled?: boolean; endSessions?: true },
   principal: Principal,
 ): Promise<ConsoleUserView> {
   if (
@@ -53,17 +55,60 @@ export async function updateUser(
     (patch.enabled === false || (patch.roles && !patch.roles.includes('admin')))
   )
     throw conflict('CANNOT_CHANGE_OWN_ACCESS', 'Ask another admin to remove your admin role or disable you');
-  if (!(await ctx.consoleUsers.get(username))) throw notFound('USER_NOT_FOUND', 'No such console user');
-  const user = await ctx.consoleUsers.update(username, patch);
+  const before = await ctx.consoleUsers.get(username);
+  if (!before) throw notFound('USER_NOT_FOUND', 'No such console user');
+  const { endSessions, ...change } = patch;
+  let user = before;
+  if (change.roles !== undefined || change.enabled !== undefined)
+    user = await ctx.consoleUsers.update(username, change);
+  const now = ctx.clock.now();
+  // Disabling ends the sessions too: re-enabling later must not bring old tokens back.
+  if (endSessions || change.enabled === false) {
+    await ctx.consoleUsers.endSessions(username, now);
+    user = { ...user, sessionsEndedAt: now.toISOString() };
+  }
+  // This process refuses the old powers at once; other warm functions within seconds.
+  forgetUser(username);
   await ctx.store.appendAudit({
     actor: principal.username,
     action: 'user.updated',
-    at: ctx.clock.now().toISOString(),
+    at: now.toISOString(),
     details: {
       username,
-      ...(patch.roles ? { roles: [...new Set(patch.roles)].sort().join(',') } : {}),
-      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      ...(change.roles
+        ? {
+            roles: [...new Set(change.roles)].sort().join(','),
+            rolesBefore: [...before.roles].sort().join(','),
+          }
+        : {}),
+      ...(change.enabled !== undefined ? { enabled: change.enabled, enabledBefore: before.enabled } : {}),
+      ...(endSessions || change.enabled === false ? { sessionsEnded: true } : {}),
     },
   });
   return view(user);
+}
+
+/**
+ * Sign-ins to the local issuer, audited: `console.signed_in`, or `console.sign_in_failed` (an
+ * unknown name is recorded as `(unknown)`, never as typed; passwords never). In AWS the hosted UI
+ * signs users in and Cognito's own logs hold the attempts.
+ */
+export function auditedSignIns<R>(
+  users: { verifyPassword(username: string, password: string): Promise<R | undefined> },
+  store: Pick<Ctx<'store'>['store'], 'appendAudit'>,
+  now: () => Date = () => new Date(),
+) {
+  return {
+    async verifyPassword(username: string, password: string): Promise<R | undefined> {
+      const result = await users.verifyPassword(username, password);
+      const known = /^[a-z0-9][a-z0-9._-]{1,63}$/.test(username) ? username : '(unknown)';
+      await store.appendAudit({
+        actor: known,
+        action: result ? 'console.signed_in' : 'console.sign_in_failed',
+        at: now().toISOString(),
+        details: { method: 'password' },
+      });
+      return result;
+    },
+  };
 }

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { detailReads } from '../../../shared/adapters/dynamodb/console-queries.js';
+import type { VerificationRow } from '../../../shared/console-api.js';
 import type { Verification } from '../../../shared/domain/verification.js';
 import { aggregateChanges, TTC_BUCKETS, ttcBucket } from '../../../shared/use-cases/console/dashboard.js';
-import { neutralise, toCsv } from '../../../shared/use-cases/console/export.js';
+import { exportFileName, neutralise, toCsv } from '../../../shared/use-cases/console/export.js';
+import { analysisHiddenFor, toConsoleView, toRow } from '../../../shared/use-cases/console/model.js';
 import { decodeCursor, encodeCursor } from '../../../shared/use-cases/console/request.js';
 import { normaliseDestination } from '../../../shared/use-cases/console/send.js';
+import { passedAssessment, verification } from '../fixtures.js';
 
 const base = {
   verificationId: '01JD7Z8Q4V3M2K1N0P9R8S7T6V',
@@ -16,41 +19,66 @@ const base = {
 } as Verification;
 
 describe('CSV cells', () => {
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx'])('neutralises %j', (cell) => {
-    expect(neutralise(cell)).toBe(`'${cell}`);
-  });
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', ' =1+1', '\n=HYPERLINK("x")', '  \t@x', '\r\n-2'])(
+    'neutralises %j',
+    (cell) => {
+      expect(neutralise(cell)).toBe(`'${cell}`);
+    },
+  );
 
   it('leaves other cells alone', () => {
     expect(neutralise('Zoë Martín')).toBe('Zoë Martín');
     expect(neutralise("O'Connor")).toBe("O'Connor");
+    expect(neutralise(' plain text')).toBe(' plain text');
   });
 
-  it('quotes every text cell and doubles quotes inside', async () => {
+  const row: VerificationRow = {
+    verificationId: 'v1',
+    connectionId: 'c',
+    ticketId: 't',
+    ticketNumber: 'INC1',
+    requesterName: 'A "B", C\nD',
+    category: 'x',
+    status: 'not_enough_questions',
+    riskLevel: 'verified',
+    riskScore: 1.5,
+    channel: 'sms',
+    agent: ' =cmd',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    completedAt: '2026-01-01T00:04:05.000Z',
+    writeBackState: 'done',
+    outcome: 'Not Enough Questions',
+    level: 'Not verified',
+    recommendation: 'Not verified: too few questions were answered - do not proceed',
+    urgent: false,
+    feedback: { difficulty: 'hard', comment: '@me', at: '2026-01-01T00:05:00.000Z' },
+    mainReasons: ['Hosting network', 'New device'],
+    actionState: 'none',
+    durationSeconds: 245,
+  };
+
+  it('quotes every text cell, uses the labels people read, and neutralises what follows white space', async () => {
     let text = '';
-    for await (const chunk of toCsv([
-      {
-        verificationId: 'v1',
-        connectionId: 'c',
-        ticketId: 't',
-        ticketNumber: 'INC1',
-        requesterName: 'A "B", C\nD',
-        category: 'x',
-        status: 'passed',
-        riskScore: 1.5,
-        channel: 'sms',
-        agent: '=cmd',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        writeBackState: 'done',
-      },
-    ]))
-      text += chunk;
-    const [header, row] = text.split('\n');
+    for await (const chunk of toCsv([row], 'https://console.example.com/')) text += chunk;
+    const [header] = text.split('\n');
     expect(header).toBe(
-      '"Verification ID","Ticket","Requester","Requester email","Risk level","Risk score","Status","Category","Initiated by","Channel","Created (UTC)","Completed (UTC)","Write-back"',
+      '"Verification ID","Ticket","Requester","Requester email","Outcome","Risk level","Risk score","Recommendation","Main reasons","Requester report","User feedback","Category","Initiated by","Channel","Action result","Duration","Created (UTC)","Completed (UTC)","Write-back","Console link"',
     );
     expect(text).toContain('"A ""B"", C\nD"');
-    expect(row).toBe('"v1","INC1","A ""B"", C');
-    expect(text).toContain(`,1.5,"passed","x","'=cmd","sms"`);
+    expect(text).toContain('"Not Enough Questions","Not verified",1.5,');
+    expect(text).not.toContain('"Verified"');
+    expect(text).toContain('"Hosting network; New device","","Hard: @me"');
+    expect(text).toContain(`"x","' =cmd","SMS","","4 min 05 s"`);
+    expect(text).toContain('"https://console.example.com/verifications/v1"');
+  });
+
+  it('names the file for what it holds', () => {
+    expect(exportFileName({ from: '2026-01-01', to: '2026-03-31', status: 'not_enough_questions' })).toBe(
+      'verifications_2026-01-01_to_2026-03-31_status-not-enough-questions.csv',
+    );
+    expect(exportFileName({ from: '2026-01-01', to: '2026-03-31', q: 'zoe@example.com' })).toBe(
+      'verifications_2026-01-01_to_2026-03-31_q-search.csv',
+    );
   });
 });
 
@@ -187,4 +215,72 @@ describe('typed destinations', () => {
       );
     },
   );
+});
+
+describe('what the console shows of a result', () => {
+  const old = verification({
+    status: 'not_enough_questions',
+    assessment: passedAssessment({ riskLevel: 'verified', recommendation: 'Identity verified - proceed' }),
+    completedAt: '2026-03-01T10:04:00.000Z',
+  });
+
+  it('never shows or counts a verification that did not pass as Verified (old records included)', () => {
+    const row = toRow(old);
+    expect(row).toMatchObject({ outcome: 'Not Enough Questions', level: 'Not verified' });
+    expect(row.recommendation).toMatch(/^Not verified/);
+    const view = toConsoleView(old);
+    expect(view.verdict).toMatchObject({
+      outcome: 'Not Enough Questions',
+      level: 'Not verified',
+      proceed: false,
+    });
+    expect(view.assessment?.recommendation).toBe(view.verdict.recommendation);
+    const final = aggregateChanges({ ...old, status: 'in_progress' }, old).find((c) => c.change === 'final');
+    expect(final?.counters).not.toHaveProperty('risk:verified');
+  });
+
+  it('puts "I did not ask for this" first, and the feedback beside the result', () => {
+    const denied = verification({
+      status: 'failed',
+      requesterReport: { kind: 'not_me', at: '2026-03-01T10:01:00.000Z' },
+      feedback: { difficulty: 'easy', at: '2026-03-01T10:02:00.000Z' },
+      assessment: passedAssessment({
+        riskLevel: 'high',
+        riskScore: 10,
+        reasons: [
+          {
+            code: 'REQUESTER_DENIED',
+            category: 'persona',
+            points: 10,
+            evidence: 'not_me',
+            message: 'Denied',
+          },
+        ],
+      }),
+    });
+    expect(toRow(denied)).toMatchObject({ urgent: true, feedback: { difficulty: 'easy' } });
+    expect(toConsoleView(denied).verdict.recommendation).toMatch(/^URGENT/);
+  });
+
+  it('keeps scores, reasons and device details from agents when the connection says outcome only', () => {
+    const failed = verification({
+      status: 'failed',
+      assessment: passedAssessment({ riskLevel: 'high', riskScore: 8 }),
+    });
+    const agent = { username: 'alice', roles: ['agent' as const] };
+    const auditor = { username: 'audrey', roles: ['auditor' as const] };
+    expect(analysisHiddenFor(agent, { agentView: 'outcome_only' })).toBe(true);
+    expect(analysisHiddenFor(auditor, { agentView: 'outcome_only' })).toBe(false);
+    expect(analysisHiddenFor(agent, { agentView: 'full' })).toBe(false);
+    const row = toRow(failed, true);
+    expect(row).not.toHaveProperty('riskScore');
+    expect(row).not.toHaveProperty('riskLevel');
+    expect(row).not.toHaveProperty('mainReasons');
+    expect(row).toMatchObject({ outcome: 'Failed', analysisHidden: true });
+    expect(row.recommendation).toMatch(/^Not verified \(high risk\)/);
+    const view = JSON.parse(JSON.stringify(toConsoleView(failed, true)));
+    expect(view).not.toHaveProperty('assessment');
+    expect(view).not.toHaveProperty('client');
+    expect(view.verdict.outcome).toBe('Failed');
+  });
 });

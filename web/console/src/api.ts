@@ -87,7 +87,7 @@ export const api = {
   users: () => request<{ items: ConsoleUserView[] }>('GET', '/api/users'),
   createUser: (body: { username: string; email: string; roles: Me['roles'] }) =>
     request<CreatedUser>('POST', '/api/users', body),
-  updateUser: (username: string, body: { roles?: Me['roles']; enabled?: boolean }) =>
+  updateUser: (username: string, body: { roles?: Me['roles']; enabled?: boolean; endSessions?: true }) =>
     request<ConsoleUserView>('POST', `/api/users/${id(username)}`, body),
 };
 

@@ -17,6 +17,7 @@ import { VerificationsPage } from './pages/verifications';
 import { may, type Permission } from './roles';
 import { Link, match, navigate, useLocation } from './router';
 import { ErrorNote, Loading, PageTitle, useLoad } from './ui';
+import { UrgentAlerts } from './urgent';
 
 export function App({ auth }: { auth: AuthConfig }) {
   const session = useSessionState();
@@ -110,7 +111,10 @@ function Shell({ me, auth }: { me: Me; auth: AuthConfig }) {
           </button>
         </div>
       </header>
-      <main id="main">{route(me, path, query)}</main>
+      <main id="main">
+        <UrgentAlerts />
+        {route(me, path, query)}
+      </main>
     </>
   );
 }

@@ -1,17 +1,11 @@
 /** Small shared pieces: labels in plain words, badges, dates, data loading, page frame parts. */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { levelLabel, OUTCOME_LABELS } from '../../../shared/domain/verdict.js';
 import type { RiskLevel, VerificationStatus } from '../../../shared/domain/verification.js';
 import { describeError } from './api';
 
-export const STATUS_LABELS: Record<VerificationStatus, string> = {
-  sent: 'Link sent',
-  in_progress: 'In progress',
-  passed: 'Passed',
-  failed: 'Failed',
-  not_enough_questions: 'Not enough questions',
-  timed_out: 'Timed out',
-  cancelled: 'Cancelled',
-};
+/** The outcome labels people read: the one source (shared/domain/verdict.ts). */
+export const STATUS_LABELS: Record<VerificationStatus, string> = OUTCOME_LABELS;
 
 /** No more changes to come from the requester. */
 export const isFinalStatus = (status: VerificationStatus) => status !== 'sent' && status !== 'in_progress';
@@ -31,20 +25,45 @@ const STATUS_TONE: Record<VerificationStatus, string> = {
   timed_out: 'warn',
   cancelled: 'muted',
 };
-const RISK_TONE: Record<RiskLevel, string> = { verified: 'good', medium: 'warn', high: 'bad' };
 
 export function StatusBadge({ status }: { status: VerificationStatus }) {
   return <span className={`badge ${STATUS_TONE[status]}`}>{STATUS_LABELS[status]}</span>;
 }
 
-export function RiskBadge({ level, score }: { level?: RiskLevel; score?: number }) {
-  if (!level) return <span className="muted">—</span>;
+/**
+ * The risk level as people read it (verdict.ts `levelLabel`): Verified only on a pass; a result
+ * that did not pass says "Not verified" whatever an older record stored. Hidden analysis: nothing.
+ */
+export function RiskBadge({
+  status,
+  level,
+  score,
+}: {
+  status: VerificationStatus;
+  level?: RiskLevel;
+  score?: number;
+}) {
+  if (!level && !isFinalStatus(status)) return <span className="muted">—</span>;
+  if (!level && status === 'cancelled') return <span className="muted">—</span>;
+  const label = levelLabel(status, level);
+  const tone = label === 'Verified' ? 'good' : label === 'High' ? 'bad' : 'warn';
   return (
-    <span className={`badge ${RISK_TONE[level]}`}>
-      {RISK_LABELS[level]}
+    <span className={`badge ${tone}`}>
+      {label}
       {score !== undefined ? ` · ${score.toFixed(1)}` : ''}
     </span>
   );
+}
+
+/** "I did not ask for this": shown before anything else. */
+export function UrgentBadge() {
+  return <span className="badge bad urgent">Requester says they did not ask for this</span>;
+}
+
+/** The requester's feedback on the check, as a short line. */
+export function feedbackText(f: { difficulty: 'easy' | 'hard'; comment?: string } | undefined): string {
+  if (!f) return '';
+  return `${f.difficulty === 'easy' ? 'Easy' : 'Hard'}${f.comment ? `: “${f.comment}”` : ''}`;
 }
 
 /** `password_reset` → `Password reset`. */

@@ -2,8 +2,10 @@
  * The audit log: every send, view, export and change, newest first, filtered by actor, action,
  * verification and date, a page at a time. The filters live in the address.
  */
-import type { FormEvent } from 'react';
-import { api, queryString } from '../api';
+import { type FormEvent, useState } from 'react';
+import type { AuditEventView } from '../../../../shared/console-api.js';
+import { api, describeError, queryString } from '../api';
+import { auditCsv } from '../audit-csv';
 import { Link, navigate } from '../router';
 import { ErrorNote, Loading, Pager, PageTitle, useCursorPages, useLoad, When } from '../ui';
 
@@ -28,7 +30,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
 
   return (
     <>
-      <PageTitle>Audit log</PageTitle>
+      <PageTitle actions={<AuditCsvButton filters={filters} />}>Audit log</PageTitle>
       <form className="filters" onSubmit={submit} key={key} aria-label="Filters">
         <div>
           <label htmlFor="a-actor">Actor</label>
@@ -71,6 +73,7 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
                 <th scope="col">Actor</th>
                 <th scope="col">Action</th>
                 <th scope="col">Verification</th>
+                <th scope="col">Ticket</th>
                 <th scope="col">Details</th>
               </tr>
             </thead>
@@ -93,6 +96,9 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
                       '—'
                     )}
                   </td>
+                  <td data-label="Ticket" className="small">
+                    {e.ticket ? `${e.ticket.ticketId} (${e.ticket.connectionId})` : '—'}
+                  </td>
                   <td data-label="Details" className="small">
                     {e.details
                       ? Object.entries(e.details)
@@ -108,6 +114,46 @@ export function AuditPage({ query }: { query: URLSearchParams }) {
           <Pager pages={pages} nextCursor={log.data.nextCursor} />
         </>
       ) : null}
+    </>
+  );
+}
+
+/** The most events one CSV of the audit log holds (pages of 100 read in turn). */
+const CSV_MAX_PAGES = 50;
+
+function AuditCsvButton({ filters }: { filters: Record<string, string | undefined> }) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string>();
+  const download = async () => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const events: AuditEventView[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < CSV_MAX_PAGES; page++) {
+        const res = await api.audit({ ...filters, cursor, limit: 100 });
+        events.push(...res.items);
+        if (!res.nextCursor) break;
+        cursor = res.nextCursor;
+      }
+      const url = URL.createObjectURL(new Blob([auditCsv(events)], { type: 'text/csv;charset=utf-8' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = `audit-log${filters.from ? `_${filters.from}` : ''}${filters.to ? `_to_${filters.to}` : ''}.csv`;
+      a.click();
+      URL.revokeObjectURL(url);
+    } catch (error) {
+      setProblem(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" onClick={download} disabled={busy}>
+        {busy ? 'Preparing CSV…' : 'Export CSV'}
+      </button>
+      {problem ? <span className="error-text small">{problem}</span> : null}
     </>
   );
 }

@@ -9,14 +9,25 @@ import { Link } from '../router';
 import {
   ErrorNote,
   Fact,
+  humanize,
   isFinalStatus,
   Loading,
   RiskBadge,
   StatusBadge,
+  UrgentBadge,
   useFocusWhenShown,
   useLoad,
   When,
 } from '../ui';
+
+const ACTION_STATES = {
+  none: '',
+  pending: 'Waiting for the requester to do it on the portal',
+  running: 'Being done now',
+  done: 'Done by the requester',
+  failed: 'Failed: not done',
+  expired: 'Not done: the time to do it ran out',
+} as const;
 
 export function LiveStatus(props: {
   verificationId: string;
@@ -70,8 +81,11 @@ export function LiveStatus(props: {
         Verification status
       </h2>
       <p className="status-line" role="status" aria-live="polite">
+        {d.verdict.urgent ? <UrgentBadge /> : null}
         <StatusBadge status={d.status} />
-        {d.assessment ? <RiskBadge level={d.assessment.riskLevel} score={d.assessment.riskScore} /> : null}
+        {d.assessment ? (
+          <RiskBadge status={d.status} level={d.assessment.riskLevel} score={d.assessment.riskScore} />
+        ) : null}
       </p>
       <dl className="facts">
         <Fact label="Sent to">
@@ -90,8 +104,26 @@ export function LiveStatus(props: {
             <When at={d.completedAt} />
           </Fact>
         ) : null}
+        {d.requestedAction && d.action.state !== 'none' ? (
+          <Fact label={humanize(d.requestedAction)}>
+            {ACTION_STATES[d.action.state]}
+            {d.action.completedAt ? (
+              <>
+                {' '}
+                <When at={d.action.completedAt} />
+              </>
+            ) : null}
+          </Fact>
+        ) : null}
+        {d.ticketResolvedAt ? (
+          <Fact label="Ticket">
+            Resolved <When at={d.ticketResolvedAt} />
+          </Fact>
+        ) : null}
       </dl>
-      {d.assessment ? <p className="recommendation">{d.assessment.recommendation}</p> : null}
+      {isFinal ? (
+        <p className={`recommendation${d.verdict.urgent ? ' urgent' : ''}`}>{d.verdict.recommendation}</p>
+      ) : null}
       {problem ? <ErrorNote>{problem}</ErrorNote> : null}
       <div className="buttons">
         {d.can.resend ? (

@@ -92,6 +92,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
       mediumFrom: num('mediumFrom'),
       highFrom: num('highFrom'),
       retentionDays: num('retentionDays'),
+      agentView: f.get('agentView') === 'outcome_only' ? 'outcome_only' : 'full',
     };
     // Only what changed: the server records each change in the audit log.
     const changed = Object.fromEntries(
@@ -215,6 +216,27 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
           <input type="checkbox" name="autoClose" defaultChecked={c.autoClose} />
           Resolve the ticket automatically after a completed self-service action
         </label>
+        <fieldset className="choices">
+          <legend>What agents see of a result</legend>
+          <label className="choice">
+            <input
+              type="radio"
+              name="agentView"
+              value="full"
+              defaultChecked={c.agentView !== 'outcome_only'}
+            />
+            The full analysis: score, level, reasons and device details
+          </label>
+          <label className="choice">
+            <input
+              type="radio"
+              name="agentView"
+              value="outcome_only"
+              defaultChecked={c.agentView === 'outcome_only'}
+            />
+            Only the outcome and the recommendation (auditors and admins still see everything)
+          </label>
+        </fieldset>
         <label htmlFor="p-close">Close code</label>
         <input id="p-close" name="closeCode" defaultValue={c.closeCode} required maxLength={200} />
         <StatusNote status={status} />
@@ -412,7 +434,12 @@ function UserRow(props: {
           ))}
         </select>
       </td>
-      <td data-label="Status">{u.enabled ? 'Enabled' : 'Disabled'}</td>
+      <td data-label="Status">
+        {u.enabled ? 'Enabled' : 'Disabled'}
+        {u.sessionsEndedAt ? (
+          <span className="sub">Sessions ended {new Date(u.sessionsEndedAt).toLocaleString()}</span>
+        ) : null}
+      </td>
       <td data-label="Actions" className="actions-cell">
         {self ? (
           <span className="muted small">This is you</span>
@@ -437,6 +464,19 @@ function UserRow(props: {
               }
             >
               {u.enabled ? 'Disable' : 'Enable'}
+            </button>
+            <button
+              type="button"
+              disabled={!u.enabled}
+              title="Signs the user out everywhere: every token issued until now is refused"
+              onClick={() =>
+                run(
+                  () => api.updateUser(u.username, { endSessions: true }),
+                  `${u.username} is signed out everywhere; they must sign in again.`,
+                )
+              }
+            >
+              End sessions
             </button>
           </div>
         )}

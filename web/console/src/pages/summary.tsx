@@ -11,6 +11,7 @@ import { Link } from '../router';
 import {
   ErrorNote,
   Fact,
+  feedbackText,
   humanize,
   isFinalStatus,
   Loading,
@@ -48,6 +49,9 @@ const EVENTS: Record<string, string> = {
   'ticket.write_back_retried': 'Write-back retried',
   'ticket.write_back_retry_failed': 'Write-back retry failed',
   'transcript.viewed': 'Transcript viewed',
+  'verification.viewed': 'Summary viewed',
+  'requester.denied': 'Requester said they did not ask for this',
+  'requester.feedback': 'Requester left feedback',
   'action.started': 'Password reset started',
   'action.password_reset': 'Password reset done',
   'action.password_rejected': 'New password refused',
@@ -76,21 +80,49 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
       </>
     );
   const d = v.data;
+  // A self-service request has no ticket: nothing is looked up in, or written to, a ticket system.
+  const selfService = d.origin === 'self_service';
   return (
     <>
-      <PageTitle>Verification of ticket {d.ticketNumber}</PageTitle>
+      <PageTitle>
+        {selfService
+          ? `Self-service verification of ${d.requesterName}`
+          : `Verification of ticket ${d.ticketNumber}`}
+      </PageTitle>
+      {d.verdict.urgent ? (
+        <div className="alert urgent" role="alert">
+          <strong>The requester says they did not ask for this</strong>
+          {d.requesterReport ? (
+            <>
+              {' '}
+              (<When at={d.requesterReport.at} />)
+            </>
+          ) : null}
+          . {d.verdict.recommendation}
+        </div>
+      ) : null}
       <p className="status-line">
         <StatusBadge status={d.status} />
-        {d.assessment ? <RiskBadge level={d.assessment.riskLevel} score={d.assessment.riskScore} /> : null}
+        {d.assessment ? (
+          <RiskBadge status={d.status} level={d.assessment.riskLevel} score={d.assessment.riskScore} />
+        ) : !d.analysisHidden && isFinalStatus(d.status) && d.status !== 'cancelled' ? (
+          <RiskBadge status={d.status} />
+        ) : null}
       </p>
       <div className="grid">
         <section className="panel" aria-labelledby="ticket-h">
           <h2 id="ticket-h">Ticket and request</h2>
           <dl className="facts">
-            <Fact label="Ticket">{d.ticketNumber}</Fact>
-            <Fact label="Subject">
-              {d.ticketSubject ?? <span className="muted">The ticket system did not answer</span>}
-            </Fact>
+            {selfService ? (
+              <Fact label="Ticket">None: the requester started this on the portal</Fact>
+            ) : (
+              <>
+                <Fact label="Ticket">{d.ticketNumber}</Fact>
+                <Fact label="Subject">
+                  {d.ticketSubject ?? <span className="muted">The ticket system did not answer</span>}
+                </Fact>
+              </>
+            )}
             {d.ticketDescription ? (
               <Fact label="Description">
                 <span className="description">{d.ticketDescription}</span>
@@ -117,35 +149,50 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
             <Fact label="Completed">
               <When at={d.completedAt} />
             </Fact>
+            <Fact label="User feedback">
+              {d.feedback ? feedbackText(d.feedback) : <span className="muted">None left</span>}
+            </Fact>
           </dl>
         </section>
         <section className="panel" aria-labelledby="outcome-h">
           <h2 id="outcome-h">Outcome</h2>
           {d.assessment ? (
-            <>
-              <p className="score">
-                Risk score <strong>{d.assessment.riskScore.toFixed(1)}</strong> of 10 · {d.assessment.correct}{' '}
-                of {d.assessment.answered} answers correct
-              </p>
-              <p className="recommendation">{d.assessment.recommendation}</p>
-            </>
-          ) : (
-            <p className="muted">
-              {isFinalStatus(d.status) ? 'No assessment was made.' : 'The requester has not finished yet.'}
+            <p className="score">
+              Risk score <strong>{d.assessment.riskScore.toFixed(1)}</strong> of 10 · {d.assessment.correct}{' '}
+              of {d.assessment.answered} answers correct
             </p>
+          ) : null}
+          {isFinalStatus(d.status) ? (
+            <p className={`recommendation${d.verdict.urgent ? ' urgent' : ''}`}>{d.verdict.recommendation}</p>
+          ) : (
+            <p className="muted">The requester has not finished yet.</p>
           )}
-          <WriteBack d={d} onChange={v.reload} />
+          {d.analysisHidden ? (
+            <p className="small muted">
+              This connection shows agents the outcome and the recommendation only; auditors and admins see
+              the full analysis.
+            </p>
+          ) : null}
+          {selfService ? (
+            <p className="small muted">Self-service request: there is no ticket to write the outcome to.</p>
+          ) : (
+            <WriteBack d={d} onChange={v.reload} />
+          )}
           <p>
             {d.can.viewTranscript ? (
               <Link to={`/verifications/${d.verificationId}/transcript`}>Open the transcript</Link>
-            ) : (
+            ) : d.analysisHidden ? null : (
               <span className="muted">The transcript is available once the requester has finished.</span>
             )}
           </p>
         </section>
       </div>
-      <Reasons d={d} />
-      <Device d={d} />
+      {d.analysisHidden ? null : (
+        <>
+          <Reasons d={d} />
+          <Device d={d} />
+        </>
+      )}
       <section className="panel" aria-labelledby="timeline-h">
         <h2 id="timeline-h">Timeline</h2>
         <ol className="timeline">

@@ -14,6 +14,7 @@ import { may } from '../roles';
 import { Link, navigate } from '../router';
 import {
   ErrorNote,
+  feedbackText,
   humanize,
   Loading,
   Pager,
@@ -22,6 +23,7 @@ import {
   RiskBadge,
   STATUS_LABELS,
   StatusBadge,
+  UrgentBadge,
   useCursorPages,
   useLoad,
   When,
@@ -58,9 +60,26 @@ const columns = column.columns([
   }),
   column.accessor('riskLevel', {
     header: 'Risk',
-    cell: (c) => <RiskBadge level={c.getValue()} score={c.row.original.riskScore} />,
+    cell: (c) =>
+      c.row.original.analysisHidden ? (
+        <span className="muted">—</span>
+      ) : (
+        <RiskBadge status={c.row.original.status} level={c.getValue()} score={c.row.original.riskScore} />
+      ),
   }),
-  column.accessor('status', { header: 'Status', cell: (c) => <StatusBadge status={c.getValue()} /> }),
+  column.accessor('status', {
+    header: 'Outcome',
+    cell: (c) => (
+      <>
+        {c.row.original.urgent ? <UrgentBadge /> : null}
+        <StatusBadge status={c.getValue()} />
+      </>
+    ),
+  }),
+  column.accessor('feedback', {
+    header: 'User feedback',
+    cell: (c) => (c.getValue() ? feedbackText(c.getValue()) : <span className="muted">—</span>),
+  }),
   column.accessor('category', { header: 'Category', cell: (c) => humanize(c.getValue()) }),
   column.accessor('agent', { header: 'Initiated by' }),
   column.accessor('createdAt', { header: 'Started', cell: (c) => <When at={c.getValue()} /> }),
@@ -140,7 +159,18 @@ export function VerificationsPage({ me, query }: { me: Me; query: URLSearchParam
 
 const NO_ROWS: VerificationRow[] = [];
 
+/** The categories and agents seen in the last year (from the dashboard's aggregates): the filters offer them. */
+function useKnownValues() {
+  const from = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+  const known = useLoad(() => api.dashboard({ from }), `known|${from}`);
+  return {
+    categories: known.data?.byCategory.map((b) => b.key) ?? [],
+    agents: known.data?.byAgent.map((b) => b.key) ?? [],
+  };
+}
+
 function FilterForm({ filters }: { filters: Filters }) {
+  const known = useKnownValues();
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
@@ -158,7 +188,7 @@ function FilterForm({ filters }: { filters: Filters }) {
           name="q"
           type="search"
           defaultValue={filters.q}
-          placeholder="Ticket number, requester name or email"
+          placeholder="Ticket number, Verification ID, requester name or email"
         />
       </div>
       <div>
@@ -185,11 +215,35 @@ function FilterForm({ filters }: { filters: Filters }) {
       </div>
       <div>
         <label htmlFor="f-category">Category</label>
-        <input id="f-category" name="category" defaultValue={filters.category} placeholder="password_reset" />
+        <input
+          id="f-category"
+          name="category"
+          list="f-category-known"
+          defaultValue={filters.category}
+          placeholder="password_reset"
+        />
+        <datalist id="f-category-known">
+          {known.categories.map((c) => (
+            <option key={c} value={c}>
+              {humanize(c)}
+            </option>
+          ))}
+        </datalist>
       </div>
       <div>
         <label htmlFor="f-agent">Initiated by</label>
-        <input id="f-agent" name="agent" defaultValue={filters.agent} placeholder="Username" />
+        <input
+          id="f-agent"
+          name="agent"
+          list="f-agent-known"
+          defaultValue={filters.agent}
+          placeholder="Username"
+        />
+        <datalist id="f-agent-known">
+          {known.agents.map((a) => (
+            <option key={a} value={a} />
+          ))}
+        </datalist>
       </div>
       <div>
         <label htmlFor="f-from">From</label>
