@@ -43,18 +43,18 @@ export const FUNCTIONS = [
   {
     name: 'send-link',
     description: 'Console: an agent sends a verification link',
-    access: { table: 'readWrite', startExecution: true, secrets: ['directory'] },
+    access: { table: 'readWrite', startExecution: true, secrets: ['directory'], consoleUsers: 'read' },
   },
   {
     name: 'verification-get',
     description:
       "Console: one verification's summary (the ticket's subject read from the ITSM; the view is audited)",
-    access: { table: 'readWrite', secrets: ['outbound'] },
+    access: { table: 'readWrite', secrets: ['outbound'], consoleUsers: 'read' },
   },
   {
     name: 'write-back-retry',
     description: 'Console: retries the ticket writes of a verification whose write-back failed',
-    access: { table: 'readWrite', secrets: ['outbound'] },
+    access: { table: 'readWrite', secrets: ['outbound'], consoleUsers: 'read' },
   },
   {
     name: 'portal-open',
@@ -129,7 +129,7 @@ export const FUNCTIONS = [
   {
     name: 'lifecycle-await',
     description: 'Lifecycle task: stores the callback token of a waiting stage',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: [] },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'lifecycle-record',
@@ -160,7 +160,13 @@ export const FUNCTIONS = [
   {
     name: 'console-resend',
     description: 'Console: cancels the open verification and sends a new link to the same place',
-    access: { table: 'readWrite', startExecution: true, sendTaskResult: true, secrets: ['directory'] },
+    access: {
+      table: 'readWrite',
+      startExecution: true,
+      sendTaskResult: true,
+      secrets: ['directory'],
+      consoleUsers: 'read',
+    },
   },
   {
     name: 'console-cancel',

@@ -1,18 +1,16 @@
 /** POST /api/verifications/{verificationId}/cancel: its sender or an admin cancels an open verification. */
 
-import { compose, store, workflow } from '../../shared/composition.js';
+import { compose, consoleUsers, store, workflow } from '../../shared/composition.js';
 import { cancelBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
+import { pathParam } from '../../shared/use-cases/console/request.js';
 import { cancelVerification } from '../../shared/use-cases/console/send.js';
 
-const ctx = compose({ store, workflow });
+const ctx = compose({ store, workflow, consoleUsers });
 
-export const handler = httpHandler(
-  'console-cancel',
-  { body: cancelBodySchema },
-  async ({ event, body, principal }) => ({
-    status: 200,
-    body: await cancelVerification(ctx, pathParam(event, 'verificationId'), signedIn(principal), body.reason),
-  }),
-);
+export const handler = httpHandler('console-cancel', { body: cancelBodySchema }, async (request) => {
+  const principal = await authorized(ctx, 'console-cancel', request);
+  const verificationId = pathParam(request.event, 'verificationId');
+  return { status: 200, body: await cancelVerification(ctx, verificationId, principal, request.body.reason) };
+});

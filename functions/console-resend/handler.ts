@@ -1,12 +1,16 @@
 /** POST /api/verifications/{verificationId}/resend: a fresh link to the same place; the open one is cancelled. */
-import { compose, directory, store, workflow } from '../../shared/composition.js';
+import { compose, consoleUsers, directory, store, workflow } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { pathParam, signedIn } from '../../shared/use-cases/console/request.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
+import { pathParam } from '../../shared/use-cases/console/request.js';
 import { resendVerification } from '../../shared/use-cases/console/send.js';
 
-const ctx = compose({ store, directory, workflow });
+const ctx = compose({ store, directory, workflow, consoleUsers });
 
-export const handler = httpHandler('console-resend', {}, async ({ event, principal }) => ({
-  status: 202,
-  body: await resendVerification(ctx, pathParam(event, 'verificationId'), signedIn(principal)),
-}));
+export const handler = httpHandler('console-resend', {}, async (request) => {
+  const principal = await authorized(ctx, 'console-resend', request);
+  return {
+    status: 202,
+    body: await resendVerification(ctx, pathParam(request.event, 'verificationId'), principal),
+  };
+});

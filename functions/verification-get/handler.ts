@@ -1,13 +1,17 @@
 /** GET /api/verifications/{verificationId}: the summary panel (timeline, reasons by category, what the caller may do). */
 
-import { compose, consoleQueries, store, ticketSystems } from '../../shared/composition.js';
+import { compose, consoleQueries, consoleUsers, store, ticketSystems } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
 import { verificationDetail } from '../../shared/use-cases/console/detail.js';
-import { signedIn } from '../../shared/use-cases/console/request.js';
+import { pathParam } from '../../shared/use-cases/console/request.js';
 
-const ctx = compose({ store, consoleQueries, ticketSystems });
+const ctx = compose({ store, consoleQueries, ticketSystems, consoleUsers });
 
-export const handler = httpHandler('verification-get', {}, async ({ event, principal }) => ({
-  status: 200,
-  body: await verificationDetail(ctx, event.pathParameters?.verificationId ?? '', signedIn(principal)),
-}));
+export const handler = httpHandler('verification-get', {}, async (request) => {
+  const principal = await authorized(ctx, 'verification-get', request);
+  return {
+    status: 200,
+    body: await verificationDetail(ctx, pathParam(request.event, 'verificationId'), principal),
+  };
+});

@@ -1,14 +1,15 @@
 /** POST /api/verifications/{verificationId}/write-back: an agent retries a failed write-back. */
-import { compose, store, ticketSystems } from '../../shared/composition.js';
+import { compose, consoleUsers, store, ticketSystems } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
+import { authorized } from '../../shared/use-cases/console/access.js';
+import { pathParam } from '../../shared/use-cases/console/request.js';
 import { retryWriteBack } from '../../shared/use-cases/lifecycle.js';
 import { toView } from '../../shared/use-cases/send-verification.js';
 
-const ctx = compose({ store, ticketSystems });
+const ctx = compose({ store, ticketSystems, consoleUsers });
 
-export const handler = httpHandler('write-back-retry', {}, async ({ event, principal }) => ({
-  status: 200,
-  body: toView(
-    await retryWriteBack(ctx, event.pathParameters?.verificationId ?? '', principal?.username ?? 'unknown'),
-  ),
-}));
+export const handler = httpHandler('write-back-retry', {}, async (request) => {
+  const principal = await authorized(ctx, 'write-back-retry', request);
+  const verificationId = pathParam(request.event, 'verificationId');
+  return { status: 200, body: toView(await retryWriteBack(ctx, verificationId, principal.username)) };
+});
