@@ -30,6 +30,7 @@ process.env.PORTAL_REQUESTS_PER_SOURCE = '10000';
 
 const { startDynamoDbLocal } = await import('../local/dynamodb-local.js');
 const { freePort } = await import('../local/ports.js');
+const { mulberry32 } = await import('../local/prng.js');
 const { organisationAsOf } = await import('../local/organisation.js');
 const { startLocalStack } = await import('../local/stack.js');
 const { verdictOf } = await import('../shared/domain/verdict.js');
@@ -58,15 +59,8 @@ const HEADLESS =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36';
 const IMPOSTOR_NUMBER = '+447911123456';
 
-// A seeded PRNG, so a run can be repeated (mulberry32).
-let state = SEED >>> 0;
-const random = () => {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// Seeded, so a run can be repeated.
+const random = mulberry32(SEED);
 const pickOne = <T>(items: readonly T[]): T | undefined => items[Math.floor(random() * items.length)];
 
 interface PublicQuestion {

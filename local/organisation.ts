@@ -7,6 +7,7 @@
  * not to the clock.
  */
 import type { DirectoryUser } from '../shared/ports.js';
+import { mulberry32 } from './prng.js';
 
 export const SEED_REFERENCE_DATE = '2026-11-01';
 const SEED = 20261101;
@@ -471,16 +472,9 @@ function corePeople(): DirectoryUser[] {
 
 // Generator -------------------------------------------------------------------------------------------
 
-/** mulberry32: a small, well-known 32-bit PRNG; plenty for test data. */
+/** The generator's random choices, from a seeded mulberry32: plenty for test data. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const shuffle = <T>(items: readonly T[]): T[] => {

@@ -129,7 +129,7 @@ export const FUNCTIONS = [
   {
     name: 'lifecycle-await',
     description: 'Lifecycle task: stores the callback token of a waiting stage',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: [], consoleUsers: 'read' },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: [] },
   },
   {
     name: 'lifecycle-record',
@@ -171,7 +171,7 @@ export const FUNCTIONS = [
   {
     name: 'console-cancel',
     description: 'Console: cancels an open verification (its sender or an admin)',
-    access: { table: 'readWrite', sendTaskResult: true, secrets: [] },
+    access: { table: 'readWrite', sendTaskResult: true, secrets: [], consoleUsers: 'read' },
   },
   {
     name: 'console-transcript',

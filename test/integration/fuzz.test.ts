@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../local/prng.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
@@ -17,16 +18,9 @@ import { type Harness, openTicket, sendLink, startHarness } from './harness.js';
 const SEED = 0x5eed_2026;
 const CASES_PER_ROUTE = 80;
 
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
+/** Seeded choices: the same sequence for the same seed on every machine. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)] as T;
   return { next, int, pick, chance: (p: number) => next() < p };
