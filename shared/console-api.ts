@@ -75,8 +75,12 @@ export const addDays = (day: string, n: number) =>
 /** `YYYY-MM-DD` plus n calendar months, clamped to the month's last day. */
 export function addMonths(day: string, n: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const last = new Date(Date.UTC(y, m - 1 + n + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(y, m - 1 + n, Math.min(d, last))).toISOString().slice(0, 10);
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999.
+  const at = (month: number, date: number) => new Date(new Date(0).setUTCFullYear(y, month, date));
+  const last = at(m - 1 + n + 1, 0).getUTCDate();
+  return at(m - 1 + n, Math.min(d, last))
+    .toISOString()
+    .slice(0, 10);
 }
 /** Days in [from, to], both ends included. */
 export const daysIn = (from: string, to: string) =>

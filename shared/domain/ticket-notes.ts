@@ -35,12 +35,20 @@ export function openedNote(v: Verification): TicketNote {
   };
 }
 
-export function outcomeNote(v: Verification, consoleUrl: string): TicketNote {
+/**
+ * The outcome note. With `outcomeOnly` (the connection shows agents only the outcome and the
+ * recommendation), the note leaves out the score and the reasons: agents read the ticket too.
+ */
+export function outcomeNote(
+  v: Verification,
+  consoleUrl: string,
+  options: { outcomeOnly?: boolean } = {},
+): TicketNote {
   const verdict = verdictOf(v.status, v.assessment);
   const lines = [
     `${verdict.urgent ? 'URGENT - ' : ''}Helpdesk Verify: identity verification ${verdict.outcome}${verdict.proceed ? '' : ' - NOT verified'}.`,
   ];
-  if (v.assessment) {
+  if (v.assessment && !options.outcomeOnly) {
     const a = v.assessment;
     lines.push(`Risk: ${verdict.level} (score ${a.riskScore.toFixed(1)} of 10).`);
     const top = a.reasons.filter((r) => r.points !== 0).slice(0, 3);

@@ -298,7 +298,7 @@ async function makeWrite(
         : write === 'cancelled'
           ? cancelledNote(v, await cancelledBy(ctx, v))
           : write === 'outcome'
-            ? outcomeNote(v, consoleUrl)
+            ? outcomeNote(v, consoleUrl, { outcomeOnly: connection.agentView === 'outcome_only' })
             : actionNote(v);
   await itsm.addNote(ticketId, { ...note, marker: noteMarker(v.verificationId, write) }, options);
 }

@@ -49,6 +49,22 @@ describe('far-future date ranges', () => {
   });
 });
 
+describe('far-past date ranges', () => {
+  it.each([
+    ['GET', '/api/dashboard?from=0000-01-01&to=1901-01-31', undefined],
+    ['GET', '/api/audit?from=0050-01-01&to=0099-12-31', undefined],
+    ['POST', '/api/exports', { filters: { from: '0001-01-01', to: '0090-01-01' } }],
+  ] as const)(
+    '%s %s answers 400 RANGE_TOO_LONG at once (years 0-99 are not 1900-1999)',
+    async (method, path, body) => {
+      const res = await timed(method, path, body);
+      expect(res.status).toBe(400);
+      expect(res.json.error.code).toBe('RANGE_TOO_LONG');
+      expect(res.ms).toBeLessThan(1000);
+    },
+  );
+});
+
 describe('date ranges people get wrong', () => {
   it('a reversed range is a sentence, not a schema path', async () => {
     const res = await timed('GET', '/api/verifications?from=2026-05-01&to=2026-04-01');

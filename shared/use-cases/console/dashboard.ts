@@ -69,13 +69,17 @@ export function aggregateChanges(before: Verification | undefined, after: Verifi
       counters[`cat:${after.category}:passed`] = 1;
       counters[`agent:${after.agent}:passed`] = 1;
     }
-    // A level is Verified only on a pass (older records may carry `verified` on another outcome).
+    // A level is Verified only on a pass: older records may carry `verified` on another outcome,
+    // counted as Medium (not verified), so the risk counts still add up to the completed ones.
     const level = after.assessment?.riskLevel;
-    if (level && !(level === 'verified' && after.status !== 'passed')) counters[`risk:${level}`] = 1;
+    if (level) counters[`risk:${level === 'verified' && after.status !== 'passed' ? 'medium' : level}`] = 1;
     changes.push({ change: 'final', date, counters });
   }
   return changes;
 }
+
+/** The most days one dashboard answer covers, whatever its caller validated (13 months and more). */
+const DASHBOARD_MAX_DAYS = 800;
 
 const zero = (): DashboardTotals => ({
   started: 0,
@@ -107,7 +111,8 @@ export async function dashboard(
   };
   const days: DashboardDay[] = [];
   // Counted, not compared: a loop on `date <= to` never ends once a date string outgrows its format.
-  const span = daysIn(from, to);
+  // The range was validated at the edge (at most MAX_RANGE_MONTHS); the cap holds regardless.
+  const span = Math.min(daysIn(from, to), DASHBOARD_MAX_DAYS);
   for (let i = 0; i < span; i++) {
     const date = addDays(from, i);
     const day: DashboardDay = { date, ...zero() };

@@ -94,14 +94,20 @@ export async function updateUser(
  * signs users in and Cognito's own logs hold the attempts.
  */
 export function auditedSignIns<R>(
-  users: { verifyPassword(username: string, password: string): Promise<R | undefined> },
+  users: {
+    verifyPassword(username: string, password: string): Promise<R | undefined>;
+    get(username: string): Promise<unknown>;
+  },
   store: Pick<Ctx<'store'>['store'], 'appendAudit'>,
   now: () => Date = () => new Date(),
 ) {
   return {
     async verifyPassword(username: string, password: string): Promise<R | undefined> {
       const result = await users.verifyPassword(username, password);
-      const known = /^[a-z0-9][a-z0-9._-]{1,63}$/.test(username) ? username : '(unknown)';
+      // Only a name that is a console user is recorded: a password typed into the name field by
+      // mistake, or anything else, is never written down as typed.
+      const exists = result !== undefined || (await users.get(username)) !== undefined;
+      const known = exists ? username : '(unknown)';
       await store.appendAudit({
         actor: known,
         action: result ? 'console.signed_in' : 'console.sign_in_failed',

@@ -17,6 +17,7 @@ import { CognitoConsoleUsers } from '../../../shared/adapters/cognito-users.js';
 import type { Ctx } from '../../../shared/composition.js';
 import type { ConsoleUserRecord } from '../../../shared/ports.js';
 import { authorized, forgetUser, sessionEnded } from '../../../shared/use-cases/console/access.js';
+import { auditedSignIns } from '../../../shared/use-cases/console/users.js';
 
 const event = (iat: number) =>
   ({
@@ -142,5 +143,34 @@ describe('CognitoConsoleUsers sessions', () => {
       roles: ['auditor'],
       sessionsEndedAt: '2027-01-15T08:00:00.000Z',
     });
+  });
+});
+
+describe('auditedSignIns', () => {
+  it('records the name of a console user, and never what an unknown name was typed as', async () => {
+    // Prepare
+    const events: { actor: string; action: string }[] = [];
+    const users = {
+      verifyPassword: async (username: string, password: string) =>
+        username === 'alice' && password === 'right' ? ['agent'] : undefined,
+      get: async (username: string) => (username === 'alice' ? { username } : undefined),
+    };
+    const signIns = auditedSignIns(users, {
+      appendAudit: async (e: { actor: string; action: string }) => {
+        events.push({ actor: e.actor, action: e.action });
+      },
+    } as never);
+
+    // Act: a success, a wrong password, and a password typed into the name field
+    await signIns.verifyPassword('alice', 'right');
+    await signIns.verifyPassword('alice', 'wrong');
+    await signIns.verifyPassword('correct-horse.battery9', 'x');
+
+    // Assess
+    expect(events).toEqual([
+      { actor: 'alice', action: 'console.signed_in' },
+      { actor: 'alice', action: 'console.sign_in_failed' },
+      { actor: '(unknown)', action: 'console.sign_in_failed' },
+    ]);
   });
 });

@@ -46,6 +46,11 @@ describe('the date-range rule', () => {
   it('counts calendar months, clamping to the end of a short month', () => {
     expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
     expect(addMonths('2024-01-31', 1)).toBe('2024-02-29');
+    // Date.UTC would read the years 0-99 as 1900-1999 and let a 1,900-year range through.
+    expect(addMonths('0000-01-01', 13)).toBe('0001-02-01');
+    expect(
+      rangeProblem({ from: '0000-01-01', to: '1901-01-31' }, { today: '2026-12-04', maxMonths: 13 })?.code,
+    ).toBe('RANGE_TOO_LONG');
     expect(addMonths('2026-03-15', -13)).toBe('2025-02-15');
     expect(daysIn('2026-01-01', '2026-12-31')).toBe(365);
   });

@@ -41,6 +41,31 @@ describe('outcomeNote', () => {
     expect(note.link).toEqual({ label: 'Open in Helpdesk Verify', url: CONSOLE_URL });
   });
 
+  it('shows agents only the outcome and the recommendation when the connection says so', () => {
+    // Prepare
+    const v = verification({
+      status: 'failed',
+      assessment: {
+        ...passedAssessment(),
+        riskScore: 8,
+        riskLevel: 'high',
+        reasons: [reason('WRONG_ANSWERS', 8, '2 challenge questions answered wrongly')],
+      },
+    });
+
+    // Act
+    const full = outcomeNote(v, CONSOLE_URL);
+    const outcomeOnly = outcomeNote(v, CONSOLE_URL, { outcomeOnly: true });
+
+    // Assess
+    expect(full.text).toContain('Risk: High (score 8.0 of 10).');
+    expect(full.text).toContain('Top reasons: 2 challenge questions answered wrongly.');
+    expect(outcomeOnly.text).not.toContain('score');
+    expect(outcomeOnly.text).not.toContain('Top reasons');
+    expect(outcomeOnly.text).toContain('identity verification Failed - NOT verified.');
+    expect(outcomeOnly.text).toContain(`Recommendation: ${RECOMMENDATIONS.high}.`);
+  });
+
   it('leaves zero-point reasons out of the top reasons', () => {
     // Act
     const note = outcomeNote(verification(), CONSOLE_URL);
