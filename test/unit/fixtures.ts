@@ -1,6 +1,7 @@
 /** Small hand-made fixtures shared by the unit tests. Every helper returns a fresh object. */
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { ClientSignals, EndpointContext } from '../../shared/domain/endpoint-signals.js';
 import type { Assessment, Verification } from '../../shared/domain/verification.js';
 import type { DirectoryUser } from '../../shared/ports.js';
 
@@ -84,3 +85,24 @@ export function apigwEvent(name: string): APIGatewayProxyEventV2 {
   }
   return structuredClone(event);
 }
+
+export const CHROME_MAC =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+
+/** Where a Lisbon person's browser connects from, as endpointSignals sees it. */
+export const endpointContext = (overrides: Partial<EndpointContext> = {}): EndpointContext => ({
+  userAgent: CHROME_MAC,
+  ipCountry: 'PT',
+  profileCountry: 'PT',
+  knownDevice: false,
+  secondDevice: false,
+  ...overrides,
+});
+
+/** What a Lisbon person's page reports. */
+export const genuineClient: ClientSignals = {
+  webdriver: false,
+  timeZone: 'Europe/Lisbon',
+  languages: ['pt-PT', 'en'],
+  clientHints: { platform: 'macOS', mobile: false },
+};

@@ -6,29 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { VOUCHES } from '../../../shared/domain/assessment.js';
 import {
   checkDeviceCredential,
-  type EndpointContext,
   endpointSignals,
   issueDeviceCredential,
 } from '../../../shared/domain/endpoint-signals.js';
+import { endpointContext, genuineClient } from '../fixtures.js';
 
 const KEY = 'server-key-for-tests';
 const now = new Date('2026-12-01T10:00:00Z');
 const elena = { userId: 'u-elena', connectionId: 'local-desk' };
-const context = (overrides: Partial<EndpointContext> = {}): EndpointContext => ({
-  userAgent:
-    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
-  ipCountry: 'PT',
-  profileCountry: 'PT',
-  knownDevice: false,
-  secondDevice: false,
-  ...overrides,
-});
-const genuine = {
-  webdriver: false,
-  timeZone: 'Europe/Lisbon',
-  languages: ['pt-PT', 'en'],
-  clientHints: { platform: 'macOS', mobile: false },
-};
+const context = endpointContext;
+const genuine = genuineClient;
 
 describe('device credential', () => {
   it('checks out for the person and connection it was issued to, with the key the server stored', () => {

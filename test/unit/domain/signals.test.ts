@@ -1,29 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { type EndpointContext, endpointSignals } from '../../../shared/domain/endpoint-signals.js';
+import { endpointSignals } from '../../../shared/domain/endpoint-signals.js';
 import { personaSignals } from '../../../shared/domain/persona-signals.js';
-import { directoryUser } from '../fixtures.js';
+import { CHROME_MAC, directoryUser, endpointContext, genuineClient } from '../fixtures.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const codes = (reasons: { code: string }[]) => reasons.map((r) => r.code);
 
-const CHROME_MAC =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const HEADLESS =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36';
-const context = (overrides: Partial<EndpointContext> = {}): EndpointContext => ({
-  userAgent: CHROME_MAC,
-  ipCountry: 'PT',
-  profileCountry: 'PT',
-  knownDevice: false,
-  secondDevice: false,
-  ...overrides,
-});
-const genuine = {
-  webdriver: false,
-  timeZone: 'Europe/Lisbon',
-  languages: ['pt-PT', 'en'],
-  clientHints: { platform: 'macOS', mobile: false },
-};
+const context = endpointContext;
+const genuine = genuineClient;
 
 describe('personaSignals', () => {
   it('vouches when the link went to the contact on record, and adds nothing else for a quiet account', () => {
