@@ -152,6 +152,13 @@ async function preparedNpmChromium(): Promise<PickedChromium> {
   const env: Record<string, string> = {
     LD_LIBRARY_PATH: [join(dir, 'al2023', 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
   };
+  // headless-shell turns a C or POSIX locale into the language 'en-US@posix', which Intl rejects
+  // (Debian's Chromium says 'en-US'): such a locale becomes en_US.UTF-8 for the browser.
+  const locale = process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || 'C';
+  if (/^(C|POSIX)([.@]|$)/.test(locale)) {
+    for (const name of ['LANG', 'LC_ALL', 'LC_MESSAGES'])
+      if (name === 'LANG' || process.env[name]) env[name] = 'en_US.UTF-8';
+  }
   // The machine's fonts when it has a fontconfig setup, else the package's own.
   if (!process.env.FONTCONFIG_PATH && !existsSync('/etc/fonts/fonts.conf'))
     env.FONTCONFIG_PATH = join(dir, 'fonts');
