@@ -11,21 +11,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { StaticSite } from '../local/static-site.js';
+import { launchChromium } from '../test/browser/chromium.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
 
 const LOADS = Number(process.env.LOADS ?? 15);
 const GOAL_GZIP_KB = 50;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -88,7 +79,8 @@ await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 const address = server.address();
 const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/portal-app/`;
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+const browser = await launchChromium();
+const chromiumVersion = browser.version();
 const tti: number[] = [];
 const dcl: number[] = [];
 try {
@@ -117,7 +109,9 @@ try {
   await browser.close();
   server.close();
 }
-console.log(`Time to interactive, headless Chromium on localhost, cold cache, ${LOADS} loads`);
+console.log(
+  `Time to interactive, headless Chromium ${chromiumVersion} on localhost, cold cache, ${LOADS} loads`,
+);
 console.log(
   `  median ${median(tti).toFixed(0)} ms (min ${Math.min(...tti).toFixed(0)}, max ${Math.max(...tti).toFixed(0)}); ` +
     `DOMContentLoaded median ${median(dcl).toFixed(0)} ms`,

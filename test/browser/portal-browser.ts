@@ -1,5 +1,5 @@
 /**
- * Drives the built portal in Debian's Chromium (playwright-core) against the local stack of
+ * Drives the built portal in Chromium (playwright-core; which one: chromium.ts) against the local stack of
  * test/integration/harness.ts. A "requester" browser looks like a person's Chrome (no automation
  * flag, a normal user agent); a "scripted" one keeps Playwright's defaults (navigator.webdriver,
  * HeadlessChrome), as an attacker's script would. Every screen is checked with axe and captured
@@ -8,22 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { type Browser, type BrowserContext, chromium, type Page, type Response } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
 import { expect } from 'vitest';
 import { type Answering, type PublicQuestion, responseFor } from '../../local/requester.js';
+import { asDesktopChrome, launchChromium } from './chromium.js';
 
 const SCREENSHOTS = join(import.meta.dirname, 'screenshots');
 const PHONE = { width: 390, height: 844 };
 export const DESKTOP = { width: 1280, height: 800 };
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 /** A current desktop Chrome on macOS, as a requester's browser would say. */
 const PERSON_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
@@ -33,11 +25,14 @@ const LISBON_HOME_IP = '85.240.0.1';
 export type BrowserKind = 'requester' | 'scripted';
 
 export function launch(kind: BrowserKind): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: kind === 'requester' ? [...ARGS, '--disable-blink-features=AutomationControlled'] : ARGS,
-    ...(kind === 'requester' ? { ignoreDefaultArgs: ['--enable-automation'] } : {}),
-  });
+  return launchChromium(
+    kind === 'requester'
+      ? {
+          args: ['--disable-blink-features=AutomationControlled'],
+          ignoreDefaultArgs: ['--enable-automation'],
+        }
+      : {},
+  );
 }
 
 export interface PortalPage {
@@ -67,6 +62,7 @@ export async function openContext(
     ...(fromLoopback ? {} : { extraHTTPHeaders: { 'x-simulated-source-ip': LISBON_HOME_IP } }),
     ...(kind === 'requester' ? { userAgent: PERSON_UA } : {}),
   });
+  if (kind === 'requester') await asDesktopChrome(browser, context);
   const page = await context.newPage();
   const origins = new Set<string>();
   const errors: string[] = [];
