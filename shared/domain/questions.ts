@@ -226,24 +226,33 @@ function groupQuestion(requester: DirectoryUser, others: DirectoryUser[]): Choic
   const everyone = [requester, ...peers];
   const sameDept = peers.filter((u) => u.department === requester.department);
   const sameOffice = peers.filter((u) => u.office === requester.office);
-  // Broad: held by half or more of some department or office it appears in, or by 40% of everyone.
+  // Broad: held by half the person's department or office (when the sample has five of them), by
+  // 40% of everyone, or by exactly the members of one department or office (`EXEC-All`,
+  // `All Warsaw`). Judged on the person's own department and office, so a small sample of some
+  // other office cannot make a telling group look broad.
+  const share = (group: string, people: DirectoryUser[]) =>
+    people.filter((u) => u.groups?.includes(group)).length / people.length;
   const broad = (group: string) => {
     const holders = everyone.filter((u) => u.groups?.includes(group));
-    const within = (key: 'department' | 'office') =>
-      [...new Set(holders.map((u) => u[key]))].some((value) => {
-        const members = everyone.filter((u) => u[key] === value);
-        return members.length >= 2 && holders.filter((u) => u[key] === value).length / members.length >= 0.5;
-      });
+    const exactly = (key: 'department' | 'office') => {
+      const value = holders[0]?.[key];
+      return (
+        holders.length >= 2 &&
+        holders.every((u) => u[key] === value) &&
+        everyone.filter((u) => u[key] === value).length === holders.length
+      );
+    };
     return (
-      within('department') ||
-      within('office') ||
-      (everyone.length >= 6 && holders.length / everyone.length >= 0.4)
+      (sameDept.length >= 5 && share(group, sameDept) >= 0.5) ||
+      (sameOffice.length >= 5 && share(group, sameOffice) >= 0.5) ||
+      (everyone.length >= 6 && holders.length / everyone.length >= 0.4) ||
+      exactly('department') ||
+      exactly('office')
     );
   };
-  const common = broad;
-  const telling = mine.filter((g) => !common(g));
+  const telling = mine.filter((g) => !broad(g));
   const decoyPool = (people: DirectoryUser[]) =>
-    people.flatMap((u) => u.groups ?? []).filter((g) => !mine.includes(g) && !common(g));
+    people.flatMap((u) => u.groups ?? []).filter((g) => !mine.includes(g) && !broad(g));
   const pools = [decoyPool(sameDept), decoyPool(sameOffice), decoyPool(peers)];
   const lookAlikes = (g: string) => pools.flat().filter((d) => groupShape(d) === groupShape(g)).length;
   // The telling group with the most look-alike decoys, so the true one does not stand out.
