@@ -204,6 +204,9 @@ export const connectionPolicyBodySchema = z
     mediumFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
     /** Scores at or above this are High. */
     highFrom: z.optional(z.number().check(z.gte(0.5), z.lte(10))),
+    /** Private knowledge a pass needs, per link channel (see "How a verification is scored"). */
+    minKnowledgeSms: z.optional(z.number().check(z.gte(0), z.lte(10))),
+    minKnowledgeEmail: z.optional(z.number().check(z.gte(0), z.lte(10))),
     retentionDays: z.optional(seconds(1, 3650)),
     /** `outcome_only`: agents see the outcome and the recommendation only (enforced by the API). */
     agentView: z.optional(z.enum(['full', 'outcome_only'])),
@@ -488,6 +491,8 @@ export interface ConnectionSettings {
   closeCode: string;
   mediumFrom: number;
   highFrom: number;
+  minKnowledgeSms: number;
+  minKnowledgeEmail: number;
   retentionDays: number;
   agentView: 'full' | 'outcome_only';
 }

@@ -411,7 +411,7 @@ describe('an admin', () => {
 
     // Users: a new auditor gets a one-time temporary password, and can sign in with it
     await page.getByLabel('Username', { exact: true }).fill('avery');
-    await page.getByLabel('Email').fill('avery@example.com');
+    await page.getByLabel('Email', { exact: true }).fill('avery@example.com');
     await page.getByLabel('Role', { exact: true }).selectOption('auditor');
     await page.getByRole('button', { name: 'Add user' }).click();
     await expect.poll(() => page.locator('main').textContent()).toContain('Temporary password for avery');

@@ -609,6 +609,7 @@ describe('settings and users', () => {
         gatedCategories: ['password_reset', 'mfa_reset'],
         highFrom: 8,
         retentionDays: 90,
+        minKnowledgeSms: 4,
       },
     });
     expect(update.status).toBe(200);
@@ -617,7 +618,11 @@ describe('settings and users', () => {
       highFrom: 8,
       mediumFrom: 4,
       retentionDays: 90,
+      // The private knowledge a pass needs: set for SMS links, the default for email ones.
+      minKnowledgeSms: 4,
+      minKnowledgeEmail: 3,
     });
+    expect((await h.stack.store.getConnection('local-desk'))?.minKnowledgeSms).toBe(4);
     // The retention applies to what is sent from now on.
     const ticket = await openTicket(h);
     const sent = await call(h, 'POST', '/api/verifications', {

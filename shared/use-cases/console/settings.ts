@@ -28,6 +28,8 @@ function view(c: Connection, retentionDays: number): ConnectionSettings {
     closeCode: c.closeCode,
     mediumFrom: c.mediumFrom ?? DEFAULT_SCORING.mediumFrom,
     highFrom: c.highFrom ?? DEFAULT_SCORING.highFrom,
+    minKnowledgeSms: c.minKnowledgeSms ?? DEFAULT_SCORING.minKnowledge.sms,
+    minKnowledgeEmail: c.minKnowledgeEmail ?? DEFAULT_SCORING.minKnowledge.email,
     retentionDays: c.retentionDays ?? retentionDays,
     agentView: c.agentView ?? 'full',
   };

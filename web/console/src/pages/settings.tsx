@@ -91,6 +91,8 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
       closeCode: text('closeCode'),
       mediumFrom: num('mediumFrom'),
       highFrom: num('highFrom'),
+      minKnowledgeSms: num('minKnowledgeSms'),
+      minKnowledgeEmail: num('minKnowledgeEmail'),
       retentionDays: num('retentionDays'),
       agentView: f.get('agentView') === 'outcome_only' ? 'outcome_only' : 'full',
     };
@@ -196,6 +198,32 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
               max={10}
               step={0.1}
               defaultValue={c.highFrom}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-knowledge-sms">Private knowledge to pass, SMS link</label>
+            <input
+              id="p-knowledge-sms"
+              name="minKnowledgeSms"
+              type="number"
+              min={0}
+              max={10}
+              step={0.05}
+              defaultValue={c.minKnowledgeSms}
+              required
+            />
+          </div>
+          <div>
+            <label htmlFor="p-knowledge-email">Private knowledge to pass, email link</label>
+            <input
+              id="p-knowledge-email"
+              name="minKnowledgeEmail"
+              type="number"
+              min={0}
+              max={10}
+              step={0.05}
+              defaultValue={c.minKnowledgeEmail}
               required
             />
           </div>
