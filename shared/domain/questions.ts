@@ -119,8 +119,11 @@ function choice(
 /** Questions offered at most; the most private available are chosen. */
 export const DEFAULT_QUESTION_COUNT = 5;
 
-/** How many people the decoys are drawn from (the directory is asked for this many). */
-export const DECOY_SAMPLE_SIZE = 120;
+/**
+ * How many people the decoys are drawn from (the directory is asked for this many): one page of
+ * Entra ID's or Okta's user list (100), so opening a link costs one directory round trip.
+ */
+export const DECOY_SAMPLE_SIZE = 100;
 
 /** Subjects of the kind every help desk sees: decoys that say nothing about anyone. */
 export const COMMON_TICKET_SUBJECTS = [

@@ -38,6 +38,8 @@ export const RECOMMENDATIONS = {
     'URGENT: the person says they did not ask for this - someone may be impersonating them right now. Do not proceed; end the call and escalate to security',
 } as const;
 
+const NOT_YET = 'Not verified yet - wait for the requester to finish';
+
 export interface Verdict {
   /** Passed, Failed, Not Enough Questions, Timed Out, Cancelled (or Link sent / In progress). */
   outcome: string;
@@ -68,21 +70,16 @@ export function verdictOf(
   assessment?: Pick<Assessment, 'riskLevel' | 'reasons'>,
 ): Verdict {
   const urgent = assessment?.reasons.some((r) => r.code === REQUESTER_DENIED) ?? false;
-  const recommendation = urgent
-    ? RECOMMENDATIONS.requesterDenied
-    : status === 'passed'
-      ? RECOMMENDATIONS.verified
-      : status === 'not_enough_questions'
-        ? RECOMMENDATIONS.notEnoughQuestions
-        : status === 'timed_out'
-          ? RECOMMENDATIONS.timedOut
-          : status === 'cancelled'
-            ? RECOMMENDATIONS.cancelled
-            : status === 'failed'
-              ? assessment?.riskLevel === 'high'
-                ? RECOMMENDATIONS.high
-                : RECOMMENDATIONS.medium
-              : 'Not verified yet - wait for the requester to finish';
+  const byStatus: Record<VerificationStatus, string> = {
+    sent: NOT_YET,
+    in_progress: NOT_YET,
+    passed: RECOMMENDATIONS.verified,
+    failed: assessment?.riskLevel === 'high' ? RECOMMENDATIONS.high : RECOMMENDATIONS.medium,
+    not_enough_questions: RECOMMENDATIONS.notEnoughQuestions,
+    timed_out: RECOMMENDATIONS.timedOut,
+    cancelled: RECOMMENDATIONS.cancelled,
+  };
+  const recommendation = urgent ? RECOMMENDATIONS.requesterDenied : byStatus[status];
   return {
     outcome: OUTCOME_LABELS[status],
     level: levelLabel(status, assessment?.riskLevel),

@@ -502,7 +502,7 @@ export function ticketCameInSignedIn(
   const channel = contactType.trim().toLowerCase();
   const openedBy = openedByEmail.trim().toLowerCase();
   if (channel === 'self-service' || channel === 'self_service') return true;
-  if (openedBy && requesterEmail && openedBy === requesterEmail && !['email'].includes(channel)) return true;
+  if (openedBy && requesterEmail && openedBy === requesterEmail && channel !== 'email') return true;
   if (channel || openedBy) return false;
   return undefined;
 }
