@@ -69,6 +69,33 @@ function StatusNote({ status }: { status?: Status }) {
   );
 }
 
+/** One labelled, required number input of the policy form. */
+function NumberField(props: {
+  id: string;
+  name: string;
+  label: string;
+  min: number;
+  max: number;
+  step?: number;
+  value: number | string;
+}) {
+  return (
+    <div>
+      <label htmlFor={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        name={props.name}
+        type="number"
+        min={props.min}
+        max={props.max}
+        step={props.step}
+        defaultValue={props.value}
+        required
+      />
+    </div>
+  );
+}
+
 function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings; onSaved: () => void }) {
   const [status, setStatus] = useState<Status>();
   const [busy, setBusy] = useState(false);
@@ -137,108 +164,76 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
           The ticket system's category values, separated by commas.
         </p>
         <div className="row">
-          <div>
-            <label htmlFor="p-lifetime">Link lifetime (minutes)</label>
-            <input
-              id="p-lifetime"
-              name="linkLifetime"
-              type="number"
-              min={1}
-              max={1440}
-              defaultValue={minutes(c.linkLifetimeSeconds)}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-window">Time to complete the action (minutes)</label>
-            <input
-              id="p-window"
-              name="actionWindow"
-              type="number"
-              min={1}
-              max={1440}
-              defaultValue={minutes(c.actionWindowSeconds)}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-min">Minimum questions answered</label>
-            <input
-              id="p-min"
-              name="minAnswered"
-              type="number"
-              min={1}
-              max={10}
-              defaultValue={c.minAnswered}
-              required
-            />
-          </div>
+          <NumberField
+            id="p-lifetime"
+            name="linkLifetime"
+            label="Link lifetime (minutes)"
+            min={1}
+            max={1440}
+            value={minutes(c.linkLifetimeSeconds)}
+          />
+          <NumberField
+            id="p-window"
+            name="actionWindow"
+            label="Time to complete the action (minutes)"
+            min={1}
+            max={1440}
+            value={minutes(c.actionWindowSeconds)}
+          />
+          <NumberField
+            id="p-min"
+            name="minAnswered"
+            label="Minimum questions answered"
+            min={1}
+            max={10}
+            value={c.minAnswered}
+          />
         </div>
         <div className="row">
-          <div>
-            <label htmlFor="p-medium">Medium risk from score</label>
-            <input
-              id="p-medium"
-              name="mediumFrom"
-              type="number"
-              min={0.5}
-              max={10}
-              step={0.1}
-              defaultValue={c.mediumFrom}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-high">High risk from score</label>
-            <input
-              id="p-high"
-              name="highFrom"
-              type="number"
-              min={0.5}
-              max={10}
-              step={0.1}
-              defaultValue={c.highFrom}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-knowledge-sms">Private knowledge to pass, SMS link</label>
-            <input
-              id="p-knowledge-sms"
-              name="minKnowledgeSms"
-              type="number"
-              min={0}
-              max={10}
-              step={0.05}
-              defaultValue={c.minKnowledgeSms}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-knowledge-email">Private knowledge to pass, email link</label>
-            <input
-              id="p-knowledge-email"
-              name="minKnowledgeEmail"
-              type="number"
-              min={0}
-              max={10}
-              step={0.05}
-              defaultValue={c.minKnowledgeEmail}
-              required
-            />
-          </div>
-          <div>
-            <label htmlFor="p-retention">Keep records for (days)</label>
-            <input
-              id="p-retention"
-              name="retentionDays"
-              type="number"
-              min={1}
-              max={3650}
-              defaultValue={c.retentionDays}
-              required
-            />
-          </div>
+          <NumberField
+            id="p-medium"
+            name="mediumFrom"
+            label="Medium risk from score"
+            min={0.5}
+            max={10}
+            step={0.1}
+            value={c.mediumFrom}
+          />
+          <NumberField
+            id="p-high"
+            name="highFrom"
+            label="High risk from score"
+            min={0.5}
+            max={10}
+            step={0.1}
+            value={c.highFrom}
+          />
+          <NumberField
+            id="p-knowledge-sms"
+            name="minKnowledgeSms"
+            label="Private knowledge to pass, SMS link"
+            min={0}
+            max={10}
+            step={0.05}
+            value={c.minKnowledgeSms}
+          />
+          <NumberField
+            id="p-knowledge-email"
+            name="minKnowledgeEmail"
+            label="Private knowledge to pass, email link"
+            min={0}
+            max={10}
+            step={0.05}
+            value={c.minKnowledgeEmail}
+          />
+          <NumberField
+            id="p-retention"
+            name="retentionDays"
+            label="Keep records for (days)"
+            min={1}
+            max={3650}
+            value={c.retentionDays}
+          />
         </div>
         <label className="choice">
           <input type="checkbox" name="autoClose" defaultChecked={c.autoClose} />
