@@ -120,10 +120,11 @@ function choice(
 export const DEFAULT_QUESTION_COUNT = 5;
 
 /**
- * How many people the decoys are drawn from (the directory is asked for this many): one page of
- * Entra ID's or Okta's user list (100), so opening a link costs one directory round trip.
+ * How many people the decoys are drawn from (the directory is asked for this many). More than one
+ * page of Entra ID's or Okta's user list (100): a second round trip when a link is opened, but a
+ * sample large enough that most people's team and telling group show up in it.
  */
-export const DECOY_SAMPLE_SIZE = 100;
+export const DECOY_SAMPLE_SIZE = 120;
 
 /** Subjects of the kind every help desk sees: decoys that say nothing about anyone. */
 export const COMMON_TICKET_SUBJECTS = [
