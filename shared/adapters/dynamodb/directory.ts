@@ -2,7 +2,7 @@
  * The local directory: people seeded into the table (local stack, demos, self-hosted trials).
  * Microsoft Entra ID and Okta adapters implement the same port against their APIs.
  */
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -53,15 +53,20 @@ export class DynamoDbDirectory implements Directory {
     return out.Item ? toUser(out.Item) : undefined;
   }
 
+  /**
+   * The same sample for the same person every time (ordered by a hash of the two ids): whether a
+   * person's record holds enough telling facts then does not change from one verification to the
+   * next, and a caller who retries cannot fish for an easier question set.
+   */
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
-    const pool = (await this.all()).filter((u) => u.userId !== excludeUserId);
-    const picked: DirectoryUser[] = [];
-    const copy = [...pool];
-    while (picked.length < count && copy.length > 0) {
-      const [user] = copy.splice(Math.floor(Math.random() * copy.length), 1);
-      if (user) picked.push(user);
-    }
-    return picked;
+    const rank = (u: DirectoryUser) =>
+      createHash('sha256').update(`${excludeUserId}:${u.userId}`).digest('hex');
+    return (await this.all())
+      .filter((u) => u.userId !== excludeUserId)
+      .map((u) => ({ u, key: rank(u) }))
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .slice(0, count)
+      .map(({ u }) => u);
   }
 
   async resetPassword(userId: string, newPassword: string): Promise<void> {
