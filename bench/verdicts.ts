@@ -34,8 +34,8 @@ const { mulberry32 } = await import('../local/prng.js');
 const { organisationAsOf } = await import('../local/organisation.js');
 const { startLocalStack } = await import('../local/stack.js');
 const { verdictOf } = await import('../shared/domain/verdict.js');
-type DirectoryUser = import('../shared/ports.js').DirectoryUser;
-type Verification = import('../shared/domain/verification.js').Verification;
+type DirectoryUser = import('../shared/domain/model/person.js').DirectoryUser;
+type Verification = import('../shared/domain/model/verification.js').Verification;
 
 const PEOPLE = Number(process.env.PEOPLE ?? 20);
 const SEED = Number(process.env.SEED ?? 1);

@@ -11,7 +11,7 @@ import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js'
 import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import { inboundAuth } from '../shared/domain/deliveries.js';
-import type { Connection } from '../shared/ports.js';
+import type { Connection } from '../shared/domain/model/connection.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

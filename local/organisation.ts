@@ -6,7 +6,7 @@
  * Dates that age (tickets, recent contact changes and resets) are relative to SEED_REFERENCE_DATE,
  * not to the clock.
  */
-import type { DirectoryUser } from '../shared/ports.js';
+import type { DirectoryUser } from '../shared/domain/model/person.js';
 import { mulberry32 } from './prng.js';
 
 export const SEED_REFERENCE_DATE = '2026-11-01';

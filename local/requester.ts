@@ -2,7 +2,9 @@
  * A simulated requester on the portal API, for the demo and the tests: answers one question at a
  * time as a seeded person would (from what they know of themselves), wrongly, or not at all.
  */
-import type { publicQuestion, QuestionSource, Response } from '../shared/domain/questions.js';
+
+import type { QuestionSource, Response } from '../shared/domain/model/question.js';
+import type { publicQuestion } from '../shared/domain/questions.js';
 import { knownAnswers } from './seed.js';
 
 export type PublicQuestion = ReturnType<typeof publicQuestion>;

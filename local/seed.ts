@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
-import type { QuestionSource } from '../shared/domain/questions.js';
-import type { Connection, DirectoryUser } from '../shared/ports.js';
+import type { Connection } from '../shared/domain/model/connection.js';
+import type { DirectoryUser } from '../shared/domain/model/person.js';
+import type { QuestionSource } from '../shared/domain/model/question.js';
 import { seedOrganisation } from './organisation.js';
 
 /** The local directory's people (local/organisation.ts): u001 is the demo requester, u032 an administrator. */

@@ -10,7 +10,7 @@ import { DynamoDbConsoleUsers } from '../shared/adapters/dynamodb/console-users.
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
 import { secretNames } from '../shared/adapters/secrets.js';
-import { isFinal } from '../shared/domain/verification.js';
+import { isFinal } from '../shared/domain/model/verification.js';
 import { auditedSignIns } from '../shared/use-cases/console/users.js';
 import { CONSOLE_DIST, consoleCsp, ensureConsoleBuilt, LOCAL_CONSOLE_CONFIG } from '../web/console/build.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';

@@ -28,42 +28,19 @@ import { FileSecretWriter, SecretsManagerSecretWriter } from './adapters/secret-
 import { FileSecrets, SecretsManagerSecrets, secretNames } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';
 import { type Config, loadConfig } from './config.js';
-import type {
-  Clock,
-  Connection,
-  ConsoleQueries,
-  ConsoleUsers,
-  Directory,
-  ExportFiles,
-  IpIntelligence,
-  Messenger,
-  Secrets,
-  SecretWriter,
-  TicketSystem,
-  TicketSystems,
-  VerificationStore,
-  Workflow,
-} from './ports.js';
+import type { Connection } from './domain/model/connection.js';
+import type { Clock } from './ports/clock.js';
+import type { ConsoleQueries } from './ports/console-queries.js';
+import type { ConsoleUsers } from './ports/console-users.js';
+import type { AppContext, Ctx, Repositories } from './ports/context.js';
+import type { Directory } from './ports/directory.js';
+import type { ExportFiles } from './ports/export-files.js';
+import type { IpIntelligence } from './ports/ip-intelligence.js';
+import type { Messenger } from './ports/messenger.js';
+import type { Secrets, SecretWriter } from './ports/secrets.js';
+import type { TicketSystem, TicketSystems } from './ports/ticket-system.js';
+import type { Workflow } from './ports/workflow.js';
 import { loadConsoleConfig, required } from './use-cases/console/config.js';
-
-export interface AppContext {
-  config: Config;
-  clock: Clock;
-  store: VerificationStore;
-  directory: Directory;
-  ipIntel: IpIntelligence;
-  ticketSystems: TicketSystems;
-  messenger: Messenger;
-  workflow: Workflow;
-  secrets: Secrets;
-  consoleQueries: ConsoleQueries;
-  exportFiles: ExportFiles;
-  consoleUsers: ConsoleUsers;
-  secretWriter: SecretWriter;
-}
-
-/** What a use case needs: the named ports, plus configuration and the clock. */
-export type Ctx<K extends keyof AppContext = never> = Pick<AppContext, K | 'config' | 'clock'>;
 
 function once<T>(build: (config: Config) => T): (config: Config) => T {
   let built: T | undefined;
@@ -79,9 +56,28 @@ const dynamo = /* @__PURE__ */ once((config) =>
   ),
 );
 
-export const store = /* @__PURE__ */ once<VerificationStore>(
-  (config) => new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo(config) }),
-);
+/** The table's repositories, sharing one client (one per cold start). */
+const repositories = /* @__PURE__ */ once<Repositories>((config) => {
+  const table = new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo(config) });
+  return {
+    verifications: table,
+    tickets: table,
+    connections: table,
+    linkTokens: table,
+    counters: table,
+    people: table,
+    torExits: table,
+    audit: table,
+  };
+});
+export const verifications = (config: Config) => repositories(config).verifications;
+export const tickets = (config: Config) => repositories(config).tickets;
+export const connections = (config: Config) => repositories(config).connections;
+export const linkTokens = (config: Config) => repositories(config).linkTokens;
+export const counters = (config: Config) => repositories(config).counters;
+export const people = (config: Config) => repositories(config).people;
+export const torExits = (config: Config) => repositories(config).torExits;
+export const audit = (config: Config) => repositories(config).audit;
 
 export const directory = /* @__PURE__ */ once<Directory>((config) => {
   const credentials = () => secrets(config).get(secretNames.directoryCredentials);
@@ -208,6 +204,8 @@ type Factories = { [K in Exclude<keyof AppContext, 'config' | 'clock'>]?: (confi
  * Builds a handler's context at module load (cold start): configuration validated from
  * `process.env`, then the given factories, e.g. `compose({ store, workflow })`.
  */
+export type { AppContext, Ctx };
+
 export function compose<F extends Factories>(
   factories: F,
   config: Config = loadConfig(),

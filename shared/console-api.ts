@@ -30,8 +30,8 @@
  * Dates in queries are UTC calendar days (`YYYY-MM-DD`, both ends inclusive); timestamps in
  * responses are ISO 8601 UTC.
  */
-import type { TranscriptEntry } from './domain/questions.js';
-import type { Verdict } from './domain/verdict.js';
+import type { TranscriptEntry } from './domain/model/question.js';
+import type { TicketRef } from './domain/model/ticket.js';
 import {
   type ActionState,
   type Channel,
@@ -41,10 +41,10 @@ import {
   type RequesterFeedback,
   type RiskLevel,
   STATUSES,
-  type TicketRef,
   type VerificationStatus,
   type WriteBackState,
-} from './domain/verification.js';
+} from './domain/model/verification.js';
+import type { Verdict } from './domain/verdict.js';
 import { ROLES, type Role } from './manifest.js';
 import * as z from './zod.js';
 

@@ -1,6 +1,6 @@
 /** Table stream: keeps the per-day dashboard aggregates as verifications are created and finish. */
 import { compose, consoleQueries } from '../../shared/composition.js';
-import type { Verification } from '../../shared/domain/verification.js';
+import type { Verification } from '../../shared/domain/model/verification.js';
 import { applyAggregates } from '../../shared/use-cases/console/dashboard.js';
 import { streamHandler } from '../../shared/use-cases/console/stream.js';
 

@@ -1,13 +1,13 @@
 /** POST /api/verifications/{verificationId}/cancel: its sender or an admin cancels an open verification. */
 
-import { compose, consoleUsers, store, workflow } from '../../shared/composition.js';
+import { compose, connections, consoleUsers, verifications, workflow } from '../../shared/composition.js';
 import { cancelBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { pathParam } from '../../shared/use-cases/console/request.js';
 import { cancelVerification } from '../../shared/use-cases/console/send.js';
 
-const ctx = compose({ store, workflow, consoleUsers });
+const ctx = compose({ verifications, connections, workflow, consoleUsers });
 
 export const handler = httpHandler('console-cancel', { body: cancelBodySchema }, async (request) => {
   const principal = await authorized(ctx, 'console-cancel', request);

@@ -1,9 +1,9 @@
 /** Table stream: runs each newly queued CSV export into the export bucket. */
-import { compose, consoleQueries, exportFiles, store } from '../../shared/composition.js';
+import { audit, compose, consoleQueries, exportFiles } from '../../shared/composition.js';
 import { exportBudget, runExport } from '../../shared/use-cases/console/export.js';
 import { streamHandler } from '../../shared/use-cases/console/stream.js';
 
-const ctx = compose({ store, consoleQueries, exportFiles });
+const ctx = compose({ audit, consoleQueries, exportFiles });
 
 export const handler = streamHandler('console-export-run', async ({ eventName, after, remainingMs }) => {
   if (eventName !== 'INSERT' || typeof after?.exportId !== 'string') return;

@@ -1,12 +1,12 @@
 /** POST /api/exports: queues a CSV export of the filtered (or full) verifications table. */
-import { compose, consoleQueries, consoleUsers, store } from '../../shared/composition.js';
+import { audit, compose, consoleQueries, consoleUsers } from '../../shared/composition.js';
 import { exportBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { startExport } from '../../shared/use-cases/console/export.js';
 import { parseBody } from '../../shared/use-cases/console/request.js';
 
-const ctx = compose({ store, consoleQueries, consoleUsers });
+const ctx = compose({ audit, consoleQueries, consoleUsers });
 
 export const handler = httpHandler('console-export-start', { rawBody: true }, async (request) => {
   const principal = await authorized(ctx, 'console-export-start', request);

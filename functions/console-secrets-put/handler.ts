@@ -1,12 +1,12 @@
 /** POST /api/settings/connections/{connectionId}/secrets: replaces a connection's secrets (write-only, audited). */
-import { compose, consoleUsers, secretWriter, store } from '../../shared/composition.js';
+import { audit, compose, connections, consoleUsers, secretWriter } from '../../shared/composition.js';
 import { connectionSecretsBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { parseBody, pathParam } from '../../shared/use-cases/console/request.js';
 import { putConnectionSecrets } from '../../shared/use-cases/console/settings.js';
 
-const ctx = compose({ store, secretWriter, consoleUsers });
+const ctx = compose({ connections, audit, secretWriter, consoleUsers });
 
 export const handler = httpHandler('console-secrets-put', { rawBody: true }, async (request) => {
   const principal = await authorized(ctx, 'console-secrets-put', request);

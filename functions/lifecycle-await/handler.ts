@@ -1,8 +1,8 @@
 /** Lifecycle tasks AwaitCompletion and AwaitAction (.waitForTaskToken): store the callback token. */
-import { compose, store, workflow } from '../../shared/composition.js';
+import { compose, connections, verifications, workflow } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { awaitInputSchema, awaitStage } from '../../shared/use-cases/lifecycle.js';
 
-const ctx = compose({ store, workflow });
+const ctx = compose({ verifications, connections, workflow });
 
 export const handler = taskHandler('AwaitStage', awaitInputSchema, (input) => awaitStage(ctx, input));

@@ -1,8 +1,8 @@
 /** Lifecycle tasks WriteBack, RecordAction, AutoClose and the trail notes: the writes to the ticket. */
-import { compose, store, ticketSystems } from '../../shared/composition.js';
+import { audit, compose, connections, ticketSystems, verifications } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
 import { ticketInputSchema, ticketWriteTask } from '../../shared/use-cases/lifecycle.js';
 
-const ctx = compose({ store, ticketSystems });
+const ctx = compose({ verifications, connections, audit, ticketSystems });
 
 export const handler = taskHandler('TicketWrite', ticketInputSchema, (input) => ticketWriteTask(ctx, input));

@@ -1,10 +1,20 @@
 /** POST /portal/action (Authorization: Bearer <session>): the verified requester resets their password. */
 
-import { compose, directory, messenger, secrets, store, workflow } from '../../shared/composition.js';
+import {
+  audit,
+  compose,
+  connections,
+  counters,
+  directory,
+  messenger,
+  secrets,
+  verifications,
+  workflow,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { actionSchema, performAction } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets, workflow, messenger });
+const ctx = compose({ verifications, connections, counters, audit, directory, secrets, workflow, messenger });
 
 export const handler = httpHandler('portal-action', { body: actionSchema }, async ({ bearer, body }) => {
   return { status: 200, body: await performAction(ctx, bearer, body) };

@@ -1,10 +1,10 @@
 /** POST /portal/answer (Authorization: Bearer <session>): one answer, graded and timed on arrival. */
 
-import { compose, secrets, store } from '../../shared/composition.js';
+import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { answerQuestion, answerSchema } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, secrets });
+const ctx = compose({ verifications, counters, audit, secrets });
 
 export const handler = httpHandler('portal-answer', { body: answerSchema }, async ({ bearer, body }) => {
   return { status: 200, body: await answerQuestion(ctx, bearer, body) };

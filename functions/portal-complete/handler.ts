@@ -1,10 +1,20 @@
 /** POST /portal/complete (Authorization: Bearer <session>): the requester has answered; score it. */
 
-import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
+import {
+  audit,
+  compose,
+  connections,
+  counters,
+  directory,
+  people,
+  secrets,
+  verifications,
+  workflow,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { completeSchema, completeVerification } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets, workflow });
+const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 
 export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ bearer }) => {
   return { status: 200, body: await completeVerification(ctx, bearer) };

@@ -1,10 +1,10 @@
 /** POST /portal/feedback (Authorization: Bearer <session>): optional feedback after the outcome. */
 
-import { compose, secrets, store } from '../../shared/composition.js';
+import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { feedbackSchema, leaveFeedback } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, secrets });
+const ctx = compose({ verifications, counters, audit, secrets });
 
 export const handler = httpHandler('portal-feedback', { body: feedbackSchema }, async ({ bearer, body }) => ({
   status: 201,

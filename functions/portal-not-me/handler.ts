@@ -1,10 +1,20 @@
 /** POST /portal/not-me (Authorization: Bearer <session>): "I did not ask for this", confirmed. */
 
-import { compose, directory, secrets, store, workflow } from '../../shared/composition.js';
+import {
+  audit,
+  compose,
+  connections,
+  counters,
+  directory,
+  people,
+  secrets,
+  verifications,
+  workflow,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { notMeSchema, reportNotMe } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets, workflow });
+const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 
 export const handler = httpHandler('portal-not-me', { body: notMeSchema }, async ({ bearer }) => ({
   status: 200,

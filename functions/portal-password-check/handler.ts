@@ -1,10 +1,10 @@
 /** POST /portal/password-check (Authorization: Bearer <session>): strength feedback while typing. */
 
-import { compose, directory, secrets, store } from '../../shared/composition.js';
+import { audit, compose, counters, directory, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { checkNewPassword, passwordCheckSchema } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, directory, secrets });
+const ctx = compose({ verifications, counters, audit, directory, secrets });
 
 export const handler = httpHandler(
   'portal-password-check',

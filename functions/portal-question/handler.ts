@@ -1,10 +1,10 @@
 /** GET /portal/question (Authorization: Bearer <session>): the question to answer now. */
 
-import { compose, secrets, store } from '../../shared/composition.js';
+import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { nextQuestion } from '../../shared/use-cases/portal.js';
 
-const ctx = compose({ store, secrets });
+const ctx = compose({ verifications, counters, audit, secrets });
 
 export const handler = httpHandler('portal-question', {}, async ({ bearer }) => {
   return { status: 200, body: await nextQuestion(ctx, bearer) };

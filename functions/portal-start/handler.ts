@@ -1,11 +1,19 @@
 /** POST /portal/start (public): a person asks for a password-reset link to the contact on record. */
 
-import { compose, directory, store, workflow } from '../../shared/composition.js';
+import {
+  compose,
+  connections,
+  counters,
+  directory,
+  tickets,
+  verifications,
+  workflow,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { guardPortalSource } from '../../shared/use-cases/portal.js';
 import { selfServiceSchema, startSelfService } from '../../shared/use-cases/self-service.js';
 
-const ctx = compose({ store, directory, workflow });
+const ctx = compose({ verifications, tickets, connections, counters, directory, workflow });
 
 export const handler = httpHandler('portal-start', { body: selfServiceSchema }, async ({ event, body }) => {
   await guardPortalSource(ctx, event.requestContext.http.sourceIp);

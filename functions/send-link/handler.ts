@@ -1,12 +1,20 @@
 /** POST /api/verifications: an agent sends a verification link for a ticket (email, or SMS to an E.164 number). */
 
-import { compose, consoleUsers, directory, store, workflow } from '../../shared/composition.js';
+import {
+  compose,
+  connections,
+  consoleUsers,
+  directory,
+  tickets,
+  verifications,
+  workflow,
+} from '../../shared/composition.js';
 import { sendBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { sendFromConsole } from '../../shared/use-cases/console/send.js';
 
-const ctx = compose({ store, directory, workflow, consoleUsers });
+const ctx = compose({ verifications, tickets, connections, directory, workflow, consoleUsers });
 
 export const handler = httpHandler('send-link', { body: sendBodySchema }, async (request) => {
   const principal = await authorized(ctx, 'send-link', request);

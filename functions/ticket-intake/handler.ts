@@ -1,9 +1,17 @@
 /** POST /webhooks/{connectionId}: a ticket was created in the ITSM. */
-import { compose, secrets, store, ticketSystems } from '../../shared/composition.js';
+import {
+  audit,
+  compose,
+  connections,
+  counters,
+  secrets,
+  ticketSystems,
+  tickets,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { intakeTicket } from '../../shared/use-cases/intake-ticket.js';
 
-const ctx = compose({ store, secrets, ticketSystems });
+const ctx = compose({ tickets, connections, counters, audit, secrets, ticketSystems });
 
 export const handler = httpHandler('ticket-intake', { rawBody: true }, async ({ event, rawBody }) => {
   const result = await intakeTicket(ctx, {

@@ -1,12 +1,20 @@
 /** GET /api/verifications/{verificationId}: the summary panel (timeline, reasons by category, what the caller may do). */
 
-import { compose, consoleQueries, consoleUsers, store, ticketSystems } from '../../shared/composition.js';
+import {
+  audit,
+  compose,
+  connections,
+  consoleQueries,
+  consoleUsers,
+  ticketSystems,
+  verifications,
+} from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { verificationDetail } from '../../shared/use-cases/console/detail.js';
 import { pathParam } from '../../shared/use-cases/console/request.js';
 
-const ctx = compose({ store, consoleQueries, ticketSystems, consoleUsers });
+const ctx = compose({ verifications, connections, audit, consoleQueries, ticketSystems, consoleUsers });
 
 export const handler = httpHandler('verification-get', {}, async (request) => {
   const principal = await authorized(ctx, 'verification-get', request);

@@ -15,7 +15,8 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { conflict, notFound } from '../domain/errors.js';
-import type { ConsoleRole, ConsoleUserRecord, ConsoleUsers } from '../ports.js';
+import type { ConsoleRole } from '../domain/model/principal.js';
+import type { ConsoleUserRecord, ConsoleUsers } from '../ports/console-users.js';
 
 const ROLES: readonly ConsoleRole[] = ['admin', 'agent', 'auditor'];
 const email = (attributes: AttributeType[] | undefined) => attributes?.find((a) => a.Name === 'email')?.Value;

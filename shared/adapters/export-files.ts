@@ -18,7 +18,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ExportFiles } from '../ports.js';
+import type { ExportFiles } from '../ports/export-files.js';
 
 /** S3's minimum part size (except the last part). */
 export const PART_BYTES = 5 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ulid } from 'ulid';
 import { MessengerRetryableError } from '../domain/errors.js';
-import type { Message, Messenger } from '../ports.js';
+import type { Message, Messenger } from '../ports/messenger.js';
 
 function retryable(error: unknown): boolean {
   const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };

@@ -6,7 +6,7 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { SecretWriter } from '../ports.js';
+import type { SecretWriter } from '../ports/secrets.js';
 
 export class SecretsManagerSecretWriter implements SecretWriter {
   constructor(

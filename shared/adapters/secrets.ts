@@ -1,7 +1,7 @@
 /** Secrets: AWS Secrets Manager in AWS (cached per cold start for a few minutes), a git-ignored JSON file locally. */
 import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Secrets } from '../ports.js';
+import type { Secrets } from '../ports/secrets.js';
 
 export class SecretsManagerSecrets implements Secrets {
   private readonly cache = new Map<string, { at: number; value: string }>();

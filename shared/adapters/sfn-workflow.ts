@@ -7,7 +7,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { Workflow, WorkflowInput } from '../ports.js';
+import type { Workflow, WorkflowInput } from '../ports/workflow.js';
 
 export class StepFunctionsWorkflow implements Workflow {
   constructor(

@@ -9,9 +9,9 @@
  * of private knowledge (questions weigh by how private their fact is), and a private fact answered
  * wrongly or skipped is Medium. A level reads Verified only on a pass. Every number is a setting.
  */
-import type { Grade } from './questions.js';
+import type { Grade } from './model/question.js';
+import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './model/verification.js';
 import { RECOMMENDATIONS, REQUESTER_DENIED, verdictOf } from './verdict.js';
-import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './verification.js';
 
 export { RECOMMENDATIONS };
 

@@ -5,8 +5,8 @@
  * they live in Secrets Manager (or the local secrets file) under the names in adapters/secrets.ts.
  */
 
-import type { Connection } from '../ports.js';
 import * as z from '../zod.js';
+import type { Connection } from './model/connection.js';
 
 /** ServiceNow defaults: the incident table and the fields the integration kit tells the admin to create. */
 export const SERVICENOW_DEFAULTS = {

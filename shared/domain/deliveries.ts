@@ -10,8 +10,8 @@
  *   ticket record is created conditionally), and a ticket the API no longer returns is ignored.
  */
 
-import type { Connection } from '../ports.js';
 import * as z from '../zod.js';
+import type { Connection } from './model/connection.js';
 
 const id = z.string().check(z.minLength(1), z.maxLength(128));
 

@@ -15,22 +15,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Bowser from 'bowser';
-import type { Reason } from './verification.js';
-
-/** What the portal page collects silently and posts once (POST /portal/signals). */
-export interface ClientSignals {
-  webdriver: boolean;
-  /** @fingerprintjs/botd's verdict. */
-  bot?: { detected: boolean; kind?: string };
-  /** Intl.DateTimeFormat().resolvedOptions().timeZone */
-  timeZone?: string;
-  /** navigator.languages */
-  languages?: string[];
-  /** navigator.userAgentData (Chromium only). */
-  clientHints?: { platform?: string; mobile?: boolean };
-  /** SHA-256 of the device fingerprint, computed in the browser; stored only as an HMAC of it. */
-  deviceHash?: string;
-}
+import type { ClientSignals } from './model/client-signals.js';
+import type { Reason } from './model/verification.js';
 
 export interface EndpointContext {
   /** From the request headers, not the page. */

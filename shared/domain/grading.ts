@@ -10,9 +10,7 @@
  * Maria) are never typos of each other, and with `decoys` a response at least as close to a decoy as
  * to the expected answer is invalid.
  */
-import type { Grade } from './questions.js';
-
-export type FreeTextKind = 'person' | 'place' | 'text' | 'year';
+import type { FreeTextKind, Grade } from './model/question.js';
 
 export interface FreeTextResult {
   grade: Grade;

@@ -19,7 +19,7 @@
  * - Privacy relays (Cloudflare, Akamai's and Fastly's iCloud Private Relay egress) are a class of
  *   their own with few points: many ordinary iPhone and WARP users come through them.
  */
-import type { Reason } from './verification.js';
+import type { Reason } from './model/verification.js';
 
 export interface NetworkPolicy {
   /** A curated hosting/datacenter AS. */

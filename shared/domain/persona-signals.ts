@@ -2,8 +2,8 @@
  * Persona signals: what the directory and the send itself say about this request, as reasons an
  * agent can read. Privileged and disabled accounts are hard rules (the scorer fails them at 10).
  */
-import type { DirectoryUser } from '../ports.js';
-import type { Reason } from './verification.js';
+import type { DirectoryUser } from './model/person.js';
+import type { Reason } from './model/verification.js';
 
 export interface PersonaPolicy {
   agentTypedDestination: number;

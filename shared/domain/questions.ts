@@ -9,21 +9,17 @@
  * available are asked first; public ones only fill in when there is nothing better.
  */
 import { randomInt } from 'node:crypto';
-import type { DirectoryUser } from '../ports.js';
-import { type FreeTextKind, gradeFreeText } from './grading.js';
-
-export type Grade = 'correct' | 'partial' | 'invalid' | 'skipped';
-
-/** What a question asks about; also its ID (one question per fact). */
-export type QuestionSource =
-  | 'recent_ticket'
-  | 'teammate'
-  | 'manager'
-  | 'group'
-  | 'app'
-  | 'start_year'
-  | 'department'
-  | 'office';
+import { gradeFreeText } from './grading.js';
+import type { DirectoryUser } from './model/person.js';
+import type {
+  AnswerRecord,
+  ChoiceQuestion,
+  Grade,
+  Question,
+  QuestionSource,
+  Response,
+  TranscriptEntry,
+} from './model/question.js';
 
 /**
  * How private each fact is: what a correct answer proves and what a wrong one costs. A caller who
@@ -47,31 +43,6 @@ export const QUESTION_WEIGHTS: Record<QuestionSource, number> = {
 export const PRIVATE_OPTIONS = 6;
 /** Options shown for a public fact. */
 export const PUBLIC_OPTIONS = 4;
-
-interface QuestionBase {
-  id: QuestionSource;
-  prompt: string;
-  weight: number;
-}
-
-export interface ChoiceQuestion extends QuestionBase {
-  kind: 'choice';
-  options: { id: string; label: string }[];
-  /** Which option is right; never leaves the server. */
-  answerOptionId: string;
-}
-
-export interface TextQuestion extends QuestionBase {
-  kind: 'text';
-  hint: string;
-  /** Any of these is right (a person may use several apps); never leaves the server. */
-  accepted: string[];
-  answerKind: FreeTextKind;
-  /** Close values that must not pass as typos (colleagues' names). */
-  decoys: string[];
-}
-
-export type Question = ChoiceQuestion | TextQuestion;
 
 function shuffle<T>(items: T[]): T[] {
   const out = [...items];
@@ -390,9 +361,6 @@ export function publicQuestion(q: Question) {
     : { id: q.id, kind: q.kind, prompt: q.prompt, hint: q.hint };
 }
 
-/** What the requester sent for one question. */
-export type Response = { optionId: string } | { text: string } | { skipped: true };
-
 const RANK: Record<Grade, number> = { correct: 3, partial: 2, invalid: 1, skipped: 0 };
 
 /** Grades one response; throws RangeError for an option the question does not have. */
@@ -409,30 +377,6 @@ export function gradeResponse(q: Question, response: Response): { grade: Grade; 
     .map((expected) => gradeFreeText(response.text, expected, q.answerKind, q.decoys).grade)
     .reduce<Grade>((a, b) => (RANK[b] > RANK[a] ? b : a), 'skipped');
   return { grade: best, shown: best === 'skipped' ? null : response.text.trim() };
-}
-
-/** One answer as recorded when it arrived (server time); the response is null when redacted. */
-export interface AnswerRecord {
-  questionId: string;
-  grade: Grade;
-  response: string | null;
-  redacted: boolean;
-  answeredAt: string;
-  /** Server-measured time since the previous answer (or since the link was opened). */
-  elapsedMs: number;
-}
-
-/** One line of the transcript: what was asked, what was shown, what came back, how it was graded. */
-export interface TranscriptEntry {
-  questionId: string;
-  kind: Question['kind'];
-  prompt: string;
-  options: string[];
-  /** The option chosen or the text typed; null when skipped, unanswered or redacted. */
-  response: string | null;
-  redacted: boolean;
-  grade: Grade;
-  elapsedMs?: number;
 }
 
 export function buildTranscript(questions: Question[], answers: AnswerRecord[]): TranscriptEntry[] {

@@ -2,9 +2,9 @@
  * The words written to the ticket. Each note stands on its own: an agent reading the ticket months
  * later sees what happened, the verification ID and where to look. No answers, no contact details.
  */
-import type { TicketNote } from '../ports.js';
+import type { TicketNote } from './model/ticket.js';
+import type { Verification } from './model/verification.js';
 import { verdictOf } from './verdict.js';
-import type { Verification } from './verification.js';
 
 /** The reference a note carries so a connector can find it again: unique per verification and write. */
 export function noteMarker(verificationId: string, write: string): string {

@@ -5,7 +5,7 @@
  * other outcome (Failed, Not Enough Questions, Timed Out, Cancelled) says "not verified" and what
  * to do instead.
  */
-import type { Assessment, RiskLevel, VerificationStatus } from './verification.js';
+import type { Assessment, RiskLevel, VerificationStatus } from './model/verification.js';
 
 export const OUTCOME_LABELS: Record<VerificationStatus, string> = {
   sent: 'Link sent',

@@ -17,16 +17,12 @@ import {
   TableUnavailableError,
   unauthorized,
 } from '../domain/errors.js';
+import type { Principal } from '../domain/model/principal.js';
 import { logger } from '../logger.js';
 import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
 import { checkRequestParts, EDGE_LIMITS, RETRY_AFTER_SECONDS } from './limits.js';
 
 export const MAX_BODY_BYTES = EDGE_LIMITS.bodyBytes;
-
-export interface Principal {
-  username: string;
-  roles: Role[];
-}
 
 export interface HttpRequest<Body> {
   event: APIGatewayProxyEventV2;

@@ -24,9 +24,10 @@ import {
   unauthorized,
   unavailable,
 } from '../domain/errors.js';
+import type { Connection } from '../domain/model/connection.js';
+import type { TicketRecord } from '../domain/model/ticket.js';
 import { linkEntryNote } from '../domain/ticket-notes.js';
 import { verifyBasic, WEBHOOK_TOLERANCE_SECONDS, webhookDelivery } from '../domain/tokens.js';
-import type { Connection, TicketRecord } from '../ports.js';
 import * as z from '../zod.js';
 
 export type IntakeResult =
@@ -43,14 +44,14 @@ export interface WebhookDelivery {
   authorization: string | undefined;
 }
 
-export async function loadConnection(ctx: Ctx<'store'>, connectionId: string): Promise<Connection> {
-  const connection = await ctx.store.getConnection(connectionId);
+export async function loadConnection(ctx: Ctx<'connections'>, connectionId: string): Promise<Connection> {
+  const connection = await ctx.connections.getConnection(connectionId);
   if (!connection) throw notFound('UNKNOWN_CONNECTION', 'No such connection');
   return connection;
 }
 
 export async function intakeTicket(
-  ctx: Ctx<'store' | 'secrets' | 'ticketSystems'>,
+  ctx: Ctx<'secrets' | 'ticketSystems' | 'counters' | 'connections' | 'tickets' | 'audit'>,
   input: WebhookDelivery,
 ): Promise<IntakeResult> {
   const connection = await loadConnection(ctx, input.connectionId);
@@ -68,20 +69,20 @@ export async function intakeTicket(
     // written: the same signature re-encoded is the same delivery.
     claim = createHash('sha256').update(check.deliveryKey).digest('hex');
     // Twice the tolerance: a signature older than that is refused as stale anyway.
-    if (!(await ctx.store.claimDelivery(claim, 2 * WEBHOOK_TOLERANCE_SECONDS))) {
+    if (!(await ctx.counters.claimDelivery(claim, 2 * WEBHOOK_TOLERANCE_SECONDS))) {
       throw conflict('WEBHOOK_REPLAYED', 'This delivery was already received');
     }
   }
   try {
     return await actOn(ctx, connection, parsePayload(connection, input.rawBody));
   } catch (error) {
-    if (claim && error instanceof AppError && error.status === 503) await ctx.store.releaseDelivery(claim);
+    if (claim && error instanceof AppError && error.status === 503) await ctx.counters.releaseDelivery(claim);
     throw error;
   }
 }
 
 async function actOn(
-  ctx: Ctx<'store' | 'ticketSystems'>,
+  ctx: Ctx<'ticketSystems' | 'tickets' | 'audit'>,
   connection: Connection,
   delivery: Delivery,
 ): Promise<IntakeResult> {
@@ -114,21 +115,22 @@ async function actOn(
     createdAt: ctx.clock.now().toISOString(),
     linkEntry: 'writing',
   };
-  const { created } = await ctx.store.createTicket(record);
-  if (!created && !(await ctx.store.setLinkEntry(ref, ['failed'], 'writing'))) return { result: 'duplicate' };
+  const { created } = await ctx.tickets.createTicket(record);
+  if (!created && !(await ctx.tickets.setLinkEntry(ref, ['failed'], 'writing')))
+    return { result: 'duplicate' };
 
   const sendUrl = `${ctx.config.CONSOLE_BASE_URL}/send?connection=${encodeURIComponent(ref.connectionId)}&ticket=${encodeURIComponent(ref.ticketId)}`;
   try {
     await itsm.addVerificationLink(ticket.ticketId, sendUrl, linkEntryNote(sendUrl));
   } catch (error) {
-    await ctx.store.setLinkEntry(ref, ['writing'], 'failed');
+    await ctx.tickets.setLinkEntry(ref, ['writing'], 'failed');
     throw unavailable(
       'ITSM_UNAVAILABLE',
       `The link entry could not be written (${(error as Error).name}); deliver again later`,
     );
   }
-  await ctx.store.setLinkEntry(ref, ['writing'], 'done');
-  await ctx.store.appendAudit({
+  await ctx.tickets.setLinkEntry(ref, ['writing'], 'done');
+  await ctx.audit.appendAudit({
     ticket: ref,
     actor: `connection:${ref.connectionId}`,
     action: 'ticket.link_entry_written',

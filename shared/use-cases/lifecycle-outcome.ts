@@ -1,5 +1,5 @@
-import type { LifecycleOutcome, OutcomeStatus, Verification } from '../domain/verification.js';
-import type { Connection } from '../ports.js';
+import type { Connection } from '../domain/model/connection.js';
+import type { LifecycleOutcome, OutcomeStatus, Verification } from '../domain/model/verification.js';
 
 /** What the state machine branches on after completion, derived from the stored verification. */
 export function lifecycleOutcome(v: Verification, connection: Connection): LifecycleOutcome {

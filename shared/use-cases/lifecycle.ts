@@ -8,6 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, TicketSystemRetryableError } from '../domain/errors.js';
 import {
+  isFinal,
+  PROGRESS_WRITES,
+  type TicketWrite,
+  type Verification,
+} from '../domain/model/verification.js';
+import {
   actionNote,
   cancelledNote,
   noteMarker,
@@ -17,8 +23,7 @@ import {
   sentNote,
 } from '../domain/ticket-notes.js';
 import { hashLinkToken, newLinkToken } from '../domain/tokens.js';
-import { isFinal, PROGRESS_WRITES, type TicketWrite, type Verification } from '../domain/verification.js';
-import type { WriteOptions } from '../ports.js';
+import type { WriteOptions } from '../ports/ticket-system.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
@@ -42,8 +47,8 @@ export const ticketInputSchema = z.extend(taskInputSchema, {
   write: z.enum(['sent', 'opened', 'cancelled', 'outcome', 'action', 'resolve']),
 });
 
-async function load(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
-  const v = await ctx.store.getVerification(verificationId);
+async function load(ctx: Ctx<'verifications'>, verificationId: string): Promise<Verification> {
+  const v = await ctx.verifications.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
   return v;
 }
@@ -57,18 +62,21 @@ function lifetime(ms: number): string {
 }
 
 /** SendLink: a fresh token, only its hash stored, the link delivered through the Messenger. */
-export async function sendLink(ctx: Ctx<'store' | 'messenger'>, verificationId: string): Promise<void> {
+export async function sendLink(
+  ctx: Ctx<'messenger' | 'verifications' | 'linkTokens' | 'audit'>,
+  verificationId: string,
+): Promise<void> {
   const v = await load(ctx, verificationId);
   // Opened, finished or already delivered (a re-run after a retry or a resumed execution): nothing to send.
   if (v.status !== 'sent' || v.linkDeliveredAt) return;
   const token = newLinkToken();
-  await ctx.store.saveLinkToken(hashLinkToken(token), v.verificationId, v.linkExpiresAt);
+  await ctx.linkTokens.saveLinkToken(hashLinkToken(token), v.verificationId, v.linkExpiresAt);
   // The token travels in the fragment: never sent to a server, never in access logs or Referer.
   const link = `${ctx.config.PORTAL_BASE_URL}/#t=${token}`;
   const validFor = lifetime(Date.parse(v.linkExpiresAt) - Date.parse(v.createdAt));
   await ctx.messenger.send({ ...linkMessage(v, link, validFor), channel: v.channel, to: v.destination });
-  await ctx.store.markLinkDelivered(v.verificationId, at(ctx));
-  await ctx.store.appendAudit({
+  await ctx.verifications.markLinkDelivered(v.verificationId, at(ctx));
+  await ctx.audit.appendAudit({
     verificationId: v.verificationId,
     ticket: v.ticket,
     actor: 'system',
@@ -106,20 +114,23 @@ function linkMessage(v: Verification, link: string, validFor: string) {
  * it ourselves, with what the verification says now.
  */
 export async function awaitStage(
-  ctx: Ctx<'store' | 'workflow'>,
+  ctx: Ctx<'workflow' | 'verifications' | 'connections'>,
   input: z.infer<typeof awaitInputSchema>,
 ): Promise<void> {
-  if (await ctx.store.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
+  if (await ctx.verifications.storeTaskToken(input.verificationId, input.stage, input.taskToken)) return;
   await resumeStage(ctx, input.verificationId, input.stage, input.taskToken);
 }
 
 /** Timeouts and final failures: recorded on the verification, so they are visible and nothing is lost. */
-export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recordInputSchema>) {
+export async function recordEvent(
+  ctx: Ctx<'verifications' | 'audit' | 'connections'>,
+  input: z.infer<typeof recordInputSchema>,
+) {
   const v = await load(ctx, input.verificationId);
   const base = { verificationId: v.verificationId, ticket: v.ticket, actor: 'system', at: at(ctx) };
   if (input.event === 'timed_out') {
     try {
-      await ctx.store.transition(
+      await ctx.verifications.transition(
         v.verificationId,
         'timed_out',
         {},
@@ -133,7 +144,7 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
     return lifecycleOutcome(await load(ctx, v.verificationId), connection);
   }
   if (input.event === 'delivery_failed') {
-    await ctx.store.transition(
+    await ctx.verifications.transition(
       v.verificationId,
       'cancelled',
       {},
@@ -146,7 +157,7 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
     return undefined;
   }
   if (input.event === 'action_expired') {
-    await ctx.store.setAction(v.verificationId, ['pending'], 'expired', {
+    await ctx.verifications.setAction(v.verificationId, ['pending'], 'expired', {
       ...base,
       action: 'action.expired',
     });
@@ -157,8 +168,8 @@ export async function recordEvent(ctx: Ctx<'store'>, input: z.infer<typeof recor
   const made = v.writeBack.written ?? [];
   if (dueWrites(v, connection.autoClose).every((w) => made.includes(w))) return undefined;
   const lastError = `${input.error?.Error ?? 'Error'}: ${(input.error?.Cause ?? '').slice(0, 500)}`;
-  await ctx.store.setWriteBack(v.verificationId, 'failed', { lastError });
-  await ctx.store.appendAudit({
+  await ctx.verifications.setWriteBack(v.verificationId, 'failed', { lastError });
+  await ctx.audit.appendAudit({
     ...base,
     action: 'ticket.write_back_failed',
     details: { error: input.error?.Error ?? 'Error' },
@@ -187,14 +198,14 @@ export class WriteBackInProgressError extends TicketSystemRetryableError {}
  * many retries run at the same time. Returns 'written', or 'already' when it had been made.
  */
 export async function writeToTicket(
-  ctx: Ctx<'store' | 'ticketSystems'>,
+  ctx: Ctx<'ticketSystems' | 'verifications' | 'audit' | 'connections'>,
   input: z.infer<typeof ticketInputSchema>,
 ): Promise<'written' | 'already'> {
   const v = await load(ctx, input.verificationId);
   // Made already (a resumed execution, or a manual retry of what failed): never write it twice.
   if (v.writeBack.written?.includes(input.write)) return 'already';
   const owner = randomUUID();
-  const claim = await ctx.store.claimWriteBack(
+  const claim = await ctx.verifications.claimWriteBack(
     v.verificationId,
     input.write,
     owner,
@@ -210,15 +221,15 @@ export async function writeToTicket(
     // An earlier attempt that timed out may have landed: the connector looks for it first.
     await makeWrite(ctx, v, input.write, { mayExist: claim.attemptedBefore });
   } catch (error) {
-    await ctx.store.releaseWriteBack(v.verificationId, owner);
+    await ctx.verifications.releaseWriteBack(v.verificationId, owner);
     throw error;
   }
   // Progress notes are recorded as made but do not speak for the outcome's write-back state.
   const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
-  await ctx.store.setWriteBack(v.verificationId, state, { written: input.write });
-  await ctx.store.releaseWriteBack(v.verificationId, owner);
+  await ctx.verifications.setWriteBack(v.verificationId, state, { written: input.write });
+  await ctx.verifications.releaseWriteBack(v.verificationId, owner);
   if (v.origin !== 'self_service') {
-    await ctx.store.appendAudit({
+    await ctx.audit.appendAudit({
       verificationId: v.verificationId,
       ticket: v.ticket,
       actor: 'system',
@@ -250,7 +261,7 @@ export type TicketWriteResult = { result: 'written' | 'already' } | { waitSecond
  * failed write-back shows in the console. Trail notes never wait: they never hold a verification up.
  */
 export async function ticketWriteTask(
-  ctx: Ctx<'store' | 'ticketSystems'>,
+  ctx: Ctx<'ticketSystems' | 'verifications' | 'audit' | 'connections'>,
   input: z.infer<typeof ticketInputSchema>,
 ): Promise<TicketWriteResult> {
   try {
@@ -274,7 +285,7 @@ export async function ticketWriteTask(
 
 /** The write itself, under the lease; every note carries its marker (verification ID and kind). */
 async function makeWrite(
-  ctx: Ctx<'store' | 'ticketSystems'>,
+  ctx: Ctx<'ticketSystems' | 'verifications' | 'connections' | 'audit'>,
   v: Verification,
   write: TicketWrite,
   options: WriteOptions,
@@ -286,7 +297,7 @@ async function makeWrite(
   const ticketId = v.ticket.ticketId;
   if (write === 'resolve') {
     await itsm.resolve(ticketId, connection.closeCode, resolveNote(v), options);
-    await ctx.store.markTicketResolved(v.verificationId, at(ctx));
+    await ctx.verifications.markTicketResolved(v.verificationId, at(ctx));
     return;
   }
   const consoleUrl = `${ctx.config.CONSOLE_BASE_URL}/verifications/${v.verificationId}`;
@@ -304,8 +315,8 @@ async function makeWrite(
 }
 
 /** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */
-async function cancelledBy(ctx: Ctx<'store'>, v: Verification) {
-  const event = (await ctx.store.listAudit(v.verificationId)).find(
+async function cancelledBy(ctx: Ctx<'audit'>, v: Verification) {
+  const event = (await ctx.audit.listAudit(v.verificationId)).find(
     (e) => e.action === 'verification.cancelled',
   );
   return {
@@ -332,7 +343,7 @@ export function dueWrites(v: Verification, autoClose: boolean): TicketWrite[] {
  * made are skipped, so nothing lands on the ticket twice.
  */
 export async function retryWriteBack(
-  ctx: Ctx<'store' | 'ticketSystems'>,
+  ctx: Ctx<'ticketSystems' | 'verifications' | 'audit' | 'connections'>,
   verificationId: string,
   actor: string,
 ) {
@@ -357,8 +368,8 @@ export async function retryWriteBack(
         );
       }
       const lastError = `${(error as Error).name}: ${(error as Error).message.slice(0, 500)}`;
-      await ctx.store.setWriteBack(verificationId, 'failed', { lastError });
-      await ctx.store.appendAudit({
+      await ctx.verifications.setWriteBack(verificationId, 'failed', { lastError });
+      await ctx.audit.appendAudit({
         ...base,
         action: 'ticket.write_back_retry_failed',
         at: at(ctx),
@@ -375,9 +386,9 @@ export async function retryWriteBack(
   // recorded in between must not keep saying "failed" for writes that are all on the ticket.
   if (wrote === 0) {
     if ((await load(ctx, verificationId)).writeBack.state === 'failed')
-      await ctx.store.setWriteBack(verificationId, 'done');
+      await ctx.verifications.setWriteBack(verificationId, 'done');
     throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
   }
-  await ctx.store.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
+  await ctx.audit.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
   return load(ctx, verificationId);
 }

@@ -15,24 +15,9 @@ import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { checkDeviceCredential, endpointSignals, issueDeviceCredential } from '../domain/endpoint-signals.js';
 import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
-import { ipPrefix, networkSignals } from '../domain/network-signals.js';
-import { checkPassword } from '../domain/password-policy.js';
-import { personaSignals } from '../domain/persona-signals.js';
-import {
-  type AnswerRecord,
-  buildQuestions,
-  buildTranscript,
-  DECOY_SAMPLE_SIZE,
-  gradeResponse,
-  gradesOf,
-  guessOddsOf,
-  publicQuestion,
-  type Response,
-  type TicketHistory,
-  weightsOf,
-} from '../domain/questions.js';
-import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
-import { REQUESTER_DENIED } from '../domain/verdict.js';
+import type { Connection } from '../domain/model/connection.js';
+import type { DirectoryUser } from '../domain/model/person.js';
+import type { AnswerRecord, Response } from '../domain/model/question.js';
 import {
   type Assessment,
   type ClientContext,
@@ -40,9 +25,24 @@ import {
   type Reason,
   remainingSeconds,
   type Verification,
-} from '../domain/verification.js';
+} from '../domain/model/verification.js';
+import { ipPrefix, networkSignals } from '../domain/network-signals.js';
+import { checkPassword } from '../domain/password-policy.js';
+import { personaSignals } from '../domain/persona-signals.js';
+import {
+  buildQuestions,
+  buildTranscript,
+  DECOY_SAMPLE_SIZE,
+  gradeResponse,
+  gradesOf,
+  guessOddsOf,
+  publicQuestion,
+  type TicketHistory,
+  weightsOf,
+} from '../domain/questions.js';
+import { hashLinkToken, signSession, verifySession } from '../domain/tokens.js';
+import { REQUESTER_DENIED } from '../domain/verdict.js';
 import { logger } from '../logger.js';
-import type { Connection, DirectoryUser } from '../ports.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
 import { resumeStage } from './resume-stage.js';
@@ -65,8 +65,8 @@ function refuse(code: string, message: string): never {
 }
 
 /** Per source network, for the unauthenticated entry points (the self-service start calls this). */
-export async function guardPortalSource(ctx: Ctx<'store'>, sourceIp: string): Promise<void> {
-  const attempts = await ctx.store.countAttempt(`SOURCE#${ipPrefix(sourceIp)}`, WINDOW_SECONDS);
+export async function guardPortalSource(ctx: Ctx<'counters'>, sourceIp: string): Promise<void> {
+  const attempts = await ctx.counters.countAttempt(`SOURCE#${ipPrefix(sourceIp)}`, WINDOW_SECONDS);
   if (attempts > ctx.config.PORTAL_REQUESTS_PER_SOURCE) {
     refuse(
       'NETWORK_RATE_LIMITED',
@@ -97,8 +97,8 @@ function hostKey(sourceIp: string): string {
 }
 
 /** A link token that does not open: counted against the host, then its network. */
-async function countInvalidLink(ctx: Ctx<'store'>, sourceIp: string): Promise<void> {
-  const byHost = await ctx.store.countAttempt(`BADLINK#${hostKey(sourceIp)}`, WINDOW_SECONDS);
+async function countInvalidLink(ctx: Ctx<'counters'>, sourceIp: string): Promise<void> {
+  const byHost = await ctx.counters.countAttempt(`BADLINK#${hostKey(sourceIp)}`, WINDOW_SECONDS);
   if (byHost > ctx.config.PORTAL_INVALID_LINKS_PER_HOST) {
     refuse(
       'TOO_MANY_INVALID_LINKS',
@@ -112,7 +112,7 @@ type Budget = 'calls' | 'password_checks' | 'none';
 
 /** Per session and per link (all its sessions), for calls that carry a session token. */
 async function guardSession(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'counters' | 'audit' | 'verifications'>,
   sessionToken: string,
   verificationId: string,
   budget: Budget,
@@ -120,7 +120,7 @@ async function guardSession(
   if (budget === 'none') return;
   const session = hashLinkToken(sessionToken).slice(0, 32);
   if (budget === 'password_checks') {
-    const checks = await ctx.store.countAttempt(`PWCHECK#${session}`, WINDOW_SECONDS);
+    const checks = await ctx.counters.countAttempt(`PWCHECK#${session}`, WINDOW_SECONDS);
     if (checks > ctx.config.PORTAL_PASSWORD_CHECKS_PER_SESSION) {
       refuse(
         'PASSWORD_CHECKS_RATE_LIMITED',
@@ -130,8 +130,8 @@ async function guardSession(
     return;
   }
   const [bySession, byLink] = await Promise.all([
-    ctx.store.countAttempt(`PSESSION#${session}`, WINDOW_SECONDS),
-    ctx.store.countAttempt(`PLINK#${verificationId}`, WINDOW_SECONDS),
+    ctx.counters.countAttempt(`PSESSION#${session}`, WINDOW_SECONDS),
+    ctx.counters.countAttempt(`PLINK#${verificationId}`, WINDOW_SECONDS),
   ]);
   const over =
     bySession > ctx.config.PORTAL_REQUESTS_PER_SESSION
@@ -142,7 +142,7 @@ async function guardSession(
   if (!over) return;
   if (over.first) {
     const v = await mustGet(ctx, verificationId);
-    await ctx.store.appendAudit(
+    await ctx.audit.appendAudit(
       audit(
         v,
         over.code === 'SESSION_RATE_LIMITED' ? 'portal.session_rate_limited' : 'portal.link_rate_limited',
@@ -163,7 +163,17 @@ const shortId = () => z.string().check(z.minLength(1), z.maxLength(16));
 const short = (max: number) => z.string().check(z.maxLength(max));
 
 export async function openPortalSession(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow' | 'ticketSystems'>,
+  ctx: Ctx<
+    | 'directory'
+    | 'secrets'
+    | 'workflow'
+    | 'ticketSystems'
+    | 'verifications'
+    | 'linkTokens'
+    | 'counters'
+    | 'audit'
+    | 'connections'
+  >,
   linkToken: string | undefined,
   sourceIp: string,
 ) {
@@ -171,7 +181,7 @@ export async function openPortalSession(
     await countInvalidLink(ctx, sourceIp);
     throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
   }
-  const link = await ctx.store.findLinkToken(hashLinkToken(linkToken));
+  const link = await ctx.linkTokens.findLinkToken(hashLinkToken(linkToken));
   if (!link) {
     await countInvalidLink(ctx, sourceIp);
     throw notFound('LINK_NOT_FOUND', 'This link is not valid');
@@ -182,13 +192,13 @@ export async function openPortalSession(
   if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
   if (isFinal(v.status)) throw gone('LINK_ALREADY_USED', 'This link has already been used');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
-  const opens = await ctx.store.countAttempt(
+  const opens = await ctx.counters.countAttempt(
     `OPENS#${v.verificationId}`,
     connection.linkLifetimeSeconds + 60,
   );
   if (opens > ctx.config.MAX_OPENS_PER_LINK) {
     if (opens === ctx.config.MAX_OPENS_PER_LINK + 1) {
-      await ctx.store.appendAudit(audit(v, 'verification.too_many_opens', now, { opens }));
+      await ctx.audit.appendAudit(audit(v, 'verification.too_many_opens', now, { opens }));
     }
     refuse('LINK_OPENED_TOO_OFTEN', 'This link was opened too many times; ask the help desk for a new one');
   }
@@ -210,7 +220,7 @@ export async function openPortalSession(
       tickets,
     );
     try {
-      v = await ctx.store.transition(
+      v = await ctx.verifications.transition(
         v.verificationId,
         'in_progress',
         { questions, answers: [], openedAt: now.toISOString() },
@@ -301,7 +311,10 @@ function questionView(v: Verification, now: Date) {
   };
 }
 
-export async function nextQuestion(ctx: Ctx<'store' | 'secrets'>, sessionToken: string | undefined) {
+export async function nextQuestion(
+  ctx: Ctx<'secrets' | 'counters' | 'audit' | 'verifications'>,
+  sessionToken: string | undefined,
+) {
   const v = await sessionVerification(ctx, sessionToken);
   if (v.status !== 'in_progress')
     throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
@@ -319,7 +332,7 @@ export const answerSchema = z.union([
  * timed by the server. Answers go in order and once: a double submission or a stale page gets 409.
  */
 export async function answerQuestion(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'secrets' | 'verifications' | 'counters' | 'audit'>,
   sessionToken: string | undefined,
   input: z.infer<typeof answerSchema>,
 ) {
@@ -352,7 +365,7 @@ export async function answerQuestion(
     answeredAt: now.toISOString(),
     elapsedMs: Math.max(0, now.getTime() - Date.parse(previousAt)),
   };
-  if (!(await ctx.store.recordAnswer(v.verificationId, position, record))) {
+  if (!(await ctx.verifications.recordAnswer(v.verificationId, position, record))) {
     const current = await mustGet(ctx, v.verificationId);
     if (current.status !== 'in_progress')
       throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${current.status}`);
@@ -380,7 +393,9 @@ export const signalsSchema = z.strictObject({
  * flagged. The source IP comes from the gateway's request context, never X-Forwarded-For.
  */
 export async function recordSignals(
-  ctx: Ctx<'store' | 'secrets' | 'directory' | 'ipIntel'>,
+  ctx: Ctx<
+    'secrets' | 'directory' | 'ipIntel' | 'verifications' | 'people' | 'audit' | 'torExits' | 'counters'
+  >,
   sessionToken: string | undefined,
   input: z.infer<typeof signalsSchema>,
   request: { userAgent: string; sourceIp: string },
@@ -398,7 +413,7 @@ export async function recordSignals(
   const requester = await ctx.directory.getUser(v.requesterId);
   const deviceCredential = presented ? await checkCredential(ctx, v, presented, now) : undefined;
   const ip = ctx.ipIntel.lookup(request.sourceIp);
-  const previous = await ctx.store.lastSighting(v.requesterId);
+  const previous = await ctx.people.lastSighting(v.requesterId);
   const networkReasons = networkSignals({
     ip,
     sourceIp: request.sourceIp,
@@ -409,7 +424,7 @@ export async function recordSignals(
     dataAgeDays: ctx.ipIntel.dataAgeDays(now),
     torExitIps: await torExits(ctx),
   });
-  const { secondDevice } = await ctx.store.recordClient(v.verificationId, {
+  const { secondDevice } = await ctx.verifications.recordClient(v.verificationId, {
     signals,
     deviceHmac,
     userAgent: request.userAgent.slice(0, 300),
@@ -422,14 +437,14 @@ export async function recordSignals(
     at: now.toISOString(),
   });
   if (!secondDevice && ip.country)
-    await ctx.store.recordSighting(v.requesterId, { country: ip.country, at: now.toISOString() });
-  if (secondDevice) await ctx.store.appendAudit(audit(v, 'verification.second_device', ctx.clock.now()));
+    await ctx.people.recordSighting(v.requesterId, { country: ip.country, at: now.toISOString() });
+  if (secondDevice) await ctx.audit.appendAudit(audit(v, 'verification.second_device', ctx.clock.now()));
   return { received: true };
 }
 
 /** Checks a presented device credential: signature, person, connection, expiry, then the stored record. */
 async function checkCredential(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'secrets' | 'people'>,
   v: Verification,
   credential: string,
   now: Date,
@@ -441,7 +456,7 @@ async function checkCredential(
     now,
   );
   if (!check.ok) return { state: 'rejected', reason: check.reason };
-  if (!(await ctx.store.isKnownDevice(v.requesterId, check.storeKey)))
+  if (!(await ctx.people.isKnownDevice(v.requesterId, check.storeKey)))
     return { state: 'rejected', reason: 'revoked' };
   return { state: 'verified', key: check.storeKey };
 }
@@ -455,7 +470,7 @@ const SUSPICIOUS_CREDENTIAL = new Set(['bad_signature', 'other_person']);
  * since the page presented it); the page's fingerprint is looked up for a zero-point note.
  */
 async function collectSignals(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'people'>,
   v: Verification,
   requester: DirectoryUser,
 ): Promise<Reason[]> {
@@ -464,9 +479,9 @@ async function collectSignals(
   const credential = v.client?.deviceCredential;
   const [knownDevice, fingerprintSeen] = await Promise.all([
     credential?.state === 'verified'
-      ? ctx.store.isKnownDevice(requester.userId, credential.key)
+      ? ctx.people.isKnownDevice(requester.userId, credential.key)
       : Promise.resolve(false),
-    deviceHmac ? ctx.store.isKnownDevice(requester.userId, deviceHmac) : Promise.resolve(false),
+    deviceHmac ? ctx.people.isKnownDevice(requester.userId, deviceHmac) : Promise.resolve(false),
   ]);
   return [
     ...answerSpeed(v.answers ?? [], ctx.config.MIN_MS_PER_ANSWER),
@@ -514,7 +529,9 @@ export const completeSchema = z.strictObject({});
 
 /** Grades what was answered (unanswered questions count as skipped), scores, records the outcome. */
 export async function completeVerification(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
+  ctx: Ctx<
+    'directory' | 'secrets' | 'workflow' | 'verifications' | 'connections' | 'counters' | 'audit' | 'people'
+  >,
   sessionToken: string | undefined,
 ) {
   const v = await sessionVerification(ctx, sessionToken);
@@ -540,7 +557,7 @@ export async function completeVerification(
   const assessment = withProvenance(scored.assessment);
   const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
   const now = ctx.clock.now();
-  await ctx.store.transition(
+  await ctx.verifications.transition(
     v.verificationId,
     status,
     {
@@ -571,7 +588,7 @@ export async function completeVerification(
  * its key, so it can expire and be revoked) and the page's fingerprint noted (zero points later).
  */
 async function rememberThisDevice(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'secrets' | 'people' | 'audit'>,
   v: Verification,
   requester: DirectoryUser,
 ): Promise<string> {
@@ -580,9 +597,9 @@ async function rememberThisDevice(
     { userId: requester.userId, connectionId: v.ticket.connectionId },
     ctx.clock.now(),
   );
-  await ctx.store.rememberDevice(requester.userId, issued.storeKey);
-  if (v.client?.deviceHmac) await ctx.store.rememberDevice(requester.userId, v.client.deviceHmac);
-  await ctx.store.appendAudit(
+  await ctx.people.rememberDevice(requester.userId, issued.storeKey);
+  if (v.client?.deviceHmac) await ctx.people.rememberDevice(requester.userId, v.client.deviceHmac);
+  await ctx.audit.appendAudit(
     audit(v, 'device.credential_issued', ctx.clock.now(), { expiresAt: issued.expiresAt }),
   );
   return issued.credential;
@@ -600,7 +617,9 @@ export const notMeSchema = z.strictObject({ confirm: z.literal(true) });
  * Never cut off by a rate limit; once completed, 409.
  */
 export async function reportNotMe(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow'>,
+  ctx: Ctx<
+    'directory' | 'secrets' | 'workflow' | 'verifications' | 'people' | 'audit' | 'connections' | 'counters'
+  >,
   sessionToken: string | undefined,
 ) {
   let v = await sessionVerification(ctx, sessionToken, 'none');
@@ -631,7 +650,7 @@ export async function reportNotMe(
   });
   const assessment = withProvenance(scored.assessment);
   const now = ctx.clock.now();
-  v = await ctx.store.transition(
+  v = await ctx.verifications.transition(
     v.verificationId,
     scored.status,
     {
@@ -650,8 +669,8 @@ export async function reportNotMe(
   );
   const credential = v.client?.deviceCredential;
   if (credential?.state === 'verified') {
-    await ctx.store.forgetDevice(v.requesterId, credential.key);
-    await ctx.store.appendAudit(audit(v, 'device.credential_revoked', ctx.clock.now()));
+    await ctx.people.forgetDevice(v.requesterId, credential.key);
+    await ctx.audit.appendAudit(audit(v, 'device.credential_revoked', ctx.clock.now()));
   }
   await resumeStage(ctx, v.verificationId, 'completion');
   return { verificationId: v.verificationId, outcome: scored.status, reported: 'not_me' as const };
@@ -667,7 +686,7 @@ export const feedbackSchema = z.strictObject({
  * is stored for the console and never logged or audited: the audit says only that there is one.
  */
 export async function leaveFeedback(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'secrets' | 'verifications' | 'counters' | 'audit'>,
   sessionToken: string | undefined,
   input: z.infer<typeof feedbackSchema>,
 ) {
@@ -678,7 +697,7 @@ export async function leaveFeedback(
   const now = ctx.clock.now();
   const comment = input.comment?.trim();
   const feedback = { difficulty: input.difficulty, ...(comment ? { comment } : {}), at: now.toISOString() };
-  const stored = await ctx.store.setFeedback(
+  const stored = await ctx.verifications.setFeedback(
     v.verificationId,
     feedback,
     audit(v, 'verification.feedback', now, { difficulty: input.difficulty, comment: Boolean(comment) }),
@@ -693,7 +712,16 @@ export const actionSchema = z.strictObject({
 });
 
 export async function performAction(
-  ctx: Ctx<'store' | 'directory' | 'secrets' | 'workflow' | 'messenger'>,
+  ctx: Ctx<
+    | 'directory'
+    | 'secrets'
+    | 'workflow'
+    | 'messenger'
+    | 'verifications'
+    | 'audit'
+    | 'counters'
+    | 'connections'
+  >,
   sessionToken: string | undefined,
   input: z.infer<typeof actionSchema>,
 ) {
@@ -713,7 +741,7 @@ export async function performAction(
     });
   }
   const now = ctx.clock.now();
-  const claimed = await ctx.store.setAction(
+  const claimed = await ctx.verifications.setAction(
     v.verificationId,
     ['pending'],
     'running',
@@ -726,7 +754,7 @@ export async function performAction(
   } catch (error) {
     if (error instanceof DirectoryPasswordRejectedError) {
       // The directory's own policy refused it: the requester may choose another.
-      await ctx.store.setAction(
+      await ctx.verifications.setAction(
         v.verificationId,
         ['running'],
         'pending',
@@ -741,7 +769,7 @@ export async function performAction(
         },
       );
     }
-    await ctx.store.setAction(
+    await ctx.verifications.setAction(
       v.verificationId,
       ['running'],
       'failed',
@@ -750,7 +778,7 @@ export async function performAction(
     await resumeStage(ctx, v.verificationId, 'action');
     throw error;
   }
-  await ctx.store.setAction(
+  await ctx.verifications.setAction(
     v.verificationId,
     ['running'],
     'done',
@@ -769,7 +797,7 @@ export const passwordCheckSchema = z.strictObject({
 
 /** Strength feedback while the requester types (the policy library is too big to ship to a phone). */
 export async function checkNewPassword(
-  ctx: Ctx<'store' | 'directory' | 'secrets'>,
+  ctx: Ctx<'directory' | 'secrets' | 'counters' | 'audit' | 'verifications'>,
   sessionToken: string | undefined,
   input: z.infer<typeof passwordCheckSchema>,
 ) {
@@ -790,7 +818,7 @@ export async function checkNewPassword(
  * password changed: if it was not them, they know at once. A failed notice does not undo the reset.
  */
 async function noticePasswordChanged(
-  ctx: Ctx<'store' | 'messenger'>,
+  ctx: Ctx<'messenger' | 'audit'>,
   v: Verification,
   requester: DirectoryUser,
 ) {
@@ -805,9 +833,9 @@ async function noticePasswordChanged(
       subject: 'Your password was changed',
       text: `Your password was changed through the IT help desk's self-service portal (ticket ${v.ticketNumber}). If this was not you, call the help desk now on the number you know.`,
     });
-    await ctx.store.appendAudit(audit(v, 'action.notice_sent', ctx.clock.now(), { channel }));
+    await ctx.audit.appendAudit(audit(v, 'action.notice_sent', ctx.clock.now(), { channel }));
   } catch (error) {
-    await ctx.store.appendAudit(
+    await ctx.audit.appendAudit(
       audit(v, 'action.notice_failed', ctx.clock.now(), { channel, error: (error as Error).name }),
     );
   }
@@ -818,7 +846,7 @@ async function noticePasswordChanged(
  * forged one), then the call is counted against the session's and the link's budget.
  */
 async function sessionVerification(
-  ctx: Ctx<'store' | 'secrets'>,
+  ctx: Ctx<'secrets' | 'counters' | 'audit' | 'verifications'>,
   sessionToken: string | undefined,
   budget: Budget = 'calls',
 ): Promise<Verification> {
@@ -837,8 +865,8 @@ async function sessionVerification(
   return v;
 }
 
-async function mustGet(ctx: Ctx<'store'>, verificationId: string): Promise<Verification> {
-  const v = await ctx.store.getVerification(verificationId);
+async function mustGet(ctx: Ctx<'verifications'>, verificationId: string): Promise<Verification> {
+  const v = await ctx.verifications.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return v;
 }

@@ -17,7 +17,7 @@ import {
   remainingSeconds,
   type Verification,
   type WaitStage,
-} from '../domain/verification.js';
+} from '../domain/model/verification.js';
 import { loadConnection } from './intake-ticket.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
 
@@ -26,7 +26,7 @@ export const SUPERSEDED_BY_RESEND = 'superseded by a resend';
 
 /** What a stage's task returns to the state machine, from the verification as stored now. */
 export async function stageOutput(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'connections'>,
   v: Verification,
   stage: WaitStage,
 ): Promise<OpenedOutput | LifecycleOutcome | { actionState: ActionState }> {
@@ -48,12 +48,12 @@ export async function stageOutput(
  * `token` is given by the stage's own task when it could not store it. Returns the stage resumed.
  */
 export async function resumeStage(
-  ctx: Ctx<'store' | 'workflow'>,
+  ctx: Ctx<'workflow' | 'verifications' | 'connections'>,
   verificationId: string,
   stages: WaitStage | readonly WaitStage[],
   token?: string,
 ): Promise<WaitStage | undefined> {
-  const v = await ctx.store.getVerification(verificationId);
+  const v = await ctx.verifications.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
   for (const stage of typeof stages === 'string' ? [stages] : stages) {
     const callback = token ?? v.taskTokens?.[stage];

@@ -29,7 +29,7 @@ export const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
 export const SELF_SERVICE_LINKS_PER_HOUR = 3;
 
 export async function startSelfService(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'directory' | 'workflow' | 'counters' | 'tickets' | 'connections' | 'verifications'>,
   input: z.infer<typeof selfServiceSchema>,
 ) {
   const started = performance.now();
@@ -48,7 +48,7 @@ export async function startSelfService(
 }
 
 async function startOrDrop(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'directory' | 'workflow' | 'tickets' | 'counters' | 'connections' | 'verifications'>,
   input: z.infer<typeof selfServiceSchema>,
 ) {
   const connectionId = ctx.config.SELF_SERVICE_CONNECTION_ID;
@@ -58,14 +58,14 @@ async function startOrDrop(
   const emailKey = createHash('sha256').update(email).digest('hex').slice(0, 32);
   // The same lookups whatever the answer: the count, the person and the connection.
   const [requests, person, connection] = await Promise.all([
-    ctx.store.countAttempt(`SELF#${emailKey}`, 3600),
+    ctx.counters.countAttempt(`SELF#${emailKey}`, 3600),
     ctx.directory.findByEmail(email),
     loadConnection(ctx, connectionId),
   ]);
   if (requests > SELF_SERVICE_LINKS_PER_HOUR) return drop('throttled');
   if (!person?.enabled) return drop('no eligible account');
   const ticketId = `self-${person.userId}`;
-  await ctx.store.createTicket({
+  await ctx.tickets.createTicket({
     connectionId: connection.connectionId,
     ticketId,
     ticketNumber: 'Self-service',

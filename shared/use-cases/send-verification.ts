@@ -9,7 +9,12 @@ import { ulid } from 'ulid';
 import type { Ctx } from '../composition.js';
 import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
-import { type Channel, isFinal, type RequestedAction, type Verification } from '../domain/verification.js';
+import {
+  type Channel,
+  isFinal,
+  type RequestedAction,
+  type Verification,
+} from '../domain/model/verification.js';
 import type { ConsoleVerification } from './console/model.js';
 import { loadConnection } from './intake-ticket.js';
 
@@ -26,14 +31,14 @@ export interface SendVerificationInput {
 }
 
 export async function sendVerification(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'directory' | 'workflow' | 'verifications' | 'tickets' | 'connections'>,
   agent: string,
   input: SendVerificationInput,
   origin: Verification['origin'] = 'agent',
 ) {
   const connection = await loadConnection(ctx, input.connectionId);
   const ref = { connectionId: connection.connectionId, ticketId: input.ticketId };
-  const ticket = await ctx.store.getTicket(ref);
+  const ticket = await ctx.tickets.getTicket(ref);
   if (!ticket) throw notFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
   const requester = await ctx.directory.findByEmail(ticket.requesterEmail);
   if (!requester)
@@ -49,7 +54,7 @@ export async function sendVerification(
     );
 
   const previous = ticket.lastVerificationId
-    ? await ctx.store.getVerification(ticket.lastVerificationId)
+    ? await ctx.verifications.getVerification(ticket.lastVerificationId)
     : undefined;
   if (previous && !isFinal(previous.status)) {
     throw conflict('VERIFICATION_IN_PROGRESS', 'A verification for this ticket is still open');
@@ -81,7 +86,7 @@ export async function sendVerification(
     expiresAtEpoch:
       Math.floor(now.getTime() / 1000) + (connection.retentionDays ?? ctx.config.RETENTION_DAYS) * 86_400,
   };
-  await ctx.store.createVerification(
+  await ctx.verifications.createVerification(
     verification,
     {
       verificationId: verification.verificationId,
@@ -105,7 +110,7 @@ export async function sendVerification(
       linkLifetimeSeconds: connection.linkLifetimeSeconds,
     });
   } catch (error) {
-    await ctx.store.transition(
+    await ctx.verifications.transition(
       verification.verificationId,
       'cancelled',
       {},

@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import type { Ctx } from '../composition.js';
 import { logger } from '../logger.js';
-import type { TorExitList } from '../ports.js';
+import type { TorExitList } from '../ports/tor-exits.js';
 
 export const DEFAULT_TOR_EXIT_LIST_URL = 'https://check.torproject.org/torbulkexitlist';
 /** Fewer addresses than this is a broken fetch (an error page, a truncated body), not the Tor network. */
@@ -26,7 +26,7 @@ export function parseExitList(body: string): string[] {
 }
 
 export async function refreshTorExits(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'torExits'>,
   fetchList: (url: string) => Promise<string> = defaultFetch,
 ): Promise<{ updated: boolean; count: number }> {
   const url = ctx.config.TOR_EXIT_LIST_URL ?? DEFAULT_TOR_EXIT_LIST_URL;
@@ -41,7 +41,7 @@ export async function refreshTorExits(
     logger.warn('tor exit list implausibly short; keeping the previous list', { count: addresses.length });
     return { updated: false, count: addresses.length };
   }
-  await ctx.store.putTorExits({ addresses, fetchedAt: ctx.clock.now().toISOString() });
+  await ctx.torExits.putTorExits({ addresses, fetchedAt: ctx.clock.now().toISOString() });
   logger.info('tor exit list refreshed', { count: addresses.length });
   return { updated: true, count: addresses.length };
 }
@@ -56,10 +56,10 @@ const CACHE_MS = 5 * 60_000;
 let cached: { at: number; set: ReadonlySet<string> | undefined } | undefined;
 
 /** The current exits for the network checks (undefined when no list was ever fetched: no Tor check). */
-export async function torExits(ctx: Ctx<'store'>): Promise<ReadonlySet<string> | undefined> {
+export async function torExits(ctx: Ctx<'torExits'>): Promise<ReadonlySet<string> | undefined> {
   const now = ctx.clock.now();
   if (cached && now.getTime() - cached.at < CACHE_MS) return cached.set;
-  const list: TorExitList | undefined = await ctx.store.getTorExits();
+  const list: TorExitList | undefined = await ctx.torExits.getTorExits();
   if (list && now.getTime() - Date.parse(list.fetchedAt) > STALE_AFTER_HOURS * 3_600_000) {
     logger.warn('tor exit list is stale', { fetchedAt: list.fetchedAt });
   }

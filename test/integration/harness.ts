@@ -15,8 +15,9 @@ import { DEMO_REQUESTER_EMAIL, seedConnections } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb/directory.js';
 import { secretNames } from '../../shared/adapters/secrets.js';
-import type { Verification } from '../../shared/domain/verification.js';
-import type { ConnectionPolicy, LocalDeskConnection, Message } from '../../shared/ports.js';
+import type { ConnectionPolicy, LocalDeskConnection } from '../../shared/domain/model/connection.js';
+import type { Verification } from '../../shared/domain/model/verification.js';
+import type { Message } from '../../shared/ports/messenger.js';
 
 const FAST = [20, 40, 80];
 

@@ -6,8 +6,8 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REQUESTER_EMAIL, DEMO_REQUESTER_PASSWORD } from '../../local/seed.js';
-import type { Principal } from '../../shared/http/api.js';
-import type { VerificationStore } from '../../shared/ports.js';
+import type { Principal } from '../../shared/domain/model/principal.js';
+import type { Verifications } from '../../shared/ports/verifications.js';
 import {
   answerQuestions,
   call,
@@ -415,7 +415,7 @@ describe('cancel and resend leave a true trail', () => {
     const composition = await import('../../shared/composition.js');
     const { loadConfig } = await import('../../shared/config.js');
     const { cancelVerification } = await import('../../shared/use-cases/console/send.js');
-    const real = composition.store(loadConfig());
+    const real = composition.verifications(loadConfig());
     let reads = 0;
     const beforeTheToken = new Proxy(real, {
       get(target, prop, receiver) {
@@ -429,8 +429,11 @@ describe('cancel and resend leave a true trail', () => {
         const value = Reflect.get(target, prop, receiver);
         return typeof value === 'function' ? value.bind(target) : value;
       },
-    }) as VerificationStore;
-    const ctx = { ...composition.compose({ workflow: composition.workflow }), store: beforeTheToken };
+    }) as Verifications;
+    const ctx = {
+      ...composition.compose({ workflow: composition.workflow, connections: composition.connections }),
+      verifications: beforeTheToken,
+    };
     const alice: Principal = { username: 'alice', roles: ['agent'] };
 
     // Act

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../local/seed.js';
-import type { ClientSignals } from '../../shared/domain/endpoint-signals.js';
-import type { DirectoryUser } from '../../shared/ports.js';
+import type { ClientSignals } from '../../shared/domain/model/client-signals.js';
+import type { DirectoryUser } from '../../shared/domain/model/person.js';
 import { forgetTorExits } from '../../shared/use-cases/tor-exits.js';
 import {
   call,

@@ -1,9 +1,10 @@
 /** Small hand-made fixtures shared by the unit tests. Every helper returns a fresh object. */
 import { readFileSync } from 'node:fs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { ClientSignals, EndpointContext } from '../../shared/domain/endpoint-signals.js';
-import type { Assessment, Verification } from '../../shared/domain/verification.js';
-import type { DirectoryUser } from '../../shared/ports.js';
+import type { EndpointContext } from '../../shared/domain/endpoint-signals.js';
+import type { ClientSignals } from '../../shared/domain/model/client-signals.js';
+import type { DirectoryUser } from '../../shared/domain/model/person.js';
+import type { Assessment, Verification } from '../../shared/domain/model/verification.js';
 
 export const REPO_ROOT = new URL('../../', import.meta.url);
 

@@ -35,7 +35,8 @@
  *   once); 401/403 name what to grant; messages never carry the password, the secret or the token.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
+import type { DirectoryUser } from '../../domain/model/person.js';
+import type { Directory, LookupOptions } from '../../ports/directory.js';
 import {
   type AccessToken,
   MAX_INLINE_RETRY_AFTER_SECONDS,

@@ -39,7 +39,8 @@
  *   X-Rate-Limit-Reset; at most 5 s is waited out here, once); 401/403 say what to fix.
  */
 import { randomInt } from 'node:crypto';
-import type { Directory, DirectoryUser, LookupOptions } from '../../ports.js';
+import type { DirectoryUser } from '../../domain/model/person.js';
+import type { Directory, LookupOptions } from '../../ports/directory.js';
 import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../itsm/http.js';
 import {
   DirectoryPasswordRejectedError,

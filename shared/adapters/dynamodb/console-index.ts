@@ -3,7 +3,7 @@
  * table.ts): filter keys on GSI3-6 and the search terms a verification can be found by. Pure
  * functions, so the store and the benchmark's seeding write exactly the same items.
  */
-import type { Verification } from '../../domain/verification.js';
+import type { Verification } from '../../domain/model/verification.js';
 import { type ConsoleVerification, normalizeTerm } from '../../use-cases/console/model.js';
 import { keys } from './table.js';
 

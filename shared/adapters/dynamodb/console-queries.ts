@@ -22,17 +22,17 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { badRequest } from '../../domain/errors.js';
-import type { Verification } from '../../domain/verification.js';
+import type { StoredAuditEvent } from '../../domain/model/audit-event.js';
+import type { Connection } from '../../domain/model/connection.js';
+import type { Verification } from '../../domain/model/verification.js';
 import type {
   AuditFilters,
-  Connection,
   ConsoleQueries,
   ExportJobRecord,
   ListPageResult,
   ListPosition,
-  StoredAuditEvent,
   VerificationFilters,
-} from '../../ports.js';
+} from '../../ports/console-queries.js';
 import { looseTerm, PREFIX_MIN, prefixTerm, startsWithTerm } from './console-index.js';
 import { keys, strip } from './table.js';
 

@@ -13,7 +13,8 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict, notFound } from '../../domain/errors.js';
-import type { ConsoleRole, ConsoleUserRecord, ConsoleUsers } from '../../ports.js';
+import type { ConsoleRole } from '../../domain/model/principal.js';
+import type { ConsoleUserRecord, ConsoleUsers } from '../../ports/console-users.js';
 import { keys } from './table.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;

@@ -13,7 +13,8 @@ import {
   paginateQuery,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Directory, DirectoryUser } from '../../ports.js';
+import type { DirectoryUser } from '../../domain/model/person.js';
+import type { Directory } from '../../ports/directory.js';
 import { keys } from './table.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;

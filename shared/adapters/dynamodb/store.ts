@@ -21,29 +21,30 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { conflict, notFound } from '../../domain/errors.js';
-import type { AnswerRecord, TranscriptEntry } from '../../domain/questions.js';
+import type { AuditEvent } from '../../domain/model/audit-event.js';
+import type { Connection } from '../../domain/model/connection.js';
+import type { AnswerRecord, TranscriptEntry } from '../../domain/model/question.js';
+import type { TicketRecord, TicketRef } from '../../domain/model/ticket.js';
 import {
   type ActionState,
   allowedSources,
   type ClientContext,
   isFinal,
   type RequesterFeedback,
-  type TicketRef,
   type TicketWrite,
   type Verification,
   type VerificationStatus,
   type WaitStage,
   type WriteBackState,
-} from '../../domain/verification.js';
-import type {
-  AuditEvent,
-  Connection,
-  TicketRecord,
-  TorExitList,
-  TransitionPatch,
-  VerificationStore,
-  WriteBackClaim,
-} from '../../ports.js';
+} from '../../domain/model/verification.js';
+import type { AbuseCounters } from '../../ports/abuse-counters.js';
+import type { AuditLog } from '../../ports/audit-log.js';
+import type { Connections } from '../../ports/connections.js';
+import type { LinkTokens } from '../../ports/link-tokens.js';
+import type { People } from '../../ports/people.js';
+import type { TicketRecords } from '../../ports/tickets.js';
+import type { TorExitList, TorExits } from '../../ports/tor-exits.js';
+import type { TransitionPatch, Verifications, WriteBackClaim } from '../../ports/verifications.js';
 import { searchItems, statusIndexAttributes, verificationItem } from './console-index.js';
 import { keys, strip } from './table.js';
 
@@ -72,7 +73,9 @@ export interface DynamoDbStoreOptions {
   now?: () => Date;
 }
 
-export class DynamoDbVerificationStore implements VerificationStore {
+export class DynamoDbVerificationStore
+  implements Verifications, TicketRecords, Connections, LinkTokens, AbuseCounters, People, TorExits, AuditLog
+{
   private readonly doc: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly now: () => Date;

@@ -42,16 +42,10 @@
  * ChangeGear echoes back is scrubbed of the password, the Basic value and the session id.
  */
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../domain/errors.js';
+import type { ChangeGearConnection } from '../../domain/model/connection.js';
+import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
 import { markedText } from '../../domain/ticket-notes.js';
-import type {
-  ChangeGearConnection,
-  RecentTicket,
-  RecentTicketsQuery,
-  Ticket,
-  TicketNote,
-  TicketSystem,
-  WriteOptions,
-} from '../../ports.js';
+import type { RecentTicketsQuery, TicketSystem, WriteOptions } from '../../ports/ticket-system.js';
 import { basicAuth, type FailureHints, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
 
 /** Defaults for a ChangeGear connection's field settings (the README says how to check them). */

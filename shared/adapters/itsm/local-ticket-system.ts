@@ -6,7 +6,8 @@
  * short timeout.
  */
 import { TicketSystemPermanentError } from '../../domain/errors.js';
-import type { RecentTicket, RecentTicketsQuery, Ticket, TicketNote, TicketSystem } from '../../ports.js';
+import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
+import type { RecentTicketsQuery, TicketSystem } from '../../ports/ticket-system.js';
 import {
   basicAuth,
   RECENT_TICKETS_TIMEOUT_MS,

@@ -38,16 +38,10 @@
  */
 import { createHash } from 'node:crypto';
 import { TicketSystemPermanentError } from '../../domain/errors.js';
+import type { ServiceNowConnection } from '../../domain/model/connection.js';
+import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
 import { markedText } from '../../domain/ticket-notes.js';
-import type {
-  RecentTicket,
-  RecentTicketsQuery,
-  ServiceNowConnection,
-  Ticket,
-  TicketNote,
-  TicketSystem,
-  WriteOptions,
-} from '../../ports.js';
+import type { RecentTicketsQuery, TicketSystem, WriteOptions } from '../../ports/ticket-system.js';
 import {
   type AccessToken,
   basicAuth,

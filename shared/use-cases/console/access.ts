@@ -11,9 +11,9 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Ctx } from '../../composition.js';
 import { forbidden, unauthorized } from '../../domain/errors.js';
-import type { Principal } from '../../http/api.js';
+import type { Principal } from '../../domain/model/principal.js';
 import { type FunctionName, type Role, routeFor } from '../../manifest.js';
-import type { ConsoleUserRecord } from '../../ports.js';
+import type { ConsoleUserRecord } from '../../ports/console-users.js';
 import { consoleSettings } from './config.js';
 import { signedIn } from './request.js';
 

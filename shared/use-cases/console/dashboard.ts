@@ -12,9 +12,15 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { Dashboard, DashboardBreakdown, DashboardDay, DashboardTotals } from '../../console-api.js';
-import { addDays, daysIn } from '../../console-api.js';
-import { isFinal, type Verification } from '../../domain/verification.js';
+import {
+  addDays,
+  type Dashboard,
+  type DashboardBreakdown,
+  type DashboardDay,
+  type DashboardTotals,
+  daysIn,
+} from '../../console-api.js';
+import { isFinal, type Verification } from '../../domain/model/verification.js';
 import { consoleSettings } from './config.js';
 import { COMPLETED } from './model.js';
 import { checkedRange } from './request.js';

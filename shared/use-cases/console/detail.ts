@@ -7,9 +7,10 @@
 import type { Ctx } from '../../composition.js';
 import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
 import { forbidden, notFound } from '../../domain/errors.js';
-import { buildTranscript, type TranscriptEntry } from '../../domain/questions.js';
-import { isFinal, type Reason } from '../../domain/verification.js';
-import type { Principal } from '../../http/api.js';
+import type { Principal } from '../../domain/model/principal.js';
+import type { TranscriptEntry } from '../../domain/model/question.js';
+import { isFinal, type Reason } from '../../domain/model/verification.js';
+import { buildTranscript } from '../../domain/questions.js';
 import { logger } from '../../logger.js';
 import { toAuditView } from './audit.js';
 import { analysisHiddenFor, COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
@@ -18,8 +19,8 @@ import { mayActOn } from './send.js';
 
 const TIMELINE_MAX = 500;
 
-async function load(ctx: Ctx<'store'>, verificationId: string) {
-  const v = await ctx.store.getVerification(verificationId);
+async function load(ctx: Ctx<'verifications'>, verificationId: string) {
+  const v = await ctx.verifications.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return v as ConsoleVerification;
 }
@@ -35,14 +36,14 @@ const ticketTexts = new Map<string, { at: number; text: { subject: string; descr
  * every refresh; the summary shows without them when it does not answer. Self-service requests
  * have no ticket.
  */
-async function ticketText(ctx: Ctx<'store' | 'ticketSystems'>, v: ConsoleVerification) {
+async function ticketText(ctx: Ctx<'ticketSystems' | 'connections'>, v: ConsoleVerification) {
   if (v.origin === 'self_service') return undefined;
   const key = `${v.ticket.connectionId}/${v.ticket.ticketId}`;
   const now = ctx.clock.now().getTime();
   const cached = ticketTexts.get(key);
   if (cached && now - cached.at < TICKET_TEXT_TTL_MS) return cached.text;
   try {
-    const connection = await ctx.store.getConnection(v.ticket.connectionId);
+    const connection = await ctx.connections.getConnection(v.ticket.connectionId);
     if (!connection) return undefined;
     const ticket = await ctx.ticketSystems.forConnection(connection).getTicket(v.ticket.ticketId);
     const text = { subject: ticket.subject, description: ticket.description };
@@ -67,13 +68,13 @@ function withoutAnalysis(e: AuditEventView): AuditEventView {
 }
 
 export async function verificationDetail(
-  ctx: Ctx<'store' | 'consoleQueries' | 'ticketSystems'>,
+  ctx: Ctx<'consoleQueries' | 'ticketSystems' | 'connections' | 'verifications' | 'audit'>,
   verificationId: string,
   principal: Principal,
 ): Promise<VerificationDetail> {
   const v = await load(ctx, verificationId);
   const text = ticketText(ctx, v);
-  const connection = ctx.store.getConnection(v.ticket.connectionId);
+  const connection = ctx.connections.getConnection(v.ticket.connectionId);
   const audit = await ctx.consoleQueries.listAudit(
     { verificationId },
     undefined,
@@ -128,7 +129,7 @@ const hasTranscript = (v: ConsoleVerification) =>
 const viewed = new Map<string, number>();
 const VIEW_AUDIT_MS = 10 * 60_000;
 
-async function auditView(ctx: Ctx<'store'>, v: ConsoleVerification, principal: Principal) {
+async function auditView(ctx: Ctx<'audit'>, v: ConsoleVerification, principal: Principal) {
   const key = `${principal.username}/${v.verificationId}`;
   const now = ctx.clock.now().getTime();
   const last = viewed.get(key);
@@ -136,7 +137,7 @@ async function auditView(ctx: Ctx<'store'>, v: ConsoleVerification, principal: P
   viewed.delete(key);
   if (viewed.size >= 5000) viewed.delete(viewed.keys().next().value as string);
   viewed.set(key, now);
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     verificationId: v.verificationId,
     ticket: v.ticket,
     actor: principal.username,
@@ -146,21 +147,21 @@ async function auditView(ctx: Ctx<'store'>, v: ConsoleVerification, principal: P
 }
 
 export async function viewTranscript(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'verifications' | 'connections' | 'audit'>,
   verificationId: string,
   principal: Principal,
 ): Promise<TranscriptView> {
   const v = await load(ctx, verificationId);
-  if (analysisHiddenFor(principal, await ctx.store.getConnection(v.ticket.connectionId)))
+  if (analysisHiddenFor(principal, await ctx.connections.getConnection(v.ticket.connectionId)))
     throw forbidden(
       'ANALYSIS_HIDDEN',
       'This connection shows agents the outcome and the recommendation only; ask an auditor for the transcript',
     );
   // A timed-out verification has no stored transcript: what it got is built from its answers.
-  const entries = (await ctx.store.getTranscript(verificationId)) ?? partialTranscript(v);
+  const entries = (await ctx.verifications.getTranscript(verificationId)) ?? partialTranscript(v);
   if (!entries)
     throw notFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     verificationId,
     ticket: v.ticket,
     actor: principal.username,

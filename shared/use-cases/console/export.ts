@@ -15,8 +15,8 @@ import type { Ctx } from '../../composition.js';
 import type { ExportJob, Filters, VerificationRow } from '../../console-api.js';
 import { neutralise } from '../../csv-cell.js';
 import { forbidden, notFound } from '../../domain/errors.js';
-import type { Principal } from '../../http/api.js';
-import type { ExportJobRecord } from '../../ports.js';
+import type { Principal } from '../../domain/model/principal.js';
+import type { ExportJobRecord } from '../../ports/console-queries.js';
 import { consoleSettings } from './config.js';
 import { allRows, rangeOf } from './list.js';
 
@@ -130,7 +130,7 @@ const toJob = (r: ExportJobRecord): ExportJob => ({
 });
 
 export async function startExport(
-  ctx: Ctx<'store' | 'consoleQueries'>,
+  ctx: Ctx<'consoleQueries' | 'audit'>,
   principal: Principal,
   filters: Filters,
 ): Promise<ExportJob> {
@@ -148,7 +148,7 @@ export async function startExport(
     ) as Record<string, string>,
   };
   await ctx.consoleQueries.putExportJob(job);
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: principal.username,
     action: 'export.requested',
     at: job.requestedAt,
@@ -183,7 +183,7 @@ export const STALE_JOB_MS = 20 * 60_000;
  * anyway is called failed by the next read (`getExport`, after STALE_JOB_MS).
  */
 export async function runExport(
-  ctx: Ctx<'store' | 'consoleQueries' | 'exportFiles'>,
+  ctx: Ctx<'consoleQueries' | 'exportFiles' | 'audit'>,
   exportId: string,
   budgetMs: number = consoleSettings().EXPORT_BUDGET_MS,
 ): Promise<void> {
@@ -222,7 +222,7 @@ export async function runExport(
           )} s); pick a shorter date range or more filters and export again`
         : 'The export could not be written; try again',
     });
-    await ctx.store.appendAudit({
+    await ctx.audit.appendAudit({
       actor: 'system',
       action: 'export.failed',
       at: at(),
@@ -243,7 +243,7 @@ export async function runExport(
     fileKey,
     completedAt: at(),
   });
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: 'system',
     action: 'export.completed',
     at: at(),
@@ -253,7 +253,7 @@ export async function runExport(
 
 /** A queued or running job older than STALE_JOB_MS is failed (its invocation died): never "running" for ever. */
 async function settleStale(
-  ctx: Ctx<'store' | 'consoleQueries'>,
+  ctx: Ctx<'consoleQueries' | 'audit'>,
   job: ExportJobRecord,
 ): Promise<ExportJobRecord> {
   if (job.status !== 'queued' && job.status !== 'running') return job;
@@ -269,7 +269,7 @@ async function settleStale(
   };
   if (!(await ctx.consoleQueries.updateExportJob(job.exportId, job.status, patch)))
     return (await ctx.consoleQueries.getExportJob(job.exportId)) ?? job;
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: 'system',
     action: 'export.failed',
     at: patch.completedAt,
@@ -280,7 +280,7 @@ async function settleStale(
 
 /** The job; when done, a fresh short-lived download URL (the requester's own exports, or any for an admin). */
 export async function getExport(
-  ctx: Ctx<'store' | 'consoleQueries' | 'exportFiles'>,
+  ctx: Ctx<'consoleQueries' | 'exportFiles' | 'audit'>,
   exportId: string,
   principal: Principal,
 ): Promise<ExportJob> {
@@ -297,7 +297,7 @@ export async function getExport(
   if (job.status !== 'done' || !job.fileKey) return toJob(job);
   const expires = new Date(ctx.clock.now().getTime() + DOWNLOAD_SECONDS * 1000);
   const downloadUrl = await ctx.exportFiles.downloadUrl(job.fileKey, DOWNLOAD_SECONDS);
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: principal.username,
     action: 'export.download_issued',
     at: ctx.clock.now().toISOString(),

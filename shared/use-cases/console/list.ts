@@ -5,10 +5,16 @@
  */
 
 import type { Ctx } from '../../composition.js';
-import type { Filters, ListQuery, Page, TicketPrefill, VerificationRow } from '../../console-api.js';
-import { PAGE_SIZE_DEFAULT } from '../../console-api.js';
-import type { Principal } from '../../http/api.js';
-import type { ListPosition, VerificationFilters } from '../../ports.js';
+import {
+  type Filters,
+  type ListQuery,
+  PAGE_SIZE_DEFAULT,
+  type Page,
+  type TicketPrefill,
+  type VerificationRow,
+} from '../../console-api.js';
+import type { Principal } from '../../domain/model/principal.js';
+import type { ListPosition, VerificationFilters } from '../../ports/console-queries.js';
 import { consoleSettings } from './config.js';
 import {
   analysisHiddenFor,
@@ -103,11 +109,12 @@ export async function* allRows(ctx: Ctx<'consoleQueries'>, filters: Filters, pag
 
 /** The send page's ticket history as this caller may see it (the connection may hide the analysis from agents). */
 export async function prefillFor(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'connections'>,
   prefill: TicketPrefill,
   principal: Principal,
 ): Promise<TicketPrefill> {
-  if (!analysisHiddenFor(principal, await ctx.store.getConnection(prefill.connectionId))) return prefill;
+  if (!analysisHiddenFor(principal, await ctx.connections.getConnection(prefill.connectionId)))
+    return prefill;
   return {
     ...prefill,
     ...(prefill.openVerification ? { openVerification: withoutAnalysis(prefill.openVerification) } : {}),

@@ -3,10 +3,10 @@
  * verification (never the destination in clear, callback tokens, questions or answers).
  */
 import type { VerificationRow, VerificationView } from '../../console-api.js';
+import type { Connection } from '../../domain/model/connection.js';
+import type { Principal } from '../../domain/model/principal.js';
+import type { Verification, VerificationStatus } from '../../domain/model/verification.js';
 import { verdictOf } from '../../domain/verdict.js';
-import type { Verification, VerificationStatus } from '../../domain/verification.js';
-import type { Principal } from '../../http/api.js';
-import type { Connection } from '../../ports.js';
 
 /** What the console stores beside the domain's verification (recorded at send time). */
 export type ConsoleVerification = Verification & {

@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { addDays, addMonths, rangeProblem } from '../../console-api.js';
 import { badRequest, unauthorized } from '../../domain/errors.js';
-import type { Principal } from '../../http/api.js';
-import type { ListPosition } from '../../ports.js';
+import type { Principal } from '../../domain/model/principal.js';
+import type { ListPosition } from '../../ports/console-queries.js';
 import * as z from '../../zod.js';
 
 /**

@@ -12,8 +12,8 @@ import type { Ctx } from '../../composition.js';
 import type { SendBody, TicketPrefill } from '../../console-api.js';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
 import { maskEmail, maskPhone } from '../../domain/mask.js';
-import { isFinal, type Verification } from '../../domain/verification.js';
-import type { Principal } from '../../http/api.js';
+import type { Principal } from '../../domain/model/principal.js';
+import { isFinal, type Verification } from '../../domain/model/verification.js';
 import { logger } from '../../logger.js';
 import * as z from '../../zod.js';
 import { loadConnection } from '../intake-ticket.js';
@@ -50,7 +50,7 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
 }
 
 export async function sendFromConsole(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'directory' | 'workflow' | 'verifications' | 'tickets' | 'connections'>,
   agent: string,
   body: SendBody,
 ) {
@@ -64,12 +64,12 @@ export async function sendFromConsole(
 }
 
 export async function ticketPrefill(
-  ctx: Ctx<'store' | 'directory' | 'ticketSystems'>,
+  ctx: Ctx<'directory' | 'ticketSystems' | 'verifications' | 'tickets' | 'connections'>,
   connectionId: string,
   ticketId: string,
 ): Promise<TicketPrefill> {
   const connection = await loadConnection(ctx, connectionId);
-  const record = await ctx.store.getTicket({ connectionId, ticketId });
+  const record = await ctx.tickets.getTicket({ connectionId, ticketId });
   if (!record) throw notFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
   const ticket = await ctx.ticketSystems
     .forConnection(connection)
@@ -79,7 +79,7 @@ export async function ticketPrefill(
       throw new AppError('TICKET_SYSTEM_UNAVAILABLE', 502, 'The ticket system did not answer; try again');
     });
   const requester = await ctx.directory.findByEmail(record.requesterEmail);
-  const history = (await ctx.store.listVerificationsByTicket({ connectionId, ticketId })).map((v) =>
+  const history = (await ctx.verifications.listVerificationsByTicket({ connectionId, ticketId })).map((v) =>
     toRow(v as ConsoleVerification),
   );
   const open = history.find((v) => !isFinal(v.status));
@@ -104,8 +104,8 @@ export async function ticketPrefill(
 export const mayActOn = (v: Verification, principal: Principal) =>
   principal.roles.includes('admin') || (principal.roles.includes('agent') && v.agent === principal.username);
 
-async function openOwned(ctx: Ctx<'store'>, verificationId: string, principal: Principal) {
-  const v = await ctx.store.getVerification(verificationId);
+async function openOwned(ctx: Ctx<'verifications'>, verificationId: string, principal: Principal) {
+  const v = await ctx.verifications.getVerification(verificationId);
   if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
   if (!mayActOn(v, principal))
     throw forbidden(
@@ -118,12 +118,12 @@ async function openOwned(ctx: Ctx<'store'>, verificationId: string, principal: P
 
 /** Cancels an open verification and lets its lifecycle finish at once (nothing is written back). */
 async function cancelOpen(
-  ctx: Ctx<'store' | 'workflow'>,
+  ctx: Ctx<'workflow' | 'verifications' | 'connections'>,
   v: Verification,
   actor: string,
   reason: string,
 ): Promise<Verification> {
-  const cancelled = await ctx.store.transition(
+  const cancelled = await ctx.verifications.transition(
     v.verificationId,
     'cancelled',
     {},
@@ -148,7 +148,7 @@ async function cancelOpen(
 }
 
 export async function cancelVerification(
-  ctx: Ctx<'store' | 'workflow'>,
+  ctx: Ctx<'workflow' | 'verifications' | 'connections'>,
   verificationId: string,
   principal: Principal,
   reason: string | undefined,
@@ -162,7 +162,7 @@ export async function cancelVerification(
  * only the hash of the old one was ever stored). A typed destination keeps its recorded reason.
  */
 export async function resendVerification(
-  ctx: Ctx<'store' | 'directory' | 'workflow'>,
+  ctx: Ctx<'directory' | 'workflow' | 'verifications' | 'tickets' | 'connections'>,
   verificationId: string,
   principal: Principal,
 ) {

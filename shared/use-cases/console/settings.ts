@@ -11,8 +11,8 @@ import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../c
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { parseConnection } from '../../domain/connections.js';
 import { AppError, badRequest, notFound } from '../../domain/errors.js';
-import type { Principal } from '../../http/api.js';
-import type { Connection } from '../../ports.js';
+import type { Connection } from '../../domain/model/connection.js';
+import type { Principal } from '../../domain/model/principal.js';
 
 function view(c: Connection, retentionDays: number): ConnectionSettings {
   return {
@@ -59,12 +59,12 @@ export async function getSettings(ctx: Ctx<'consoleQueries'>): Promise<Settings>
 }
 
 export async function updateConnectionPolicy(
-  ctx: Ctx<'store'>,
+  ctx: Ctx<'connections' | 'audit'>,
   connectionId: string,
   body: ConnectionPolicyBody,
   principal: Principal,
 ): Promise<ConnectionSettings> {
-  const connection = await ctx.store.getConnection(connectionId);
+  const connection = await ctx.connections.getConnection(connectionId);
   if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
   const medium = body.mediumFrom ?? connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
   const high = body.highFrom ?? connection.highFrom ?? DEFAULT_SCORING.highFrom;
@@ -81,8 +81,8 @@ export async function updateConnectionPolicy(
       `This policy cannot be saved: ${parsed.issues[0] ?? 'a setting is out of range'}.`,
       parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
     );
-  await ctx.store.putConnection(parsed.connection);
-  await ctx.store.appendAudit({
+  await ctx.connections.putConnection(parsed.connection);
+  await ctx.audit.appendAudit({
     actor: principal.username,
     action: 'settings.connection_updated',
     at: ctx.clock.now().toISOString(),
@@ -92,12 +92,12 @@ export async function updateConnectionPolicy(
 }
 
 export async function putConnectionSecrets(
-  ctx: Ctx<'store' | 'secretWriter'>,
+  ctx: Ctx<'secretWriter' | 'connections' | 'audit'>,
   connectionId: string,
   body: { webhook?: string[]; outbound?: string },
   principal: Principal,
 ): Promise<{ updated: string[] }> {
-  const connection = await ctx.store.getConnection(connectionId);
+  const connection = await ctx.connections.getConnection(connectionId);
   if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
   const updated: string[] = [];
   try {
@@ -112,7 +112,7 @@ export async function putConnectionSecrets(
   } finally {
     // Recorded even when the second write failed: the first one happened.
     if (updated.length > 0)
-      await ctx.store.appendAudit({
+      await ctx.audit.appendAudit({
         actor: principal.username,
         action: 'settings.secret_updated',
         at: ctx.clock.now().toISOString(),

@@ -8,8 +8,9 @@
 import type { Ctx } from '../../composition.js';
 import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
 import { conflict, notFound } from '../../domain/errors.js';
-import type { Principal } from '../../http/api.js';
-import type { ConsoleRole, ConsoleUserRecord } from '../../ports.js';
+import type { ConsoleRole, Principal } from '../../domain/model/principal.js';
+import type { AuditLog } from '../../ports/audit-log.js';
+import type { ConsoleUserRecord } from '../../ports/console-users.js';
 import { forgetUser } from './access.js';
 
 const view = (u: ConsoleUserRecord): ConsoleUserView => ({
@@ -27,12 +28,12 @@ export async function listUsers(ctx: Ctx<'consoleUsers'>): Promise<{ items: Cons
 }
 
 export async function createUser(
-  ctx: Ctx<'consoleUsers' | 'store'>,
+  ctx: Ctx<'consoleUsers' | 'audit'>,
   input: { username: string; email: string; roles: ConsoleRole[] },
   principal: Principal,
 ): Promise<CreatedUser> {
   const created = await ctx.consoleUsers.create(input);
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: principal.username,
     action: 'user.created',
     at: ctx.clock.now().toISOString(),
@@ -45,7 +46,7 @@ export async function createUser(
 }
 
 export async function updateUser(
-  ctx: Ctx<'consoleUsers' | 'store'>,
+  ctx: Ctx<'consoleUsers' | 'audit'>,
   username: string,
   patch: { roles?: ConsoleRole[]; enabled?: boolean; endSessions?: true },
   principal: Principal,
@@ -69,7 +70,7 @@ export async function updateUser(
   }
   // This process refuses the old powers at once; other warm functions within seconds.
   forgetUser(username);
-  await ctx.store.appendAudit({
+  await ctx.audit.appendAudit({
     actor: principal.username,
     action: 'user.updated',
     at: now.toISOString(),
@@ -98,7 +99,7 @@ export function auditedSignIns<R>(
     verifyPassword(username: string, password: string): Promise<R | undefined>;
     get(username: string): Promise<unknown>;
   },
-  store: Pick<Ctx<'store'>['store'], 'appendAudit'>,
+  audit: AuditLog,
   now: () => Date = () => new Date(),
 ) {
   return {
@@ -108,7 +109,7 @@ export function auditedSignIns<R>(
       // mistake, or anything else, is never written down as typed.
       const exists = result !== undefined || (await users.get(username)) !== undefined;
       const known = exists ? username : '(unknown)';
-      await store.appendAudit({
+      await audit.appendAudit({
         actor: known,
         action: result ? 'console.signed_in' : 'console.sign_in_failed',
         at: now().toISOString(),

@@ -10,7 +10,7 @@ import { freePort, listenOn } from '../../../local/ports.js';
 import { ChangeGearSimulator } from '../../../local/simulators/changegear.js';
 import { CHANGEGEAR_DEFAULTS, ChangeGearTicketSystem } from '../../../shared/adapters/itsm/changegear.js';
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
-import type { ChangeGearConnection } from '../../../shared/ports.js';
+import type { ChangeGearConnection } from '../../../shared/domain/model/connection.js';
 
 const USER = 'hq\\helpdesk-verify';
 const PASSWORD = 'pa:ss-W0rd!secret';

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AwsMessenger, OutboxMessenger } from '../../../shared/adapters/messengers.js';
-import type { Message } from '../../../shared/ports.js';
+import type { Message } from '../../../shared/ports/messenger.js';
 
 const sesMock = mockClient(SESv2Client);
 const snsMock = mockClient(SNSClient);

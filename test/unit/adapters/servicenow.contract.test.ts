@@ -6,8 +6,8 @@ import { freePort } from '../../../local/ports.js';
 import { ServiceNowSimulator } from '../../../local/simulators/servicenow.js';
 import { ServiceNowTicketSystem, ticketCameInSignedIn } from '../../../shared/adapters/itsm/servicenow.js';
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
+import type { ServiceNowConnection } from '../../../shared/domain/model/connection.js';
 import { verifyWebhook } from '../../../shared/domain/tokens.js';
-import type { ServiceNowConnection } from '../../../shared/ports.js';
 import { caught, type Recorded, type Reply, recorder as record } from './recorder.js';
 
 const SYS_ID = '9d385017c611228701d22104cc95c371';

@@ -15,7 +15,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CognitoConsoleUsers } from '../../../shared/adapters/cognito-users.js';
 import type { Ctx } from '../../../shared/composition.js';
-import type { ConsoleUserRecord } from '../../../shared/ports.js';
+import type { ConsoleUserRecord } from '../../../shared/ports/console-users.js';
 import { authorized, forgetUser, sessionEnded } from '../../../shared/use-cases/console/access.js';
 import { auditedSignIns } from '../../../shared/use-cases/console/users.js';
 

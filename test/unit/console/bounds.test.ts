@@ -7,9 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { daysBetween, monthsBetween } from '../../../shared/adapters/dynamodb/console-queries.js';
 import type { Ctx } from '../../../shared/composition.js';
 import type { Config } from '../../../shared/config.js';
-import type { VerificationRow } from '../../../shared/console-api.js';
-import { addMonths, daysIn, rangeProblem } from '../../../shared/console-api.js';
-import type { ExportJobRecord, ListPageResult } from '../../../shared/ports.js';
+import { addMonths, daysIn, rangeProblem, type VerificationRow } from '../../../shared/console-api.js';
+import type { ExportJobRecord, ListPageResult } from '../../../shared/ports/console-queries.js';
 import { dashboard } from '../../../shared/use-cases/console/dashboard.js';
 import {
   exportBudget,
@@ -105,7 +104,7 @@ function fakes(options: { pages: number; clock: ReturnType<typeof clock> }) {
   const ctx = {
     config: { RETENTION_DAYS: 365 } as Config,
     clock: options.clock,
-    store: {
+    audit: {
       appendAudit: async (e: { action: string; details?: Record<string, unknown> }) => {
         audit.push(e);
       },
@@ -137,7 +136,18 @@ function fakes(options: { pages: number; clock: ReturnType<typeof clock> }) {
       },
       downloadUrl: async (key: string) => `https://files.example/${key}`,
     },
-  } as unknown as Ctx<'store' | 'consoleQueries' | 'exportFiles'>;
+  } as unknown as Ctx<
+    | 'consoleQueries'
+    | 'exportFiles'
+    | 'verifications'
+    | 'tickets'
+    | 'connections'
+    | 'linkTokens'
+    | 'counters'
+    | 'people'
+    | 'torExits'
+    | 'audit'
+  >;
   return { ctx, jobs, audit, written };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detailReads } from '../../../shared/adapters/dynamodb/console-queries.js';
 import type { VerificationRow } from '../../../shared/console-api.js';
-import type { Verification } from '../../../shared/domain/verification.js';
+import type { Verification } from '../../../shared/domain/model/verification.js';
 import { aggregateChanges, TTC_BUCKETS, ttcBucket } from '../../../shared/use-cases/console/dashboard.js';
 import { exportFileName, neutralise, toCsv } from '../../../shared/use-cases/console/export.js';
 import { analysisHiddenFor, toConsoleView, toRow } from '../../../shared/use-cases/console/model.js';

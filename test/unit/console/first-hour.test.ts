@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { prefixTerm, prefixTerms, startsWithTerm } from '../../../shared/adapters/dynamodb/console-index.js';
 import type { Ctx } from '../../../shared/composition.js';
 import { connectionPolicyBodySchema, listQuerySchema } from '../../../shared/console-api.js';
-import type { Verification } from '../../../shared/domain/verification.js';
+import type { Verification } from '../../../shared/domain/model/verification.js';
 import { viewTranscript } from '../../../shared/use-cases/console/detail.js';
 import { parseWith } from '../../../shared/use-cases/console/request.js';
 import { auditCsv } from '../../../web/console/src/audit-csv.js';
@@ -54,15 +54,17 @@ describe('a timed-out verification', () => {
     const audit: string[] = [];
     const ctx = {
       clock: { now: () => new Date('2026-03-01T11:00:00Z') },
-      store: {
+      verifications: {
         getVerification: async () => v,
         getTranscript: async () => undefined,
-        getConnection: async () => undefined,
+      },
+      connections: { getConnection: async () => undefined },
+      audit: {
         appendAudit: async (e: { action: string }) => {
           audit.push(e.action);
         },
       },
-    } as unknown as Ctx<'store'>;
+    } as unknown as Ctx<'verifications' | 'connections' | 'audit'>;
     const t = await viewTranscript(ctx, v.verificationId, { username: 'audrey', roles: ['auditor'] });
     expect(t.entries.map((e) => [e.questionId, e.response, e.grade])).toEqual([
       ['manager', 'Ana Sousa', 'correct'],

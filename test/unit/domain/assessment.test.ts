@@ -5,9 +5,9 @@ import {
   RECOMMENDATIONS,
   type ScoringPolicy,
 } from '../../../shared/domain/assessment.js';
+import type { DirectoryUser } from '../../../shared/domain/model/person.js';
+import type { Grade } from '../../../shared/domain/model/question.js';
 import { personaSignals } from '../../../shared/domain/persona-signals.js';
-import type { Grade } from '../../../shared/domain/questions.js';
-import type { DirectoryUser } from '../../../shared/ports.js';
 import { directoryUser } from '../fixtures.js';
 
 const grades = (...values: Grade[]) => new Map(values.map((g, i) => [`q${i + 1}`, g]));

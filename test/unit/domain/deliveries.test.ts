@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConnection } from '../../../shared/domain/connections.js';
 import { inboundAuth, parseDelivery } from '../../../shared/domain/deliveries.js';
+import type { Connection } from '../../../shared/domain/model/connection.js';
 import { verifyBasic } from '../../../shared/domain/tokens.js';
-import type { Connection } from '../../../shared/ports.js';
 
 function connection(input: Record<string, unknown>): Connection {
   const parsed = parseConnection({

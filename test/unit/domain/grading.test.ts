@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   areNicknames,
   CORRECT_SIMILARITY,
-  type FreeTextKind,
   gradeFreeText,
   jaroWinkler,
   NICKNAME_GROUPS,
@@ -11,6 +10,7 @@ import {
   PARTIAL_SIMILARITY,
   YEAR_PARTIAL_DISTANCE,
 } from '../../../shared/domain/grading.js';
+import type { FreeTextKind } from '../../../shared/domain/model/question.js';
 
 const grade = (
   response: string | null | undefined,

@@ -1,22 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../../local/seed.js';
+import type { DirectoryUser } from '../../../shared/domain/model/person.js';
+import type {
+  AnswerRecord,
+  ChoiceQuestion,
+  Question,
+  TextQuestion,
+} from '../../../shared/domain/model/question.js';
 import {
-  type AnswerRecord,
   buildQuestions,
   buildTranscript,
-  type ChoiceQuestion,
   COMMON_TICKET_SUBJECTS,
   gradeResponse,
   gradesOf,
   PRIVATE_OPTIONS,
   publicQuestion,
   QUESTION_WEIGHTS,
-  type Question,
   sharedSubjects,
-  type TextQuestion,
   weightsOf,
 } from '../../../shared/domain/questions.js';
-import type { DirectoryUser } from '../../../shared/ports.js';
 import { directoryUser } from '../fixtures.js';
 
 const requester = directoryUser({

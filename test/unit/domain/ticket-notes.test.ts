@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RECOMMENDATIONS } from '../../../shared/domain/assessment.js';
-import type { AnswerRecord, Grade, Question } from '../../../shared/domain/questions.js';
+import type { AnswerRecord, Grade, Question } from '../../../shared/domain/model/question.js';
+import type { Reason, Verification } from '../../../shared/domain/model/verification.js';
 import {
   actionNote,
   cancelledNote,
@@ -9,7 +10,6 @@ import {
   resolveNote,
 } from '../../../shared/domain/ticket-notes.js';
 import { REQUESTER_DENIED, verdictOf } from '../../../shared/domain/verdict.js';
-import type { Reason, Verification } from '../../../shared/domain/verification.js';
 import { passedAssessment, verification } from '../fixtures.js';
 
 const CONSOLE_URL = 'https://console.verify.example.com/verifications/01JD7Z8Q4V3M2K1N0P9R8S7T6U';

@@ -6,7 +6,7 @@ import {
   isFinal,
   STATUSES,
   TRANSITIONS,
-} from '../../../shared/domain/verification.js';
+} from '../../../shared/domain/model/verification.js';
 
 describe('TRANSITIONS', () => {
   it('gives every status an entry', () => {

@@ -8,7 +8,7 @@ import {
 } from '../../../local/organisation.js';
 import { seedDirectory } from '../../../local/seed.js';
 import { areNicknames } from '../../../shared/domain/grading.js';
-import type { DirectoryUser } from '../../../shared/ports.js';
+import type { DirectoryUser } from '../../../shared/domain/model/person.js';
 
 const people = seedOrganisation();
 const byId = new Map(people.map((p) => [p.userId, p]));

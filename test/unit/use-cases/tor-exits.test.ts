@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Ctx } from '../../../shared/composition.js';
-import type { TorExitList } from '../../../shared/ports.js';
+import type { TorExitList } from '../../../shared/ports/tor-exits.js';
 import {
   forgetTorExits,
   MIN_PLAUSIBLE_EXITS,
@@ -18,7 +18,7 @@ function ctxWith(stored?: TorExitList) {
     }),
     getTorExits: vi.fn(async () => stored),
   };
-  const ctx = { store, clock: { now: () => NOW }, config: {} } as unknown as Ctx<'store'>;
+  const ctx = { torExits: store, clock: { now: () => NOW }, config: {} } as unknown as Ctx<'torExits'>;
   return { ctx, store, stored: () => stored };
 }
 

@@ -1,7 +1,7 @@
 /** Small shared pieces: labels in plain words, badges, dates, data loading, page frame parts. */
 import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import type { RiskLevel, VerificationStatus } from '../../../shared/domain/model/verification.js';
 import { levelLabel, OUTCOME_LABELS } from '../../../shared/domain/verdict.js';
-import type { RiskLevel, VerificationStatus } from '../../../shared/domain/verification.js';
 import { describeError } from './api';
 
 /** The outcome labels people read: the one source (shared/domain/verdict.ts). */

@@ -5,7 +5,7 @@
  */
 import type { FormEvent } from 'react';
 import type { DashboardBreakdown } from '../../../../shared/console-api.js';
-import type { RiskLevel } from '../../../../shared/domain/verification.js';
+import type { RiskLevel } from '../../../../shared/domain/model/verification.js';
 import { api, queryString } from '../api';
 import { navigate } from '../router';
 import {

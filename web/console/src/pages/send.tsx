@@ -6,7 +6,7 @@
  */
 import { type FormEvent, useEffect, useState } from 'react';
 import type { SendBody, TicketPrefill } from '../../../../shared/console-api.js';
-import type { Channel } from '../../../../shared/domain/verification.js';
+import type { Channel } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';
 import {

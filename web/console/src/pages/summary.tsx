@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import type { VerificationDetail } from '../../../../shared/console-api.js';
-import type { Reason } from '../../../../shared/domain/verification.js';
+import type { Reason } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';
 import {

@@ -2,7 +2,7 @@
  * The transcript: every question as the requester saw it, the options shown, what they answered,
  * how it was graded and how long it took. Opening it is recorded in the audit log.
  */
-import type { Grade } from '../../../../shared/domain/questions.js';
+import type { Grade } from '../../../../shared/domain/model/question.js';
 import { api } from '../api';
 import { Link } from '../router';
 import { duration, ErrorNote, Loading, PageTitle, useLoad, When } from '../ui';

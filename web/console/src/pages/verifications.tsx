@@ -8,7 +8,7 @@
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import type { FormEvent } from 'react';
 import type { FilterName, Filters, Me, VerificationRow } from '../../../../shared/console-api.js';
-import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/verification.js';
+import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/model/verification.js';
 import { api, queryString } from '../api';
 import { may } from '../roles';
 import { Link, navigate } from '../router';

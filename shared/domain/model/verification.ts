@@ -1,5 +1,6 @@
-import type { ClientSignals } from './endpoint-signals.js';
-import type { AnswerRecord, Question } from './questions.js';
+import type { ClientSignals } from './client-signals.js';
+import type { AnswerRecord, Question } from './question.js';
+import type { TicketRef } from './ticket.js';
 
 /**
  * The verification model and its lifecycle. The transition table below is the only place that
@@ -58,11 +59,6 @@ export type ActionState = 'none' | 'pending' | 'running' | 'done' | 'failed' | '
 export type RequestedAction = 'password_reset';
 export type Channel = 'email' | 'sms';
 export type RiskLevel = 'verified' | 'medium' | 'high';
-
-export interface TicketRef {
-  connectionId: string;
-  ticketId: string;
-}
 
 export interface Reason {
   code: string;

@@ -1,0 +1,16 @@
+import type { DirectoryUser } from '../domain/model/person.js';
+export interface LookupOptions {
+  /**
+   * Also read the persona history (contact changes, failed recoveries) from the IdP's logs: an extra,
+   * rate-limited request, so only when scoring. The table directory always has it.
+   */
+  history?: boolean;
+}
+
+export interface Directory {
+  findByEmail(email: string, options?: LookupOptions): Promise<DirectoryUser | undefined>;
+  getUser(userId: string, options?: LookupOptions): Promise<DirectoryUser | undefined>;
+  /** Other people in the organisation, for plausible multiple-choice decoys. */
+  sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]>;
+  resetPassword(userId: string, newPassword: string): Promise<void>;
+}
