@@ -84,6 +84,8 @@ export class ProjectFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        // Error classes keep their names when minified: logs and the domain errors' `name` read them.
+        keepNames: true,
         sourceMap: true,
         // Stack traces only need the mappings; leaving the sources out keeps the bundle small.
         sourcesContent: false,

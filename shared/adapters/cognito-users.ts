@@ -14,7 +14,7 @@ import {
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { conflict, notFound } from '../domain/errors.js';
+import { NotFound, StateConflict } from '../domain/errors.js';
 import type { ConsoleRole } from '../domain/model/principal.js';
 import type { ConsoleUserRecord, ConsoleUsers } from '../ports/console-users.js';
 
@@ -45,7 +45,8 @@ export class CognitoConsoleUsers implements ConsoleUsers {
         new AdminUserGlobalSignOutCommand({ UserPoolId: this.userPoolId, Username: username }),
       );
     } catch (error) {
-      if (error instanceof UserNotFoundException) throw notFound('USER_NOT_FOUND', 'No such console user');
+      if (error instanceof UserNotFoundException)
+        throw new NotFound('USER_NOT_FOUND', 'No such console user');
       throw error;
     }
     if (!this.marks) throw new Error('CognitoConsoleUsers needs session marks to end sessions');
@@ -125,7 +126,8 @@ export class CognitoConsoleUsers implements ConsoleUsers {
         }),
       );
     } catch (error) {
-      if (error instanceof UsernameExistsException) throw conflict('USER_EXISTS', 'That username is taken');
+      if (error instanceof UsernameExistsException)
+        throw new StateConflict('USER_EXISTS', 'That username is taken');
       throw error;
     }
     for (const role of new Set(input.roles))
@@ -143,7 +145,7 @@ export class CognitoConsoleUsers implements ConsoleUsers {
 
   async update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }) {
     const current = await this.get(username);
-    if (!current) throw notFound('USER_NOT_FOUND', 'No such console user');
+    if (!current) throw new NotFound('USER_NOT_FOUND', 'No such console user');
     const base = { UserPoolId: this.userPoolId, Username: username };
     if (patch.roles) {
       const wanted = new Set(patch.roles);
@@ -158,7 +160,7 @@ export class CognitoConsoleUsers implements ConsoleUsers {
     if (patch.enabled === false && current.enabled)
       await this.cognito.send(new AdminDisableUserCommand(base));
     const user = await this.get(username);
-    if (!user) throw notFound('USER_NOT_FOUND', 'No such console user');
+    if (!user) throw new NotFound('USER_NOT_FOUND', 'No such console user');
     return user;
   }
 }

@@ -2,7 +2,7 @@
  * The HTTP edge every API handler shares, as one middy middleware: the request bounds of
  * ./limits.ts (path parameters, query string, headers, encodings, body size), content type, JSON
  * parsing and zod validation, console authorisation by role, and the single place that maps errors
- * to responses. Only AppErrors (status < 500) reach the client with their message; a dependency
+ * to responses. Only domain errors answered below 500 (./error-map.ts) reach the client with their message; a dependency
  * that cannot answer now (the table, another AWS service) is a 503 with Retry-After and one WARN
  * line; anything else is logged and answered with a generic 500.
  */
@@ -10,16 +10,19 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { type $ZodType, type output, safeParse } from 'zod/v4/core';
 import {
-  AppError,
-  badRequest,
-  forbidden,
+  DomainError,
+  InvalidInput,
   isNetworkFailure,
+  NotPermitted,
   TableUnavailableError,
-  unauthorized,
+  TooLarge,
+  Unauthenticated,
+  UnsupportedFormat,
 } from '../domain/errors.js';
 import type { Principal } from '../domain/model/principal.js';
 import { logger } from '../logger.js';
 import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
+import { statusOf } from './error-map.js';
 import { checkRequestParts, EDGE_LIMITS, RETRY_AFTER_SECONDS } from './limits.js';
 
 export const MAX_BODY_BYTES = EDGE_LIMITS.bodyBytes;
@@ -74,11 +77,12 @@ function principalOf(event: APIGatewayProxyEventV2, allowed: readonly Role[]): P
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
     .authorizer?.jwt?.claims;
   const username = claims?.['cognito:username'] ?? claims?.username ?? claims?.sub;
-  if (!claims || typeof username !== 'string') throw unauthorized('UNAUTHENTICATED', 'Sign in first');
+  if (!claims || typeof username !== 'string') throw new Unauthenticated('UNAUTHENTICATED', 'Sign in first');
   const roles = claimList(claims['cognito:groups']).filter((r): r is Role =>
     (ROLES as readonly string[]).includes(r),
   );
-  if (!roles.some((r) => allowed.includes(r))) throw forbidden('FORBIDDEN', 'Your role does not allow this');
+  if (!roles.some((r) => allowed.includes(r)))
+    throw new NotPermitted('FORBIDDEN', 'Your role does not allow this');
   return { username, roles };
 }
 
@@ -89,24 +93,24 @@ function readBody<S extends $ZodType>(event: APIGatewayProxyEventV2, schema: S |
       : event.body
     : '';
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
-    throw new AppError('PAYLOAD_TOO_LARGE', 413, `The body is larger than ${MAX_BODY_BYTES} bytes`);
+    throw new TooLarge('PAYLOAD_TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes`);
   }
   if (!schema && !raw) return { text, body: undefined };
   const type = header(event, 'content-type') ?? '';
   if (!/^application\/json\s*(;|$)/i.test(type)) {
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Send the body as application/json');
+    throw new UnsupportedFormat('UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
   }
   if (raw || !schema) return { text, body: undefined };
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
+    throw new InvalidInput('MALFORMED_JSON', 'The body is not valid JSON');
   }
   const parsed = safeParse(schema, json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', issues);
+    throw new InvalidInput('VALIDATION_FAILED', 'The request body is invalid', issues);
   }
   return { text, body: parsed.data as output<S> };
 }
@@ -141,9 +145,10 @@ export function httpHandler<S extends $ZodType | undefined = undefined>(
       return respond(result.status, result.body);
     } catch (thrown) {
       const error = thrown instanceof Error ? thrown : new Error(`Non-error thrown: ${String(thrown)}`);
-      if (error instanceof AppError && error.status < 500) {
-        logger.info('request refused', { route: route.path, code: error.code, status: error.status });
-        return respond(error.status, {
+      const status = error instanceof DomainError ? statusOf(error) : 500;
+      if (error instanceof DomainError && status < 500) {
+        logger.info('request refused', { route: route.path, code: error.code, status });
+        return respond(status, {
           error: { code: error.code, message: error.message, details: error.details },
         });
       }
@@ -162,9 +167,9 @@ export function httpHandler<S extends $ZodType | undefined = undefined>(
           },
         });
       }
-      if (error instanceof AppError) {
+      if (error instanceof DomainError) {
         logger.warn('request failed', { route: route.path, code: error.code, detail: error.message });
-        return respond(error.status, { error: { code: error.code, message: error.message } });
+        return respond(status, { error: { code: error.code, message: error.message } });
       }
       logger.error('unhandled error', { route: route.path, error });
       return respond(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong; try again' } });

@@ -15,14 +15,14 @@ import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { type Delivery, inboundAuth, parseDelivery } from '../domain/deliveries.js';
 import {
-  AppError,
-  badRequest,
-  conflict,
-  notFound,
+  InvalidInput,
+  NotFound,
+  StateConflict,
   TicketSystemPermanentError,
   TicketSystemRetryableError,
-  unauthorized,
-  unavailable,
+  Unauthenticated,
+  Unavailable,
+  UpstreamRefused,
 } from '../domain/errors.js';
 import type { Connection } from '../domain/model/connection.js';
 import type { TicketRecord } from '../domain/model/ticket.js';
@@ -46,7 +46,7 @@ export interface WebhookDelivery {
 
 export async function loadConnection(ctx: Ctx<'connections'>, connectionId: string): Promise<Connection> {
   const connection = await ctx.connections.getConnection(connectionId);
-  if (!connection) throw notFound('UNKNOWN_CONNECTION', 'No such connection');
+  if (!connection) throw new NotFound('UNKNOWN_CONNECTION', 'No such connection');
   return connection;
 }
 
@@ -61,22 +61,22 @@ export async function intakeTicket(
   let claim: string | undefined;
   if (inboundAuth(connection) === 'basic') {
     if (!verifyBasic(input.authorization, accepted))
-      throw unauthorized('INVALID_CREDENTIALS', 'Webhook credentials refused');
+      throw new Unauthenticated('INVALID_CREDENTIALS', 'Webhook credentials refused');
   } else {
     const check = webhookDelivery(input.signature, input.rawBody, accepted, ctx.clock.now());
-    if (!check.ok) throw unauthorized('INVALID_SIGNATURE', `Webhook signature ${check.reason}`);
+    if (!check.ok) throw new Unauthenticated('INVALID_SIGNATURE', `Webhook signature ${check.reason}`);
     // The canonical signature (timestamp + the matching v1 in lower-case hex), not the header as
     // written: the same signature re-encoded is the same delivery.
     claim = createHash('sha256').update(check.deliveryKey).digest('hex');
     // Twice the tolerance: a signature older than that is refused as stale anyway.
     if (!(await ctx.counters.claimDelivery(claim, 2 * WEBHOOK_TOLERANCE_SECONDS))) {
-      throw conflict('WEBHOOK_REPLAYED', 'This delivery was already received');
+      throw new StateConflict('WEBHOOK_REPLAYED', 'This delivery was already received');
     }
   }
   try {
     return await actOn(ctx, connection, parsePayload(connection, input.rawBody));
   } catch (error) {
-    if (claim && error instanceof AppError && error.status === 503) await ctx.counters.releaseDelivery(claim);
+    if (claim && error instanceof Unavailable) await ctx.counters.releaseDelivery(claim);
     throw error;
   }
 }
@@ -90,13 +90,12 @@ async function actOn(
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticket = await itsm.getTicket(delivery.ticketId).catch((error: unknown) => {
     if (error instanceof TicketSystemRetryableError) {
-      throw unavailable('ITSM_UNAVAILABLE', 'The ticket system did not answer; deliver again later');
+      throw new Unavailable('ITSM_UNAVAILABLE', 'The ticket system did not answer; deliver again later');
     }
     if (error instanceof TicketSystemPermanentError && error.status === 404) return undefined;
     // Our integration user was refused: answered as a server error so the ITSM keeps the delivery.
-    throw new AppError(
+    throw new UpstreamRefused(
       'ITSM_REJECTED',
-      502,
       'The ticket system refused to show the ticket; check the connection',
     );
   });
@@ -124,7 +123,7 @@ async function actOn(
     await itsm.addVerificationLink(ticket.ticketId, sendUrl, linkEntryNote(sendUrl));
   } catch (error) {
     await ctx.tickets.setLinkEntry(ref, ['writing'], 'failed');
-    throw unavailable(
+    throw new Unavailable(
       'ITSM_UNAVAILABLE',
       `The link entry could not be written (${(error as Error).name}); deliver again later`,
     );
@@ -154,15 +153,16 @@ function parsePayload(connection: Connection, rawBody: string): Delivery {
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
+    throw new InvalidInput('MALFORMED_JSON', 'The body is not valid JSON');
   }
   const parsed = parseDelivery(connection, json);
-  if (!parsed.ok) throw badRequest('VALIDATION_FAILED', 'The webhook payload is invalid', parsed.issues);
+  if (!parsed.ok)
+    throw new InvalidInput('VALIDATION_FAILED', 'The webhook payload is invalid', parsed.issues);
   const { delivery } = parsed;
   // ChangeGear items are addressed by an integer ID: anything else can never be fetched, so it is
   // the sender's permanent error (400, not a 5xx it would deliver again and again).
   if (connection.type === 'changegear' && delivery.act && !CHANGEGEAR_ITEM_ID.test(delivery.ticketId)) {
-    throw badRequest('INVALID_TICKET_ID', `${connection.idField} must be an integer item ID`);
+    throw new InvalidInput('INVALID_TICKET_ID', `${connection.idField} must be an integer item ID`);
   }
   return delivery;
 }

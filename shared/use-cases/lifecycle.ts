@@ -6,7 +6,13 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Ctx } from '../composition.js';
-import { AppError, conflict, notFound, TicketSystemRetryableError } from '../domain/errors.js';
+import {
+  AlreadyCompleted,
+  NotFound,
+  StateConflict,
+  TicketSystemRetryableError,
+  UpstreamRefused,
+} from '../domain/errors.js';
 import {
   isFinal,
   PROGRESS_WRITES,
@@ -49,7 +55,7 @@ export const ticketInputSchema = z.extend(taskInputSchema, {
 
 async function load(ctx: Ctx<'verifications'>, verificationId: string): Promise<Verification> {
   const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
+  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
   return v;
 }
 
@@ -138,7 +144,7 @@ export async function recordEvent(
       );
     } catch (error) {
       // Completed at the last moment: keep that outcome.
-      if (!(error instanceof AppError && error.code === 'VERIFICATION_ALREADY_COMPLETED')) throw error;
+      if (!(error instanceof AlreadyCompleted)) throw error;
     }
     const connection = await loadConnection(ctx, v.ticket.connectionId);
     return lifecycleOutcome(await load(ctx, v.verificationId), connection);
@@ -349,7 +355,7 @@ export async function retryWriteBack(
 ) {
   const v = await load(ctx, verificationId);
   if (v.writeBack.state !== 'failed') {
-    throw conflict(
+    throw new StateConflict(
       'WRITE_BACK_NOT_FAILED',
       `The write-back is ${v.writeBack.state}; only a failed one can be retried`,
     );
@@ -362,7 +368,7 @@ export async function retryWriteBack(
       if ((await writeToTicket(ctx, { verificationId, write })) === 'written') wrote += 1;
     } catch (error) {
       if (error instanceof WriteBackInProgressError) {
-        throw conflict(
+        throw new StateConflict(
           'WRITE_BACK_IN_PROGRESS',
           'Another retry of this write-back is running; reload the verification in a moment',
         );
@@ -375,9 +381,8 @@ export async function retryWriteBack(
         at: at(ctx),
         details: { write },
       });
-      throw new AppError(
+      throw new UpstreamRefused(
         'ITSM_WRITE_FAILED',
-        502,
         `The ticket system refused the ${write} write: ${lastError}`,
       );
     }
@@ -387,7 +392,7 @@ export async function retryWriteBack(
   if (wrote === 0) {
     if ((await load(ctx, verificationId)).writeBack.state === 'failed')
       await ctx.verifications.setWriteBack(verificationId, 'done');
-    throw conflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
+    throw new StateConflict('WRITE_BACK_ALREADY_DONE', 'The write-back was already made');
   }
   await ctx.audit.appendAudit({ ...base, action: 'ticket.write_back_retried', at: at(ctx) });
   return load(ctx, verificationId);

@@ -14,7 +14,18 @@ import { secretNames } from '../adapters/secrets.js';
 import type { Ctx } from '../composition.js';
 import { assess, DEFAULT_SCORING } from '../domain/assessment.js';
 import { checkDeviceCredential, endpointSignals, issueDeviceCredential } from '../domain/endpoint-signals.js';
-import { AppError, badRequest, conflict, forbidden, gone, notFound, unauthorized } from '../domain/errors.js';
+import {
+  AlreadyCompleted,
+  CannotProceed,
+  Expired,
+  InvalidInput,
+  InvalidTransition,
+  NotFound,
+  NotPermitted,
+  RateLimited,
+  StateConflict,
+  Unauthenticated,
+} from '../domain/errors.js';
 import type { Connection } from '../domain/model/connection.js';
 import type { DirectoryUser } from '../domain/model/person.js';
 import type { AnswerRecord, Response } from '../domain/model/question.js';
@@ -61,7 +72,7 @@ import { torExits } from './tor-exits.js';
 const WINDOW_SECONDS = 900;
 
 function refuse(code: string, message: string): never {
-  throw new AppError(code, 429, message);
+  throw new RateLimited(code, message);
 }
 
 /** Per source network, for the unauthenticated entry points (the self-service start calls this). */
@@ -179,18 +190,18 @@ export async function openPortalSession(
 ) {
   if (!linkToken) {
     await countInvalidLink(ctx, sourceIp);
-    throw unauthorized('LINK_TOKEN_MISSING', 'Open the link from your message');
+    throw new Unauthenticated('LINK_TOKEN_MISSING', 'Open the link from your message');
   }
   const link = await ctx.linkTokens.findLinkToken(hashLinkToken(linkToken));
   if (!link) {
     await countInvalidLink(ctx, sourceIp);
-    throw notFound('LINK_NOT_FOUND', 'This link is not valid');
+    throw new NotFound('LINK_NOT_FOUND', 'This link is not valid');
   }
   const now = ctx.clock.now();
-  if (Date.parse(link.expiresAt) <= now.getTime()) throw gone('LINK_EXPIRED', 'This link has expired');
+  if (Date.parse(link.expiresAt) <= now.getTime()) throw new Expired('LINK_EXPIRED', 'This link has expired');
   let v = await mustGet(ctx, link.verificationId);
-  if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
-  if (isFinal(v.status)) throw gone('LINK_ALREADY_USED', 'This link has already been used');
+  if (v.status === 'timed_out') throw new Expired('LINK_EXPIRED', 'This link has expired');
+  if (isFinal(v.status)) throw new Expired('LINK_ALREADY_USED', 'This link has already been used');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const opens = await ctx.counters.countAttempt(
     `OPENS#${v.verificationId}`,
@@ -206,7 +217,7 @@ export async function openPortalSession(
   if (v.status === 'sent') {
     const requester = await ctx.directory.getUser(v.requesterId);
     if (!requester)
-      throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+      throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
     const manager = requester.managerId ? await ctx.directory.getUser(requester.managerId) : undefined;
     const [others, tickets] = await Promise.all([
       ctx.directory.sampleUsers(DECOY_SAMPLE_SIZE, requester.userId),
@@ -228,7 +239,7 @@ export async function openPortalSession(
       );
     } catch (error) {
       // Opened twice at once: the other request froze the questions; use those.
-      if (!(error instanceof AppError && error.code === 'INVALID_TRANSITION')) throw error;
+      if (!(error instanceof InvalidTransition)) throw error;
     }
     // If AwaitOpen stored its token before the link was opened, resume it; otherwise it resumes itself.
     await resumeStage(ctx, v.verificationId, 'open');
@@ -316,8 +327,7 @@ export async function nextQuestion(
   sessionToken: string | undefined,
 ) {
   const v = await sessionVerification(ctx, sessionToken);
-  if (v.status !== 'in_progress')
-    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  if (v.status !== 'in_progress') throw new AlreadyCompleted(v.status);
   return questionView(v, ctx.clock.now());
 }
 
@@ -337,22 +347,21 @@ export async function answerQuestion(
   input: z.infer<typeof answerSchema>,
 ) {
   const v = await sessionVerification(ctx, sessionToken);
-  if (v.status !== 'in_progress')
-    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  if (v.status !== 'in_progress') throw new AlreadyCompleted(v.status);
   const answers = v.answers ?? [];
   if (answers.some((a) => a.questionId === input.questionId))
-    throw conflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
+    throw new StateConflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
   const position = answers.length;
   const question = v.questions?.[position];
   if (!question || question.id !== input.questionId) {
-    throw conflict('QUESTION_OUT_OF_ORDER', 'Answer the current question first; reload the page');
+    throw new StateConflict('QUESTION_OUT_OF_ORDER', 'Answer the current question first; reload the page');
   }
   const { questionId, ...response } = input;
   let graded: ReturnType<typeof gradeResponse>;
   try {
     graded = gradeResponse(question, response as Response);
   } catch (error) {
-    throw badRequest('INVALID_ANSWER', (error as Error).message);
+    throw new InvalidInput('INVALID_ANSWER', (error as Error).message);
   }
   const now = ctx.clock.now();
   const previousAt = answers.at(-1)?.answeredAt ?? v.openedAt ?? now.toISOString();
@@ -367,9 +376,8 @@ export async function answerQuestion(
   };
   if (!(await ctx.verifications.recordAnswer(v.verificationId, position, record))) {
     const current = await mustGet(ctx, v.verificationId);
-    if (current.status !== 'in_progress')
-      throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${current.status}`);
-    throw conflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
+    if (current.status !== 'in_progress') throw new AlreadyCompleted(current.status);
+    throw new StateConflict('ANSWER_ALREADY_RECORDED', 'This question has already been answered');
   }
   return questionView({ ...v, answers: [...answers, record] }, now);
 }
@@ -402,7 +410,7 @@ export async function recordSignals(
 ) {
   const v = await sessionVerification(ctx, sessionToken);
   if (v.status !== 'in_progress')
-    throw conflict('VERIFICATION_NOT_IN_PROGRESS', 'This verification is not in progress');
+    throw new StateConflict('VERIFICATION_NOT_IN_PROGRESS', 'This verification is not in progress');
   const { deviceHash, deviceCredential: presented, ...signals } = input;
   const deviceHmac = deviceHash
     ? createHmac('sha256', await sessionKey(ctx))
@@ -535,14 +543,13 @@ export async function completeVerification(
   sessionToken: string | undefined,
 ) {
   const v = await sessionVerification(ctx, sessionToken);
-  if (isFinal(v.status))
-    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  if (isFinal(v.status)) throw new AlreadyCompleted(v.status);
   const questions = v.questions ?? [];
   const answers = v.answers ?? [];
   // Scoring is the one place that needs the person's recent history from the IdP's logs.
   const requester = await ctx.directory.getUser(v.requesterId, { history: true });
   if (!requester)
-    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+    throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const grades = gradesOf(questions, answers);
   const scored = assess({
@@ -623,11 +630,10 @@ export async function reportNotMe(
   sessionToken: string | undefined,
 ) {
   let v = await sessionVerification(ctx, sessionToken, 'none');
-  if (isFinal(v.status))
-    throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${v.status}`);
+  if (isFinal(v.status)) throw new AlreadyCompleted(v.status);
   const requester = await ctx.directory.getUser(v.requesterId, { history: true });
   if (!requester)
-    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+    throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const answers = v.answers ?? [];
   // Only what was answered is graded: the questions not reached are not "skipped" by this person.
@@ -692,8 +698,12 @@ export async function leaveFeedback(
 ) {
   const v = await sessionVerification(ctx, sessionToken);
   if (!isFinal(v.status) || v.status === 'cancelled')
-    throw conflict('VERIFICATION_NOT_COMPLETED', 'Feedback can be left once the verification has a result');
-  if (v.feedback) throw conflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
+    throw new StateConflict(
+      'VERIFICATION_NOT_COMPLETED',
+      'Feedback can be left once the verification has a result',
+    );
+  if (v.feedback)
+    throw new StateConflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
   const now = ctx.clock.now();
   const comment = input.comment?.trim();
   const feedback = { difficulty: input.difficulty, ...(comment ? { comment } : {}), at: now.toISOString() };
@@ -702,7 +712,8 @@ export async function leaveFeedback(
     feedback,
     audit(v, 'verification.feedback', now, { difficulty: input.difficulty, comment: Boolean(comment) }),
   );
-  if (!stored) throw conflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
+  if (!stored)
+    throw new StateConflict('FEEDBACK_ALREADY_LEFT', 'Feedback was already left for this verification');
   return { verificationId: v.verificationId, received: true as const };
 }
 
@@ -728,14 +739,14 @@ export async function performAction(
   // A person who passed can always finish: the action is bounded by its own state, not a budget.
   const v = await sessionVerification(ctx, sessionToken, 'none');
   if (v.status !== 'passed' || v.requestedAction !== input.action) {
-    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
   }
   const requester = await ctx.directory.getUser(v.requesterId);
   if (!requester || requester.privileged)
-    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available');
   const policy = checkPassword(input.newPassword, personalWords(requester));
   if (!policy.ok) {
-    throw badRequest('PASSWORD_POLICY', policy.message, {
+    throw new InvalidInput('PASSWORD_POLICY', policy.message, {
       reason: policy.reason,
       suggestions: policy.suggestions,
     });
@@ -748,7 +759,7 @@ export async function performAction(
     audit(v, 'action.started', now),
   );
   if (!claimed)
-    throw conflict('ACTION_ALREADY_DONE', 'This action has already been performed or has expired');
+    throw new StateConflict('ACTION_ALREADY_DONE', 'This action has already been performed or has expired');
   try {
     await ctx.directory.resetPassword(requester.userId, input.newPassword);
   } catch (error) {
@@ -760,7 +771,7 @@ export async function performAction(
         'pending',
         audit(v, 'action.password_rejected', ctx.clock.now()),
       );
-      throw badRequest(
+      throw new InvalidInput(
         'PASSWORD_POLICY',
         error.idpMessage || 'The directory refused this password; choose another',
         {
@@ -803,10 +814,10 @@ export async function checkNewPassword(
 ) {
   const v = await sessionVerification(ctx, sessionToken, 'password_checks');
   if (v.status !== 'passed' || v.action.state !== 'pending')
-    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
   const requester = await ctx.directory.getUser(v.requesterId);
   if (!requester || requester.privileged)
-    throw forbidden('ACTION_NOT_ALLOWED', 'This action is not available');
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available');
   const result = checkPassword(input.newPassword, personalWords(requester));
   return result.ok
     ? { ok: true, message: 'This password meets the policy', suggestions: [] }
@@ -850,10 +861,10 @@ async function sessionVerification(
   sessionToken: string | undefined,
   budget: Budget = 'calls',
 ): Promise<Verification> {
-  if (!sessionToken) throw unauthorized('SESSION_MISSING', 'Open the link from your message again');
+  if (!sessionToken) throw new Unauthenticated('SESSION_MISSING', 'Open the link from your message again');
   const check = verifySession(sessionToken, await sessionKey(ctx), ctx.clock.now());
   if (!check.ok) {
-    throw unauthorized(
+    throw new Unauthenticated(
       check.reason === 'expired' ? 'SESSION_EXPIRED' : 'SESSION_INVALID',
       'Your session has ended; open the link again',
     );
@@ -861,13 +872,13 @@ async function sessionVerification(
   await guardSession(ctx, sessionToken, check.verificationId, budget);
   const v = await mustGet(ctx, check.verificationId);
   // The link ran out while the page was open: the same answer as opening an expired link.
-  if (v.status === 'timed_out') throw gone('LINK_EXPIRED', 'This link has expired');
+  if (v.status === 'timed_out') throw new Expired('LINK_EXPIRED', 'This link has expired');
   return v;
 }
 
 async function mustGet(ctx: Ctx<'verifications'>, verificationId: string): Promise<Verification> {
   const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return v;
 }
 

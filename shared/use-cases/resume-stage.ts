@@ -9,7 +9,7 @@
  * stage's own task, awaitStage, sends the callback): exactly one of the two happens.
  */
 import type { Ctx } from '../composition.js';
-import { notFound } from '../domain/errors.js';
+import { NotFound } from '../domain/errors.js';
 import {
   type ActionState,
   type LifecycleOutcome,
@@ -54,7 +54,7 @@ export async function resumeStage(
   token?: string,
 ): Promise<WaitStage | undefined> {
   const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
+  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
   for (const stage of typeof stages === 'string' ? [stages] : stages) {
     const callback = token ?? v.taskTokens?.[stage];
     if (!callback) continue;

@@ -12,7 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Ctx } from '../composition.js';
-import { AppError, notFound } from '../domain/errors.js';
+import { isRefusal, NotFound } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import * as z from '../zod.js';
 import { loadConnection } from './intake-ticket.js';
@@ -53,7 +53,7 @@ async function startOrDrop(
 ) {
   const connectionId = ctx.config.SELF_SERVICE_CONNECTION_ID;
   if (!connectionId)
-    throw notFound('SELF_SERVICE_DISABLED', 'Self-service is not available; call the help desk');
+    throw new NotFound('SELF_SERVICE_DISABLED', 'Self-service is not available; call the help desk');
   const email = input.email.trim().toLowerCase();
   const emailKey = createHash('sha256').update(email).digest('hex').slice(0, 32);
   // The same lookups whatever the answer: the count, the person and the connection.
@@ -84,7 +84,7 @@ async function startOrDrop(
     );
   } catch (error) {
     // Already one open for this person: the link they have is still good.
-    if (error instanceof AppError && error.status < 500) return drop(error.code);
+    if (isRefusal(error)) return drop(error.code);
     throw error;
   }
   return SELF_SERVICE_ACCEPTED;

@@ -7,7 +7,7 @@
  */
 import { ulid } from 'ulid';
 import type { Ctx } from '../composition.js';
-import { AppError, conflict, notFound, unavailable } from '../domain/errors.js';
+import { CannotProceed, NotFound, StateConflict, Unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import {
   type Channel,
@@ -39,17 +39,17 @@ export async function sendVerification(
   const connection = await loadConnection(ctx, input.connectionId);
   const ref = { connectionId: connection.connectionId, ticketId: input.ticketId };
   const ticket = await ctx.tickets.getTicket(ref);
-  if (!ticket) throw notFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
+  if (!ticket)
+    throw new NotFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
   const requester = await ctx.directory.findByEmail(ticket.requesterEmail);
   if (!requester)
-    throw new AppError('REQUESTER_NOT_IN_DIRECTORY', 422, 'The requester is not in the directory');
+    throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
 
   const onRecord = input.channel === 'email' ? requester.email : requester.mobilePhone;
   const destination = input.destination ?? onRecord;
   if (!destination)
-    throw new AppError(
+    throw new CannotProceed(
       'NO_CONTACT_ON_RECORD',
-      422,
       `The requester has no ${input.channel} contact on record`,
     );
 
@@ -57,7 +57,7 @@ export async function sendVerification(
     ? await ctx.verifications.getVerification(ticket.lastVerificationId)
     : undefined;
   if (previous && !isFinal(previous.status)) {
-    throw conflict('VERIFICATION_IN_PROGRESS', 'A verification for this ticket is still open');
+    throw new StateConflict('VERIFICATION_IN_PROGRESS', 'A verification for this ticket is still open');
   }
 
   const now = ctx.clock.now();
@@ -122,7 +122,7 @@ export async function sendVerification(
         details: { reason: `workflow did not start: ${(error as Error).name}` },
       },
     );
-    throw unavailable('WORKFLOW_UNAVAILABLE', 'The verification could not be started; try again');
+    throw new Unavailable('WORKFLOW_UNAVAILABLE', 'The verification could not be started; try again');
   }
   return toView(verification);
 }

@@ -21,7 +21,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { badRequest } from '../../domain/errors.js';
+import { InvalidInput } from '../../domain/errors.js';
 import type { StoredAuditEvent } from '../../domain/model/audit-event.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Verification } from '../../domain/model/verification.js';
@@ -73,7 +73,7 @@ export const MAX_DAY_PARTITIONS = 731;
 /** Pages of aggregate items one dashboard read may follow (a day or month item each). */
 const MAX_AGGREGATE_PAGES = 20;
 
-const tooLong = () => badRequest('RANGE_TOO_LONG', 'Pick a shorter date range.');
+const tooLong = () => new InvalidInput('RANGE_TOO_LONG', 'Pick a shorter date range.');
 
 export function monthsBetween(oldest: string, newest: string): string[] {
   const months: string[] = [];

@@ -12,7 +12,7 @@ import {
   paginateQuery,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { conflict, notFound } from '../../domain/errors.js';
+import { NotFound, StateConflict } from '../../domain/errors.js';
 import type { ConsoleRole } from '../../domain/model/principal.js';
 import type { ConsoleUserRecord, ConsoleUsers } from '../../ports/console-users.js';
 import { keys } from './table.js';
@@ -87,7 +87,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
       return { user, temporaryPassword };
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw conflict('USER_EXISTS', 'That username is taken');
+        throw new StateConflict('USER_EXISTS', 'That username is taken');
       throw error;
     }
   }
@@ -111,7 +111,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
       return view(out.Attributes ?? {});
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw notFound('USER_NOT_FOUND', 'No such console user');
+        throw new NotFound('USER_NOT_FOUND', 'No such console user');
       throw error;
     }
   }
@@ -129,7 +129,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
       );
     } catch (error) {
       if ((error as Error).name === 'ConditionalCheckFailedException')
-        throw notFound('USER_NOT_FOUND', 'No such console user');
+        throw new NotFound('USER_NOT_FOUND', 'No such console user');
       throw error;
     }
   }

@@ -20,7 +20,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { conflict, notFound } from '../../domain/errors.js';
+import { AlreadyCompleted, InvalidTransition, NotFound, StateConflict } from '../../domain/errors.js';
 import type { AuditEvent } from '../../domain/model/audit-event.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { AnswerRecord, TranscriptEntry } from '../../domain/model/question.js';
@@ -186,7 +186,10 @@ export class DynamoDbVerificationStore
       verification.expiresAtEpoch,
     );
     if (!created)
-      throw conflict('VERIFICATION_IN_PROGRESS', 'Another verification for this ticket was just sent');
+      throw new StateConflict(
+        'VERIFICATION_IN_PROGRESS',
+        'Another verification for this ticket was just sent',
+      );
   }
 
   async getVerification(verificationId: string): Promise<Verification | undefined> {
@@ -223,7 +226,7 @@ export class DynamoDbVerificationStore
     // The console's filter keys follow the status (not part of the returned verification).
     const written = [...entries, ...Object.entries(statusIndexAttributes(to, fields.assessment))];
     const current = await this.getVerification(verificationId);
-    if (!current) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+    if (!current) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
     const allowed = inList('s', sources);
     const changed = await this.withAudit(
       [
@@ -264,9 +267,9 @@ export class DynamoDbVerificationStore
     if (!changed) {
       const latest = await this.getVerification(verificationId);
       if (latest && isFinal(latest.status)) {
-        throw conflict('VERIFICATION_ALREADY_COMPLETED', `The verification is already ${latest.status}`);
+        throw new AlreadyCompleted(latest.status);
       }
-      throw conflict('INVALID_TRANSITION', `Cannot move from ${latest?.status ?? 'unknown'} to ${to}`);
+      throw new InvalidTransition(`Cannot move from ${latest?.status ?? 'unknown'} to ${to}`);
     }
     return { ...current, ...(Object.fromEntries(entries) as Partial<Verification>) };
   }
@@ -495,7 +498,7 @@ export class DynamoDbVerificationStore
       if (!isConditionFailure(error)) throw error;
     }
     const v = await this.getVerification(verificationId);
-    if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+    if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
     return v.writeBack.written?.includes(write) ? { status: 'written' } : { status: 'in_progress' };
   }
 

@@ -10,7 +10,7 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Ctx } from '../../composition.js';
-import { forbidden, unauthorized } from '../../domain/errors.js';
+import { NotPermitted, Unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import { type FunctionName, type Role, routeFor } from '../../manifest.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
@@ -59,11 +59,12 @@ export async function authorized(
 ): Promise<Principal> {
   const principal = signedIn(request.principal);
   const user = await lookUp(ctx, principal.username);
-  if (!user?.enabled) throw unauthorized('USER_DISABLED', 'Your console access is turned off; ask an admin');
+  if (!user?.enabled)
+    throw new Unauthenticated('USER_DISABLED', 'Your console access is turned off; ask an admin');
   if (sessionEnded(issuedAt(request.event), user.sessionsEndedAt))
-    throw unauthorized('SESSION_ENDED', 'Your session was ended by an admin; sign in again');
+    throw new Unauthenticated('SESSION_ENDED', 'Your session was ended by an admin; sign in again');
   const allowed: readonly Role[] = routeFor(functionName)?.roles ?? [];
   if (!user.roles.some((r) => allowed.includes(r)))
-    throw forbidden('FORBIDDEN', 'Your role does not allow this');
+    throw new NotPermitted('FORBIDDEN', 'Your role does not allow this');
   return { username: user.username, roles: [...user.roles] };
 }

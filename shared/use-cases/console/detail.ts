@@ -6,7 +6,7 @@
 
 import type { Ctx } from '../../composition.js';
 import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
-import { forbidden, notFound } from '../../domain/errors.js';
+import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { TranscriptEntry } from '../../domain/model/question.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
@@ -21,7 +21,7 @@ const TIMELINE_MAX = 500;
 
 async function load(ctx: Ctx<'verifications'>, verificationId: string) {
   const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
   return v as ConsoleVerification;
 }
 
@@ -153,14 +153,14 @@ export async function viewTranscript(
 ): Promise<TranscriptView> {
   const v = await load(ctx, verificationId);
   if (analysisHiddenFor(principal, await ctx.connections.getConnection(v.ticket.connectionId)))
-    throw forbidden(
+    throw new NotPermitted(
       'ANALYSIS_HIDDEN',
       'This connection shows agents the outcome and the recommendation only; ask an auditor for the transcript',
     );
   // A timed-out verification has no stored transcript: what it got is built from its answers.
   const entries = (await ctx.verifications.getTranscript(verificationId)) ?? partialTranscript(v);
   if (!entries)
-    throw notFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
+    throw new NotFound('TRANSCRIPT_NOT_AVAILABLE', 'This verification has no transcript (not completed)');
   await ctx.audit.appendAudit({
     verificationId,
     ticket: v.ticket,

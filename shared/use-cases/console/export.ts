@@ -14,7 +14,7 @@ import { ulid } from 'ulid';
 import type { Ctx } from '../../composition.js';
 import type { ExportJob, Filters, VerificationRow } from '../../console-api.js';
 import { neutralise } from '../../csv-cell.js';
-import { forbidden, notFound } from '../../domain/errors.js';
+import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ExportJobRecord } from '../../ports/console-queries.js';
 import { consoleSettings } from './config.js';
@@ -287,9 +287,9 @@ export async function getExport(
   let job = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(exportId)
     ? await ctx.consoleQueries.getExportJob(exportId)
     : undefined;
-  if (!job) throw notFound('EXPORT_NOT_FOUND', 'No such export');
+  if (!job) throw new NotFound('EXPORT_NOT_FOUND', 'No such export');
   if (job.requestedBy !== principal.username && !principal.roles.includes('admin'))
-    throw forbidden(
+    throw new NotPermitted(
       'NOT_YOUR_EXPORT',
       'Only the person who asked for this export or an admin may download it',
     );

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { addDays, addMonths, rangeProblem } from '../../console-api.js';
-import { badRequest, unauthorized } from '../../domain/errors.js';
+import { InvalidInput, Unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ListPosition } from '../../ports/console-queries.js';
 import * as z from '../../zod.js';
@@ -15,7 +15,7 @@ export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, wh
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw badRequest('VALIDATION_FAILED', describeIssues(parsed.error.issues, what), issues);
+    throw new InvalidInput('VALIDATION_FAILED', describeIssues(parsed.error.issues, what), issues);
   }
   return parsed.data;
 }
@@ -77,7 +77,7 @@ export function parseBody<S extends z.ZodMiniType>(schema: S, rawBody: string): 
   try {
     json = JSON.parse(rawBody);
   } catch {
-    throw badRequest('MALFORMED_JSON', 'The body is not valid JSON');
+    throw new InvalidInput('MALFORMED_JSON', 'The body is not valid JSON');
   }
   return parseWith(schema, json, 'request body');
 }
@@ -104,7 +104,7 @@ export function checkedRange(
   const defaultFrom = rules.defaultFrom(to);
   const from = query.from ?? (defaultFrom > earliest ? defaultFrom : earliest);
   const problem = rangeProblem({ from, to }, { today, maxMonths: rules.maxMonths });
-  if (problem) throw badRequest(problem.code, problem.message);
+  if (problem) throw new InvalidInput(problem.code, problem.message);
   return { from, to };
 }
 
@@ -112,7 +112,7 @@ export { addDays };
 
 /** The console user of a console route (the HTTP edge has checked the token and the role). */
 export function signedIn(principal: Principal | undefined): Principal {
-  if (!principal) throw unauthorized('UNAUTHENTICATED', 'Sign in first');
+  if (!principal) throw new Unauthenticated('UNAUTHENTICATED', 'Sign in first');
   return principal;
 }
 
@@ -167,12 +167,12 @@ export function decodeCursor(
   try {
     json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw badRequest('INVALID_CURSOR', 'The cursor is not one this API issued');
+    throw new InvalidInput('INVALID_CURSOR', 'The cursor is not one this API issued');
   }
   const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw badRequest('INVALID_CURSOR', 'The cursor is not one this API issued');
+  if (!parsed.success) throw new InvalidInput('INVALID_CURSOR', 'The cursor is not one this API issued');
   if (parsed.data.h !== filterHash(filters))
-    throw badRequest(
+    throw new InvalidInput(
       'CURSOR_FILTER_MISMATCH',
       'The cursor belongs to other filters; start from the first page',
     );

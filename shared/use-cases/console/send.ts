@@ -10,7 +10,7 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
 import type { Ctx } from '../../composition.js';
 import type { SendBody, TicketPrefill } from '../../console-api.js';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../../domain/errors.js';
+import { InvalidInput, NotFound, NotPermitted, StateConflict, UpstreamRefused } from '../../domain/errors.js';
 import { maskEmail, maskPhone } from '../../domain/mask.js';
 import type { Principal } from '../../domain/model/principal.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
@@ -28,7 +28,7 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
   if (channel === 'email') {
     const email = destination.trim().toLowerCase();
     if (!emailAddress.safeParse(email).success)
-      throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
+      throw new InvalidInput('VALIDATION_FAILED', 'The request body is invalid', [
         { path: 'destination', message: 'Not a valid email address' },
       ]);
     return email;
@@ -38,7 +38,7 @@ export function normaliseDestination(channel: SendBody['channel'], destination: 
     country as Parameters<typeof parsePhoneNumberFromString>[1],
   );
   if (!phone?.isValid())
-    throw badRequest('VALIDATION_FAILED', 'The request body is invalid', [
+    throw new InvalidInput('VALIDATION_FAILED', 'The request body is invalid', [
       {
         path: 'destination',
         message: country
@@ -70,13 +70,14 @@ export async function ticketPrefill(
 ): Promise<TicketPrefill> {
   const connection = await loadConnection(ctx, connectionId);
   const record = await ctx.tickets.getTicket({ connectionId, ticketId });
-  if (!record) throw notFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
+  if (!record)
+    throw new NotFound('TICKET_NOT_FOUND', 'This ticket has not been received from the ticket system');
   const ticket = await ctx.ticketSystems
     .forConnection(connection)
     .getTicket(ticketId)
     .catch((error: unknown) => {
       logger.warn('ticket fetch failed', { connectionId, error: (error as Error).name });
-      throw new AppError('TICKET_SYSTEM_UNAVAILABLE', 502, 'The ticket system did not answer; try again');
+      throw new UpstreamRefused('TICKET_SYSTEM_UNAVAILABLE', 'The ticket system did not answer; try again');
     });
   const requester = await ctx.directory.findByEmail(record.requesterEmail);
   const history = (await ctx.verifications.listVerificationsByTicket({ connectionId, ticketId })).map((v) =>
@@ -106,13 +107,14 @@ export const mayActOn = (v: Verification, principal: Principal) =>
 
 async function openOwned(ctx: Ctx<'verifications'>, verificationId: string, principal: Principal) {
   const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw notFound('VERIFICATION_NOT_FOUND', 'No such verification');
+  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
   if (!mayActOn(v, principal))
-    throw forbidden(
+    throw new NotPermitted(
       'NOT_YOUR_VERIFICATION',
       'Only the agent who sent this verification or an admin may do this',
     );
-  if (isFinal(v.status)) throw conflict('VERIFICATION_NOT_OPEN', `The verification is already ${v.status}`);
+  if (isFinal(v.status))
+    throw new StateConflict('VERIFICATION_NOT_OPEN', `The verification is already ${v.status}`);
   return v;
 }
 

@@ -10,7 +10,7 @@ import type { Ctx } from '../../composition.js';
 import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api.js';
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { parseConnection } from '../../domain/connections.js';
-import { AppError, badRequest, notFound } from '../../domain/errors.js';
+import { InvalidInput, NotFound } from '../../domain/errors.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Principal } from '../../domain/model/principal.js';
 
@@ -65,18 +65,18 @@ export async function updateConnectionPolicy(
   principal: Principal,
 ): Promise<ConnectionSettings> {
   const connection = await ctx.connections.getConnection(connectionId);
-  if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
+  if (!connection) throw new NotFound('CONNECTION_NOT_FOUND', 'No such connection');
   const medium = body.mediumFrom ?? connection.mediumFrom ?? DEFAULT_SCORING.mediumFrom;
   const high = body.highFrom ?? connection.highFrom ?? DEFAULT_SCORING.highFrom;
   if (medium >= high)
-    throw badRequest(
+    throw new InvalidInput(
       'VALIDATION_FAILED',
       `The High risk score (${high}) must be above the Medium risk score (${medium}).`,
       [{ path: 'highFrom', message: `\`highFrom\` (${high}) must be above \`mediumFrom\` (${medium})` }],
     );
   const parsed = parseConnection({ ...connection, ...body });
   if (!parsed.ok)
-    throw badRequest(
+    throw new InvalidInput(
       'VALIDATION_FAILED',
       `This policy cannot be saved: ${parsed.issues[0] ?? 'a setting is out of range'}.`,
       parsed.issues.map((message) => ({ path: message.split(':')[0] ?? '', message })),
@@ -98,7 +98,7 @@ export async function putConnectionSecrets(
   principal: Principal,
 ): Promise<{ updated: string[] }> {
   const connection = await ctx.connections.getConnection(connectionId);
-  if (!connection) throw notFound('CONNECTION_NOT_FOUND', 'No such connection');
+  if (!connection) throw new NotFound('CONNECTION_NOT_FOUND', 'No such connection');
   const updated: string[] = [];
   try {
     if (body.webhook) {
@@ -119,6 +119,6 @@ export async function putConnectionSecrets(
         details: { connectionId, secrets: updated.join(',') },
       });
   }
-  if (updated.length === 0) throw new AppError('NOTHING_TO_UPDATE', 400, 'Set at least one secret');
+  if (updated.length === 0) throw new InvalidInput('NOTHING_TO_UPDATE', 'Set at least one secret');
   return { updated };
 }

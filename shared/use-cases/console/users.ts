@@ -7,7 +7,7 @@
 
 import type { Ctx } from '../../composition.js';
 import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
-import { conflict, notFound } from '../../domain/errors.js';
+import { NotFound, StateConflict } from '../../domain/errors.js';
 import type { ConsoleRole, Principal } from '../../domain/model/principal.js';
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
@@ -55,9 +55,12 @@ export async function updateUser(
     username === principal.username &&
     (patch.enabled === false || (patch.roles && !patch.roles.includes('admin')))
   )
-    throw conflict('CANNOT_CHANGE_OWN_ACCESS', 'Ask another admin to remove your admin role or disable you');
+    throw new StateConflict(
+      'CANNOT_CHANGE_OWN_ACCESS',
+      'Ask another admin to remove your admin role or disable you',
+    );
   const before = await ctx.consoleUsers.get(username);
-  if (!before) throw notFound('USER_NOT_FOUND', 'No such console user');
+  if (!before) throw new NotFound('USER_NOT_FOUND', 'No such console user');
   const { endSessions, ...change } = patch;
   let user = before;
   if (change.roles !== undefined || change.enabled !== undefined)

@@ -108,7 +108,7 @@ describe('CognitoConsoleUsers', () => {
       users.create({ username: 'alice', email: 'a@example.com', roles: ['agent'] }),
     ).rejects.toMatchObject({
       code: 'USER_EXISTS',
-      status: 409,
+      name: 'StateConflict',
     });
   });
 

@@ -62,7 +62,7 @@ describe('authorized', () => {
     });
     u.set({ ...ed, roles: ['agent'] });
     await expect(authorized(u.ctx, 'console-audit', asAuditor())).rejects.toMatchObject({
-      status: 403,
+      name: 'NotPermitted',
       code: 'FORBIDDEN',
     });
     expect(await authorized(u.ctx, 'console-list', asAuditor())).toEqual({
@@ -74,11 +74,11 @@ describe('authorized', () => {
   it('refuses a disabled or removed user with 401', async () => {
     const u = users({ ...ed, enabled: false });
     await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({
-      status: 401,
+      name: 'Unauthenticated',
       code: 'USER_DISABLED',
     });
     u.set(undefined);
-    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({ status: 401 });
+    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({ name: 'Unauthenticated' });
   });
 
   it('refuses a token issued before (or in the second) the sessions were ended', async () => {
@@ -91,7 +91,7 @@ describe('authorized', () => {
     expect(sessionEnded(second - 60, undefined)).toBe(false);
     const u = users({ ...ed, sessionsEndedAt: endedAt });
     await expect(authorized(u.ctx, 'console-list', asAuditor(second - 1))).rejects.toMatchObject({
-      status: 401,
+      name: 'Unauthenticated',
       code: 'SESSION_ENDED',
     });
     await expect(authorized(u.ctx, 'console-list', asAuditor(second + 5))).resolves.toMatchObject({

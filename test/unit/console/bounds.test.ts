@@ -62,7 +62,7 @@ describe('the date-range rule', () => {
       to: today,
     });
     expect(() => checkedRange({ to: '9999-12-31' }, now, { maxMonths: 13, defaultFrom: retention })).toThrow(
-      expect.objectContaining({ code: 'DATE_IN_FUTURE', status: 400 }),
+      expect.objectContaining({ code: 'DATE_IN_FUTURE', name: 'InvalidInput' }),
     );
   });
 });

@@ -6,7 +6,7 @@ import type {
 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { conflict, unavailable } from '../../../shared/domain/errors.js';
+import { StateConflict, Unavailable } from '../../../shared/domain/errors.js';
 import { httpHandler, MAX_BODY_BYTES } from '../../../shared/http/api.js';
 import { logger } from '../../../shared/logger.js';
 import { apigwEvent } from '../fixtures.js';
@@ -436,7 +436,10 @@ describe('httpHandler', () => {
     it('answers an AppError 409 with its code and message', async () => {
       // Prepare
       const failing = httpHandler('send-link', { body: sendSchema }, async () => {
-        throw conflict('VERIFICATION_IN_PROGRESS', 'A verification is already in progress for this ticket');
+        throw new StateConflict(
+          'VERIFICATION_IN_PROGRESS',
+          'A verification is already in progress for this ticket',
+        );
       });
 
       // Act
@@ -455,7 +458,7 @@ describe('httpHandler', () => {
     it('answers an AppError of 500 or more with its code and status', async () => {
       // Prepare
       const failing = httpHandler('send-link', { body: sendSchema }, async () => {
-        throw unavailable('TICKET_SYSTEM_UNAVAILABLE', 'The ticket system is not answering');
+        throw new Unavailable('TICKET_SYSTEM_UNAVAILABLE', 'The ticket system is not answering');
       });
 
       // Act

@@ -11,7 +11,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { TableUnavailableError, unavailable } from '../../../shared/domain/errors.js';
+import { TableUnavailableError, Unavailable } from '../../../shared/domain/errors.js';
 import { httpHandler } from '../../../shared/http/api.js';
 import { EDGE_LIMITS } from '../../../shared/http/limits.js';
 import { logger } from '../../../shared/logger.js';
@@ -163,7 +163,7 @@ describe('dependencies down', () => {
   });
 
   it('adds Retry-After to every 503 the use cases raise', async () => {
-    const res = await invoke(failing(unavailable('ITSM_UNAVAILABLE', 'later')), getEvent());
+    const res = await invoke(failing(new Unavailable('ITSM_UNAVAILABLE', 'later')), getEvent());
     expect(res.statusCode).toBe(503);
     expect(res.headers?.['retry-after']).toMatch(/^\d+$/);
   });
