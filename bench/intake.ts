@@ -18,8 +18,8 @@ import { parseArgs } from 'node:util';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { localDynamoClient } from '../local/dynamodb-local.js';
 import { startLocalStack } from '../local/stack.js';
-import { secretNames } from '../shared/adapters/secrets.js';
 import { signWebhook } from '../shared/domain/tokens.js';
+import { secretNames } from '../shared/ports/secrets.js';
 import { bundleSizes } from './bundle-size.js';
 
 const { values } = parseArgs({

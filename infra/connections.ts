@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
-import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import { inboundAuth } from '../shared/domain/deliveries.js';
 import type { Connection } from '../shared/domain/model/connection.js';
+import { secretNames } from '../shared/ports/secrets.js';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

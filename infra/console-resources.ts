@@ -9,8 +9,8 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnFunction, FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { secretNames } from '../shared/adapters/secrets.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../shared/manifest.js';
+import { secretNames } from '../shared/ports/secrets.js';
 import { flattenForNag, type ProjectFunction } from './project-function.js';
 import { exportBucketName, type StatefulResources, secretArnPattern } from './stateful-stack.js';
 

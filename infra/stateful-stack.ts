@@ -33,7 +33,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity, Identity, type IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
-import { secretNames } from '../shared/adapters/secrets.js';
+import { secretNames } from '../shared/ports/secrets.js';
 
 /**
  * The export bucket's name, fixed per account and region so the stateless stack can grant on it

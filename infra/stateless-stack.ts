@@ -42,7 +42,6 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
 import { IP_DATA_SHIPPED_FILES } from '../shared/adapters/ip-data.js';
-import { secretNames } from '../shared/adapters/secrets.js';
 import { apiCors } from '../shared/http/cors.js';
 import {
   FUNCTIONS,
@@ -54,6 +53,7 @@ import {
   type RouteSpec,
   STATE_MACHINE_FILE,
 } from '../shared/manifest.js';
+import { secretNames } from '../shared/ports/secrets.js';
 import { PORTAL_DIST, type PortalConfig, portalCsp } from '../web/portal/build.js';
 import { ApiCorsConfiguration } from './api-cors.js';
 import { wireConsoleResources } from './console-resources.js';

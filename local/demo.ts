@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { secretNames } from '../shared/adapters/secrets.js';
+import { secretNames } from '../shared/ports/secrets.js';
 import { answerAll } from './requester.js';
 import { DEMO_REQUESTER_EMAIL } from './seed.js';
 import { DEFAULT_PORTS } from './stack.js';

@@ -5,11 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { secretNames } from '../shared/adapters/secrets.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import type { Connection } from '../shared/domain/model/connection.js';
 import type { DirectoryUser } from '../shared/domain/model/person.js';
 import type { QuestionSource } from '../shared/domain/model/question.js';
+import { secretNames } from '../shared/ports/secrets.js';
 import { seedOrganisation } from './organisation.js';
 
 /** The local directory's people (local/organisation.ts): u001 is the demo requester, u032 an administrator. */

@@ -25,7 +25,7 @@ import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
 import { ServiceNowTicketSystem } from './adapters/itsm/servicenow.js';
 import { AwsMessenger, OutboxMessenger } from './adapters/messengers.js';
 import { FileSecretWriter, SecretsManagerSecretWriter } from './adapters/secret-writer.js';
-import { FileSecrets, SecretsManagerSecrets, secretNames } from './adapters/secrets.js';
+import { FileSecrets, SecretsManagerSecrets } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';
 import { type Config, loadConfig } from './config.js';
 import type { Connection } from './domain/model/connection.js';
@@ -37,7 +37,7 @@ import type { Directory } from './ports/directory.js';
 import type { ExportFiles } from './ports/export-files.js';
 import type { IpIntelligence } from './ports/ip-intelligence.js';
 import type { Messenger } from './ports/messenger.js';
-import type { Secrets, SecretWriter } from './ports/secrets.js';
+import { type Secrets, type SecretWriter, secretNames } from './ports/secrets.js';
 import type { TicketSystem, TicketSystems } from './ports/ticket-system.js';
 import type { Workflow } from './ports/workflow.js';
 import { loadConsoleConfig, required } from './use-cases/console/config.js';
@@ -204,7 +204,6 @@ type Factories = { [K in Exclude<keyof AppContext, 'config' | 'clock'>]?: (confi
  * Builds a handler's context at module load (cold start): configuration validated from
  * `process.env`, then the given factories, e.g. `compose({ store, workflow })`.
  */
-export type { AppContext, Ctx };
 
 export function compose<F extends Factories>(
   factories: F,

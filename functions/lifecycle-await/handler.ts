@@ -1,7 +1,8 @@
 /** Lifecycle tasks AwaitCompletion and AwaitAction (.waitForTaskToken): store the callback token. */
 import { compose, connections, verifications, workflow } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
-import { awaitInputSchema, awaitStage } from '../../shared/use-cases/lifecycle.js';
+import { awaitStage } from '../../shared/use-cases/lifecycle/await-stage.js';
+import { awaitInputSchema } from '../../shared/use-cases/lifecycle/inputs.js';
 
 const ctx = compose({ verifications, connections, workflow });
 

@@ -1,7 +1,8 @@
 /** Lifecycle tasks MarkTimedOut, ExpireAction, RecordDeliveryFailure, RecordWriteBackFailure. */
 import { audit, compose, connections, verifications } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
-import { recordEvent, recordInputSchema } from '../../shared/use-cases/lifecycle.js';
+import { recordInputSchema } from '../../shared/use-cases/lifecycle/inputs.js';
+import { recordEvent } from '../../shared/use-cases/lifecycle/record-event.js';
 
 const ctx = compose({ verifications, connections, audit });
 

@@ -1,7 +1,8 @@
 /** Lifecycle task SendLink: creates the link token and delivers the link. */
 import { audit, compose, linkTokens, messenger, verifications } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
-import { sendLink, taskInputSchema } from '../../shared/use-cases/lifecycle.js';
+import { taskInputSchema } from '../../shared/use-cases/lifecycle/inputs.js';
+import { sendLink } from '../../shared/use-cases/lifecycle/send-link.js';
 
 const ctx = compose({ verifications, linkTokens, audit, messenger });
 

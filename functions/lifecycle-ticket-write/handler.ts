@@ -1,7 +1,8 @@
 /** Lifecycle tasks WriteBack, RecordAction, AutoClose and the trail notes: the writes to the ticket. */
 import { audit, compose, connections, ticketSystems, verifications } from '../../shared/composition.js';
 import { taskHandler } from '../../shared/http/task.js';
-import { ticketInputSchema, ticketWriteTask } from '../../shared/use-cases/lifecycle.js';
+import { ticketInputSchema } from '../../shared/use-cases/lifecycle/inputs.js';
+import { ticketWriteTask } from '../../shared/use-cases/lifecycle/ticket-write.js';
 
 const ctx = compose({ verifications, connections, audit, ticketSystems });
 

@@ -12,7 +12,8 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { actionSchema, performAction } from '../../shared/use-cases/portal.js';
+import { actionSchema } from '../../shared/portal-api.js';
+import { performAction } from '../../shared/use-cases/portal/action.js';
 
 const ctx = compose({ verifications, connections, counters, audit, directory, secrets, workflow, messenger });
 

@@ -2,7 +2,8 @@
 
 import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { answerQuestion, answerSchema } from '../../shared/use-cases/portal.js';
+import { answerSchema } from '../../shared/portal-api.js';
+import { answerQuestion } from '../../shared/use-cases/portal/answer.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 

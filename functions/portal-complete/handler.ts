@@ -12,7 +12,8 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { completeSchema, completeVerification } from '../../shared/use-cases/portal.js';
+import { completeSchema } from '../../shared/portal-api.js';
+import { completeVerification } from '../../shared/use-cases/portal/complete.js';
 
 const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 

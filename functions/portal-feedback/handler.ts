@@ -2,7 +2,8 @@
 
 import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { feedbackSchema, leaveFeedback } from '../../shared/use-cases/portal.js';
+import { feedbackSchema } from '../../shared/portal-api.js';
+import { leaveFeedback } from '../../shared/use-cases/portal/feedback.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 

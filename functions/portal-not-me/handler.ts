@@ -12,7 +12,8 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { notMeSchema, reportNotMe } from '../../shared/use-cases/portal.js';
+import { notMeSchema } from '../../shared/portal-api.js';
+import { reportNotMe } from '../../shared/use-cases/portal/not-me.js';
 
 const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 

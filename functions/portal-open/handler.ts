@@ -13,7 +13,7 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { openPortalSession } from '../../shared/use-cases/portal.js';
+import { openPortalSession } from '../../shared/use-cases/portal/open.js';
 
 const ctx = compose({
   verifications,

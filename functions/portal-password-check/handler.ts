@@ -2,7 +2,8 @@
 
 import { audit, compose, counters, directory, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { checkNewPassword, passwordCheckSchema } from '../../shared/use-cases/portal.js';
+import { passwordCheckSchema } from '../../shared/portal-api.js';
+import { checkNewPassword } from '../../shared/use-cases/portal/password-check.js';
 
 const ctx = compose({ verifications, counters, audit, directory, secrets });
 

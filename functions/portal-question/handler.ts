@@ -2,7 +2,7 @@
 
 import { audit, compose, counters, secrets, verifications } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { nextQuestion } from '../../shared/use-cases/portal.js';
+import { nextQuestion } from '../../shared/use-cases/portal/answer.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 

@@ -12,7 +12,8 @@ import {
   verifications,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { recordSignals, signalsSchema } from '../../shared/use-cases/portal.js';
+import { signalsSchema } from '../../shared/portal-api.js';
+import { recordSignals } from '../../shared/use-cases/portal/signals.js';
 
 const ctx = compose({ verifications, counters, people, torExits, audit, secrets, directory, ipIntel });
 // Load the IP data during the cold start (Lambda's INIT phase), not in the first request.

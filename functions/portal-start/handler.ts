@@ -10,8 +10,9 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { guardPortalSource } from '../../shared/use-cases/portal.js';
-import { selfServiceSchema, startSelfService } from '../../shared/use-cases/self-service.js';
+import { selfServiceSchema } from '../../shared/portal-api.js';
+import { guardPortalSource } from '../../shared/use-cases/portal/guard.js';
+import { startSelfService } from '../../shared/use-cases/self-service.js';
 
 const ctx = compose({ verifications, tickets, connections, counters, directory, workflow });
 

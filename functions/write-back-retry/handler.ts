@@ -10,7 +10,7 @@ import {
 import { httpHandler } from '../../shared/http/api.js';
 import { authorized } from '../../shared/use-cases/console/access.js';
 import { pathParam } from '../../shared/use-cases/console/request.js';
-import { retryWriteBack } from '../../shared/use-cases/lifecycle.js';
+import { retryWriteBack } from '../../shared/use-cases/lifecycle/retry-write-back.js';
 import { toView } from '../../shared/use-cases/send-verification.js';
 
 const ctx = compose({ verifications, connections, audit, ticketSystems, consoleUsers });

@@ -2,7 +2,7 @@
  * Validation of connection settings, one schema per ITSM type with the defaults an admin would
  * otherwise have to look up. Used wherever connections are written (the ops command in
  * infra/connections.ts, the local seed, the console's settings later). Secrets never appear here:
- * they live in Secrets Manager (or the local secrets file) under the names in adapters/secrets.ts.
+ * they live in Secrets Manager (or the local secrets file) under the names in ports/secrets.ts (secretNames).
  */
 
 import * as z from '../zod.js';

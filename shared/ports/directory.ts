@@ -14,3 +14,17 @@ export interface Directory {
   sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]>;
   resetPassword(userId: string, newPassword: string): Promise<void>;
 }
+
+/**
+ * What `resetPassword` throws when the directory's own password policy refuses the new password
+ * (the requester may choose another); any other failure is the adapter's usual error.
+ */
+export interface PasswordRejection extends Error {
+  readonly passwordRejected: true;
+  /** The directory's explanation (its policy's words), never the password. */
+  readonly idpMessage: string;
+}
+
+export function isPasswordRejection(error: unknown): error is PasswordRejection {
+  return error instanceof Error && (error as Partial<PasswordRejection>).passwordRejected === true;
+}

@@ -7,3 +7,14 @@ export interface Secrets {
 export interface SecretWriter {
   put(name: string, value: string): Promise<void>;
 }
+
+/** Names of the secrets the product reads. */
+export const secretNames = {
+  portalSessionKey: 'portal-session-key',
+  /** A JSON array of accepted signing secrets: the new one first during rotation. */
+  webhookSecrets: (connectionId: string) => `connections/${connectionId}/webhook`,
+  /** Entra ID: `{"clientId","clientSecret"}`; Okta: the API token. */
+  directoryCredentials: 'directory/credentials',
+  /** `user:password` for the ITSM API. */
+  outboundCredentials: (connectionId: string) => `connections/${connectionId}/outbound`,
+};

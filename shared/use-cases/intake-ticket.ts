@@ -11,12 +11,9 @@
  * a redelivery picks up a failed entry.
  */
 import { createHash } from 'node:crypto';
-import { secretNames } from '../adapters/secrets.js';
-import type { Ctx } from '../composition.js';
 import { type Delivery, inboundAuth, parseDelivery } from '../domain/deliveries.js';
 import {
   InvalidInput,
-  NotFound,
   StateConflict,
   TicketSystemPermanentError,
   TicketSystemRetryableError,
@@ -28,7 +25,10 @@ import type { Connection } from '../domain/model/connection.js';
 import type { TicketRecord } from '../domain/model/ticket.js';
 import { linkEntryNote } from '../domain/ticket-notes.js';
 import { verifyBasic, WEBHOOK_TOLERANCE_SECONDS, webhookDelivery } from '../domain/tokens.js';
+import type { Ctx } from '../ports/context.js';
+import { secretNames } from '../ports/secrets.js';
 import * as z from '../zod.js';
+import { loadConnection } from './load.js';
 
 export type IntakeResult =
   | { result: 'ignored'; reason: string }
@@ -42,12 +42,6 @@ export interface WebhookDelivery {
   signature: string | undefined;
   /** Authorization (Basic, for senders that cannot sign) */
   authorization: string | undefined;
-}
-
-export async function loadConnection(ctx: Ctx<'connections'>, connectionId: string): Promise<Connection> {
-  const connection = await ctx.connections.getConnection(connectionId);
-  if (!connection) throw new NotFound('UNKNOWN_CONNECTION', 'No such connection');
-  return connection;
 }
 
 export async function intakeTicket(

@@ -8,8 +8,7 @@
  * stored before the transition (we see it here and send the callback) or storing it failed (the
  * stage's own task, awaitStage, sends the callback): exactly one of the two happens.
  */
-import type { Ctx } from '../composition.js';
-import { NotFound } from '../domain/errors.js';
+
 import {
   type ActionState,
   type LifecycleOutcome,
@@ -18,8 +17,9 @@ import {
   type Verification,
   type WaitStage,
 } from '../domain/model/verification.js';
-import { loadConnection } from './intake-ticket.js';
+import type { Ctx } from '../ports/context.js';
 import { lifecycleOutcome } from './lifecycle-outcome.js';
+import { loadConnection, loadVerification } from './load.js';
 
 /** The cancel reason a resend records; the ticket note then says a new link was sent. */
 export const SUPERSEDED_BY_RESEND = 'superseded by a resend';
@@ -53,8 +53,7 @@ export async function resumeStage(
   stages: WaitStage | readonly WaitStage[],
   token?: string,
 ): Promise<WaitStage | undefined> {
-  const v = await ctx.verifications.getVerification(verificationId);
-  if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', `No verification ${verificationId}`);
+  const v = await loadVerification(ctx, verificationId);
   for (const stage of typeof stages === 'string' ? [stages] : stages) {
     const callback = token ?? v.taskTokens?.[stage];
     if (!callback) continue;

@@ -11,16 +11,13 @@
  * configured connection (for its policy), and the ticket writes are skipped.
  */
 import { createHash } from 'node:crypto';
-import type { Ctx } from '../composition.js';
 import { isRefusal, NotFound } from '../domain/errors.js';
 import { logger } from '../logger.js';
-import * as z from '../zod.js';
-import { loadConnection } from './intake-ticket.js';
+import type { selfServiceSchema } from '../portal-api.js';
+import type { Ctx } from '../ports/context.js';
+import type * as z from '../zod.js';
+import { loadConnection } from './load.js';
 import { sendVerification } from './send-verification.js';
-
-export const selfServiceSchema = z.strictObject({
-  email: z.email().check(z.maxLength(254)),
-});
 
 /** What every request gets back. */
 export const SELF_SERVICE_ACCEPTED = { accepted: true } as const;

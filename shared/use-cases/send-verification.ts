@@ -6,7 +6,6 @@
  * If the state machine cannot start, the verification is cancelled: nothing is left half-made.
  */
 import { ulid } from 'ulid';
-import type { Ctx } from '../composition.js';
 import { CannotProceed, NotFound, StateConflict, Unavailable } from '../domain/errors.js';
 import { maskDestination } from '../domain/mask.js';
 import {
@@ -15,8 +14,9 @@ import {
   type RequestedAction,
   type Verification,
 } from '../domain/model/verification.js';
+import type { Ctx } from '../ports/context.js';
 import type { ConsoleVerification } from './console/model.js';
-import { loadConnection } from './intake-ticket.js';
+import { loadConnection } from './load.js';
 
 /** Checked by the caller: the console's send body (shared/console-api.ts), or the self-service start. */
 export interface SendVerificationInput {

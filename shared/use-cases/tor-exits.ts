@@ -5,8 +5,8 @@
  * cached per container for a few minutes. A failed or implausible fetch keeps the previous list.
  */
 import { isIP } from 'node:net';
-import type { Ctx } from '../composition.js';
 import { logger } from '../logger.js';
+import type { Ctx } from '../ports/context.js';
 import type { TorExitList } from '../ports/tor-exits.js';
 
 export const DEFAULT_TOR_EXIT_LIST_URL = 'https://check.torproject.org/torbulkexitlist';

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_USERS, DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
-import { secretNames } from '../../shared/adapters/secrets.js';
 import type { Settings, VerificationView } from '../../shared/console-api.js';
+import { secretNames } from '../../shared/ports/secrets.js';
 import {
   call,
   complete,

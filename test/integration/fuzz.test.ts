@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../local/prng.js';
-import { secretNames } from '../../shared/adapters/secrets.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
+import { secretNames } from '../../shared/ports/secrets.js';
 import { type Harness, openTicket, sendLink, startHarness } from './harness.js';
 
 const SEED = 0x5eed_2026;

@@ -20,10 +20,10 @@ import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-loc
 import { freePort } from '../../local/ports.js';
 import { seedDirectory } from '../../local/seed.js';
 import { startLocalStack } from '../../local/stack.js';
-import { secretNames } from '../../shared/adapters/secrets.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import { logger } from '../../shared/logger.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
+import { secretNames } from '../../shared/ports/secrets.js';
 import { call, type Harness, openLink, openTicket, sendLink } from './harness.js';
 
 let h: Harness;

@@ -14,10 +14,10 @@ import { type AnswerOptions, answerAll } from '../../local/requester.js';
 import { DEMO_REQUESTER_EMAIL, seedConnections } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { DynamoDbDirectory } from '../../shared/adapters/dynamodb/directory.js';
-import { secretNames } from '../../shared/adapters/secrets.js';
 import type { ConnectionPolicy, LocalDeskConnection } from '../../shared/domain/model/connection.js';
 import type { Verification } from '../../shared/domain/model/verification.js';
 import type { Message } from '../../shared/ports/messenger.js';
+import { secretNames } from '../../shared/ports/secrets.js';
 
 const FAST = [20, 40, 80];
 

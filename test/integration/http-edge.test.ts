@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretNames } from '../../shared/adapters/secrets.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
+import { secretNames } from '../../shared/ports/secrets.js';
 import {
   call,
   complete,

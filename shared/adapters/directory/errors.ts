@@ -16,6 +16,7 @@
  * in play before it is used.
  */
 
+import type { PasswordRejection } from '../../ports/directory.js';
 import { timedFetch } from '../itsm/http.js';
 
 export class DirectoryRetryableError extends Error {
@@ -40,8 +41,9 @@ export class DirectoryPermanentError extends Error {
   }
 }
 
-export class DirectoryPasswordRejectedError extends DirectoryPermanentError {
+export class DirectoryPasswordRejectedError extends DirectoryPermanentError implements PasswordRejection {
   override name = 'DirectoryPasswordRejectedError';
+  readonly passwordRejected = true as const;
   /** The directory's explanation (its password policy's words), without the password. */
   constructor(
     message: string,

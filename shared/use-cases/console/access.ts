@@ -9,11 +9,11 @@
  * roles the user has now, not the ones the token was issued with.
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Ctx } from '../../composition.js';
 import { NotPermitted, Unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import { type FunctionName, type Role, routeFor } from '../../manifest.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
+import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import { signedIn } from './request.js';
 

@@ -1,8 +1,8 @@
 /** The audit log (primary course): filtered by actor, action, verification and days, newest first, by cursor. */
 
-import type { Ctx } from '../../composition.js';
 import { type AuditEventView, type AuditQuery, PAGE_SIZE_DEFAULT, type Page } from '../../console-api.js';
 import type { StoredAuditEvent } from '../../domain/model/audit-event.js';
+import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
 

@@ -11,7 +11,6 @@
  * redelivered or replayed stream record changes nothing.
  */
 
-import type { Ctx } from '../../composition.js';
 import {
   addDays,
   type Dashboard,
@@ -21,6 +20,7 @@ import {
   daysIn,
 } from '../../console-api.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
+import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import { COMPLETED } from './model.js';
 import { checkedRange } from './request.js';

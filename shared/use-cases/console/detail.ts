@@ -4,7 +4,6 @@
  * with an audit event recording who viewed it.
  */
 
-import type { Ctx } from '../../composition.js';
 import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
 import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
@@ -12,6 +11,7 @@ import type { TranscriptEntry } from '../../domain/model/question.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
 import { buildTranscript } from '../../domain/questions.js';
 import { logger } from '../../logger.js';
+import type { Ctx } from '../../ports/context.js';
 import { toAuditView } from './audit.js';
 import { analysisHiddenFor, COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';

@@ -11,12 +11,12 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { ulid } from 'ulid';
-import type { Ctx } from '../../composition.js';
 import type { ExportJob, Filters, VerificationRow } from '../../console-api.js';
 import { neutralise } from '../../csv-cell.js';
 import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ExportJobRecord } from '../../ports/console-queries.js';
+import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import { allRows, rangeOf } from './list.js';
 

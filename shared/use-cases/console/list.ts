@@ -4,7 +4,6 @@
  * email or full name.
  */
 
-import type { Ctx } from '../../composition.js';
 import {
   type Filters,
   type ListQuery,
@@ -15,6 +14,7 @@ import {
 } from '../../console-api.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ListPosition, VerificationFilters } from '../../ports/console-queries.js';
+import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import {
   analysisHiddenFor,

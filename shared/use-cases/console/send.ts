@@ -8,15 +8,15 @@
  */
 // Mobile metadata: an SMS needs a mobile number (as the console checks), and it is the smaller set.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
-import type { Ctx } from '../../composition.js';
 import type { SendBody, TicketPrefill } from '../../console-api.js';
 import { InvalidInput, NotFound, NotPermitted, StateConflict, UpstreamRefused } from '../../domain/errors.js';
 import { maskEmail, maskPhone } from '../../domain/mask.js';
 import type { Principal } from '../../domain/model/principal.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
 import { logger } from '../../logger.js';
+import type { Ctx } from '../../ports/context.js';
 import * as z from '../../zod.js';
-import { loadConnection } from '../intake-ticket.js';
+import { loadConnection } from '../load.js';
 import { resumeStage, SUPERSEDED_BY_RESEND } from '../resume-stage.js';
 import { sendVerification } from '../send-verification.js';
 import { type ConsoleVerification, toConsoleView, toRow } from './model.js';

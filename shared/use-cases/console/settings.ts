@@ -5,14 +5,14 @@
  * the same schema as everywhere else (domain/connections.ts); every change is an audit event.
  */
 
-import { secretNames } from '../../adapters/secrets.js';
-import type { Ctx } from '../../composition.js';
 import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api.js';
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { parseConnection } from '../../domain/connections.js';
 import { InvalidInput, NotFound } from '../../domain/errors.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Principal } from '../../domain/model/principal.js';
+import type { Ctx } from '../../ports/context.js';
+import { secretNames } from '../../ports/secrets.js';
 
 function view(c: Connection, retentionDays: number): ConnectionSettings {
   return {

@@ -5,12 +5,12 @@
  * change is an audit event.
  */
 
-import type { Ctx } from '../../composition.js';
 import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
 import { NotFound, StateConflict } from '../../domain/errors.js';
 import type { ConsoleRole, Principal } from '../../domain/model/principal.js';
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
+import type { Ctx } from '../../ports/context.js';
 import { forgetUser } from './access.js';
 
 const view = (u: ConsoleUserRecord): ConsoleUserView => ({

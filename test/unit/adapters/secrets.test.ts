@@ -5,7 +5,8 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FileSecrets, SecretsManagerSecrets, secretNames } from '../../../shared/adapters/secrets.js';
+import { FileSecrets, SecretsManagerSecrets } from '../../../shared/adapters/secrets.js';
+import { secretNames } from '../../../shared/ports/secrets.js';
 
 const smMock = mockClient(SecretsManagerClient);
 

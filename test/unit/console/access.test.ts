@@ -14,8 +14,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CognitoConsoleUsers } from '../../../shared/adapters/cognito-users.js';
-import type { Ctx } from '../../../shared/composition.js';
 import type { ConsoleUserRecord } from '../../../shared/ports/console-users.js';
+import type { Ctx } from '../../../shared/ports/context.js';
 import { authorized, forgetUser, sessionEnded } from '../../../shared/use-cases/console/access.js';
 import { auditedSignIns } from '../../../shared/use-cases/console/users.js';
 
@@ -78,7 +78,9 @@ describe('authorized', () => {
       code: 'USER_DISABLED',
     });
     u.set(undefined);
-    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({ name: 'Unauthenticated' });
+    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({
+      name: 'Unauthenticated',
+    });
   });
 
   it('refuses a token issued before (or in the second) the sessions were ended', async () => {

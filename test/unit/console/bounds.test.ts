@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { daysBetween, monthsBetween } from '../../../shared/adapters/dynamodb/console-queries.js';
-import type { Ctx } from '../../../shared/composition.js';
 import type { Config } from '../../../shared/config.js';
 import { addMonths, daysIn, rangeProblem, type VerificationRow } from '../../../shared/console-api.js';
 import type { ExportJobRecord, ListPageResult } from '../../../shared/ports/console-queries.js';
+import type { Ctx } from '../../../shared/ports/context.js';
 import { dashboard } from '../../../shared/use-cases/console/dashboard.js';
 import {
   exportBudget,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Ctx } from '../../../shared/composition.js';
+import type { Ctx } from '../../../shared/ports/context.js';
 import type { TorExitList } from '../../../shared/ports/tor-exits.js';
 import {
   forgetTorExits,

@@ -12,8 +12,18 @@
  * work here, because the API is on another origin and browsers block third-party cookies.
  */
 
+import type {
+  Answer,
+  PortalOutcome as Outcome,
+  PasswordFeedback,
+  PublicQuestion as Question,
+  QuestionStep,
+  PortalSession as Session,
+  SignalsBody as Signals,
+} from '../../../shared/portal-api.js';
 import { ApiError, requestJson } from '../../shared/api-client';
 
+export type { Answer, Outcome, PasswordFeedback, Question, QuestionStep, Session, Signals };
 export { ApiError };
 
 export interface Branding {
@@ -26,62 +36,9 @@ export interface Branding {
   selfService: boolean;
 }
 
-export interface Session {
-  verificationId: string;
-  ticketNumber: string;
-  /** agent: an agent sent the link from a ticket; self_service: the person asked on the start page. */
-  origin: 'agent' | 'self_service';
-  requestedAction: 'password_reset' | null;
-  questionCount: number;
-  minAnswered: number;
-  sessionToken: string;
-  sessionExpiresAt: string;
-  linkExpiresAt: string;
-  status: string;
-}
-
 export const isSelfService = (session: Session) => session.origin === 'self_service';
 
-export interface Question {
-  id: string;
-  kind: 'choice' | 'text';
-  prompt: string;
-  hint?: string;
-  options?: { id: string; label: string }[];
-}
-
-export type QuestionStep =
-  | { done: false; position: number; total: number; remainingSeconds: number; question: Question }
-  | { done: true; total: number; answered: number };
-
-export type Answer = { optionId: string } | { text: string } | { skipped: true };
-
-export interface Outcome {
-  verificationId: string;
-  outcome: 'passed' | 'failed' | 'not_enough_questions';
-  nextAction?: 'password_reset';
-  /** After a pass: this browser's device credential, kept for next time. */
-  deviceCredential?: string;
-}
-
 export type Difficulty = 'easy' | 'hard';
-
-export interface PasswordFeedback {
-  ok: boolean;
-  reason?: string;
-  message: string;
-  suggestions: string[];
-}
-
-export interface Signals {
-  webdriver: boolean;
-  bot?: { detected: boolean; kind?: string };
-  timeZone?: string;
-  languages?: string[];
-  clientHints?: { platform?: string; mobile?: boolean };
-  deviceHash?: string;
-  deviceCredential?: string;
-}
 
 let sessionToken = '';
 /** `https://<api id>.execute-api.<region>.amazonaws.com` in AWS; '' for the page's own origin. */

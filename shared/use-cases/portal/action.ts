@@ -1,0 +1,118 @@
+import { InvalidInput, NotPermitted, StateConflict } from '../../domain/errors.js';
+import type { DirectoryUser } from '../../domain/model/person.js';
+import type { Verification } from '../../domain/model/verification.js';
+import { checkPassword } from '../../domain/password-policy.js';
+import type { ActionDone, actionSchema } from '../../portal-api.js';
+import type { Ctx } from '../../ports/context.js';
+import { isPasswordRejection } from '../../ports/directory.js';
+import type * as z from '../../zod.js';
+import { resumeStage } from '../resume-stage.js';
+import { requesterAudit, sessionVerification } from './session.js';
+
+export async function performAction(
+  ctx: Ctx<
+    | 'directory'
+    | 'secrets'
+    | 'workflow'
+    | 'messenger'
+    | 'verifications'
+    | 'audit'
+    | 'counters'
+    | 'connections'
+  >,
+  sessionToken: string | undefined,
+  input: z.infer<typeof actionSchema>,
+): Promise<ActionDone> {
+  // A person who passed can always finish: the action is bounded by its own state, not a budget.
+  const v = await sessionVerification(ctx, sessionToken, 'none');
+  if (v.status !== 'passed' || v.requestedAction !== input.action) {
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available for this verification');
+  }
+  const requester = await ctx.directory.getUser(v.requesterId);
+  if (!requester || requester.privileged)
+    throw new NotPermitted('ACTION_NOT_ALLOWED', 'This action is not available');
+  const policy = checkPassword(input.newPassword, personalWords(requester));
+  if (!policy.ok) {
+    throw new InvalidInput('PASSWORD_POLICY', policy.message, {
+      reason: policy.reason,
+      suggestions: policy.suggestions,
+    });
+  }
+  const now = ctx.clock.now();
+  const claimed = await ctx.verifications.setAction(
+    v.verificationId,
+    ['pending'],
+    'running',
+    requesterAudit(v, 'action.started', now),
+  );
+  if (!claimed)
+    throw new StateConflict('ACTION_ALREADY_DONE', 'This action has already been performed or has expired');
+  try {
+    await ctx.directory.resetPassword(requester.userId, input.newPassword);
+  } catch (error) {
+    if (isPasswordRejection(error)) {
+      // The directory's own policy refused it: the requester may choose another.
+      await ctx.verifications.setAction(
+        v.verificationId,
+        ['running'],
+        'pending',
+        requesterAudit(v, 'action.password_rejected', ctx.clock.now()),
+      );
+      throw new InvalidInput(
+        'PASSWORD_POLICY',
+        error.idpMessage || 'The directory refused this password; choose another',
+        {
+          reason: 'directory_policy',
+          suggestions: [],
+        },
+      );
+    }
+    await ctx.verifications.setAction(
+      v.verificationId,
+      ['running'],
+      'failed',
+      requesterAudit(v, 'action.failed', ctx.clock.now()),
+    );
+    await resumeStage(ctx, v.verificationId, 'action');
+    throw error;
+  }
+  await ctx.verifications.setAction(
+    v.verificationId,
+    ['running'],
+    'done',
+    requesterAudit(v, 'action.password_reset', ctx.clock.now()),
+  );
+  await resumeStage(ctx, v.verificationId, 'action');
+  await noticePasswordChanged(ctx, v, requester);
+  return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
+}
+
+export const personalWords = (u: DirectoryUser) => [u.displayName, u.givenName, u.email.split('@')[0] ?? ''];
+
+/**
+ * Tells the requester, on the contact on record (never an agent-typed destination), that their
+ * password changed: if it was not them, they know at once. A failed notice does not undo the reset.
+ */
+export async function noticePasswordChanged(
+  ctx: Ctx<'messenger' | 'audit'>,
+  v: Verification,
+  requester: DirectoryUser,
+) {
+  const channel = requester.email ? 'email' : 'sms';
+  const to = requester.email || requester.mobilePhone;
+  if (!to) return;
+  try {
+    await ctx.messenger.send({
+      channel,
+      to,
+      verificationId: v.verificationId,
+      subject: 'Your password was changed',
+      text: `Your password was changed through the IT help desk's self-service portal (ticket ${v.ticketNumber}). If this was not you, call the help desk now on the number you know.`,
+    });
+    await ctx.audit.appendAudit(requesterAudit(v, 'action.notice_sent', ctx.clock.now(), { channel }));
+  } catch (error) {
+    await ctx.audit.appendAudit(
+      requesterAudit(v, 'action.notice_failed', ctx.clock.now(), { channel, error: (error as Error).name }),
+    );
+  }
+}
