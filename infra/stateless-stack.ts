@@ -42,13 +42,13 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import type { Construct } from 'constructs';
 import { TABLE } from '../shared/adapters/dynamodb/table.js';
 import { IP_DATA_SHIPPED_FILES } from '../shared/adapters/ip-data.js';
+import { ROLES } from '../shared/domain/model/principal.js';
 import { apiCors } from '../shared/http/cors.js';
 import {
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
   LIFECYCLE_TASKS,
-  ROLES,
   ROUTES,
   type RouteSpec,
   STATE_MACHINE_FILE,

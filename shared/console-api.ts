@@ -30,6 +30,8 @@
  * Dates in queries are UTC calendar days (`YYYY-MM-DD`, both ends inclusive); timestamps in
  * responses are ISO 8601 UTC.
  */
+
+import { ROLES, type Role } from './domain/model/principal.js';
 import type { TranscriptEntry } from './domain/model/question.js';
 import type { TicketRef } from './domain/model/ticket.js';
 import {
@@ -45,7 +47,6 @@ import {
   type WriteBackState,
 } from './domain/model/verification.js';
 import type { Verdict } from './domain/verdict.js';
-import { ROLES, type Role } from './manifest.js';
 import * as z from './zod.js';
 
 export const VERIFICATION_STATUSES = STATUSES;

@@ -3,9 +3,7 @@
  * every state-machine task. The CDK stacks (infra/) and the local stack (local/) are both built
  * from this list, so a route or task cannot exist in one place and not the other.
  */
-/** Console roles; each is a Cognito group (the JWT's `cognito:groups`). */
-export const ROLES = ['admin', 'agent', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './domain/model/principal.js';
 
 export interface FunctionSpec {
   /** Folder under functions/ with a handler.ts. */

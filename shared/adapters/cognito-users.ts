@@ -15,10 +15,10 @@ import {
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { NotFound, StateConflict } from '../domain/errors.js';
-import type { ConsoleRole } from '../domain/model/principal.js';
+import type { Role } from '../domain/model/principal.js';
 import type { ConsoleUserRecord, ConsoleUsers } from '../ports/console-users.js';
 
-const ROLES: readonly ConsoleRole[] = ['admin', 'agent', 'auditor'];
+const ROLES: readonly Role[] = ['admin', 'agent', 'auditor'];
 const email = (attributes: AttributeType[] | undefined) => attributes?.find((a) => a.Name === 'email')?.Value;
 
 /** Where the time of a user's last global sign-out is kept (the table: Cognito has no such field). */
@@ -53,15 +53,15 @@ export class CognitoConsoleUsers implements ConsoleUsers {
     await this.marks.put(username, at);
   }
 
-  private async roles(username: string): Promise<ConsoleRole[]> {
-    const roles: ConsoleRole[] = [];
+  private async roles(username: string): Promise<Role[]> {
+    const roles: Role[] = [];
     let NextToken: string | undefined;
     do {
       const out = await this.cognito.send(
         new AdminListGroupsForUserCommand({ UserPoolId: this.userPoolId, Username: username, NextToken }),
       );
       for (const g of out.Groups ?? [])
-        if ((ROLES as readonly string[]).includes(g.GroupName ?? '')) roles.push(g.GroupName as ConsoleRole);
+        if ((ROLES as readonly string[]).includes(g.GroupName ?? '')) roles.push(g.GroupName as Role);
       NextToken = out.NextToken;
     } while (NextToken);
     return roles;
@@ -111,7 +111,7 @@ export class CognitoConsoleUsers implements ConsoleUsers {
     }
   }
 
-  async create(input: { username: string; email: string; roles: ConsoleRole[] }) {
+  async create(input: { username: string; email: string; roles: Role[] }) {
     try {
       // Cognito emails the invitation with a temporary password; it is never seen here.
       await this.cognito.send(
@@ -143,7 +143,7 @@ export class CognitoConsoleUsers implements ConsoleUsers {
     return { user };
   }
 
-  async update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }) {
+  async update(username: string, patch: { roles?: Role[]; enabled?: boolean }) {
     const current = await this.get(username);
     if (!current) throw new NotFound('USER_NOT_FOUND', 'No such console user');
     const base = { UserPoolId: this.userPoolId, Username: username };

@@ -19,9 +19,9 @@ import {
   Unauthenticated,
   UnsupportedFormat,
 } from '../domain/errors.js';
-import type { Principal } from '../domain/model/principal.js';
+import { type Principal, ROLES, type Role } from '../domain/model/principal.js';
 import { logger } from '../logger.js';
-import { type FunctionName, ROLES, type Role, routeFor } from '../manifest.js';
+import { type FunctionName, routeFor } from '../manifest.js';
 import { statusOf } from './error-map.js';
 import { checkRequestParts, EDGE_LIMITS, RETRY_AFTER_SECONDS } from './limits.js';
 

@@ -1,8 +1,8 @@
-import type { ConsoleRole } from '../domain/model/principal.js';
+import type { Role } from '../domain/model/principal.js';
 export interface ConsoleUserRecord {
   username: string;
   email?: string;
-  roles: ConsoleRole[];
+  roles: Role[];
   enabled: boolean;
   status: string;
   createdAt?: string;
@@ -14,11 +14,11 @@ export interface ConsoleUserRecord {
 export interface ConsoleUsers {
   list(): Promise<ConsoleUserRecord[]>;
   get(username: string): Promise<ConsoleUserRecord | undefined>;
-  create(input: { username: string; email: string; roles: ConsoleRole[] }): Promise<{
+  create(input: { username: string; email: string; roles: Role[] }): Promise<{
     user: ConsoleUserRecord;
     temporaryPassword?: string;
   }>;
-  update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }): Promise<ConsoleUserRecord>;
+  update(username: string, patch: { roles?: Role[]; enabled?: boolean }): Promise<ConsoleUserRecord>;
   /** Ends every session of the user (Cognito: AdminUserGlobalSignOut) and records when. */
   endSessions(username: string, at: Date): Promise<void>;
 }

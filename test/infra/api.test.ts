@@ -1,7 +1,8 @@
 /** The HTTP API and the console's Cognito pool, checked against the route manifest. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROLES, ROUTES, type RouteSpec } from '../../shared/manifest.js';
+import { ROLES } from '../../shared/domain/model/principal.js';
+import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
 import {
   arnOf,
   buildTestApp,

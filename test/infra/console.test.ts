@@ -6,11 +6,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_POOL_READ_ACTIONS, USER_POOL_WRITE_ACTIONS } from '../../infra/console-resources.js';
+import { ROLES } from '../../shared/domain/model/principal.js';
 import {
   FUNCTIONS,
   type FunctionName,
   type FunctionSpec,
-  ROLES,
   ROUTES,
   type RouteSpec,
 } from '../../shared/manifest.js';

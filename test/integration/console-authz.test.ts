@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { LOCAL_AUDIENCE } from '../../local/gateway.js';
 import { DynamoDbConsoleUsers } from '../../shared/adapters/dynamodb/console-users.js';
-import { ROLES, ROUTES, type Role, type RouteSpec } from '../../shared/manifest.js';
+import { ROLES, type Role } from '../../shared/domain/model/principal.js';
+import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
 import { call, type Harness, openTicket, sendLink, startHarness } from './harness.js';
 
 let h: Harness;

@@ -13,7 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { NotFound, StateConflict } from '../../domain/errors.js';
-import type { ConsoleRole } from '../../domain/model/principal.js';
+import type { Role } from '../../domain/model/principal.js';
 import type { ConsoleUserRecord, ConsoleUsers } from '../../ports/console-users.js';
 import { keys } from './table.js';
 
@@ -71,7 +71,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
   }
 
   /** Adds a user with a known password unless the username exists (the local seed). */
-  async seed(user: { username: string; password: string; roles: readonly ConsoleRole[] }): Promise<void> {
+  async seed(user: { username: string; password: string; roles: readonly Role[] }): Promise<void> {
     await this.put({ username: user.username, roles: [...user.roles] }, user.password).catch(
       (error: unknown) => {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
@@ -79,7 +79,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
     );
   }
 
-  async create(input: { username: string; email: string; roles: ConsoleRole[] }) {
+  async create(input: { username: string; email: string; roles: Role[] }) {
     // Cognito emails a temporary password; locally it is shown once to the admin who made the user.
     const temporaryPassword = randomBytes(18).toString('base64url');
     try {
@@ -92,7 +92,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
     }
   }
 
-  async update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }) {
+  async update(username: string, patch: { roles?: Role[]; enabled?: boolean }) {
     const set = Object.entries(patch).filter(([, v]) => v !== undefined);
     try {
       const out = await this.doc.send(
@@ -135,7 +135,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
   }
 
   /** The user's roles if the password is right and the user enabled; undefined otherwise (same time either way). */
-  async verifyPassword(username: string, password: string): Promise<ConsoleRole[] | undefined> {
+  async verifyPassword(username: string, password: string): Promise<Role[] | undefined> {
     const out = await this.doc.send(
       new GetCommand({ TableName: this.table, Key: keys.consoleUser(username) }),
     );
@@ -147,7 +147,7 @@ export class DynamoDbConsoleUsers implements ConsoleUsers {
     return ok && item?.enabled ? item.roles : undefined;
   }
 
-  private async put(input: { username: string; email?: string; roles: ConsoleRole[] }, password: string) {
+  private async put(input: { username: string; email?: string; roles: Role[] }, password: string) {
     const salt = randomBytes(16);
     const user: ConsoleUserRecord = {
       username: input.username,

@@ -10,8 +10,8 @@
  */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { NotPermitted, Unauthenticated } from '../../domain/errors.js';
-import type { Principal } from '../../domain/model/principal.js';
-import { type FunctionName, type Role, routeFor } from '../../manifest.js';
+import type { Principal, Role } from '../../domain/model/principal.js';
+import { type FunctionName, routeFor } from '../../manifest.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
 import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';

@@ -7,7 +7,7 @@
 
 import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
 import { NotFound, StateConflict } from '../../domain/errors.js';
-import type { ConsoleRole, Principal } from '../../domain/model/principal.js';
+import type { Principal, Role } from '../../domain/model/principal.js';
 import type { AuditLog } from '../../ports/audit-log.js';
 import type { ConsoleUserRecord } from '../../ports/console-users.js';
 import type { Ctx } from '../../ports/context.js';
@@ -29,7 +29,7 @@ export async function listUsers(ctx: Ctx<'consoleUsers'>): Promise<{ items: Cons
 
 export async function createUser(
   ctx: Ctx<'consoleUsers' | 'audit'>,
-  input: { username: string; email: string; roles: ConsoleRole[] },
+  input: { username: string; email: string; roles: Role[] },
   principal: Principal,
 ): Promise<CreatedUser> {
   const created = await ctx.consoleUsers.create(input);
@@ -48,7 +48,7 @@ export async function createUser(
 export async function updateUser(
   ctx: Ctx<'consoleUsers' | 'audit'>,
   username: string,
-  patch: { roles?: ConsoleRole[]; enabled?: boolean; endSessions?: true },
+  patch: { roles?: Role[]; enabled?: boolean; endSessions?: true },
   principal: Principal,
 ): Promise<ConsoleUserView> {
   if (
