@@ -1,4 +1,4 @@
-/** What offline IP data says about an address. */
+/** The Tor exit list as last fetched (from the list the scheduled refresh reads). */
 export interface TorExitList {
   /** Addresses as the gateway reports them (lower case, IPv6 compressed). */
   addresses: string[];

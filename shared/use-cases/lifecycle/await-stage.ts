@@ -1,3 +1,9 @@
+/**
+ * Wait for a stage (tasks AwaitOpen, AwaitCompletion, AwaitAction, with a task token).
+ *
+ * Primary course: the token is stored while the verification still waits for that stage; if it has
+ * moved on already, the stage is resumed at once with what the verification says now.
+ */
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';
 import { resumeStage } from '../resume-stage.js';

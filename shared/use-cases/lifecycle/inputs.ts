@@ -1,3 +1,7 @@
+/**
+ * What the state machine (statemachines/verification-lifecycle.asl.json) hands each lifecycle task:
+ * the task inputs, validated on arrival.
+ */
 import * as z from '../../zod.js';
 
 export const id = z.string().check(z.minLength(1));

@@ -1,3 +1,10 @@
+/**
+ * Record a timeout or a final failure (task RecordEvent): link timed out, delivery failed, action
+ * window expired, write-back gave up.
+ *
+ * Primary course: the event is written on the verification (a timeout is a conditional transition,
+ * so a completion that won the race stands) and audited, so nothing is lost or silent.
+ */
 import { AlreadyCompleted } from '../../domain/errors.js';
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';

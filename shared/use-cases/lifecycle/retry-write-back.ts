@@ -1,3 +1,6 @@
+/**
+ * Retry a failed write-back (an agent's button in the console).
+ */
 import { StateConflict, UpstreamRefused } from '../../domain/errors.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadConnection, loadVerification } from '../load.js';

@@ -1,3 +1,10 @@
+/**
+ * Send the link (task SendLink).
+ *
+ * Primary course: a fresh link token is made and only its hash stored, the message is sent on the
+ * verification's channel to the contact on record (the token in the URL fragment), and the delivery
+ * is recorded and audited. A re-run once the link was delivered, opened or finished sends nothing.
+ */
 import type { Verification } from '../../domain/model/verification.js';
 import { hashLinkToken, newLinkToken } from '../../domain/tokens.js';
 import type { Ctx } from '../../ports/context.js';

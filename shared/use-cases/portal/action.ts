@@ -1,4 +1,13 @@
+/**
+ * The self-service action after a pass (password reset).
+ *
+ * Primary course: only a passed, non-privileged requester whose verification asked for this action; the
+ * new password is checked against the policy; the action is claimed (pending -> running) so it happens
+ * once, the directory resets the password, the action is recorded done, the waiting AwaitAction stage is
+ * resumed, and the person is told on the contact on record.
+ */
 import { InvalidInput, NotPermitted, StateConflict } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { Verification } from '../../domain/model/verification.js';
 import { checkPassword } from '../../domain/password-policy.js';
@@ -7,7 +16,7 @@ import type { Ctx } from '../../ports/context.js';
 import { isPasswordRejection } from '../../ports/directory.js';
 import type * as z from '../../zod.js';
 import { resumeStage } from '../resume-stage.js';
-import { requesterAudit, sessionVerification } from './session.js';
+import { sessionVerification } from './session.js';
 
 export async function performAction(
   ctx: Ctx<

@@ -1,3 +1,10 @@
+/**
+ * Answer the questions, one at a time and in order.
+ *
+ * Primary course: the current question is shown without its answer; an answer is graded on arrival (only
+ * the grade and, unless redacted, the response are kept), timed by the server, and recorded at its position
+ * with a conditional write, so a double submission or a stale page gets a StateConflict.
+ */
 import { AlreadyCompleted, InvalidInput, StateConflict } from '../../domain/errors.js';
 import type { AnswerRecord, Response } from '../../domain/model/question.js';
 import { remainingSeconds, type Verification } from '../../domain/model/verification.js';

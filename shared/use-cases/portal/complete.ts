@@ -1,6 +1,15 @@
+/**
+ * Complete the verification.
+ *
+ * Primary course: the answers are graded (unanswered questions count as skipped), scored with every
+ * signal under the connection's policy, and the outcome recorded with a conditional transition (a second
+ * completion gets AlreadyCompleted); a pass issues a device credential for this browser; the waiting
+ * AwaitCompletion stage is resumed (whichever of the two runs second sends the one callback).
+ */
 import { assess } from '../../domain/assessment.js';
 import { issueDeviceCredential } from '../../domain/endpoint-signals.js';
 import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
 import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions.js';
@@ -9,7 +18,7 @@ import type { Ctx } from '../../ports/context.js';
 import { loadConnection } from '../load.js';
 import { resumeStage } from '../resume-stage.js';
 import { scoredSignals, scoringPolicy, withProvenance } from './scoring.js';
-import { requesterAudit, sessionKey, sessionVerification } from './session.js';
+import { sessionKey, sessionVerification } from './session.js';
 
 /** Grades what was answered (unanswered questions count as skipped), scores, records the outcome. */
 export async function completeVerification(

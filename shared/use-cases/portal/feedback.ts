@@ -1,9 +1,16 @@
+/**
+ * Feedback after a result.
+ *
+ * Primary course: once a verification has a result, the requester may leave one difficulty rating and an
+ * optional comment; a second one gets a StateConflict.
+ */
 import { StateConflict } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import { isFinal } from '../../domain/model/verification.js';
 import type { feedbackSchema } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';
-import { requesterAudit, sessionVerification } from './session.js';
+import { sessionVerification } from './session.js';
 
 /**
  * Optional feedback after any outcome, once per verification (a second one gets 409). The comment

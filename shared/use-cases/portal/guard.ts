@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { RateLimited } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import { ipPrefix } from '../../domain/network-signals.js';
 import { hashLinkToken } from '../../domain/tokens.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadVerification } from '../load.js';
-import { requesterAudit } from './session.js';
 
 /**
  * Abuse limits (README "Portal"). They are aimed at whoever abuses, not at the people who share

@@ -1,5 +1,12 @@
+/**
+ * "I did not ask for this": the person the link reached says someone else asked.
+ *
+ * Primary course: the verification ends Failed at once with REQUESTER_DENIED, scored with what was seen so
+ * far; a device credential presented in it is revoked; the lifecycle carries on as after any completion.
+ */
 import { assess } from '../../domain/assessment.js';
 import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
 import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions.js';
 import { REQUESTER_DENIED } from '../../domain/verdict.js';
@@ -8,7 +15,7 @@ import type { Ctx } from '../../ports/context.js';
 import { loadConnection } from '../load.js';
 import { resumeStage } from '../resume-stage.js';
 import { scoredSignals, scoringPolicy, withProvenance } from './scoring.js';
-import { requesterAudit, sessionVerification } from './session.js';
+import { sessionVerification } from './session.js';
 
 /**
  * "I did not ask for this": the person the link reached says someone else asked. The verification

@@ -1,4 +1,14 @@
+/**
+ * Open the link: the requester's first step.
+ *
+ * Primary course: the link token is hashed and looked up; it must not be expired or used, and opens are
+ * counted. On the first open the questions are built from the person's directory record, other people's
+ * (decoys) and the ITSM's ticket history, frozen on the verification (sent -> in_progress, so a reload
+ * shows the same options), and the state machine's waiting AwaitOpen stage is resumed. The answer is a
+ * short-lived session scoped to this one verification, and nothing about the person.
+ */
 import { CannotProceed, Expired, InvalidTransition, NotFound, Unauthenticated } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
@@ -10,7 +20,7 @@ import type { Ctx } from '../../ports/context.js';
 import { loadConnection, loadVerification } from '../load.js';
 import { resumeStage } from '../resume-stage.js';
 import { countInvalidLink, refuse } from './guard.js';
-import { requesterAudit, sessionKey } from './session.js';
+import { sessionKey } from './session.js';
 
 export async function openPortalSession(
   ctx: Ctx<

@@ -1,3 +1,10 @@
+/**
+ * Live password-strength feedback while the requester types (the policy library is too big to ship
+ * to a phone).
+ *
+ * Primary course: only while the action is pending for a passed, non-privileged requester; counted
+ * against its own budget.
+ */
 import { NotPermitted } from '../../domain/errors.js';
 import { checkPassword } from '../../domain/password-policy.js';
 import type { PasswordFeedback, passwordCheckSchema } from '../../portal-api.js';

@@ -1,3 +1,7 @@
+/**
+ * What the completion and "I did not ask for this" score besides the answers: answer speed, network,
+ * persona and endpoint signals, and the connection's scoring policy.
+ */
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { endpointSignals } from '../../domain/endpoint-signals.js';
 import type { Connection } from '../../domain/model/connection.js';

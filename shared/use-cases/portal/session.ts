@@ -1,3 +1,10 @@
+/**
+ * The requester's session, shared by every portal use case after the link is opened.
+ *
+ * Primary course: the session token's signature and expiry are checked (no table read for a forged one),
+ * the call is counted against the session's budget, the verification is loaded (NotFound when gone), and a
+ * link that ran out while the page was open answers as an expired link.
+ */
 import { Expired, Unauthenticated } from '../../domain/errors.js';
 import type { Verification } from '../../domain/model/verification.js';
 import { verifySession } from '../../domain/tokens.js';
@@ -31,19 +38,3 @@ export async function sessionVerification(
 }
 
 export const sessionKey = (ctx: Ctx<'secrets'>) => ctx.secrets.get(secretNames.portalSessionKey);
-
-export function requesterAudit(
-  v: Verification,
-  action: string,
-  at: Date,
-  details?: Record<string, string | number | boolean>,
-) {
-  return {
-    verificationId: v.verificationId,
-    ticket: v.ticket,
-    actor: 'requester',
-    action,
-    at: at.toISOString(),
-    details,
-  };
-}

@@ -9,13 +9,14 @@
 import { createHmac } from 'node:crypto';
 import { checkDeviceCredential } from '../../domain/endpoint-signals.js';
 import { StateConflict } from '../../domain/errors.js';
+import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { ClientContext, Verification } from '../../domain/model/verification.js';
 import { ipPrefix, networkSignals } from '../../domain/network-signals.js';
 import type { signalsSchema } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';
 import { torExits } from '../tor-exits.js';
-import { requesterAudit, sessionKey, sessionVerification } from './session.js';
+import { sessionKey, sessionVerification } from './session.js';
 
 /**
  * The page's silent checks, posted once after the link is opened. The device hash becomes an HMAC
