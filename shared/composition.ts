@@ -19,7 +19,7 @@ import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
 import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
 import { reportTableUnavailable } from './adapters/dynamodb/unreachable.js';
 import { LocalExportFiles, S3ExportFiles } from './adapters/export-files.js';
-import { dataAge as ipDataAge, lookup as lookupIp } from './adapters/ip-data.js';
+import { dataAge as ipDataAge, lookup as lookupIp, preloadIpData } from './adapters/ip-data.js';
 import { ChangeGearTicketSystem } from './adapters/itsm/changegear.js';
 import { LocalTicketSystem } from './adapters/itsm/local-ticket-system.js';
 import { ServiceNowTicketSystem } from './adapters/itsm/servicenow.js';
@@ -149,11 +149,14 @@ export const workflow = /* @__PURE__ */ once<Workflow>(
     ),
 );
 
-/** Offline IP data, loaded on first use (handlers that need it preload it at cold start). */
-export const ipIntel = /* @__PURE__ */ once<IpIntelligence>(() => ({
-  lookup: lookupIp,
-  dataAgeDays: (now) => ipDataAge(now).days,
-}));
+/**
+ * Offline IP data, loaded when a handler composes it: during the cold start (Lambda's INIT phase),
+ * not in the first request.
+ */
+export const ipIntel = /* @__PURE__ */ once<IpIntelligence>(() => {
+  preloadIpData();
+  return { lookup: lookupIp, dataAgeDays: (now) => ipDataAge(now).days };
+});
 
 // ---- Console (issue 6) -----------------------------------------------------------------------
 

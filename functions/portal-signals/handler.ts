@@ -1,5 +1,4 @@
 /** POST /portal/signals (Authorization: Bearer <session>): the page's silent checks. */
-import { preloadIpData } from '../../shared/adapters/ip-data.js';
 import {
   audit,
   compose,
@@ -16,8 +15,6 @@ import { signalsSchema } from '../../shared/portal-api.js';
 import { recordSignals } from '../../shared/use-cases/portal/signals.js';
 
 const ctx = compose({ verifications, counters, people, torExits, audit, secrets, directory, ipIntel });
-// Load the IP data during the cold start (Lambda's INIT phase), not in the first request.
-preloadIpData();
 
 export const handler = httpHandler(
   'portal-signals',
