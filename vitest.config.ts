@@ -9,7 +9,11 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           globalSetup: ['test/infra/global-setup.ts'],
-          // Each file synthesizes the app once (esbuild bundles every function): slow on a busy 2-core machine.
+          // One worker without module isolation: the files share one synthesized deployment
+          // (test/infra/build-app.ts defaultTestApp), built once per run instead of once per file.
+          isolate: false,
+          fileParallelism: false,
+          // The shared synth bundles every function with esbuild: slow on a busy 2-core machine.
           testTimeout: 120_000,
           hookTimeout: 240_000,
         },
