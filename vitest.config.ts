@@ -1,5 +1,27 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Integration files that start a stack of their own (harness.ts startHarness), each in a fresh
+ * module graph: abuse and logging set the environment the handlers read once at load; hardening
+ * runs its own DynamoDB Local and stops it; restart restarts its stack and counts what resumed;
+ * console-data asserts table-wide aggregates (dashboard totals, the export of every row);
+ * self-service changes the local desk's policy and spends the per-hour self-service budget; fuzz
+ * sends near-valid bodies to every route with an admin token (settings, users).
+ */
+const OWN_STACK = ['abuse', 'console-data', 'fuzz', 'hardening', 'logging', 'restart', 'self-service'].map(
+  (name) => `test/integration/${name}.test.ts`,
+);
+
+const INTEGRATION = {
+  globalSetup: ['test/integration/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  fileParallelism: false,
+  // Expected task failures (retries, outages) are logged as warnings; keep the output readable.
+  // Tests answer in milliseconds from one address: the abuse limits are on only where a test turns them on.
+  env: { POWERTOOLS_LOG_LEVEL: 'ERROR', MIN_MS_PER_ANSWER: '0', PORTAL_REQUESTS_PER_SOURCE: '10000' },
+};
+
 export default defineConfig({
   test: {
     projects: [
@@ -22,13 +44,18 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: ['test/integration/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
-          // Expected task failures (retries, outages) are logged as warnings; keep the output readable.
-          // Tests answer in milliseconds from one address: the abuse limits are on only where a test turns them on.
-          env: { POWERTOOLS_LOG_LEVEL: 'ERROR', MIN_MS_PER_ANSWER: '0', PORTAL_REQUESTS_PER_SOURCE: '10000' },
+          exclude: OWN_STACK,
+          // One worker, files one after another, modules not reset between files: the files share
+          // one local stack (harness.ts sharedHarness) instead of starting one each.
+          isolate: false,
+          ...INTEGRATION,
+        },
+      },
+      {
+        test: {
+          name: 'integration-isolated',
+          include: OWN_STACK,
+          ...INTEGRATION,
         },
       },
       {

@@ -6,12 +6,12 @@
  * at a known point (a 404, a 400 on the body, a 409), so the matrix changes nothing it relies on.
  */
 import { generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { LOCAL_AUDIENCE } from '../../local/gateway.js';
 import { DynamoDbConsoleUsers } from '../../shared/adapters/dynamodb/console-users.js';
 import { ROLES, ROUTES, type Role, type RouteSpec } from '../../shared/manifest.js';
-import { call, type Harness, openTicket, sendLink, startHarness } from './harness.js';
+import { call, type Harness, openTicket, sendLink, sharedHarness } from './harness.js';
 
 let h: Harness;
 const tokens: Record<string, string | undefined> = {};
@@ -86,7 +86,7 @@ function request(route: RouteSpec, token: string | undefined) {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
   const issue = (user: string, groups: string[], ttl?: number) =>
     h.stack.gateway.issueToken(user, groups, ttl);
   // Every request looks its user up: the other agent and auditor exist (nora has no role at all).
@@ -116,10 +116,6 @@ beforeAll(async () => {
   verificationId = (await sendLink(h, ticket.id)).verificationId;
   const started = await call(h, 'POST', '/api/exports', { token: tokens.auditor, body: {} });
   exportId = started.json.exportId;
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 describe('console authorization matrix', () => {
