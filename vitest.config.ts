@@ -16,7 +16,10 @@ const INTEGRATION = {
   globalSetup: ['test/integration/global-setup.ts'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
-  fileParallelism: false,
+  // Two files at a time, in two workers, after the unit and infra tests: most of an integration
+  // file's time is spent waiting (link lifetimes, retries, the abuse pacing), not computing.
+  maxWorkers: 2,
+  sequence: { groupOrder: 2 },
   // Expected task failures (retries, outages) are logged as warnings; keep the output readable.
   // Tests answer in milliseconds from one address: the abuse limits are on only where a test turns them on.
   env: { POWERTOOLS_LOG_LEVEL: 'ERROR', MIN_MS_PER_ANSWER: '0', PORTAL_REQUESTS_PER_SOURCE: '10000' },
@@ -35,6 +38,8 @@ export default defineConfig({
           // (test/infra/build-app.ts defaultTestApp), built once per run instead of once per file.
           isolate: false,
           fileParallelism: false,
+          // A group of its own: vitest refuses projects with different maxWorkers in one group.
+          sequence: { groupOrder: 1 },
           // The shared synth bundles every function with esbuild: slow on a busy 2-core machine.
           testTimeout: 120_000,
           hookTimeout: 240_000,
@@ -45,8 +50,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           exclude: OWN_STACK,
-          // One worker, files one after another, modules not reset between files: the files share
-          // one local stack (harness.ts sharedHarness) instead of starting one each.
+          // Modules not reset between the files a worker runs: they share that worker's local
+          // stack (harness.ts sharedHarness) instead of starting one each.
           isolate: false,
           ...INTEGRATION,
         },

@@ -31,9 +31,9 @@ export interface Harness {
 let shared: Promise<Harness> | undefined;
 
 /**
- * The stack the files of this worker share: the integration project runs its files one after
- * another in one worker without module isolation, so this module (and the handlers the stack
- * loaded, with the environment they read at first load) outlives a file. Files using it create
+ * The stack the files of this worker share: the integration project runs its files without
+ * module isolation (a worker runs several, one after another), so this module (and the handlers
+ * the stack loaded, with the environment they read at first load) outlives a file. Files using it create
  * their own tickets, connections and users and look only at those, and do not stop it: it ends
  * with the worker. Files that need a stack of their own (their own environment, a restart, a
  * table-wide view) use `startHarness` in the project that isolates files (vitest.config.ts).
