@@ -21,7 +21,7 @@ import { type Browser, type BrowserContext, chromium, type LaunchOptions } from 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
 /** Our flags, on whichever Chromium runs (DESIGN.md section 10). */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -49,7 +49,7 @@ const DROPPED_NPM_ARGS = new Set([
 ]);
 const DROPPED_NPM_FEATURES = new Set(['IsolateOrigins', 'site-per-process']);
 
-export interface PickedChromium {
+interface PickedChromium {
   executablePath: string;
   args: string[];
   /** Extra environment for the browser process (the npm one's libraries and fonts). */
@@ -90,7 +90,7 @@ export async function asDesktopChrome(browser: Browser, context: BrowserContext)
 }
 
 /** Which Chromium to run, and how (see the module comment). */
-export function pickChromium(): Promise<PickedChromium> {
+function pickChromium(): Promise<PickedChromium> {
   const wanted = process.env.CHROMIUM_PATH;
   if (wanted && wanted !== 'npm') {
     if (!existsSync(wanted))

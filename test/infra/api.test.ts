@@ -1,12 +1,13 @@
 /** The HTTP API and the console's Cognito pool, checked against the route manifest. */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../shared/domain/model/principal.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
 import {
   arnOf,
   buildTestApp,
   type CfnResource,
+  defaultTestApp,
   functionLogicalId,
   resourcesOf,
   type TestApp,
@@ -17,12 +18,10 @@ let routes: Record<string, CfnResource>;
 let integrations: Record<string, CfnResource>;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
   routes = resourcesOf(built.templates.stateless, 'AWS::ApiGatewayV2::Route');
   integrations = resourcesOf(built.templates.stateless, 'AWS::ApiGatewayV2::Integration');
 });
-
-afterAll(() => built.cleanup());
 
 function routeFor(spec: RouteSpec): CfnResource {
   const found = Object.values(routes).filter((r) => r.Properties.RouteKey === `${spec.method} ${spec.path}`);

@@ -1,13 +1,19 @@
 /**
  * Builds the deployment the way `cdk synth` does (same builder, same cdk.json context and feature
  * flags), into a temporary cloud assembly; functions are bundled only when a test asks.
+ *
+ * `defaultTestApp()` is the default deployment, synthesized once per infra test run and shared by
+ * every file (the infra project runs its files in one worker without module isolation, so this
+ * module's cache outlives a file). Tests that need other settings build their own with
+ * `buildTestApp`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, type Environment, type Stack } from 'aws-cdk-lib';
+import { App, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { inject } from 'vitest';
 import {
   buildHelpdeskVerify,
   DEFAULT_SETTINGS,
@@ -25,7 +31,7 @@ export interface CfnResource {
 }
 
 /** The context of cdk.json (feature flags included), so tests synthesize what the CLI would. */
-export function cdkJsonContext(): Record<string, unknown> {
+function cdkJsonContext(): Record<string, unknown> {
   const cdkJson = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as {
     context: Record<string, unknown>;
   };
@@ -43,9 +49,9 @@ export function cdkJsonContext(): Record<string, unknown> {
 export function buildTestApp(
   settings: Partial<DeploymentSettings> = {},
   env?: Environment,
-  { bundle = false }: { bundle?: boolean } = {},
+  { bundle = false, parentDir = tmpdir() }: { bundle?: boolean; parentDir?: string } = {},
 ) {
-  const outdir = mkdtempSync(join(tmpdir(), 'helpdesk-verify-cdk-'));
+  const outdir = mkdtempSync(join(parentDir, 'helpdesk-verify-cdk-'));
   const context = {
     ...cdkJsonContext(),
     '@aws-cdk/core:failSynthOnValidationErrors': false,
@@ -62,6 +68,19 @@ export function buildTestApp(
 
 export type TestApp = ReturnType<typeof buildTestApp>;
 
+let shared: TestApp | undefined;
+
+/**
+ * The default deployment with its functions bundled (what `cdk synth` produces), built on first use
+ * and then shared: bundling is most of a synth, and functions.test.ts checks the bundles. Its cloud
+ * assembly lives under the directory the infra project's global setup made and removes at the
+ * end, so files do not clean it up. Read it, never add constructs to it.
+ */
+export function defaultTestApp(): TestApp {
+  shared ??= buildTestApp({}, undefined, { bundle: true, parentDir: inject('infraAssemblyRoot') });
+  return shared;
+}
+
 /**
  * CDK's own Lambda-backed handlers, not ours: BucketDeployment (the web apps' files) and
  * AwsCustomResource (the API's CORS). Their code and policies are CDK's; nag.test.ts holds the
@@ -69,7 +88,7 @@ export type TestApp = ReturnType<typeof buildTestApp>;
  */
 const CDK_FRAMEWORK_PREFIXES = ['CustomCDKBucketDeployment', 'AWS679f53fac002430cb0da5b7982bd2287'];
 
-export const isCdkFramework = (logicalId: string) =>
+const isCdkFramework = (logicalId: string) =>
   CDK_FRAMEWORK_PREFIXES.some((prefix) => logicalId.startsWith(prefix));
 
 /** Our resources of a type: CDK's framework handlers (and their roles) left out. */
@@ -87,10 +106,6 @@ export function resourcesOf(template: Template, type: string): Record<string, Cf
 export function functionLogicalId(built: TestApp, name: FunctionName): string {
   const fn = built.stateless.functions[name];
   return built.stateless.getLogicalId(fn.node.defaultChild as CfnFunction);
-}
-
-export function logicalIdOf(stack: Stack, construct: { node: { defaultChild?: unknown } }): string {
-  return stack.getLogicalId(construct.node.defaultChild as never);
 }
 
 /** `Fn::GetAtt: [id, 'Arn']` of the given logical id. */

@@ -11,11 +11,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleWebStack } from '../../infra/console-web-stack.js';
 import { securityHeaders } from '../../local/static-site.js';
 import { consoleCsp } from '../../web/console/build.js';
-import { buildTestApp, type CfnResource, resourcesOf, type TestApp } from './build-app.js';
+import { type CfnResource, defaultTestApp, resourcesOf, type TestApp } from './build-app.js';
 
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const CERTIFICATE = 'arn:aws:acm:us-east-1:111111111111:certificate/console';
@@ -24,11 +24,9 @@ let built: TestApp;
 let template: Template;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
   template = Template.fromStack(built.consoleWeb);
 });
-
-afterAll(() => built?.cleanup());
 
 const only = (t: Template, type: string): [string, CfnResource] => {
   const entries = Object.entries(resourcesOf(t, type));

@@ -4,7 +4,7 @@
  * declare them in the manifest get.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { USER_POOL_READ_ACTIONS, USER_POOL_WRITE_ACTIONS } from '../../infra/console-resources.js';
 import { ROLES } from '../../shared/domain/model/principal.js';
 import {
@@ -14,15 +14,13 @@ import {
   ROUTES,
   type RouteSpec,
 } from '../../shared/manifest.js';
-import { asArray, buildTestApp, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
+import { asArray, defaultTestApp, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
 
 let built: TestApp;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
 });
-
-afterAll(() => built?.cleanup());
 
 interface Statement {
   Action: string | string[];

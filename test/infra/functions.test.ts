@@ -2,12 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../shared/config.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec, LIFECYCLE_TASKS } from '../../shared/manifest.js';
 import {
-  buildTestApp,
   type CfnResource,
+  defaultTestApp,
   functionLogicalId,
   ownResourcesOf,
   resourcesOf,
@@ -18,12 +18,10 @@ let built: TestApp;
 let functions: Record<string, CfnResource>;
 
 beforeAll(() => {
-  built = buildTestApp({}, undefined, { bundle: true });
+  built = defaultTestApp();
   // The manifest's functions, not CDK's own deployment and custom-resource handlers.
   functions = ownResourcesOf(built.templates.stateless, 'AWS::Lambda::Function');
 });
-
-afterAll(() => built.cleanup());
 
 const lifecycle = new Set<string>(Object.values(LIFECYCLE_TASKS));
 const propsOf = (name: FunctionName) => functions[functionLogicalId(built, name)]?.Properties ?? {};

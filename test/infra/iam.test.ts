@@ -2,13 +2,13 @@
  * Least privilege: every grant of every function follows from its `access` in the manifest, and
  * `Resource: "*"` appears only for the actions AWS offers no resource-level permission for.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE } from '../../shared/adapters/dynamodb/table.js';
 import { FUNCTIONS, type FunctionName, type FunctionSpec } from '../../shared/manifest.js';
 import {
   asArray,
-  buildTestApp,
   type CfnResource,
+  defaultTestApp,
   ownResourcesOf,
   resourcesOf,
   type TestApp,
@@ -51,7 +51,7 @@ let built: TestApp;
 let statementsByRole: Map<string, Statement[]>;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
   statementsByRole = new Map();
   for (const template of [built.templates.stateful, built.templates.stateless]) {
     // CDK's own deployment and custom-resource handlers are not checked here (see isCdkFramework).
@@ -73,8 +73,6 @@ beforeAll(() => {
     }
   }
 });
-
-afterAll(() => built.cleanup());
 
 function roleIdOf(name: FunctionName): string {
   const fn = built.stateless.functions[name];

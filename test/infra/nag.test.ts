@@ -9,16 +9,14 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from './build-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, defaultTestApp, type TestApp } from './build-app.js';
 
 let built: TestApp;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
 });
-
-afterAll(() => built.cleanup());
 
 interface ValidationReport {
   pluginReports: { pluginName: string; violations: { ruleName: string }[] }[];

@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/project-function.js';
 import { FUNCTIONS, type FunctionName, LIFECYCLE_TASKS, STATE_MACHINE_FILE } from '../../shared/manifest.js';
 import {
   arnOf,
   asArray,
-  buildTestApp,
   type CfnResource,
+  defaultTestApp,
   functionLogicalId,
   resourcesOf,
   type TestApp,
@@ -28,14 +28,12 @@ let machine: CfnResource;
 let sourceAsl: string;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
   const machines = Object.values(resourcesOf(built.templates.stateless, 'AWS::StepFunctions::StateMachine'));
   expect(machines).toHaveLength(1);
   machine = machines[0] as CfnResource;
   sourceAsl = readFileSync(join(REPO_ROOT, STATE_MACHINE_FILE), 'utf8');
 });
-
-afterAll(() => built.cleanup());
 
 /** The definition as deployed: the staged S3 asset the template points at. */
 function deployedDefinition(): string {

@@ -11,12 +11,18 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../infra/helpdesk-verify.js';
 import { WebHosting, type WebHostingProps } from '../../infra/web-hosting.js';
 import { securityHeaders } from '../../local/static-site.js';
 import { PORTAL_CSP, PORTAL_DIST, portalCsp } from '../../web/portal/build.js';
-import { buildTestApp, type CfnResource, functionLogicalId, resourcesOf, type TestApp } from './build-app.js';
+import {
+  type CfnResource,
+  defaultTestApp,
+  functionLogicalId,
+  resourcesOf,
+  type TestApp,
+} from './build-app.js';
 
 /** AWS managed policies, by their fixed ids. */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -26,11 +32,9 @@ let built: TestApp;
 let template: Template;
 
 beforeAll(() => {
-  built = buildTestApp();
+  built = defaultTestApp();
   template = built.templates.stateless;
 });
-
-afterAll(() => built.cleanup());
 
 interface Behavior {
   PathPattern?: string;

@@ -4,7 +4,7 @@
  * ticket with Basic credentials, on create and on update), and every write goes through the real
  * adapters to the simulated APIs.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
 import {
   call,
@@ -13,16 +13,15 @@ import {
   type Harness,
   openLink,
   sendLink,
-  startHarness,
+  sharedHarness,
   until,
   verification,
 } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
 });
-afterAll(() => h.stop());
 
 interface SimTicket {
   id: string;

@@ -6,13 +6,13 @@
  * at a known point (a 404, a 400 on the body, a 409), so the matrix changes nothing it relies on.
  */
 import { generateKeyPair, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { localDynamoClient } from '../../local/dynamodb-local.js';
 import { LOCAL_AUDIENCE } from '../../local/gateway.js';
 import { DynamoDbConsoleUsers } from '../../shared/adapters/dynamodb/console-users.js';
 import { ROLES, type Role } from '../../shared/domain/model/principal.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
-import { call, type Harness, openTicket, sendLink, startHarness } from './harness.js';
+import { call, type Harness, openTicket, sendLink, sharedHarness } from './harness.js';
 
 let h: Harness;
 const tokens: Record<string, string | undefined> = {};
@@ -87,7 +87,7 @@ function request(route: RouteSpec, token: string | undefined) {
 }
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
   const issue = (user: string, groups: string[], ttl?: number) =>
     h.stack.gateway.issueToken(user, groups, ttl);
   // Every request looks its user up: the other agent and auditor exist (nora has no role at all).
@@ -117,10 +117,6 @@ beforeAll(async () => {
   verificationId = (await sendLink(h, ticket.id)).verificationId;
   const started = await call(h, 'POST', '/api/exports', { token: tokens.auditor, body: {} });
   exportId = started.json.exportId;
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 describe('console authorization matrix', () => {

@@ -4,23 +4,19 @@
  * million day partitions (audit) answer 400 at once with a stable code and a sentence, and the
  * stack keeps serving.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Harness, startHarness } from './harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, type Harness, sharedHarness } from './harness.js';
 
 let h: Harness;
 let admin = '';
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
   admin = await h.stack.gateway.issueToken('adam', ['admin']);
   // Load each handler once (a cold start), so the timings below are of the requests alone.
   for (const path of ['/api/dashboard', '/api/audit', '/api/verifications', '/api/me'])
     await call(h, 'GET', path, { token: admin });
   await call(h, 'POST', '/api/exports', { token: admin, body: { filters: { status: 'bogus' } } });
-});
-
-afterAll(async () => {
-  await h?.stop();
 });
 
 async function timed(method: string, path: string, body?: unknown) {

@@ -29,6 +29,25 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+let shared: Promise<Harness> | undefined;
+
+/**
+ * The stack the files of this worker share: the integration project runs its files without
+ * module isolation (a worker runs several, one after another), so this module (and the handlers
+ * the stack loaded, with the environment they read at first load) outlives a file. Files using it create
+ * their own tickets, connections and users and look only at those, and do not stop it: it ends
+ * with the worker. Files that need a stack of their own (their own environment, a restart, a
+ * table-wide view) use `startHarness` in the project that isolates files (vitest.config.ts).
+ */
+export function sharedHarness(): Promise<Harness> {
+  shared ??= startHarness().catch((error: unknown) => {
+    shared = undefined;
+    throw error;
+  });
+  return shared;
+}
+
+/** A stack of the caller's own, on a table of its own; the caller stops it. */
 export async function startHarness(): Promise<Harness> {
   return launch(mkdtempSync(join(tmpdir(), 'hv-it-')), `it-${randomUUID().slice(0, 8)}`, {
     gateway: 0,

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signWebhook } from '../../shared/domain/tokens.js';
 import { secretNames } from '../../shared/ports/secrets.js';
 import {
@@ -14,16 +14,15 @@ import {
   openLink,
   openTicket,
   sendLink,
-  startHarness,
+  sharedHarness,
   until,
   verification,
 } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
 });
-afterAll(() => h.stop());
 
 function webhookSecret(connectionId = 'local-desk'): string {
   const secrets = JSON.parse(readFileSync(join(h.dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;

@@ -4,7 +4,7 @@
  * a double completion, and the trail a cancel or resend leaves (including the cancel/token race).
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REQUESTER_EMAIL, DEMO_REQUESTER_PASSWORD } from '../../local/seed.js';
 import type { Principal } from '../../shared/domain/model/principal.js';
 import type { Verifications } from '../../shared/ports/verifications.js';
@@ -21,18 +21,17 @@ import {
   openTicket,
   putConnection,
   sendLink,
-  startHarness,
+  sharedHarness,
   until,
   verification,
 } from './harness.js';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
   await putConnection(h, { connectionId: 'no-close', autoClose: false });
   await putConnection(h, { connectionId: 'short', linkLifetimeSeconds: 2 });
 });
-afterAll(() => h.stop());
 
 const notes = (ticketId: string) => h.stack.desk.get(ticketId)?.notes.map((n) => n.text) ?? [];
 

@@ -19,7 +19,7 @@ import {
   openTicket,
   putConnection,
   sendLink,
-  startHarness,
+  sharedHarness,
   until,
   verification,
 } from './harness.js';
@@ -27,14 +27,13 @@ import {
 let h: Harness;
 const table: string[] = [];
 beforeAll(async () => {
-  h = await startHarness();
+  h = await sharedHarness();
   await putConnection(h, { connectionId: 'short', linkLifetimeSeconds: 2 });
 });
 afterAll(async () => {
   console.log(
     ['| scenario | outcome | score | level | top reasons |', '|---|---|---|---|---|', ...table].join('\n'),
   );
-  await h.stop();
 });
 
 const MAC_CHROME =
