@@ -199,7 +199,7 @@ export const secretWriter = /* @__PURE__ */ once<SecretWriter>((config) =>
       ),
 );
 
-export const systemClock: Clock = { now: () => new Date() };
+const systemClock: Clock = { now: () => new Date() };
 
 type Factories = { [K in Exclude<keyof AppContext, 'config' | 'clock'>]?: (config: Config) => AppContext[K] };
 

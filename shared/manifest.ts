@@ -244,7 +244,7 @@ export const FUNCTIONS = [
 
 export type FunctionName = (typeof FUNCTIONS)[number]['name'];
 
-export type AuthKind =
+type AuthKind =
   /** Public route; the handler checks the connection's webhook signature. */
   | 'webhook'
   /** JWT (Cognito in AWS, the local issuer locally) checked by the gateway; roles checked by the handler. */

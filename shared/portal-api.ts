@@ -68,15 +68,12 @@ export const selfServiceSchema = z.strictObject({
   email: z.email().check(z.maxLength(254)),
 });
 
-export type AnswerBody = z.infer<typeof answerSchema>;
 export type SignalsBody = z.infer<typeof signalsSchema>;
-export type FeedbackBody = z.infer<typeof feedbackSchema>;
-export type ActionBody = z.infer<typeof actionSchema>;
 /** A response to one question, as the page sends it (without the question's id). */
 export type Answer = { optionId: string } | { text: string } | { skipped: true };
 
 /** The stored signals are the body without the device hash and credential (kept apart, as HMACs). */
-export type StoredSignals = Omit<SignalsBody, 'deviceHash' | 'deviceCredential'>;
+type StoredSignals = Omit<SignalsBody, 'deviceHash' | 'deviceCredential'>;
 // Compile-time check: what the schema accepts is what the model stores.
 const _storedSignalsMatch = (s: StoredSignals): ClientSignals => s;
 void _storedSignalsMatch;

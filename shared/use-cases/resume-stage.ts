@@ -25,7 +25,7 @@ import { loadConnection, loadVerification } from './load.js';
 export const SUPERSEDED_BY_RESEND = 'superseded by a resend';
 
 /** What a stage's task returns to the state machine, from the verification as stored now. */
-export async function stageOutput(
+async function stageOutput(
   ctx: Ctx<'connections'>,
   v: Verification,
   stage: WaitStage,

@@ -20,10 +20,10 @@ import { loadConnection } from './load.js';
 import { sendVerification } from './send-verification.js';
 
 /** What every request gets back. */
-export const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
+const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
 
 /** Start-page requests per person per hour that may send a link; more are accepted and dropped. */
-export const SELF_SERVICE_LINKS_PER_HOUR = 3;
+const SELF_SERVICE_LINKS_PER_HOUR = 3;
 
 export async function startSelfService(
   ctx: Ctx<'directory' | 'workflow' | 'counters' | 'tickets' | 'connections' | 'verifications'>,

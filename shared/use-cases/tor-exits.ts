@@ -9,11 +9,11 @@ import { logger } from '../logger.js';
 import type { Ctx } from '../ports/context.js';
 import type { TorExitList } from '../ports/tor-exits.js';
 
-export const DEFAULT_TOR_EXIT_LIST_URL = 'https://check.torproject.org/torbulkexitlist';
+const DEFAULT_TOR_EXIT_LIST_URL = 'https://check.torproject.org/torbulkexitlist';
 /** Fewer addresses than this is a broken fetch (an error page, a truncated body), not the Tor network. */
 export const MIN_PLAUSIBLE_EXITS = 100;
 /** A list older than this is logged as stale when it is loaded (the checks still use it). */
-export const STALE_AFTER_HOURS = 6;
+const STALE_AFTER_HOURS = 6;
 
 /** One address per line; comments, blanks and anything that is not an IP address are dropped. */
 export function parseExitList(body: string): string[] {

@@ -11,7 +11,7 @@ export type QuestionSource =
   | 'department'
   | 'office';
 
-export interface QuestionBase {
+interface QuestionBase {
   id: QuestionSource;
   prompt: string;
   weight: number;

@@ -4,7 +4,7 @@
  */
 import * as z from '../../zod.js';
 
-export const id = z.string().check(z.minLength(1));
+const id = z.string().check(z.minLength(1));
 
 export const taskInputSchema = z.object({ verificationId: id });
 

@@ -10,7 +10,7 @@ import { hashLinkToken, newLinkToken } from '../../domain/tokens.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadVerification } from '../load.js';
 
-export function lifetime(ms: number): string {
+function lifetime(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return `${Math.round(ms / 1000)} seconds`;
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
@@ -41,7 +41,7 @@ export async function sendLink(
   });
 }
 
-export function linkMessage(v: Verification, link: string, validFor: string) {
+function linkMessage(v: Verification, link: string, validFor: string) {
   const verificationId = v.verificationId;
   if (v.origin === 'self_service') {
     return {

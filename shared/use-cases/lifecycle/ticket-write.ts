@@ -35,7 +35,7 @@ import type { ticketInputSchema } from './inputs.js';
  * take (a few HTTP calls with their timeouts) and than the task's 30 s; a writer that died mid-way
  * frees it after this, and the connector's check for our note keeps the repeat from doubling it.
  */
-export const WRITE_BACK_LEASE_SECONDS = 90;
+const WRITE_BACK_LEASE_SECONDS = 90;
 
 /**
  * Another writer (a parallel retry, or the lifecycle) holds the lease on this write. Named
@@ -97,10 +97,10 @@ export async function writeToTicket(
  * A Retry-After up to this is the adapters' to wait out in-process (their MAX_INLINE_RETRY_AFTER
  * _SECONDS) and the task Retry's afterwards; a longer one is the Wait state's.
  */
-export const SHORT_RETRY_AFTER_SECONDS = 5;
+const SHORT_RETRY_AFTER_SECONDS = 5;
 
 /** The longest a lifecycle write waits out an ITSM's announced rate limit, in all (2 h). */
-export const MAX_WRITE_BACK_WAIT_SECONDS = 7200;
+const MAX_WRITE_BACK_WAIT_SECONDS = 7200;
 
 /** What a ticket-write task answers: written (or made already), or how long to wait first. */
 export type TicketWriteResult = { result: 'written' | 'already' } | { waitSeconds: number };
@@ -137,7 +137,7 @@ export async function ticketWriteTask(
 }
 
 /** The write itself, under the lease; every note carries its marker (verification ID and kind). */
-export async function makeWrite(
+async function makeWrite(
   ctx: Ctx<'ticketSystems' | 'verifications' | 'connections' | 'audit'>,
   v: Verification,
   write: TicketWrite,
@@ -168,7 +168,7 @@ export async function makeWrite(
 }
 
 /** Who cancelled and when, from the audit trail the cancel wrote in the same transaction. */
-export async function cancelledBy(ctx: Ctx<'audit'>, v: Verification) {
+async function cancelledBy(ctx: Ctx<'audit'>, v: Verification) {
   const event = (await ctx.audit.listAudit(v.verificationId)).find(
     (e) => e.action === 'verification.cancelled',
   );

@@ -102,7 +102,7 @@ export const personalWords = (u: DirectoryUser) => [u.displayName, u.givenName, 
  * Tells the requester, on the contact on record (never an agent-typed destination), that their
  * password changed: if it was not them, they know at once. A failed notice does not undo the reset.
  */
-export async function noticePasswordChanged(
+async function noticePasswordChanged(
   ctx: Ctx<'messenger' | 'audit'>,
   v: Verification,
   requester: DirectoryUser,

@@ -16,7 +16,7 @@ import { loadVerification } from '../load.js';
 import { sessionVerification } from './session.js';
 
 /** The question to answer now (questions are answered in order, one at a time), or done. */
-export function questionView(v: Verification, now: Date): QuestionStep {
+function questionView(v: Verification, now: Date): QuestionStep {
   const questions = v.questions ?? [];
   const answered = v.answers?.length ?? 0;
   const next = questions[answered];

@@ -79,7 +79,7 @@ export async function completeVerification(
  * After a pass: a new device credential for this browser (the credit next time; the server keeps
  * its key, so it can expire and be revoked) and the page's fingerprint noted (zero points later).
  */
-export async function rememberThisDevice(
+async function rememberThisDevice(
   ctx: Ctx<'secrets' | 'people' | 'audit'>,
   v: Verification,
   requester: DirectoryUser,

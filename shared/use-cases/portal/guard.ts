@@ -23,7 +23,7 @@ import { loadVerification } from '../load.js';
  * - Calls with a session are limited per session and per link, never per network.
  * - A person who passed can always finish: the action and "I did not ask for this" are never cut off.
  */
-export const WINDOW_SECONDS = 900;
+const WINDOW_SECONDS = 900;
 
 export function refuse(code: string, message: string): never {
   throw new RateLimited(code, message);
@@ -44,7 +44,7 @@ export async function guardPortalSource(ctx: Ctx<'counters'>, sourceIp: string):
  * The host behind an address: the IPv4 address itself (also when IPv4-mapped), or the IPv6 /64
  * (one home or phone). Hashed: counters never hold a full address (DESIGN.md §6, privacy).
  */
-export function hostKey(sourceIp: string): string {
+function hostKey(sourceIp: string): string {
   const ip = sourceIp.trim().toLowerCase();
   let host = ip;
   if (ip.includes(':') && !ip.includes('.')) {

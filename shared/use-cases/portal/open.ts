@@ -114,7 +114,7 @@ export async function openPortalSession(
 }
 
 /** How far back the recent-ticket question looks. */
-export const TICKET_HISTORY_DAYS = 120;
+const TICKET_HISTORY_DAYS = 120;
 
 /**
  * The requester's earlier tickets and other people's (decoys) from the ticket system, for the
@@ -123,7 +123,7 @@ export const TICKET_HISTORY_DAYS = 120;
  * ticket in the victim's name first would know the answer). Best effort: a slow or failing ITSM
  * only drops that question, never the verification.
  */
-export async function ticketHistory(
+async function ticketHistory(
   ctx: Ctx<'ticketSystems'>,
   v: Verification,
   requester: DirectoryUser,

@@ -12,7 +12,7 @@ import { personaSignals } from '../../domain/persona-signals.js';
 import type { Ctx } from '../../ports/context.js';
 
 /** Refusals that say someone tried to borrow a device (an expired or revoked one is just no credit). */
-export const SUSPICIOUS_CREDENTIAL = new Set(['bad_signature', 'other_person']);
+const SUSPICIOUS_CREDENTIAL = new Set(['bad_signature', 'other_person']);
 
 /**
  * Every signal but the answers, as the completion and "I did not ask for this" score them. The
@@ -79,7 +79,7 @@ export const scoringPolicy = (connection: Connection) => ({
  * Answers faster than a person reads (server-timed between answers, so the page cannot forge it):
  * a script that fetched each question and answered at once. Flagged when most answers were fast.
  */
-export function answerSpeed(answers: AnswerRecord[], minMsPerAnswer: number): Reason[] {
+function answerSpeed(answers: AnswerRecord[], minMsPerAnswer: number): Reason[] {
   const given = answers.filter((a) => a.grade !== 'skipped');
   if (minMsPerAnswer <= 0 || given.length === 0) return [];
   const fast = given.filter((a) => a.elapsedMs < minMsPerAnswer).length;

@@ -75,7 +75,7 @@ export async function recordSignals(
 }
 
 /** Checks a presented device credential: signature, person, connection, expiry, then the stored record. */
-export async function checkCredential(
+async function checkCredential(
   ctx: Ctx<'secrets' | 'people'>,
   v: Verification,
   credential: string,
