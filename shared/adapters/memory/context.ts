@@ -1,12 +1,14 @@
 /**
  * A whole AppContext in memory, for use-case tests: `const ctx = memoryContext()` and call a use
  * case. Seeded with one connection (the local desk's policy), a small organisation in the
- * directory (the requester u001, her manager, teammates and others for decoys), the portal's
+ * directory (the requester u001, her manager, teammates and others for decoys), recent tickets in
+ * the connection's ticket system, the portal's
  * session key and the connection's webhook secret. The clock stands still until a test moves it.
  */
 import { type Config, loadConfig } from '../../config.js';
 import type { LocalDeskConnection } from '../../domain/model/connection.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
+import type { RecentTicket } from '../../domain/model/ticket.js';
 import type { AppContext } from '../../ports/context.js';
 import { secretNames } from '../secrets.js';
 import { MemoryConsoleQueries, MemoryConsoleUsers, MemoryExportFiles } from './console.js';
@@ -108,7 +110,39 @@ export const MEMORY_PEOPLE: DirectoryUser[] = [
     privileged: true,
     groups: ['Domain Admins'],
   }),
+  // Finance people in another team: the teammate question's wrong options.
+  person({ userId: 'u010', displayName: 'Carla Mendes', managerId: 'u014', groups: ['Accounts Payable'] }),
+  person({
+    userId: 'u011',
+    displayName: 'Hugo Pereira',
+    managerId: 'u014',
+    office: 'Porto',
+    groups: ['Payroll'],
+  }),
+  person({ userId: 'u012', displayName: 'Marta Lopes', managerId: 'u014', groups: ['Accounts Payable'] }),
+  person({ userId: 'u013', displayName: 'Diogo Ramos', managerId: 'u014', office: 'Porto', groups: ['Tax'] }),
+  person({ userId: 'u014', displayName: 'Sofia Almeida', title: 'Controller', startDate: '2015-02-01' }),
 ];
+
+/** The requester's earlier tickets and other people's (the recent-ticket question and its decoys). */
+export function memoryRecentTickets(now: Date): RecentTicket[] {
+  const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
+  const ticket = (number: string, subject: string, requester: string, days: number): RecentTicket => ({
+    number,
+    subject,
+    openedAt: daysAgo(days),
+    requester,
+    selfService: true,
+  });
+  return [
+    ticket('INC0009001', 'Docking station not charging laptop', 'zoe.martin@example.com', 21),
+    ticket('INC0009002', 'VPN drops every few minutes', 'rui.costa@example.com', 10),
+    ticket('INC0009003', 'Cannot print to the 3rd floor printer', 'lena.vogel@example.com', 15),
+    ticket('INC0009004', 'Outlook calendar not syncing to phone', 'omar.haddad@example.com', 30),
+    ticket('INC0009005', 'Request a second monitor', 'priya.nair@example.com', 40),
+    ticket('INC0009006', 'Teams camera not detected', 'tom.becker@example.com', 50),
+  ];
+}
 
 export const MEMORY_SESSION_KEY = 'memory-portal-session-key-0123456789abcdef';
 export const MEMORY_WEBHOOK_SECRET = 'memory-webhook-secret-0123456789';
@@ -147,13 +181,15 @@ export function memoryContext(options: MemoryContextOptions = {}): MemoryContext
     [secretNames.portalSessionKey]: MEMORY_SESSION_KEY,
     [secretNames.webhookSecrets(connection.connectionId)]: JSON.stringify([MEMORY_WEBHOOK_SECRET]),
   });
+  const ticketSystems = new MemoryTicketSystems();
+  ticketSystems.of(connection.connectionId).recent = memoryRecentTickets(clock.now());
   return {
     config,
     clock,
     ...repositories,
     directory: new MemoryDirectory(options.people ?? MEMORY_PEOPLE),
     ipIntel: new MemoryIpIntelligence(),
-    ticketSystems: new MemoryTicketSystems(),
+    ticketSystems,
     messenger: new MemoryMessenger(),
     workflow: new MemoryWorkflow(),
     secrets,

@@ -22,17 +22,19 @@ import type {
 import type { Workflow, WorkflowInput } from '../../ports/workflow.js';
 import { copy } from './state.js';
 
-/** Errors queued for the next calls: each call takes the first one, if any. */
-export class Failures {
-  private readonly queue: Error[] = [];
+/** Errors queued for the next calls of a method: each call takes the first one queued for it. */
+export class Failures<M extends string> {
+  private readonly queues = new Map<M, Error[]>();
 
-  /** The next `times` calls throw `error`. */
-  failNext(error: Error, times = 1): void {
-    for (let i = 0; i < times; i += 1) this.queue.push(error);
+  /** The next `times` calls of `method` throw `error`. */
+  failNext(method: M, error: Error, times = 1): void {
+    const queue = this.queues.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(error);
+    this.queues.set(method, queue);
   }
 
-  protected takeFailure(): void {
-    const error = this.queue.shift();
+  protected takeFailure(method: M): void {
+    const error = this.queues.get(method)?.shift();
     if (error) throw error;
   }
 }
@@ -51,7 +53,7 @@ export class SettableClock implements Clock {
   }
 }
 
-export class MemoryDirectory extends Failures implements Directory {
+export class MemoryDirectory extends Failures<keyof Directory> implements Directory {
   readonly users: DirectoryUser[];
   /** Password resets made, without the passwords (never kept). */
   readonly resets: { userId: string; at: number }[] = [];
@@ -62,20 +64,20 @@ export class MemoryDirectory extends Failures implements Directory {
   }
 
   async findByEmail(email: string): Promise<DirectoryUser | undefined> {
-    this.takeFailure();
+    this.takeFailure('findByEmail');
     const user = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
     return user && copy(user);
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
-    this.takeFailure();
+    this.takeFailure('getUser');
     const user = this.users.find((u) => u.userId === userId);
     return user && copy(user);
   }
 
   /** The same deterministic pick as the table directory: ranked by a hash of (person, other). */
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
-    this.takeFailure();
+    this.takeFailure('sampleUsers');
     const rank = (u: DirectoryUser) =>
       createHash('sha256').update(`${excludeUserId}:${u.userId}`).digest('hex');
     return this.users
@@ -87,14 +89,14 @@ export class MemoryDirectory extends Failures implements Directory {
   }
 
   async resetPassword(userId: string, _newPassword: string): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('resetPassword');
     if (!this.users.some((u) => u.userId === userId)) throw new Error(`No directory user ${userId}`);
     this.resets.push({ userId, at: this.resets.length + 1 });
   }
 }
 
 /** One ticket system's tickets and everything written to them. */
-export class MemoryTicketSystem extends Failures implements TicketSystem {
+export class MemoryTicketSystem extends Failures<keyof TicketSystem> implements TicketSystem {
   readonly tickets = new Map<string, Ticket>();
   readonly links = new Map<string, { url: string; note: TicketNote }>();
   readonly notes = new Map<string, TicketNote[]>();
@@ -102,20 +104,20 @@ export class MemoryTicketSystem extends Failures implements TicketSystem {
   recent: RecentTicket[] = [];
 
   async getTicket(ticketId: string): Promise<Ticket> {
-    this.takeFailure();
+    this.takeFailure('getTicket');
     const ticket = this.tickets.get(ticketId);
     if (!ticket) throw new TicketSystemPermanentError(`Ticket ${ticketId} not found`, 404);
     return copy(ticket);
   }
 
   async addVerificationLink(ticketId: string, url: string, note: TicketNote): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('addVerificationLink');
     this.links.set(ticketId, { url, note: copy(note) });
     this.noteOn(ticketId, note);
   }
 
   async addNote(ticketId: string, note: TicketNote, options: WriteOptions = {}): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('addNote');
     // As the connectors do: after an attempt that may have landed, look for its marker first.
     if (options.mayExist && note.marker && this.notesOf(ticketId).some((n) => n.marker === note.marker))
       return;
@@ -128,12 +130,12 @@ export class MemoryTicketSystem extends Failures implements TicketSystem {
     closeNotes: string,
     _options?: WriteOptions,
   ): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('resolve');
     this.resolutions.set(ticketId, { closeCode, closeNotes });
   }
 
   async recentTickets(query: RecentTicketsQuery): Promise<RecentTicket[]> {
-    this.takeFailure();
+    this.takeFailure('recentTickets');
     const since = query.since.toISOString();
     return this.recent
       .filter((t) => t.openedAt >= since)
@@ -171,11 +173,11 @@ export class MemoryTicketSystems implements TicketSystems {
   }
 }
 
-export class MemoryMessenger extends Failures implements Messenger {
+export class MemoryMessenger extends Failures<keyof Messenger> implements Messenger {
   readonly outbox: Message[] = [];
 
   async send(message: Message): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('send');
     this.outbox.push(copy(message));
   }
 }
@@ -185,19 +187,19 @@ export class MemoryMessenger extends Failures implements Messenger {
  * later callback on it is accepted without effect (the adapter swallows TaskTimedOut) and kept in
  * `ignored`, so a race test can check that exactly one callback reached the task.
  */
-export class MemoryWorkflow extends Failures implements Workflow {
+export class MemoryWorkflow extends Failures<keyof Workflow> implements Workflow {
   readonly started: WorkflowInput[] = [];
   readonly callbacks: { token: string; output: unknown }[] = [];
   readonly ignored: { token: string; output: unknown }[] = [];
 
   async start(input: WorkflowInput): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('start');
     // The execution is named after the verification: starting it twice is a no-op.
     if (!this.started.some((s) => s.verificationId === input.verificationId)) this.started.push(copy(input));
   }
 
   async sendTaskSuccess(token: string, output: Parameters<Workflow['sendTaskSuccess']>[1]): Promise<void> {
-    this.takeFailure();
+    this.takeFailure('sendTaskSuccess');
     const used = this.callbacks.some((c) => c.token === token);
     (used ? this.ignored : this.callbacks).push({ token, output: copy(output) });
   }

@@ -118,7 +118,7 @@ export class MemoryVerifications implements Verifications {
 
   async recordAnswer(verificationId: string, position: number, answer: AnswerRecord): Promise<boolean> {
     const v = this.state.verifications.get(verificationId);
-    if (!v || v.status !== 'in_progress' || v.answers?.length !== position) return false;
+    if (v?.status !== 'in_progress' || v.answers?.length !== position) return false;
     v.answers.push(copy(answer));
     v.updatedAt = this.state.now().toISOString();
     return true;
