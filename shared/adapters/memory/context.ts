@@ -148,19 +148,23 @@ export const MEMORY_SESSION_KEY = 'memory-portal-session-key-0123456789abcdef';
 export const MEMORY_WEBHOOK_SECRET = 'memory-webhook-secret-0123456789';
 
 /** The context with the in-memory classes, so a test can reach their records and failure switches. */
-export type MemoryContext = Omit<
-  AppContext,
-  keyof MemoryRepositories | 'clock' | 'directory' | 'ticketSystems' | 'messenger' | 'workflow' | 'secrets'
-> &
-  Omit<MemoryRepositories, 'state'> & {
-    clock: SettableClock;
-    directory: MemoryDirectory;
-    ticketSystems: MemoryTicketSystems;
-    messenger: MemoryMessenger;
-    workflow: MemoryWorkflow;
-    secrets: MemorySecrets;
-    secretWriter: MemorySecrets;
-  };
+export type MemoryContext = Omit<MemoryRepositories, 'state'> & {
+  config: Config;
+  clock: SettableClock;
+  directory: MemoryDirectory;
+  ipIntel: MemoryIpIntelligence;
+  ticketSystems: MemoryTicketSystems;
+  messenger: MemoryMessenger;
+  workflow: MemoryWorkflow;
+  secrets: MemorySecrets;
+  secretWriter: MemorySecrets;
+  consoleQueries: MemoryConsoleQueries;
+  exportFiles: MemoryExportFiles;
+  consoleUsers: MemoryConsoleUsers;
+};
+
+/** Every port is there: a MemoryContext is an AppContext. */
+const _isAppContext = (ctx: MemoryContext): AppContext => ctx;
 
 export interface MemoryContextOptions {
   /** Environment variables on top of MEMORY_ENV, validated as a function's are. */
