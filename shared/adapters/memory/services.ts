@@ -56,7 +56,7 @@ export class SettableClock implements Clock {
 export class MemoryDirectory extends Failures<keyof Directory> implements Directory {
   readonly users: DirectoryUser[];
   /** Password resets made, without the passwords (never kept). */
-  readonly resets: { userId: string; at: number }[] = [];
+  readonly resets: { userId: string }[] = [];
 
   constructor(users: DirectoryUser[] = []) {
     super();
@@ -91,7 +91,7 @@ export class MemoryDirectory extends Failures<keyof Directory> implements Direct
   async resetPassword(userId: string, _newPassword: string): Promise<void> {
     this.takeFailure('resetPassword');
     if (!this.users.some((u) => u.userId === userId)) throw new Error(`No directory user ${userId}`);
-    this.resets.push({ userId, at: this.resets.length + 1 });
+    this.resets.push({ userId });
   }
 }
 
