@@ -16,7 +16,7 @@ describe('the verifications table over the in-memory read side', () => {
     const first = (await ctx.verifications.getVerification(ids[1] ?? ''))?.ticketNumber ?? '';
 
     const page1 = await listVerifications(ctx, { limit: 2 }, admin);
-    const page2 = await listVerifications(ctx, { limit: 2, cursor: page1.nextCursor }, admin);
+    const page2 = await listVerifications(ctx, { limit: 2, cursor: page1.nextCursor ?? undefined }, admin);
     const cancelled = await listVerifications(ctx, { status: 'cancelled' }, admin);
     const byNumber = await listVerifications(ctx, { q: first }, admin);
     const byName = await listVerifications(ctx, { q: 'zoe mar' }, admin);
