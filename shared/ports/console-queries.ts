@@ -39,7 +39,7 @@ export interface AuditFilters {
 }
 
 /** A day's dashboard counters: `started`, `passed`, `cat:<category>:started`, `ttc:<bucket>`, ... */
-interface AggregateDay {
+export interface AggregateDay {
   date: string;
   counters: Record<string, number>;
 }

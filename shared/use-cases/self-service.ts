@@ -20,7 +20,7 @@ import { loadConnection } from './load.js';
 import { sendVerification } from './send-verification.js';
 
 /** What every request gets back. */
-const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
+export const SELF_SERVICE_ACCEPTED = { accepted: true } as const;
 
 /** Start-page requests per person per hour that may send a link; more are accepted and dropped. */
 const SELF_SERVICE_LINKS_PER_HOUR = 3;

@@ -4,7 +4,7 @@
  */
 import type { StoredAuditEvent } from '../../domain/model/audit-event.js';
 import type { Connection } from '../../domain/model/connection.js';
-import type { ConsoleRole } from '../../domain/model/principal.js';
+import type { Role } from '../../domain/model/principal.js';
 import type { Verification } from '../../domain/model/verification.js';
 import type {
   AggregateDay,
@@ -180,7 +180,7 @@ export class MemoryConsoleUsers implements ConsoleUsers {
     return user && copy(user);
   }
 
-  async create(input: { username: string; email: string; roles: ConsoleRole[] }) {
+  async create(input: { username: string; email: string; roles: Role[] }) {
     if (this.users.has(input.username)) throw new Error(`Console user ${input.username} exists already`);
     const user: ConsoleUserRecord = {
       ...copy(input),
@@ -192,7 +192,7 @@ export class MemoryConsoleUsers implements ConsoleUsers {
     return { user: copy(user) };
   }
 
-  async update(username: string, patch: { roles?: ConsoleRole[]; enabled?: boolean }) {
+  async update(username: string, patch: { roles?: Role[]; enabled?: boolean }) {
     const user = this.users.get(username);
     if (!user) throw new Error(`No console user ${username}`);
     Object.assign(user, copy(patch));

@@ -10,7 +10,7 @@ import type { LocalDeskConnection } from '../../domain/model/connection.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { RecentTicket } from '../../domain/model/ticket.js';
 import type { AppContext } from '../../ports/context.js';
-import { secretNames } from '../secrets.js';
+import { secretNames } from '../../ports/secrets.js';
 import { MemoryConsoleQueries, MemoryConsoleUsers, MemoryExportFiles } from './console.js';
 import { type MemoryRepositories, memoryRepositories } from './repositories.js';
 import {

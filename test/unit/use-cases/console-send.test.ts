@@ -6,8 +6,9 @@ import {
   resendVerification,
   sendFromConsole,
 } from '../../../shared/use-cases/console/send.js';
-import { recordEvent, writeToTicket } from '../../../shared/use-cases/lifecycle.js';
-import { openPortalSession } from '../../../shared/use-cases/portal.js';
+import { recordEvent } from '../../../shared/use-cases/lifecycle/record-event.js';
+import { writeToTicket } from '../../../shared/use-cases/lifecycle/ticket-write.js';
+import { openPortalSession } from '../../../shared/use-cases/portal/open.js';
 import { SUPERSEDED_BY_RESEND } from '../../../shared/use-cases/resume-stage.js';
 import { sendVerification } from '../../../shared/use-cases/send-verification.js';
 import { actions, admin, alice, opened, REQUESTER_EMAIL, SOURCE_IP, sent, ticketOf } from './journey.js';

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { memoryContext } from '../../../shared/adapters/memory/context.js';
-import { awaitStage, sendLink, ticketWriteTask } from '../../../shared/use-cases/lifecycle.js';
-import { completeVerification, openPortalSession, performAction } from '../../../shared/use-cases/portal.js';
+import { awaitStage } from '../../../shared/use-cases/lifecycle/await-stage.js';
+import { sendLink } from '../../../shared/use-cases/lifecycle/send-link.js';
+import { ticketWriteTask } from '../../../shared/use-cases/lifecycle/ticket-write.js';
+import { performAction } from '../../../shared/use-cases/portal/action.js';
+import { completeVerification } from '../../../shared/use-cases/portal/complete.js';
+import { openPortalSession } from '../../../shared/use-cases/portal/open.js';
 import { SELF_SERVICE_ACCEPTED, startSelfService } from '../../../shared/use-cases/self-service.js';
 import { actions, answerAll, opened, REQUESTER_EMAIL, SOURCE_IP } from './journey.js';
 

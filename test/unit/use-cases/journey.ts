@@ -7,13 +7,10 @@ import { expect } from 'vitest';
 import type { MemoryContext } from '../../../shared/adapters/memory/context.js';
 import type { TicketRecord } from '../../../shared/domain/model/ticket.js';
 import type { RequestedAction } from '../../../shared/domain/model/verification.js';
-import { sendLink } from '../../../shared/use-cases/lifecycle.js';
-import {
-  answerQuestion,
-  nextQuestion,
-  openPortalSession,
-  recordSignals,
-} from '../../../shared/use-cases/portal.js';
+import { sendLink } from '../../../shared/use-cases/lifecycle/send-link.js';
+import { answerQuestion, nextQuestion } from '../../../shared/use-cases/portal/answer.js';
+import { openPortalSession } from '../../../shared/use-cases/portal/open.js';
+import { recordSignals } from '../../../shared/use-cases/portal/signals.js';
 import { sendVerification } from '../../../shared/use-cases/send-verification.js';
 import { CHROME_MAC, genuineClient } from '../fixtures.js';
 

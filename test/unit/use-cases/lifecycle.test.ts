@@ -2,16 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { memoryContext } from '../../../shared/adapters/memory/context.js';
 import { TicketSystemRetryableError, UpstreamRefused } from '../../../shared/domain/errors.js';
 import { noteMarker } from '../../../shared/domain/ticket-notes.js';
+import { awaitStage } from '../../../shared/use-cases/lifecycle/await-stage.js';
+import { recordEvent } from '../../../shared/use-cases/lifecycle/record-event.js';
+import { retryWriteBack } from '../../../shared/use-cases/lifecycle/retry-write-back.js';
+import { sendLink } from '../../../shared/use-cases/lifecycle/send-link.js';
 import {
-  awaitStage,
-  recordEvent,
-  retryWriteBack,
-  sendLink,
   ticketWriteTask,
   WriteBackInProgressError,
   writeToTicket,
-} from '../../../shared/use-cases/lifecycle.js';
-import { completeVerification, openPortalSession, performAction } from '../../../shared/use-cases/portal.js';
+} from '../../../shared/use-cases/lifecycle/ticket-write.js';
+import { performAction } from '../../../shared/use-cases/portal/action.js';
+import { completeVerification } from '../../../shared/use-cases/portal/complete.js';
+import { openPortalSession } from '../../../shared/use-cases/portal/open.js';
 import { actions, answerAll, opened, REQUESTER_EMAIL, SOURCE_IP, sent } from './journey.js';
 
 const outcomeOf = (status: string, awaitAction: boolean) => ({

@@ -7,13 +7,11 @@ import {
   NotPermitted,
   StateConflict,
 } from '../../../shared/domain/errors.js';
-import {
-  completeVerification,
-  leaveFeedback,
-  performAction,
-  recordSignals,
-  reportNotMe,
-} from '../../../shared/use-cases/portal.js';
+import { performAction } from '../../../shared/use-cases/portal/action.js';
+import { completeVerification } from '../../../shared/use-cases/portal/complete.js';
+import { leaveFeedback } from '../../../shared/use-cases/portal/feedback.js';
+import { reportNotMe } from '../../../shared/use-cases/portal/not-me.js';
+import { recordSignals } from '../../../shared/use-cases/portal/signals.js';
 import { CHROME_MAC } from '../fixtures.js';
 import { actions, answerAll, opened, pageSignals, REQUESTER_EMAIL } from './journey.js';
 

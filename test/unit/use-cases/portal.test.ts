@@ -7,7 +7,8 @@ import {
   StateConflict,
   Unauthenticated,
 } from '../../../shared/domain/errors.js';
-import { completeVerification, openPortalSession } from '../../../shared/use-cases/portal.js';
+import { completeVerification } from '../../../shared/use-cases/portal/complete.js';
+import { openPortalSession } from '../../../shared/use-cases/portal/open.js';
 import { actions, answerAll, opened, SOURCE_IP, sent } from './journey.js';
 
 describe('the portal path on the in-memory context', () => {
@@ -146,7 +147,7 @@ describe('the portal path on the in-memory context', () => {
     const ctx = memoryContext();
     const { verificationId, sessionToken } = await opened(ctx);
     const questions = (await ctx.verifications.getVerification(verificationId))?.questions ?? [];
-    const { answerQuestion } = await import('../../../shared/use-cases/portal.js');
+    const { answerQuestion } = await import('../../../shared/use-cases/portal/answer.js');
 
     await expect(
       answerQuestion(ctx, sessionToken, { questionId: questions[1]?.id ?? '', skipped: true }),

@@ -8,8 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { memoryContext } from '../../../shared/adapters/memory/context.js';
 import { StateConflict, TicketSystemRetryableError } from '../../../shared/domain/errors.js';
 import { cancelVerification } from '../../../shared/use-cases/console/send.js';
-import { recordEvent, retryWriteBack, writeToTicket } from '../../../shared/use-cases/lifecycle.js';
-import { answerQuestion, completeVerification } from '../../../shared/use-cases/portal.js';
+import { recordEvent } from '../../../shared/use-cases/lifecycle/record-event.js';
+import { retryWriteBack } from '../../../shared/use-cases/lifecycle/retry-write-back.js';
+import { writeToTicket } from '../../../shared/use-cases/lifecycle/ticket-write.js';
+import { answerQuestion } from '../../../shared/use-cases/portal/answer.js';
+import { completeVerification } from '../../../shared/use-cases/portal/complete.js';
 import { sendVerification } from '../../../shared/use-cases/send-verification.js';
 import { actions, alice, answerAll, opened, ticketOf } from './journey.js';
 
