@@ -6,6 +6,6 @@ import { answerQuestion, answerSchema } from '../../shared/use-cases/portal.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 
-export const handler = httpHandler('portal-answer', { body: answerSchema }, async ({ bearer, body }) => {
+export const handler = httpHandler('portal-answer', { ctx, body: answerSchema }, async ({ bearer, body }) => {
   return { status: 200, body: await answerQuestion(ctx, bearer, body) };
 });

@@ -20,7 +20,7 @@ preloadIpData();
 
 export const handler = httpHandler(
   'portal-signals',
-  { body: signalsSchema },
+  { ctx, body: signalsSchema },
   async ({ event, bearer, body }) => {
     const { sourceIp, userAgent } = event.requestContext.http;
     return {
