@@ -16,13 +16,13 @@ import type { Principal } from '../domain/model/principal.js';
 import { logger } from '../logger.js';
 import { type FunctionName, type ROUTES, routeFor } from '../manifest.js';
 import type { Ctx } from '../ports/context.js';
-import type { HttpResult } from './error-map.js';
 import { EDGE_LIMITS } from './limits.js';
 import {
   consoleAuthorization,
   edgeLimits,
   edgeResponse,
   edgeState,
+  type HttpResult,
   portalGuard,
   validation,
 } from './middleware.js';
@@ -55,11 +55,14 @@ export interface HttpRequest<F = FunctionName, B = unknown, Q = undefined, P = u
   bearer?: string;
 }
 
-export type { HttpResult };
+/** Console and portal routes must hand the edge their context; a webhook route needs none. */
+type CtxOption<F> = [AuthOf<F>] extends [never]
+  ? { ctx?: undefined }
+  : AuthOf<F> extends 'console' | 'portal'
+    ? { ctx: EdgeCtx<F> }
+    : { ctx?: undefined };
 
-export interface HttpOptions<F, B extends $ZodType | undefined, Q, P> {
-  /** The handler's context: the edge authorises console routes and guards the portal with it. */
-  ctx?: EdgeCtx<F>;
+interface HttpOptions<B extends $ZodType | undefined, Q, P> {
   /** Validates the JSON body; omit for routes without a body. */
   body?: B;
   /** Validates the query string (`queryStringParameters`). */
@@ -79,12 +82,13 @@ export function httpHandler<
   P extends $ZodType | undefined = undefined,
 >(
   functionName: F,
-  options: HttpOptions<F, B, Q, P>,
+  options: HttpOptions<B, Q, P> & CtxOption<F>,
   fn: (request: HttpRequest<F, Parsed<B>, Parsed<Q>, Parsed<P>>) => Promise<HttpResult>,
 ) {
   const route = routeFor(functionName);
   if (!route) throw new Error(`No route for ${functionName} in shared/manifest.ts`);
   const ctx = options.ctx as (Ctx<'consoleUsers'> & Ctx<'counters'>) | undefined;
+  // The type already asks for it; this catches a cast.
   if (route.auth === 'console' && !ctx?.consoleUsers)
     throw new Error(`${functionName}: pass the ctx with consoleUsers; the edge authorises console routes`);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()

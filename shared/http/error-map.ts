@@ -46,11 +46,6 @@ export function statusOf(error: DomainError): number {
   return STATUS.find(([kind]) => error instanceof kind)?.[1] ?? 500;
 }
 
-export interface HttpResult {
-  status: number;
-  body: unknown;
-}
-
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
   'cache-control': 'no-store',

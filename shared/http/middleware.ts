@@ -15,15 +15,21 @@ import type { Ctx } from '../ports/context.js';
 import { authorized } from '../use-cases/console/access.js';
 import { guardPortalSource } from '../use-cases/portal.js';
 import { issuedAt, principalOf } from './console-auth.js';
-import { type HttpResult, mapError, OutOfBounds, respond } from './error-map.js';
+import { mapError, OutOfBounds, respond } from './error-map.js';
 import { checkRequestParts, EDGE_LIMITS } from './limits.js';
 import { countRefusal, countRouteResult } from './observability.js';
 import { parseWith } from './validation.js';
 
 type EdgeRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
+/** What a route's handler answers; the edge turns it into the JSON response. */
+export interface HttpResult {
+  status: number;
+  body: unknown;
+}
+
 /** What the middlewares found in a request, handed to the handler. */
-export interface EdgeState {
+interface EdgeState {
   rawBody: string;
   body?: unknown;
   query?: unknown;
@@ -118,7 +124,7 @@ export function consoleAuthorization(
   };
 }
 
-export interface Schemas {
+interface Schemas {
   body?: $ZodType;
   query?: $ZodType;
   path?: $ZodType;

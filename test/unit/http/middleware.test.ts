@@ -65,7 +65,8 @@ describe('console authorisation', () => {
   });
   beforeEach(() => called.mockReset());
 
-  it('refuses to build a console handler without the ConsoleUsers port', () => {
+  it('refuses to build a console handler without the ConsoleUsers port (the type asks for it too)', () => {
+    // @ts-expect-error a console route must hand the edge its ctx
     expect(() => httpHandler('console-me', {}, async () => ({ status: 200, body: {} }))).toThrow(
       'console-me: pass the ctx with consoleUsers',
     );
