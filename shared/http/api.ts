@@ -6,14 +6,10 @@
  * user as they are now), validation of body, query and path (zod schemas in the options), and the
  * portal's abuse guard for entry points without a token. The handler gets what they found.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { $ZodType, output } from 'zod/v4/core';
 import type { Principal } from '../domain/model/principal.js';
-import { logger } from '../logger.js';
 import { type FunctionName, type ROUTES, routeFor } from '../manifest.js';
 import type { Ctx } from '../ports/context.js';
 import { EDGE_LIMITS } from './limits.js';
@@ -26,7 +22,7 @@ import {
   portalGuard,
   validation,
 } from './middleware.js';
-import { metrics, tracer } from './observability.js';
+import { powertools } from './observability.js';
 
 export const MAX_BODY_BYTES = EDGE_LIMITS.bodyBytes;
 
@@ -92,9 +88,7 @@ export function httpHandler<
   if (route.auth === 'console' && !ctx?.consoleUsers)
     throw new Error(`${functionName}: pass the ctx with consoleUsers; the edge authorises console routes`);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(powertools())
     .use(edgeResponse(route))
     .use(edgeLimits())
     .use(consoleAuthorization(route, ctx))

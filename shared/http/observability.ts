@@ -11,8 +11,13 @@
  * Lambda unless POWERTOOLS_METRICS_DISABLED says otherwise. Recorded at the edge from route
  * results and task inputs, never inside a use case.
  */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { isFinal, type Verification } from '../domain/model/verification.js';
+import { RECOMMENDATIONS, verdictOf } from '../domain/verdict.js';
 import { logger } from '../logger.js';
 import type { FunctionName } from '../manifest.js';
 
@@ -73,4 +78,28 @@ export function countTaskInput(task: string, input: unknown): void {
   if (!metric) return;
   if (metric.status) metrics.addDimension('status', metric.status);
   metrics.addMetric(metric.name, MetricUnit.Count, 1);
+}
+
+/**
+ * The Powertools middlewares every function starts with, outermost first: the Lambda context on
+ * every log line (cold start, request id, function name) with per-request keys cleared after
+ * each invocation, the handler's trace segment (never its response: it carries tokens), and the
+ * metrics flushed as EMF with the cold-start metric.
+ */
+export function powertools() {
+  return [
+    injectLambdaContext(logger, { resetKeys: true }),
+    captureLambdaHandler(tracer, { captureResponse: false }),
+    logMetrics(metrics, { captureColdStartMetric: true }),
+  ];
+}
+
+/**
+ * A verification that has just become final with the step-up recommendation (not verified,
+ * medium risk: call back or get approval), from the table stream's new image.
+ */
+export function countStepUp(before: Verification | undefined, after: Verification): void {
+  if (!isFinal(after.status) || (before && isFinal(before.status))) return;
+  if (verdictOf(after.status, after.assessment).recommendation !== RECOMMENDATIONS.medium) return;
+  metrics.addMetric('StepUps', MetricUnit.Count, 1);
 }

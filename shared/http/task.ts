@@ -4,16 +4,13 @@
  * are metrics (./observability.ts), and logs failures by name (the name is what the ASL's Retry
  * and Catch match), then rethrows so Step Functions sees them.
  */
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { type $ZodType, type output, parse } from 'zod/v4/core';
 import { assertIsError } from '../domain/errors.js';
 import { logger } from '../logger.js';
 import { logTaskFailure } from './error-map.js';
 import { correlationKeys } from './middleware.js';
-import { countTaskInput, metrics, tracer } from './observability.js';
+import { countTaskInput, powertools } from './observability.js';
 
 export function taskHandler<S extends $ZodType, R>(
   task: string,
@@ -21,9 +18,7 @@ export function taskHandler<S extends $ZodType, R>(
   fn: (input: output<S>) => Promise<R>,
 ) {
   return middy<unknown, R>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .use(powertools())
     .handler(async (event) => {
       const input = parse(schema, event);
       logger.appendKeys(correlationKeys(input));

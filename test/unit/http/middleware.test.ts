@@ -14,11 +14,11 @@ import type {
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { httpHandler } from '../../../shared/http/api.js';
-import { metrics, tracer } from '../../../shared/http/observability.js';
+import { countStepUp, metrics, tracer } from '../../../shared/http/observability.js';
 import { taskHandler } from '../../../shared/http/task.js';
 import { pathSchema } from '../../../shared/http/validation.js';
 import { logger } from '../../../shared/logger.js';
-import { apigwEvent } from '../fixtures.js';
+import { apigwEvent, verification } from '../fixtures.js';
 import { edgeCtx } from './edge-ctx.js';
 
 const context = { functionName: 'edge-test', awsRequestId: 'req-1' } as Context;
@@ -297,6 +297,37 @@ describe('metrics at the edge', () => {
       'task failed',
       expect.objectContaining({ task: 'RecordEvent', errorName: 'TypeError' }),
     );
+  });
+});
+
+describe('step-ups', () => {
+  const assessment = (riskLevel: 'verified' | 'medium' | 'high') => ({
+    riskScore: 50,
+    riskLevel,
+    reasons: [],
+    recommendation: '',
+    answered: 3,
+    correct: 2,
+  });
+
+  it.each([
+    ['a failure at medium risk', 'failed', 'medium', 1],
+    ['a failure scored verified (still a step-up)', 'failed', 'verified', 1],
+    ['a failure at high risk (rejected, not stepped up)', 'failed', 'high', 0],
+    ['a pass', 'passed', 'verified', 0],
+  ] as const)('counts %s as %i step-up', (_label, status, level, count) => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    const before = verification({ status: 'in_progress' });
+    countStepUp(before, verification({ status, assessment: assessment(level) }));
+    expect(addMetric).toHaveBeenCalledTimes(count);
+    if (count) expect(addMetric).toHaveBeenCalledWith('StepUps', 'Count', 1);
+  });
+
+  it('counts a verdict once: not again when a final record changes', () => {
+    const addMetric = vi.spyOn(metrics, 'addMetric');
+    const failed = verification({ status: 'failed', assessment: assessment('medium') });
+    countStepUp(failed, { ...failed, writeBack: { state: 'done' } } as typeof failed);
+    expect(addMetric).not.toHaveBeenCalled();
   });
 });
 
