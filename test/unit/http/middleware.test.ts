@@ -252,7 +252,7 @@ describe('metrics at the edge', () => {
     expect(addMetric).toHaveBeenCalledWith('Refusals', 'Count', 1);
   });
 
-  it('counts outcomes by status from the portal-complete answer, and a cold start once', async () => {
+  it('counts outcomes by status from the portal-complete answer, and asks for the cold-start metric (Powertools emits it on the first invocation only)', async () => {
     const addMetric = vi.spyOn(metrics, 'addMetric');
     const addDimension = vi.spyOn(metrics, 'addDimension');
     const coldStart = vi.spyOn(metrics, 'captureColdStartMetric');
