@@ -78,6 +78,8 @@ export class ProjectFunction extends NodejsFunction {
       role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
+        // The CloudWatch namespace of the EMF metrics the edge writes (shared/http/observability.ts).
+        POWERTOOLS_METRICS_NAMESPACE: 'HelpdeskVerify',
         ...props.environment,
       },
       bundling: {

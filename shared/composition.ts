@@ -29,6 +29,7 @@ import { FileSecrets, SecretsManagerSecrets } from './adapters/secrets.js';
 import { StepFunctionsWorkflow } from './adapters/sfn-workflow.js';
 import { type Config, loadConfig } from './config.js';
 import type { Connection } from './domain/model/connection.js';
+import { tracer } from './http/observability.js';
 import type { Clock } from './ports/clock.js';
 import type { ConsoleQueries } from './ports/console-queries.js';
 import type { ConsoleUsers } from './ports/console-users.js';
@@ -42,6 +43,9 @@ import type { TicketSystem, TicketSystems } from './ports/ticket-system.js';
 import type { Workflow } from './ports/workflow.js';
 import { loadConsoleConfig, required } from './use-cases/console/config.js';
 
+/** Every AWS SDK call gets an X-Ray subsegment (a no-op outside Lambda: see http/observability.ts). */
+const traced = <C extends object>(client: C): C => tracer.captureAWSv3Client(client);
+
 function once<T>(build: (config: Config) => T): (config: Config) => T {
   let built: T | undefined;
   return (config) => {
@@ -52,7 +56,7 @@ function once<T>(build: (config: Config) => T): (config: Config) => T {
 
 const dynamo = /* @__PURE__ */ once((config) =>
   reportTableUnavailable(
-    new DynamoDBClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT }),
+    traced(new DynamoDBClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT })),
   ),
 );
 
@@ -95,7 +99,7 @@ export const secrets = /* @__PURE__ */ once<Secrets>((config) =>
   config.SECRETS === 'file'
     ? new FileSecrets(config.SECRETS_FILE as string)
     : new SecretsManagerSecrets(
-        new SecretsManagerClient({ region: config.AWS_REGION }),
+        traced(new SecretsManagerClient({ region: config.AWS_REGION })),
         config.SECRETS_PREFIX,
       ),
 );
@@ -134,8 +138,8 @@ export const messenger = /* @__PURE__ */ once<Messenger>((config) =>
   config.MESSENGER === 'outbox'
     ? new OutboxMessenger(config.OUTBOX_DIR as string)
     : new AwsMessenger(
-        new SESv2Client({ region: config.AWS_REGION }),
-        new SNSClient({ region: config.AWS_REGION }),
+        traced(new SESv2Client({ region: config.AWS_REGION })),
+        traced(new SNSClient({ region: config.AWS_REGION })),
         config.EMAIL_FROM,
         config.SMS_SENDER_ID,
       ),
@@ -144,7 +148,7 @@ export const messenger = /* @__PURE__ */ once<Messenger>((config) =>
 export const workflow = /* @__PURE__ */ once<Workflow>(
   (config) =>
     new StepFunctionsWorkflow(
-      new SFNClient({ region: config.AWS_REGION, endpoint: config.SFN_ENDPOINT }),
+      traced(new SFNClient({ region: config.AWS_REGION, endpoint: config.SFN_ENDPOINT })),
       config.STATE_MACHINE_ARN,
     ),
 );
@@ -174,7 +178,7 @@ export const exportFiles = /* @__PURE__ */ once<ExportFiles>((config) => {
         required(c, 'EXPORT_SIGNING_KEY', local),
       )
     : new S3ExportFiles(
-        new S3Client({ region: config.AWS_REGION }),
+        traced(new S3Client({ region: config.AWS_REGION })),
         required(c, 'EXPORT_BUCKET', 'with EXPORT_FILES=s3'),
       );
 });
@@ -184,7 +188,7 @@ export const consoleUsers = /* @__PURE__ */ once<ConsoleUsers>((config) => {
   return c.CONSOLE_USERS === 'table'
     ? new DynamoDbConsoleUsers({ tableName: config.TABLE_NAME, client: dynamo(config) })
     : new CognitoConsoleUsers(
-        new CognitoIdentityProviderClient({ region: config.AWS_REGION }),
+        traced(new CognitoIdentityProviderClient({ region: config.AWS_REGION })),
         required(c, 'USER_POOL_ID', 'with CONSOLE_USERS=cognito'),
         new DynamoDbSessionMarks({ tableName: config.TABLE_NAME, client: dynamo(config) }),
       );
@@ -194,7 +198,7 @@ export const secretWriter = /* @__PURE__ */ once<SecretWriter>((config) =>
   config.SECRETS === 'file'
     ? new FileSecretWriter(config.SECRETS_FILE as string)
     : new SecretsManagerSecretWriter(
-        new SecretsManagerClient({ region: config.AWS_REGION }),
+        traced(new SecretsManagerClient({ region: config.AWS_REGION })),
         config.SECRETS_PREFIX,
       ),
 );

@@ -259,6 +259,11 @@ export interface RouteSpec {
   auth: AuthKind;
   /** For console routes: the roles allowed. */
   roles?: readonly Role[];
+  /**
+   * For portal routes: an entry point that carries no link or session token, so the edge limits
+   * every request per source network (`guardPortalSource`) before the handler runs.
+   */
+  tokenless?: true;
 }
 
 export const ROUTES = [
@@ -286,7 +291,7 @@ export const ROUTES = [
   },
   { method: 'GET', path: '/portal/session', function: 'portal-open', auth: 'portal' },
   { method: 'POST', path: '/portal/signals', function: 'portal-signals', auth: 'portal' },
-  { method: 'POST', path: '/portal/start', function: 'portal-start', auth: 'portal' },
+  { method: 'POST', path: '/portal/start', function: 'portal-start', auth: 'portal', tokenless: true },
   { method: 'GET', path: '/portal/question', function: 'portal-question', auth: 'portal' },
   { method: 'POST', path: '/portal/answer', function: 'portal-answer', auth: 'portal' },
   { method: 'POST', path: '/portal/password-check', function: 'portal-password-check', auth: 'portal' },

@@ -2,13 +2,15 @@
 import { compose, consoleQueries, consoleUsers } from '../../shared/composition.js';
 import { dashboardQuerySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { authorized } from '../../shared/use-cases/console/access.js';
 import { dashboard } from '../../shared/use-cases/console/dashboard.js';
-import { parseQuery } from '../../shared/use-cases/console/request.js';
 
 const ctx = compose({ consoleQueries, consoleUsers });
 
-export const handler = httpHandler('console-dashboard', {}, async (request) => {
-  await authorized(ctx, 'console-dashboard', request);
-  return { status: 200, body: await dashboard(ctx, parseQuery(dashboardQuerySchema, request.event)) };
-});
+export const handler = httpHandler(
+  'console-dashboard',
+  { ctx, query: dashboardQuerySchema },
+  async ({ query }) => ({
+    status: 200,
+    body: await dashboard(ctx, query),
+  }),
+);

@@ -1,5 +1,6 @@
 /** Table stream: runs each newly queued CSV export into the export bucket. */
 import { audit, compose, consoleQueries, exportFiles } from '../../shared/composition.js';
+import { powertools } from '../../shared/http/observability.js';
 import { exportBudget, runExport } from '../../shared/use-cases/console/export.js';
 import { streamHandler } from '../../shared/use-cases/console/stream.js';
 
@@ -9,4 +10,4 @@ export const handler = streamHandler('console-export-run', async ({ eventName, a
   if (eventName !== 'INSERT' || typeof after?.exportId !== 'string') return;
   // Stop writing with time to spare for marking the job failed (a minute, or a fifth when short).
   await runExport(ctx, after.exportId, exportBudget(remainingMs));
-});
+}).use(powertools());

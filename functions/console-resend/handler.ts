@@ -9,16 +9,16 @@ import {
   workflow,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { authorized } from '../../shared/use-cases/console/access.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
+import { pathSchema } from '../../shared/http/validation.js';
 import { resendVerification } from '../../shared/use-cases/console/send.js';
 
 const ctx = compose({ verifications, tickets, connections, directory, workflow, consoleUsers });
 
-export const handler = httpHandler('console-resend', {}, async (request) => {
-  const principal = await authorized(ctx, 'console-resend', request);
-  return {
+export const handler = httpHandler(
+  'console-resend',
+  { ctx, path: pathSchema('verificationId') },
+  async ({ path, principal }) => ({
     status: 202,
-    body: await resendVerification(ctx, pathParam(request.event, 'verificationId'), principal),
-  };
-});
+    body: await resendVerification(ctx, path.verificationId, principal),
+  }),
+);

@@ -9,17 +9,17 @@ import {
   verifications,
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { authorized } from '../../shared/use-cases/console/access.js';
+import { pathSchema } from '../../shared/http/validation.js';
 import { prefillFor } from '../../shared/use-cases/console/list.js';
-import { pathParam } from '../../shared/use-cases/console/request.js';
 import { ticketPrefill } from '../../shared/use-cases/console/send.js';
 
 const ctx = compose({ verifications, tickets, connections, directory, ticketSystems, consoleUsers });
 
-export const handler = httpHandler('console-ticket', {}, async (request) => {
-  const principal = await authorized(ctx, 'console-ticket', request);
-  const { event } = request;
-  const connectionId = pathParam(event, 'connectionId');
-  const prefill = await ticketPrefill(ctx, connectionId, pathParam(event, 'ticketId'));
-  return { status: 200, body: await prefillFor(ctx, prefill, principal) };
-});
+export const handler = httpHandler(
+  'console-ticket',
+  { ctx, path: pathSchema('connectionId', 'ticketId') },
+  async ({ path, principal }) => {
+    const prefill = await ticketPrefill(ctx, path.connectionId, path.ticketId);
+    return { status: 200, body: await prefillFor(ctx, prefill, principal) };
+  },
+);

@@ -2,21 +2,16 @@
 import { audit, compose, consoleUsers } from '../../shared/composition.js';
 import { updateUserBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { authorized } from '../../shared/use-cases/console/access.js';
-import { parseBody, pathParam } from '../../shared/use-cases/console/request.js';
+import { pathSchema } from '../../shared/http/validation.js';
 import { updateUser } from '../../shared/use-cases/console/users.js';
 
 const ctx = compose({ audit, consoleUsers });
 
-export const handler = httpHandler('console-users-update', { rawBody: true }, async (request) => {
-  const principal = await authorized(ctx, 'console-users-update', request);
-  return {
+export const handler = httpHandler(
+  'console-users-update',
+  { ctx, body: updateUserBodySchema, explain: true, path: pathSchema('username') },
+  async ({ path, body, principal }) => ({
     status: 200,
-    body: await updateUser(
-      ctx,
-      pathParam(request.event, 'username'),
-      parseBody(updateUserBodySchema, request.rawBody),
-      principal,
-    ),
-  };
-});
+    body: await updateUser(ctx, path.username, body, principal),
+  }),
+);

@@ -17,6 +17,6 @@ import { performAction } from '../../shared/use-cases/portal/action.js';
 
 const ctx = compose({ verifications, connections, counters, audit, directory, secrets, workflow, messenger });
 
-export const handler = httpHandler('portal-action', { body: actionSchema }, async ({ bearer, body }) => {
+export const handler = httpHandler('portal-action', { ctx, body: actionSchema }, async ({ bearer, body }) => {
   return { status: 200, body: await performAction(ctx, bearer, body) };
 });

@@ -7,6 +7,6 @@ import { answerQuestion } from '../../shared/use-cases/portal/answer.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 
-export const handler = httpHandler('portal-answer', { body: answerSchema }, async ({ bearer, body }) => {
+export const handler = httpHandler('portal-answer', { ctx, body: answerSchema }, async ({ bearer, body }) => {
   return { status: 200, body: await answerQuestion(ctx, bearer, body) };
 });

@@ -17,6 +17,6 @@ import { completeVerification } from '../../shared/use-cases/portal/complete.js'
 
 const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 
-export const handler = httpHandler('portal-complete', { body: completeSchema }, async ({ bearer }) => {
+export const handler = httpHandler('portal-complete', { ctx, body: completeSchema }, async ({ bearer }) => {
   return { status: 200, body: await completeVerification(ctx, bearer) };
 });

@@ -7,7 +7,11 @@ import { leaveFeedback } from '../../shared/use-cases/portal/feedback.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 
-export const handler = httpHandler('portal-feedback', { body: feedbackSchema }, async ({ bearer, body }) => ({
-  status: 201,
-  body: await leaveFeedback(ctx, bearer, body),
-}));
+export const handler = httpHandler(
+  'portal-feedback',
+  { ctx, body: feedbackSchema },
+  async ({ bearer, body }) => ({
+    status: 201,
+    body: await leaveFeedback(ctx, bearer, body),
+  }),
+);

@@ -17,7 +17,7 @@ import { reportNotMe } from '../../shared/use-cases/portal/not-me.js';
 
 const ctx = compose({ verifications, connections, counters, people, audit, directory, secrets, workflow });
 
-export const handler = httpHandler('portal-not-me', { body: notMeSchema }, async ({ bearer }) => ({
+export const handler = httpHandler('portal-not-me', { ctx, body: notMeSchema }, async ({ bearer }) => ({
   status: 200,
   body: await reportNotMe(ctx, bearer),
 }));

@@ -29,7 +29,7 @@ const ctx = compose({
 
 // Limits live in the use case: a link that does not open counts against its host and network, a
 // valid one only against itself (so a neighbour's junk never locks it out).
-export const handler = httpHandler('portal-open', {}, async ({ event, bearer }) => ({
+export const handler = httpHandler('portal-open', { ctx }, async ({ event, bearer }) => ({
   status: 200,
   body: await openPortalSession(ctx, bearer, event.requestContext.http.sourceIp),
 }));

@@ -9,7 +9,7 @@ const ctx = compose({ verifications, counters, audit, directory, secrets });
 
 export const handler = httpHandler(
   'portal-password-check',
-  { body: passwordCheckSchema },
+  { ctx, body: passwordCheckSchema },
   async ({ bearer, body }) => {
     return { status: 200, body: await checkNewPassword(ctx, bearer, body) };
   },

@@ -6,6 +6,6 @@ import { nextQuestion } from '../../shared/use-cases/portal/answer.js';
 
 const ctx = compose({ verifications, counters, audit, secrets });
 
-export const handler = httpHandler('portal-question', {}, async ({ bearer }) => {
+export const handler = httpHandler('portal-question', { ctx }, async ({ bearer }) => {
   return { status: 200, body: await nextQuestion(ctx, bearer) };
 });

@@ -18,7 +18,7 @@ const ctx = compose({ verifications, counters, people, torExits, audit, secrets,
 
 export const handler = httpHandler(
   'portal-signals',
-  { body: signalsSchema },
+  { ctx, body: signalsSchema },
   async ({ event, bearer, body }) => {
     const { sourceIp, userAgent } = event.requestContext.http;
     return {

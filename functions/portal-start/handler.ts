@@ -11,12 +11,11 @@ import {
 } from '../../shared/composition.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { selfServiceSchema } from '../../shared/portal-api.js';
-import { guardPortalSource } from '../../shared/use-cases/portal/guard.js';
 import { startSelfService } from '../../shared/use-cases/self-service.js';
 
 const ctx = compose({ verifications, tickets, connections, counters, directory, workflow });
 
-export const handler = httpHandler('portal-start', { body: selfServiceSchema }, async ({ event, body }) => {
-  await guardPortalSource(ctx, event.requestContext.http.sourceIp);
-  return { status: 202, body: await startSelfService(ctx, body) };
-});
+export const handler = httpHandler('portal-start', { ctx, body: selfServiceSchema }, async ({ body }) => ({
+  status: 202,
+  body: await startSelfService(ctx, body),
+}));

@@ -1,5 +1,4 @@
 /** POST /api/verifications: an agent sends a verification link for a ticket (email, or SMS to an E.164 number). */
-
 import {
   compose,
   connections,
@@ -11,12 +10,15 @@ import {
 } from '../../shared/composition.js';
 import { sendBodySchema } from '../../shared/console-api.js';
 import { httpHandler } from '../../shared/http/api.js';
-import { authorized } from '../../shared/use-cases/console/access.js';
 import { sendFromConsole } from '../../shared/use-cases/console/send.js';
 
 const ctx = compose({ verifications, tickets, connections, directory, workflow, consoleUsers });
 
-export const handler = httpHandler('send-link', { body: sendBodySchema }, async (request) => {
-  const principal = await authorized(ctx, 'send-link', request);
-  return { status: 202, body: await sendFromConsole(ctx, principal.username, request.body) };
-});
+export const handler = httpHandler(
+  'send-link',
+  { ctx, body: sendBodySchema },
+  async ({ principal, body }) => ({
+    status: 202,
+    body: await sendFromConsole(ctx, principal.username, body),
+  }),
+);

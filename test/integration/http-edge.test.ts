@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidTransition } from '../../shared/domain/errors.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
+import { statusOf } from '../../shared/http/error-map.js';
 import { secretNames } from '../../shared/ports/secrets.js';
 import {
   call,
@@ -349,7 +351,13 @@ describe('status transitions', () => {
       {},
       { verificationId, actor: 'test', action: 'x', at: new Date().toISOString() },
     );
-    await expect(attempt).rejects.toMatchObject({ code: 'INVALID_TRANSITION', status: 409 });
+    const refusal = await attempt.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toBeInstanceOf(InvalidTransition);
+    expect(refusal).toMatchObject({ code: 'INVALID_TRANSITION' });
+    expect(statusOf(refusal as InvalidTransition)).toBe(409);
     expect(await verification(h, verificationId)).toEqual(before);
     expect(await h.stack.store.listAudit(verificationId)).toEqual(auditBefore);
   });

@@ -8,7 +8,7 @@
  * were last ended (AdminUserGlobalSignOut semantics), and the route's roles are checked against the
  * roles the user has now, not the ones the token was issued with.
  */
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+
 import { NotPermitted, Unauthenticated } from '../../domain/errors.js';
 import type { Principal, Role } from '../../domain/model/principal.js';
 import { type FunctionName, routeFor } from '../../manifest.js';
@@ -34,14 +34,6 @@ async function lookUp(ctx: Ctx<'consoleUsers'>, username: string): Promise<Conso
   return user;
 }
 
-/** The token's `iat` (seconds); API Gateway hands claims over as strings. */
-function issuedAt(event: APIGatewayProxyEventV2): number | undefined {
-  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } })
-    .authorizer?.jwt?.claims;
-  const iat = Number(claims?.iat);
-  return Number.isFinite(iat) ? iat : undefined;
-}
-
 /** A token is refused when issued at or before the second its user's sessions were ended. */
 export function sessionEnded(iat: number | undefined, sessionsEndedAt: string | undefined): boolean {
   if (!sessionsEndedAt) return false;
@@ -49,19 +41,19 @@ export function sessionEnded(iat: number | undefined, sessionsEndedAt: string | 
 }
 
 /**
- * The console user of this request as they are now: 401 when unknown, disabled or signed out
- * everywhere since the token was issued; 403 when their current roles do not allow the route.
+ * The console user of this request as they are now (the HTTP edge hands over the token's user
+ * and `iat`): 401 when unknown, disabled or signed out everywhere since the token was issued; 403 when their current roles do not allow the route.
  */
 export async function authorized(
   ctx: Ctx<'consoleUsers'>,
   functionName: FunctionName,
-  request: { event: APIGatewayProxyEventV2; principal?: Principal },
+  request: { principal?: Principal; issuedAt?: number },
 ): Promise<Principal> {
   const principal = signedIn(request.principal);
   const user = await lookUp(ctx, principal.username);
   if (!user?.enabled)
     throw new Unauthenticated('USER_DISABLED', 'Your console access is turned off; ask an admin');
-  if (sessionEnded(issuedAt(request.event), user.sessionsEndedAt))
+  if (sessionEnded(request.issuedAt, user.sessionsEndedAt))
     throw new Unauthenticated('SESSION_ENDED', 'Your session was ended by an admin; sign in again');
   const allowed: readonly Role[] = routeFor(functionName)?.roles ?? [];
   if (!user.roles.some((r) => allowed.includes(r)))

@@ -1,91 +1,10 @@
-/** Query strings and cursors of the console API: validated, with the stable error codes of the HTTP edge. */
+/** Date ranges and cursors of the console API, with the stable error codes of the HTTP edge. */
 import { createHash } from 'node:crypto';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { addDays, addMonths, rangeProblem } from '../../console-api.js';
 import { InvalidInput, Unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ListPosition } from '../../ports/console-queries.js';
 import * as z from '../../zod.js';
-
-/**
- * Validates input with a schema from console-api.ts: 400 VALIDATION_FAILED with a sentence naming
- * the first field that is wrong (and every issue in `details`).
- */
-export function parseWith<S extends z.ZodMiniType>(schema: S, input: unknown, what: string): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-    throw new InvalidInput('VALIDATION_FAILED', describeIssues(parsed.error.issues, what), issues);
-  }
-  return parsed.data;
-}
-
-/** What a value must be, from a zod issue, in words: "at most 10", "one of full, outcome_only". */
-function expected(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'too_big':
-      return issue.origin === 'string'
-        ? `at most ${issue.maximum} characters`
-        : issue.origin === 'array'
-          ? `at most ${issue.maximum} items`
-          : `at most ${issue.maximum}`;
-    case 'too_small':
-      return issue.origin === 'string'
-        ? Number(issue.minimum) === 1
-          ? 'filled in'
-          : `at least ${issue.minimum} characters`
-        : issue.origin === 'array'
-          ? `at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`
-          : `at least ${issue.minimum}`;
-    case 'invalid_type':
-      return issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}`;
-    case 'invalid_value':
-      return `one of ${issue.values.map(String).join(', ')}`;
-    case 'not_multiple_of':
-      return `a multiple of ${issue.divisor}`;
-    case 'unrecognized_keys':
-      return 'left out';
-    default:
-      return issue.message.replace(/^Invalid input: expected /i, '').replace(/^Invalid /i, 'a valid ');
-  }
-}
-
-/** "`to` must be a date like 2026-01-31." rather than a schema path. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], what: string): string {
-  const first = issues[0];
-  if (!first) return `The ${what} is invalid.`;
-  let sentence: string;
-  if (first.code === 'unrecognized_keys')
-    sentence = `${first.keys.map((k) => `\`${k}\``).join(', ')} ${first.keys.length > 1 ? 'are' : 'is'} not something this request takes`;
-  else {
-    const field = [...first.path].reverse().find((p) => typeof p === 'string');
-    // A refinement's message is already a sentence; a format check says what it wants.
-    if (first.code === 'custom' || !field) sentence = first.message;
-    else sentence = `\`${String(field)}\` must be ${expected(first)}`;
-  }
-  const more =
-    issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  return `${sentence.replace(/\.$/, '')}${more}.`;
-}
-
-/**
- * Parses and validates a JSON body (the edge has checked its size and content type) with a
- * sentence for the first problem: 400 MALFORMED_JSON or VALIDATION_FAILED.
- */
-export function parseBody<S extends z.ZodMiniType>(schema: S, rawBody: string): z.infer<S> {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody);
-  } catch {
-    throw new InvalidInput('MALFORMED_JSON', 'The body is not valid JSON');
-  }
-  return parseWith(schema, json, 'request body');
-}
-
-/** Validates the query string with a schema from console-api.ts (400 VALIDATION_FAILED otherwise). */
-export function parseQuery<S extends z.ZodMiniType>(schema: S, event: APIGatewayProxyEventV2): z.infer<S> {
-  return parseWith(schema, event.queryStringParameters ?? {}, 'query string');
-}
 
 /**
  * The range a request covers, checked by the contract's one rule (console-api.ts `rangeProblem`):
@@ -114,11 +33,6 @@ export { addDays };
 export function signedIn(principal: Principal | undefined): Principal {
   if (!principal) throw new Unauthenticated('UNAUTHENTICATED', 'Sign in first');
   return principal;
-}
-
-/** A path parameter ('' when absent: the use case then finds nothing and answers 404). */
-export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
-  return event.pathParameters?.[name] ?? '';
 }
 
 const partition = /^(VERS#\d{4}-\d{2}|AUDIT#\d{4}-\d{2}-\d{2})$/;

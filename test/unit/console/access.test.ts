@@ -9,7 +9,6 @@ import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -18,11 +17,6 @@ import type { ConsoleUserRecord } from '../../../shared/ports/console-users.js';
 import type { Ctx } from '../../../shared/ports/context.js';
 import { authorized, forgetUser, sessionEnded } from '../../../shared/use-cases/console/access.js';
 import { auditedSignIns } from '../../../shared/use-cases/console/users.js';
-
-const event = (iat: number) =>
-  ({
-    requestContext: { authorizer: { jwt: { claims: { iat: String(iat) } } } },
-  }) as unknown as APIGatewayProxyEventV2;
 
 function users(record: ConsoleUserRecord | undefined) {
   let current = record;
@@ -47,7 +41,7 @@ function users(record: ConsoleUserRecord | undefined) {
 
 const ed: ConsoleUserRecord = { username: 'ed', roles: ['auditor'], enabled: true, status: 'CONFIRMED' };
 const asAuditor = (iat = 1_800_000_000) => ({
-  event: event(iat),
+  issuedAt: iat,
   principal: { username: 'ed', roles: ['auditor' as const] },
 });
 

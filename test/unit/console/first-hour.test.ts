@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { prefixTerm, prefixTerms, startsWithTerm } from '../../../shared/adapters/dynamodb/console-index.js';
 import { connectionPolicyBodySchema, listQuerySchema } from '../../../shared/console-api.js';
 import type { Verification } from '../../../shared/domain/model/verification.js';
+import { parseWith } from '../../../shared/http/validation.js';
 import type { Ctx } from '../../../shared/ports/context.js';
 import { viewTranscript } from '../../../shared/use-cases/console/detail.js';
-import { parseWith } from '../../../shared/use-cases/console/request.js';
 import { auditCsv } from '../../../web/console/src/audit-csv.js';
 import { verification } from '../fixtures.js';
 

@@ -10,6 +10,7 @@ import { StateConflict, Unavailable } from '../../../shared/domain/errors.js';
 import { httpHandler, MAX_BODY_BYTES } from '../../../shared/http/api.js';
 import { logger } from '../../../shared/logger.js';
 import { apigwEvent } from '../fixtures.js';
+import { edgeCtx } from './edge-ctx.js';
 
 const context = { functionName: 'send-link', awsRequestId: 'req-1' } as Context;
 
@@ -21,11 +22,18 @@ const sendSchema = z
   })
   .strict();
 
+const edge = edgeCtx();
+const { ctx } = edge;
+
 /** A console handler that echoes what the edge handed it. */
-const echoConsole = httpHandler('send-link', { body: sendSchema }, async ({ body, principal, bearer }) => ({
-  status: 202,
-  body: { body, principal, bearer },
-}));
+const echoConsole = httpHandler(
+  'send-link',
+  { ctx, body: sendSchema },
+  async ({ body, principal, bearer }) => ({
+    status: 202,
+    body: { body, principal, bearer },
+  }),
+);
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
 
@@ -43,6 +51,7 @@ const errorOf = (json: Record<string, unknown>) =>
 
 describe('httpHandler', () => {
   beforeEach(() => {
+    edge.setUser('alice', ['agent']);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
@@ -141,6 +150,7 @@ describe('httpHandler', () => {
 
     it('reads several groups from the string form and keeps only known roles', async () => {
       // Prepare
+      edge.setUser('alice', ['agent', 'auditor']);
       const event = apigwEvent('console-send-link');
       claimsOf(event)['cognito:groups'] = '[helpdesk-emea agent auditor]';
 
@@ -154,6 +164,7 @@ describe('httpHandler', () => {
 
     it('accepts the array form of the groups claim', async () => {
       // Prepare
+      edge.setUser('alice', ['admin']);
       const event = apigwEvent('console-send-link');
       claimsOf(event)['cognito:groups'] = ['admin'];
 
@@ -167,7 +178,8 @@ describe('httpHandler', () => {
 
     it('lets an auditor read where the route allows auditors', async () => {
       // Prepare
-      const read = httpHandler('verification-get', {}, async ({ principal }) => ({
+      edge.setUser('alice', ['auditor']);
+      const read = httpHandler('verification-get', { ctx }, async ({ principal }) => ({
         status: 200,
         body: principal,
       }));
@@ -397,7 +409,7 @@ describe('httpHandler', () => {
     it('answers a thrown plain Error with a generic 500 and leaks nothing', async () => {
       // Prepare
       const secret = 'ConditionalCheckFailed on table helpdesk-verify key VERIF#01JD';
-      const failing = httpHandler('send-link', { body: sendSchema }, async () => {
+      const failing = httpHandler('send-link', { ctx, body: sendSchema }, async () => {
         throw new Error(secret);
       });
 
@@ -420,7 +432,7 @@ describe('httpHandler', () => {
 
     it('answers a thrown non-Error value with a generic 500 too', async () => {
       // Prepare
-      const failing = httpHandler('send-link', { body: sendSchema }, async () => {
+      const failing = httpHandler('send-link', { ctx, body: sendSchema }, async () => {
         throw 'a string, not an Error';
       });
 
@@ -435,7 +447,7 @@ describe('httpHandler', () => {
 
     it('answers an AppError 409 with its code and message', async () => {
       // Prepare
-      const failing = httpHandler('send-link', { body: sendSchema }, async () => {
+      const failing = httpHandler('send-link', { ctx, body: sendSchema }, async () => {
         throw new StateConflict(
           'VERIFICATION_IN_PROGRESS',
           'A verification is already in progress for this ticket',
@@ -457,7 +469,7 @@ describe('httpHandler', () => {
 
     it('answers an AppError of 500 or more with its code and status', async () => {
       // Prepare
-      const failing = httpHandler('send-link', { body: sendSchema }, async () => {
+      const failing = httpHandler('send-link', { ctx, body: sendSchema }, async () => {
         throw new Unavailable('TICKET_SYSTEM_UNAVAILABLE', 'The ticket system is not answering');
       });
 
@@ -503,7 +515,7 @@ describe('httpHandler', () => {
       .strict();
     const echoPortal = httpHandler(
       'portal-complete',
-      { body: completeSchema },
+      { ctx, body: completeSchema },
       async ({ bearer, principal, body }) => ({
         status: 200,
         body: { bearer: bearer ?? null, principal: principal ?? null, answered: body.answers.length },

@@ -16,6 +16,7 @@ import { httpHandler } from '../../../shared/http/api.js';
 import { EDGE_LIMITS } from '../../../shared/http/limits.js';
 import { logger } from '../../../shared/logger.js';
 import { apigwEvent } from '../fixtures.js';
+import { edgeCtx } from './edge-ctx.js';
 
 const context = { functionName: 'verification-get', awsRequestId: 'req-1' } as Context;
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -39,14 +40,18 @@ const logLines = () =>
     vi.mocked(logger.error).mock.calls,
   ]);
 
+const edge = edgeCtx();
+const { ctx } = edge;
+
 describe('edge limits', () => {
   const called = vi.fn();
-  const read = httpHandler('verification-get', {}, async () => {
+  const read = httpHandler('verification-get', { ctx }, async () => {
     called();
     return { status: 200, body: { ok: true } };
   });
 
   beforeEach(() => {
+    edge.setUser('alice', ['agent']);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
@@ -127,6 +132,7 @@ describe('edge limits', () => {
 
 describe('dependencies down', () => {
   beforeEach(() => {
+    edge.setUser('alice', ['agent']);
     vi.spyOn(logger, 'info').mockImplementation(() => undefined);
     vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
     vi.spyOn(logger, 'error').mockImplementation(() => undefined);
@@ -134,7 +140,7 @@ describe('dependencies down', () => {
   afterEach(() => vi.restoreAllMocks());
 
   const failing = (error: unknown) =>
-    httpHandler('verification-get', {}, async () => {
+    httpHandler('verification-get', { ctx }, async () => {
       throw error;
     });
 
