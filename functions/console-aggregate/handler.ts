@@ -2,8 +2,8 @@
 import { compose, consoleQueries } from '../../shared/composition.js';
 import type { Verification } from '../../shared/domain/model/verification.js';
 import { countStepUp, powertools } from '../../shared/http/observability.js';
+import { streamHandler } from '../../shared/http/stream.js';
 import { applyAggregates } from '../../shared/use-cases/console/dashboard.js';
-import { streamHandler } from '../../shared/use-cases/console/stream.js';
 
 const ctx = compose({ consoleQueries });
 

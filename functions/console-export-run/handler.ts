@@ -1,8 +1,8 @@
 /** Table stream: runs each newly queued CSV export into the export bucket. */
 import { audit, compose, consoleQueries, exportFiles } from '../../shared/composition.js';
 import { powertools } from '../../shared/http/observability.js';
+import { streamHandler } from '../../shared/http/stream.js';
 import { exportBudget, runExport } from '../../shared/use-cases/console/export.js';
-import { streamHandler } from '../../shared/use-cases/console/stream.js';
 
 const ctx = compose({ audit, consoleQueries, exportFiles });
 
