@@ -15,16 +15,22 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../local/dynamodb-local.js';
 import { freePort } from '../../local/ports.js';
 import { seedDirectory } from '../../local/seed.js';
 import { startLocalStack } from '../../local/stack.js';
 import { signWebhook } from '../../shared/domain/tokens.js';
-import { logger } from '../../shared/logger.js';
 import { ROUTES, type RouteSpec } from '../../shared/manifest.js';
 import { secretNames } from '../../shared/ports/secrets.js';
 import { call, type Harness, openLink, openTicket, sendLink } from './harness.js';
+
+// WARN and up (the integration project's default is ERROR), so refusals at the edge are visible. Set
+// before the logger is built: the Lambda-context middleware resets the level to the initial one on
+// every invocation.
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+});
 
 let h: Harness;
 let ddb: DynamoDbLocal;
@@ -36,8 +42,6 @@ const originals = {
 };
 
 beforeAll(async () => {
-  // WARN and up (the integration project's default is ERROR), so refusals at the edge are visible.
-  logger.setLogLevel('WARN');
   const capture = (original: typeof originals.out) =>
     ((chunk: string | Uint8Array, ...rest: unknown[]) => {
       lines.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -243,6 +247,7 @@ describe('6. local stack robustness', () => {
       script,
       `import { startDynamoDbLocal } from ${local('dynamodb-local.ts')};
 import { freePort } from ${local('ports.ts')};
+
 const ddb = await startDynamoDbLocal(await freePort());
 process.stdout.write(JSON.stringify({ pid: ddb.pid }) + '\\n');
 setTimeout(() => { throw new Error('simulated crash'); }, 50);
