@@ -78,7 +78,9 @@ describe('authorized', () => {
       code: 'USER_DISABLED',
     });
     u.set(undefined);
-    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({ name: 'Unauthenticated' });
+    await expect(authorized(u.ctx, 'console-list', asAuditor())).rejects.toMatchObject({
+      name: 'Unauthenticated',
+    });
   });
 
   it('refuses a token issued before (or in the second) the sessions were ended', async () => {
