@@ -49,11 +49,12 @@ export function isWaitingFor(v: Pick<Verification, 'status' | 'action'>, stage: 
 
 /**
  * Answers are recorded in order and once: an answer lands only at the position the caller saw
- * (the number already recorded), and only while the verification is in progress.
+ * (the number already recorded), and only while the verification is in progress with its
+ * answer list started (opening it starts the list).
  */
 export const ANSWERING_STATUS: VerificationStatus = 'in_progress';
 export function mayRecordAnswer(v: Pick<Verification, 'status' | 'answers'>, position: number): boolean {
-  return v.status === ANSWERING_STATUS && (v.answers ?? []).length === position;
+  return v.status === ANSWERING_STATUS && v.answers !== undefined && v.answers.length === position;
 }
 
 /**
