@@ -18,10 +18,10 @@ import type {
   WaitStage,
 } from '../../domain/model/verification.js';
 import { keys } from './table.js';
-import { inList, readVerification as read, type TableAccess } from './writes.js';
+import { inList, readVerificationItem as read, type TableAccess } from './writes.js';
 
 /** `clientReportOutcome`: the first report is written only where none is; a later one may flag. */
-export async function recordClient(
+export async function writeClientReport(
   t: TableAccess,
   verificationId: string,
   client: ClientContext,
@@ -54,7 +54,7 @@ export async function recordClient(
 }
 
 /** `mayRecordAnswer` as the condition: in progress, and the list still as long as the caller saw. */
-export function recordAnswer(
+export function appendAnswer(
   t: TableAccess,
   verificationId: string,
   position: number,
@@ -78,7 +78,7 @@ export function recordAnswer(
 }
 
 /** `WAITING_FOR[stage]` as the condition: the token is stored only while the stage is still open. */
-export function storeTaskToken(
+export function writeTaskToken(
   t: TableAccess,
   verificationId: string,
   stage: WaitStage,
@@ -103,7 +103,7 @@ export function storeTaskToken(
 }
 
 /** `mayMoveAction` as the condition, with its audit event in the same transaction. */
-export async function setAction(
+export async function writeActionMove(
   t: TableAccess,
   verificationId: string,
   from: ActionState[],
@@ -133,7 +133,7 @@ export async function setAction(
 }
 
 /** `mayLeaveFeedback` as the condition (once, after an outcome), with its audit event. */
-export async function setFeedback(
+export async function writeFeedback(
   t: TableAccess,
   verificationId: string,
   feedback: RequesterFeedback,

@@ -27,7 +27,7 @@ import { searchItems, statusIndexAttributes, verificationItem } from './console-
 import { keys, strip } from './table.js';
 import * as progress from './verification-progress.js';
 import * as writeBack from './write-back.js';
-import { inList, readVerification, type TableAccess, type TransactItem } from './writes.js';
+import { inList, readVerificationItem, type TableAccess, type TransactItem } from './writes.js';
 
 export class DynamoDbVerifications implements Verifications {
   constructor(private readonly t: TableAccess) {}
@@ -61,7 +61,7 @@ export class DynamoDbVerifications implements Verifications {
   }
 
   getVerification(verificationId: string): Promise<Verification | undefined> {
-    return readVerification(this.t, verificationId);
+    return readVerificationItem(this.t, verificationId);
   }
 
   async listVerificationsByTicket(ref: TicketRef): Promise<Verification[]> {
@@ -126,15 +126,15 @@ export class DynamoDbVerifications implements Verifications {
   }
 
   storeTaskToken(verificationId: string, stage: WaitStage, token: string): Promise<boolean> {
-    return progress.storeTaskToken(this.t, verificationId, stage, token);
+    return progress.writeTaskToken(this.t, verificationId, stage, token);
   }
 
   recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }> {
-    return progress.recordClient(this.t, verificationId, client);
+    return progress.writeClientReport(this.t, verificationId, client);
   }
 
   recordAnswer(verificationId: string, position: number, answer: AnswerRecord): Promise<boolean> {
-    return progress.recordAnswer(this.t, verificationId, position, answer);
+    return progress.appendAnswer(this.t, verificationId, position, answer);
   }
 
   async getTranscript(verificationId: string): Promise<TranscriptEntry[] | undefined> {
@@ -149,7 +149,7 @@ export class DynamoDbVerifications implements Verifications {
     state: WriteBackState,
     details?: { lastError?: string; written?: TicketWrite },
   ): Promise<void> {
-    return writeBack.setWriteBack(this.t, verificationId, state, details);
+    return writeBack.writeWriteBackState(this.t, verificationId, state, details);
   }
 
   claimWriteBack(
@@ -158,11 +158,11 @@ export class DynamoDbVerifications implements Verifications {
     owner: string,
     leaseSeconds: number,
   ): Promise<WriteBackClaim> {
-    return writeBack.claimWriteBack(this.t, verificationId, write, owner, leaseSeconds);
+    return writeBack.writeWriteBackClaim(this.t, verificationId, write, owner, leaseSeconds);
   }
 
   releaseWriteBack(verificationId: string, owner: string): Promise<void> {
-    return writeBack.releaseWriteBack(this.t, verificationId, owner);
+    return writeBack.removeWriteBackLease(this.t, verificationId, owner);
   }
 
   markLinkDelivered(verificationId: string, at: string): Promise<void> {
@@ -207,11 +207,11 @@ export class DynamoDbVerifications implements Verifications {
     to: ActionState,
     audit: AuditEvent,
   ): Promise<boolean> {
-    return progress.setAction(this.t, verificationId, from, to, audit);
+    return progress.writeActionMove(this.t, verificationId, from, to, audit);
   }
 
   setFeedback(verificationId: string, feedback: RequesterFeedback, audit: AuditEvent): Promise<boolean> {
-    return progress.setFeedback(this.t, verificationId, feedback, audit);
+    return progress.writeFeedback(this.t, verificationId, feedback, audit);
   }
 
   private async setMarker(verificationId: string, field: 'linkDeliveredAt' | 'ticketResolvedAt', at: string) {

@@ -8,16 +8,16 @@ import { type StoredWriteBack, writeBackClaimOutcome } from '../../domain/model/
 import type { TicketWrite, WriteBackState } from '../../domain/model/verification.js';
 import type { WriteBackClaim } from '../../ports/verifications.js';
 import { keys } from './table.js';
-import { type Item, isConditionFailure, readVerification, type TableAccess } from './writes.js';
+import { isConditionFailure, readVerificationItem, type TableAccess, type TableItem } from './writes.js';
 
-export async function setWriteBack(
+export async function writeWriteBackState(
   t: TableAccess,
   verificationId: string,
   state: WriteBackState,
   details: { lastError?: string; written?: TicketWrite } = {},
 ): Promise<void> {
   const set = ['writeBack.#state = :state', 'writeBack.updatedAt = :at'];
-  const values: Item = { ':state': state, ':at': t.now().toISOString() };
+  const values: TableItem = { ':state': state, ':at': t.now().toISOString() };
   if (details.written) {
     set.push('writeBack.written = list_append(if_not_exists(writeBack.written, :none), :written)');
     Object.assign(values, { ':none': [], ':written': [details.written] });
@@ -43,7 +43,7 @@ export async function setWriteBack(
  * writeBack.attempted in the same write, whose old value says whether an attempt went before.
  * When the condition fails, the record read afterwards says which of the other outcomes it is.
  */
-export async function claimWriteBack(
+export async function writeWriteBackClaim(
   t: TableAccess,
   verificationId: string,
   write: TicketWrite,
@@ -76,7 +76,7 @@ export async function claimWriteBack(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
-  const v = await readVerification(t, verificationId);
+  const v = await readVerificationItem(t, verificationId);
   if (!v) throw new NotFound('VERIFICATION_NOT_FOUND', 'No such verification');
   const outcome = writeBackClaimOutcome(v.writeBack, write, now);
   // Not claimable a moment ago: a lease that has run out since still counts as held (as before).
@@ -84,7 +84,11 @@ export async function claimWriteBack(
 }
 
 /** `mayReleaseLease` as the condition: only our own lease is removed. */
-export async function releaseWriteBack(t: TableAccess, verificationId: string, owner: string): Promise<void> {
+export async function removeWriteBackLease(
+  t: TableAccess,
+  verificationId: string,
+  owner: string,
+): Promise<void> {
   await t.conditionally(
     new UpdateCommand({
       TableName: t.table,

@@ -21,7 +21,7 @@ import type { AuditEvent } from '../../domain/model/audit-event.js';
 import type { Verification } from '../../domain/model/verification.js';
 import { keys, strip } from './table.js';
 
-export type Item = Record<string, unknown>;
+export type TableItem = Record<string, unknown>;
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export interface DynamoDbRepositoryOptions {
@@ -81,7 +81,7 @@ export function inList(prefix: string, values: readonly string[]) {
 }
 
 /** An audit event as stored: under its verification (or ticket), by day and by actor. */
-export function auditItem(event: AuditEvent, expiresAtEpoch?: number): Item {
+export function auditItem(event: AuditEvent, expiresAtEpoch?: number): TableItem {
   const eventId = ulid();
   const pk = event.verificationId
     ? keys.verification(event.verificationId).pk
@@ -101,7 +101,7 @@ export function auditItem(event: AuditEvent, expiresAtEpoch?: number): Item {
 }
 
 /** The verification as stored, read consistently (every repository that guards a write on it). */
-export async function readVerification(
+export async function readVerificationItem(
   t: TableAccess,
   verificationId: string,
 ): Promise<Verification | undefined> {
