@@ -420,7 +420,7 @@ async function main() {
       }
       const done = await http('POST', '/portal/complete', sessionToken, {}, headers);
       if (done.status !== 200) throw new Error(`complete: ${done.status} ${JSON.stringify(done.json)}`);
-      const v = (await stack.store.getVerification(verificationId)) as Verification;
+      const v = (await stack.repositories.verifications.getVerification(verificationId)) as Verification;
       const verdict = verdictOf(v.status, v.assessment);
       const outcome: Outcome =
         v.status === 'passed'

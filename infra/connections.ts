@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
+import { dynamoDbRepositories } from '../shared/adapters/dynamodb/repositories.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import { inboundAuth } from '../shared/domain/deliveries.js';
 import type { Connection } from '../shared/domain/model/connection.js';
@@ -28,7 +28,7 @@ if (!values.table || !command || !argument || !['put', 'get'].includes(command))
   );
   process.exit(2);
 }
-const store = new DynamoDbVerificationStore({
+const { connections } = dynamoDbRepositories({
   tableName: values.table,
   client: new DynamoDBClient({ endpoint: values.endpoint }),
 });
@@ -50,7 +50,7 @@ function secretsToCreate(connection: Connection): string[] {
 }
 
 if (command === 'get') {
-  const connection = await store.getConnection(argument);
+  const connection = await connections.getConnection(argument);
   console.log(connection ? JSON.stringify(connection, null, 2) : `No connection ${argument}`);
   process.exit(connection ? 0 : 1);
 }
@@ -59,7 +59,7 @@ if (!parsed.ok) {
   console.error(`Invalid connection:\n  ${parsed.issues.join('\n  ')}`);
   process.exit(1);
 }
-await store.putConnection(parsed.connection);
+await connections.putConnection(parsed.connection);
 console.log(`Saved connection ${parsed.connection.connectionId} (${parsed.connection.type}).`);
 console.log('Make sure these secrets exist in Secrets Manager (values are never stored in the table):');
 for (const line of secretsToCreate(parsed.connection)) console.log(`  ${line}`);

@@ -8,9 +8,11 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDbConsoleUsers } from '../shared/adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from '../shared/adapters/dynamodb/directory.js';
-import { DynamoDbVerificationStore } from '../shared/adapters/dynamodb/store.js';
+import { dynamoDbRepositories } from '../shared/adapters/dynamodb/repositories.js';
 import { isFinal } from '../shared/domain/model/verification.js';
+import type { Repositories } from '../shared/ports/context.js';
 import { secretNames } from '../shared/ports/secrets.js';
+import type { Verifications } from '../shared/ports/verifications.js';
 import { auditedSignIns } from '../shared/use-cases/console/users.js';
 import { CONSOLE_DIST, consoleCsp, ensureConsoleBuilt, LOCAL_CONSOLE_CONFIG } from '../web/console/build.js';
 import { ensurePortalBuilt, LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST } from '../web/portal/build.js';
@@ -70,7 +72,8 @@ export interface LocalStack {
   changegear: ChangeGearSimulator;
   gateway: LocalGateway;
   stepFunctions: LocalStepFunctions;
-  store: DynamoDbVerificationStore;
+  /** The table's repositories, one per port. */
+  repositories: Repositories;
   stop(): Promise<void>;
 }
 
@@ -176,14 +179,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const client = localDynamoClient(dynamodbEndpoint);
     await ensureTable(client, tableName);
-    const store = new DynamoDbVerificationStore({ tableName, client });
+    const repositories = dynamoDbRepositories({ tableName, client });
     const directory = new DynamoDbDirectory({ tableName, client });
     const people = organisationAsOf(new Date(), seedDirectory());
     await directory.putUsers(people);
     const demo = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
     if (demo && !(await directory.hasPassword(demo.userId)))
       await directory.resetPassword(demo.userId, DEMO_REQUESTER_PASSWORD);
-    for (const c of connections) await store.putConnection(c);
+    for (const c of connections) await repositories.connections.putConnection(c);
     const consoleUsers = new DynamoDbConsoleUsers({ tableName, client });
     for (const u of CONSOLE_USERS)
       await consoleUsers.seed({ username: u.username, password: u.password, roles: u.groups });
@@ -191,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const stepFunctions = new LocalStepFunctions({ retryIntervalOverrides: options.retryIntervalOverrides });
     await stepFunctions.listen(servers.stepFunctions);
     stoppers.push(() => stepFunctions.stop());
-    const resumed = await resumeLifecycles(store, stepFunctions);
+    const resumed = await resumeLifecycles(repositories.verifications, stepFunctions);
 
     // The portal as CloudFront serves it (same headers); built first if missing or stale.
     await ensurePortalBuilt();
@@ -215,7 +218,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       simulateSourceIp: options.simulateSourceIp,
       sites: [portal, consoleSite],
       // Every sign-in at the local issuer, and every failed one, is an audit event.
-      userStore: auditedSignIns(consoleUsers, store),
+      userStore: auditedSignIns(consoleUsers, repositories.audit),
       exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
     });
     await gateway.listen(servers.gateway);
@@ -280,7 +283,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       changegear,
       gateway,
       stepFunctions,
-      store,
+      repositories,
       stop,
     };
   } catch (error) {
@@ -295,9 +298,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * execution: SendLink and ticket writes already made are skipped, a finished verification is
  * picked up by AwaitCompletion at once, an open one waits out the rest of its link lifetime.
  */
-async function resumeLifecycles(store: DynamoDbVerificationStore, stepFunctions: LocalStepFunctions) {
+async function resumeLifecycles(verifications: Verifications, stepFunctions: LocalStepFunctions) {
   const monthAgo = new Date(Date.now() - 31 * 86_400_000);
-  const unfinished = (await store.listVerificationsSince(monthAgo)).filter(
+  const unfinished = (await verifications.listVerificationsSince(monthAgo)).filter(
     (v) =>
       v.status !== 'cancelled' &&
       (!isFinal(v.status) ||

@@ -16,7 +16,7 @@ import { OktaDirectory } from './adapters/directory/okta.js';
 import { DynamoDbConsoleQueries } from './adapters/dynamodb/console-queries.js';
 import { DynamoDbConsoleUsers, DynamoDbSessionMarks } from './adapters/dynamodb/console-users.js';
 import { DynamoDbDirectory } from './adapters/dynamodb/directory.js';
-import { DynamoDbVerificationStore } from './adapters/dynamodb/store.js';
+import { dynamoDbRepositories } from './adapters/dynamodb/repositories.js';
 import { reportTableUnavailable } from './adapters/dynamodb/unreachable.js';
 import { LocalExportFiles, S3ExportFiles } from './adapters/export-files.js';
 import { dataAge as ipDataAge, lookup as lookupIp, preloadIpData } from './adapters/ip-data.js';
@@ -61,19 +61,9 @@ const dynamo = /* @__PURE__ */ once((config) =>
 );
 
 /** The table's repositories, sharing one client (one per cold start). */
-const repositories = /* @__PURE__ */ once<Repositories>((config) => {
-  const table = new DynamoDbVerificationStore({ tableName: config.TABLE_NAME, client: dynamo(config) });
-  return {
-    verifications: table,
-    tickets: table,
-    connections: table,
-    linkTokens: table,
-    counters: table,
-    people: table,
-    torExits: table,
-    audit: table,
-  };
-});
+const repositories = /* @__PURE__ */ once<Repositories>((config) =>
+  dynamoDbRepositories({ tableName: config.TABLE_NAME, client: dynamo(config) }),
+);
 export const verifications = (config: Config) => repositories(config).verifications;
 export const tickets = (config: Config) => repositories(config).tickets;
 export const connections = (config: Config) => repositories(config).connections;

@@ -31,7 +31,7 @@ async function seed(
 ) {
   const createdAt = new Date(Date.now() - 3_600_000).toISOString();
   const ref = { connectionId: 'local-desk', ticketId: ticket };
-  await h.stack.store.createTicket({
+  await h.stack.repositories.tickets.createTicket({
     ...ref,
     ticketNumber: ticket,
     category: 'password_reset',
@@ -67,14 +67,18 @@ async function seed(
     action,
     at: createdAt,
   });
-  await h.stack.store.createVerification(v, { ...audit('verification.sent'), actor: 'alice' }, undefined);
-  await h.stack.store.transition(
+  await h.stack.repositories.verifications.createVerification(
+    v,
+    { ...audit('verification.sent'), actor: 'alice' },
+    undefined,
+  );
+  await h.stack.repositories.verifications.transition(
     v.verificationId,
     'in_progress',
     { openedAt: createdAt },
     audit('link.opened'),
   );
-  await h.stack.store.transition(
+  await h.stack.repositories.verifications.transition(
     v.verificationId,
     status,
     { assessment, completedAt: new Date().toISOString() } as never,

@@ -31,8 +31,13 @@ beforeAll(async () => {
   h = await startHarness();
   // About limits and the self-service path, not the scoring (bench:verdicts and scenarios pin
   // that): here everyone who answers right passes, whatever private facts their record holds.
-  const desk = await h.stack.store.getConnection('local-desk');
-  if (desk) await h.stack.store.putConnection({ ...desk, minKnowledgeSms: 0, minKnowledgeEmail: 0 });
+  const desk = await h.stack.repositories.connections.getConnection('local-desk');
+  if (desk)
+    await h.stack.repositories.connections.putConnection({
+      ...desk,
+      minKnowledgeSms: 0,
+      minKnowledgeEmail: 0,
+    });
 });
 afterAll(() => h.stop());
 
@@ -180,7 +185,7 @@ describe('abuse limits that hit the abuser, not the neighbours', () => {
     });
     expect(cut.status).toBe(429);
     expect(cut.json.error.code).toBe('SESSION_RATE_LIMITED');
-    const audit = (await h.stack.store.listAudit(verificationId)).filter(
+    const audit = (await h.stack.repositories.audit.listAudit(verificationId)).filter(
       (a) => a.action === 'portal.session_rate_limited',
     );
     expect(audit).toHaveLength(1);
@@ -207,7 +212,7 @@ describe('abuse limits that hit the abuser, not the neighbours', () => {
     for (let i = 0; i < 12; i++) opens.push(await call(h, 'GET', '/portal/session', { token: linkToken }));
     expect(opens.map((o) => o.status)).toEqual([...Array(10).fill(200), 429, 429]);
     expect(opens[10]?.json.error.code).toBe('LINK_OPENED_TOO_OFTEN');
-    const audit = (await h.stack.store.listAudit(verificationId)).filter(
+    const audit = (await h.stack.repositories.audit.listAudit(verificationId)).filter(
       (a) => a.action === 'verification.too_many_opens',
     );
     expect(audit).toHaveLength(1);

@@ -78,7 +78,7 @@ describe.each(itsms)('$name', (itsm) => {
     await new Promise((r) => setTimeout(r, 300));
     expect(itsm.sim().get(other.id)?.notes ?? []).toHaveLength(0);
     expect(
-      await h.stack.store.getTicket({ connectionId: itsm.connectionId, ticketId: other.id }),
+      await h.stack.repositories.tickets.getTicket({ connectionId: itsm.connectionId, ticketId: other.id }),
     ).toBeUndefined();
   });
 

@@ -41,7 +41,7 @@ async function seedOne(i: number): Promise<ConsoleVerification> {
   const createdAt = new Date(today.getTime() - (i * 3 + 1) * DAY + i * 1000).toISOString();
   const ticketId = `T${1000 + i}`;
   const ref = { connectionId: 'local-desk', ticketId };
-  await h.stack.store.createTicket({
+  await h.stack.repositories.tickets.createTicket({
     ...ref,
     ticketNumber: `INC${String(1000 + i).padStart(7, '0')}`,
     category: CATEGORIES[i % 3] as string,
@@ -76,7 +76,7 @@ async function seedOne(i: number): Promise<ConsoleVerification> {
       ? { feedback: { difficulty: 'hard' as const, comment: '=too many questions', at: createdAt } }
       : {}),
   };
-  await h.stack.store.createVerification(
+  await h.stack.repositories.verifications.createVerification(
     v,
     {
       verificationId: v.verificationId,
@@ -97,10 +97,15 @@ async function seedOne(i: number): Promise<ConsoleVerification> {
   });
   if (status === 'sent') return v;
   if (status === 'cancelled' || status === 'timed_out') {
-    await h.stack.store.transition(v.verificationId, status, {}, audit(`verification.${status}`, 60_000));
+    await h.stack.repositories.verifications.transition(
+      v.verificationId,
+      status,
+      {},
+      audit(`verification.${status}`, 60_000),
+    );
     return { ...v, status };
   }
-  await h.stack.store.transition(
+  await h.stack.repositories.verifications.transition(
     v.verificationId,
     'in_progress',
     { openedAt: at(30_000) },
@@ -132,7 +137,7 @@ async function seedOne(i: number): Promise<ConsoleVerification> {
   };
   // Time to complete: 100 s for even rows, 500 s for odd ones.
   const completedAt = at(i % 2 ? 500_000 : 100_000);
-  await h.stack.store.transition(
+  await h.stack.repositories.verifications.transition(
     v.verificationId,
     status,
     {
@@ -356,7 +361,9 @@ describe('dashboard', () => {
       await call(h, 'GET', `/api/dashboard?${new URLSearchParams(range())}`, { token: tokens.admin })
     ).json;
     const v = made.find((x) => x.status === 'passed') as ConsoleVerification;
-    const stored = (await h.stack.store.getVerification(v.verificationId)) as Verification;
+    const stored = (await h.stack.repositories.verifications.getVerification(
+      v.verificationId,
+    )) as Verification;
     const image = marshall(
       { pk: `VER#${v.verificationId}`, sk: 'VER', ...stored },
       { removeUndefinedValues: true },
@@ -579,7 +586,9 @@ describe('send page', () => {
       body: { ...body, country: 'GB', reason: 'Lost phone' },
     });
     expect(sent.status).toBe(202);
-    const stored = (await h.stack.store.getVerification(sent.json.verificationId)) as ConsoleVerification;
+    const stored = (await h.stack.repositories.verifications.getVerification(
+      sent.json.verificationId,
+    )) as ConsoleVerification;
     expect(stored.destination).toBe('+447911123456');
     expect(stored.destinationReason).toBe('Lost phone');
     const summary = await call(h, 'GET', `/api/verifications/${sent.json.verificationId}`, {
@@ -622,14 +631,16 @@ describe('settings and users', () => {
       minKnowledgeSms: 4,
       minKnowledgeEmail: 3,
     });
-    expect((await h.stack.store.getConnection('local-desk'))?.minKnowledgeSms).toBe(4);
+    expect((await h.stack.repositories.connections.getConnection('local-desk'))?.minKnowledgeSms).toBe(4);
     // The retention applies to what is sent from now on.
     const ticket = await openTicket(h);
     const sent = await call(h, 'POST', '/api/verifications', {
       token: tokens.agent,
       body: { connectionId: 'local-desk', ticketId: ticket.id, channel: 'email' },
     });
-    const stored = (await h.stack.store.getVerification(sent.json.verificationId)) as Verification;
+    const stored = (await h.stack.repositories.verifications.getVerification(
+      sent.json.verificationId,
+    )) as Verification;
     expect(stored.expiresAtEpoch - Math.floor(Date.parse(stored.createdAt) / 1000)).toBe(90 * 86_400);
     const bad = await call(h, 'POST', '/api/settings/connections/local-desk', {
       token: tokens.admin,

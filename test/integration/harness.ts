@@ -127,7 +127,7 @@ export async function until<T>(
 /** Adds a connection to the same desk with a different policy, with the same secrets as local-desk. */
 export async function putConnection(h: Harness, patch: Partial<ConnectionPolicy> & { connectionId: string }) {
   const [base] = seedConnections(h.stack.urls);
-  await h.stack.store.putConnection({ ...(base as LocalDeskConnection), ...patch });
+  await h.stack.repositories.connections.putConnection({ ...(base as LocalDeskConnection), ...patch });
   const file = join(h.dataDir, 'secrets.json');
   const secrets = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   secrets[secretNames.webhookSecrets(patch.connectionId)] =
@@ -258,7 +258,7 @@ function ticketSubjects(h: Harness, email: string): string[] {
 }
 
 export async function verification(h: Harness, id: string): Promise<Verification> {
-  const v = await h.stack.store.getVerification(id);
+  const v = await h.stack.repositories.verifications.getVerification(id);
   if (!v) throw new Error(`no verification ${id}`);
   return v;
 }

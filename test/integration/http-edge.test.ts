@@ -75,7 +75,8 @@ describe('ticket intake webhook', () => {
       h.stack.desk.get(ticket.id)?.notes.filter((n) => n.link?.label === 'Send Verification Link'),
     ).toHaveLength(1);
     expect(
-      (await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }))?.linkEntry,
+      (await h.stack.repositories.tickets.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }))
+        ?.linkEntry,
     ).toBe('done');
   });
 
@@ -103,7 +104,7 @@ describe('ticket intake webhook', () => {
     expect(res.json).toEqual({ result: 'ignored', reason: 'category_not_gated' });
     expect(h.stack.desk.get(ticket.id)?.notes).toHaveLength(0);
     expect(
-      await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+      await h.stack.repositories.tickets.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
     ).toBeUndefined();
   });
 
@@ -130,7 +131,7 @@ describe('ticket intake webhook', () => {
     expect(res.status).toBe(status);
     expect(res.json.error.code).toBe(code);
     expect(
-      await h.stack.store.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+      await h.stack.repositories.tickets.getTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
     ).toBeUndefined();
   });
 
@@ -195,7 +196,10 @@ describe('sending a link', () => {
     expect(unknownTicket.status).toBe(404);
     expect(unknownTicket.json.error.code).toBe('TICKET_NOT_FOUND');
     expect(
-      await h.stack.store.listVerificationsByTicket({ connectionId: 'local-desk', ticketId: ticket.id }),
+      await h.stack.repositories.verifications.listVerificationsByTicket({
+        connectionId: 'local-desk',
+        ticketId: ticket.id,
+      }),
     ).toEqual([]);
   });
 
@@ -208,7 +212,7 @@ describe('sending a link', () => {
     ]);
     expect(results.map((r) => r.status).sort()).toEqual([202, 409]);
     expect(results.find((r) => r.status === 409)?.json.error.code).toBe('VERIFICATION_IN_PROGRESS');
-    const stored = await h.stack.store.listVerificationsByTicket({
+    const stored = await h.stack.repositories.verifications.listVerificationsByTicket({
       connectionId: 'local-desk',
       ticketId: ticket.id,
     });
@@ -344,8 +348,8 @@ describe('status transitions', () => {
     // Let the lifecycle settle (AwaitOpen stores its callback token) so only the attempt could change it.
     await until('AwaitOpen', async () => (await verification(h, verificationId)).taskTokens?.open);
     const before = await verification(h, verificationId);
-    const auditBefore = await h.stack.store.listAudit(verificationId);
-    const attempt = h.stack.store.transition(
+    const auditBefore = await h.stack.repositories.audit.listAudit(verificationId);
+    const attempt = h.stack.repositories.verifications.transition(
       verificationId,
       'passed',
       {},
@@ -359,6 +363,6 @@ describe('status transitions', () => {
     expect(refusal).toMatchObject({ code: 'INVALID_TRANSITION' });
     expect(statusOf(refusal as InvalidTransition)).toBe(409);
     expect(await verification(h, verificationId)).toEqual(before);
-    expect(await h.stack.store.listAudit(verificationId)).toEqual(auditBefore);
+    expect(await h.stack.repositories.audit.listAudit(verificationId)).toEqual(auditBefore);
   });
 });

@@ -74,7 +74,7 @@ describe('passed with password reset and auto-close', () => {
       (m) => m.verificationId === verificationId && m.subject === 'Your password was changed',
     );
     expect(notice?.to).toBe(DEMO_REQUESTER_EMAIL);
-    const transcript = await h.stack.store.getTranscript(verificationId);
+    const transcript = await h.stack.repositories.verifications.getTranscript(verificationId);
     expect(transcript).toHaveLength(session.questionCount);
     expect(
       transcript?.every(
@@ -100,7 +100,7 @@ describe('passed with password reset and auto-close', () => {
     expect(trail.join('\n')).not.toContain('zoe.martin@example.com');
     expect(trail[4]).toContain('reset their password');
     expect(trail[5]).toContain('Resolved automatically');
-    const actions = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+    const actions = (await h.stack.repositories.audit.listAudit(verificationId)).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining([
         'verification.sent',
@@ -256,7 +256,9 @@ describe('write-back faults', () => {
     const again = await call(h, 'POST', path, { token: h.agentToken });
     expect(again.status).toBe(409);
     expect(again.json.error.code).toBe('WRITE_BACK_NOT_FAILED');
-    const actions = (await h.stack.store.listAudit(verificationId)).map((a) => `${a.actor}:${a.action}`);
+    const actions = (await h.stack.repositories.audit.listAudit(verificationId)).map(
+      (a) => `${a.actor}:${a.action}`,
+    );
     expect(actions).toEqual(
       expect.arrayContaining(['alice:ticket.write_back_retry_failed', 'alice:ticket.write_back_retried']),
     );
@@ -321,7 +323,7 @@ describe('double completion', () => {
     const winner = a.status === 200 ? a : b;
     expect((await finished(h, verificationId)).status).toBe('SUCCEEDED');
     expect((await verification(h, verificationId)).status).toBe(winner.json.outcome);
-    const outcomes = (await h.stack.store.listAudit(verificationId)).filter((e) =>
+    const outcomes = (await h.stack.repositories.audit.listAudit(verificationId)).filter((e) =>
       /^verification\.(passed|failed)$/.test(e.action),
     );
     expect(outcomes).toHaveLength(1);

@@ -198,7 +198,7 @@ describe('verification scenarios', () => {
   it('attacker through Tor: the refreshed exit list fails it at 10', async () => {
     // What the scheduled refresh stores (shared/use-cases/tor-exits.ts), then the portal's cache is cold.
     const others = Array.from({ length: 200 }, (_, i) => `185.220.100.${i}`);
-    await h.stack.store.putTorExits({
+    await h.stack.repositories.torExits.putTorExits({
       addresses: [IPS.torExit, ...others],
       fetchedAt: new Date().toISOString(),
     });
@@ -347,7 +347,7 @@ describe('verification scenarios', () => {
         body: { confirm: true },
       });
       expect(denied.status).toBe(200);
-      const audit = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+      const audit = (await h.stack.repositories.audit.listAudit(verificationId)).map((a) => a.action);
       expect(audit).toContain('device.credential_revoked');
       // The same credential later: refused as revoked, no credit.
       const later = await run({
@@ -401,7 +401,7 @@ describe('verification scenarios', () => {
       expect(v.assessment?.reasons[0]).toMatchObject({ code: 'REQUESTER_DENIED', verifiedBy: 'server' });
       expect(v.assessment?.recommendation).toMatch(/^URGENT/);
       expect(v.action.state).toBe('none');
-      const audit = (await h.stack.store.listAudit(verificationId)).map((a) => a.action);
+      const audit = (await h.stack.repositories.audit.listAudit(verificationId)).map((a) => a.action);
       expect(audit).toContain('verification.requester_denied');
       // The lifecycle carries on as after any completion: the outcome note is written.
       await until('the outcome note', () => notes(ticket.id).some((n) => n.startsWith('URGENT')));
@@ -493,7 +493,7 @@ describe('verification scenarios', () => {
       });
       expect(second.status).toBe(409);
       expect(second.json.error.code).toBe('FEEDBACK_ALREADY_LEFT');
-      const events = (await h.stack.store.listAudit(verificationId)).filter(
+      const events = (await h.stack.repositories.audit.listAudit(verificationId)).filter(
         (a) => a.action === 'verification.feedback',
       );
       expect(events).toHaveLength(1);

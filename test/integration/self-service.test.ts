@@ -25,8 +25,13 @@ beforeAll(async () => {
   h = await startHarness();
   // About limits and the self-service path, not the scoring (bench:verdicts and scenarios pin
   // that): here everyone who answers right passes, whatever private facts their record holds.
-  const desk = await h.stack.store.getConnection('local-desk');
-  if (desk) await h.stack.store.putConnection({ ...desk, minKnowledgeSms: 0, minKnowledgeEmail: 0 });
+  const desk = await h.stack.repositories.connections.getConnection('local-desk');
+  if (desk)
+    await h.stack.repositories.connections.putConnection({
+      ...desk,
+      minKnowledgeSms: 0,
+      minKnowledgeEmail: 0,
+    });
 });
 afterAll(async () => h?.stop());
 
@@ -131,7 +136,7 @@ describe('typed answers and password feedback', () => {
     expect(early.status).toBe(403);
     expect((await complete(h, { sessionToken: token }, 'right')).json.outcome).toBe('passed');
 
-    const transcript = await h.stack.store.getTranscript(verificationId);
+    const transcript = await h.stack.repositories.verifications.getTranscript(verificationId);
     const typed = transcript?.filter((t) => t.kind === 'text') ?? [];
     expect(typed.length).toBeGreaterThan(0);
     expect(typed.every((t) => t.grade === 'correct' && t.options.length === 0)).toBe(true);
