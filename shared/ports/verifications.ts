@@ -33,7 +33,11 @@ export type WriteBackClaim =
   | { status: 'written' }
   | { status: 'in_progress' };
 
-/** Verifications and their lifecycle: every status change, answer, client report, ticket write and action goes through here, under the rules of domain/model/verification.ts. */
+/**
+ * Verifications and their lifecycle: every status change, answer, client report, ticket write and
+ * action goes through here, under the rules of domain/model/verification.ts (the transition table)
+ * and domain/model/lifecycle-rules.ts, which every adapter enforces (test/contract/ checks both).
+ */
 export interface Verifications {
   /**
    * Stores a new verification and its audit event, and makes it the ticket's latest, provided the
