@@ -28,9 +28,12 @@ import { freePort } from '../local/ports.js';
 import { startLocalStack } from '../local/stack.js';
 import { searchItems, verificationItem } from '../shared/adapters/dynamodb/console-index.js';
 import { aggregateItems } from '../shared/adapters/dynamodb/console-queries.js';
-import type { RiskLevel, VerificationStatus } from '../shared/domain/model/verification.js';
+import type {
+  ConsoleVerification,
+  RiskLevel,
+  VerificationStatus,
+} from '../shared/domain/model/verification.js';
 import { aggregateChanges } from '../shared/use-cases/console/dashboard.js';
-import type { ConsoleVerification } from '../shared/use-cases/console/model.js';
 
 const { values } = parseArgs({
   options: {

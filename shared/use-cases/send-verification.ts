@@ -10,12 +10,12 @@ import { CannotProceed, NotFound, StateConflict, Unavailable } from '../domain/e
 import { maskDestination } from '../domain/mask.js';
 import {
   type Channel,
+  type ConsoleVerification,
   isFinal,
   type RequestedAction,
   type Verification,
 } from '../domain/model/verification.js';
 import type { Ctx } from '../ports/context.js';
-import type { ConsoleVerification } from './console/model.js';
 import { loadConnection } from './load.js';
 
 /** Checked by the caller: the console's send body (shared/console-api.ts), or the self-service start. */

@@ -9,8 +9,7 @@
 import type { Browser } from 'playwright-core';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Verification } from '../../shared/domain/model/verification.js';
-import type { ConsoleVerification } from '../../shared/use-cases/console/model.js';
+import type { ConsoleVerification, Verification } from '../../shared/domain/model/verification.js';
 import { call, type Harness, startHarness } from '../integration/harness.js';
 import { type ConsolePage, consolePage, openAs, rowText, showsHeading } from './console-browser.js';
 import { launch, screen } from './portal-browser.js';

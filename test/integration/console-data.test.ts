@@ -9,8 +9,12 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { ulid } from 'ulid';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke } from '../../local/lambda.js';
-import type { RiskLevel, Verification, VerificationStatus } from '../../shared/domain/model/verification.js';
-import type { ConsoleVerification } from '../../shared/use-cases/console/model.js';
+import type {
+  ConsoleVerification,
+  RiskLevel,
+  Verification,
+  VerificationStatus,
+} from '../../shared/domain/model/verification.js';
 import { call, type Harness, openTicket, sendLink, startHarness, until } from './harness.js';
 
 let h: Harness;

@@ -3,8 +3,8 @@
  * table.ts): filter keys on GSI3-6 and the search terms a verification can be found by. Pure
  * functions, so the store and the benchmark's seeding write exactly the same items.
  */
-import type { Verification } from '../../domain/model/verification.js';
-import { type ConsoleVerification, normalizeTerm } from '../../use-cases/console/model.js';
+import type { ConsoleVerification, Verification } from '../../domain/model/verification.js';
+import { normalizeTerm } from '../../domain/search-term.js';
 import { keys } from './table.js';
 
 /** GSI1's sort key, shared by the console's filter indexes. */

@@ -184,3 +184,10 @@ export interface LifecycleOutcome {
   actionWindowSeconds: number;
   autoClose: boolean;
 }
+
+/** What the console keeps beside the domain's verification (recorded at send time). */
+export type ConsoleVerification = Verification & {
+  requesterEmail?: string;
+  /** Why the agent typed a destination instead of the contact on record. */
+  destinationReason?: string;
+};

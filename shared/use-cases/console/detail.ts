@@ -8,12 +8,13 @@ import type { AuditEventView, TranscriptView, VerificationDetail } from '../../c
 import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { TranscriptEntry } from '../../domain/model/question.js';
+import type { ConsoleVerification } from '../../domain/model/verification.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
 import { buildTranscript } from '../../domain/questions.js';
 import { logger } from '../../logger.js';
 import type { Ctx } from '../../ports/context.js';
 import { toAuditView } from './audit.js';
-import { analysisHiddenFor, COMPLETED, type ConsoleVerification, toConsoleView } from './model.js';
+import { analysisHiddenFor, COMPLETED, toConsoleView } from './model.js';
 import { oldestDay } from './request.js';
 import { mayActOn } from './send.js';
 

@@ -13,17 +13,12 @@ import {
   type VerificationRow,
 } from '../../console-api.js';
 import type { Principal } from '../../domain/model/principal.js';
+import type { ConsoleVerification } from '../../domain/model/verification.js';
+import { normalizeTerm } from '../../domain/search-term.js';
 import type { ListPosition, VerificationFilters } from '../../ports/console-queries.js';
 import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
-import {
-  analysisHiddenFor,
-  type ConsoleVerification,
-  normalizeTerm,
-  ROW_ATTRIBUTES,
-  toRow,
-  withoutAnalysis,
-} from './model.js';
+import { analysisHiddenFor, ROW_ATTRIBUTES, toRow, withoutAnalysis } from './model.js';
 import { checkedRange, decodeCursor, encodeCursor, oldestDay } from './request.js';
 
 /**

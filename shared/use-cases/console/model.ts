@@ -5,15 +5,8 @@
 import type { VerificationRow, VerificationView } from '../../console-api.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Principal } from '../../domain/model/principal.js';
-import type { Verification, VerificationStatus } from '../../domain/model/verification.js';
+import type { ConsoleVerification, VerificationStatus } from '../../domain/model/verification.js';
 import { verdictOf } from '../../domain/verdict.js';
-
-/** What the console stores beside the domain's verification (recorded at send time). */
-export type ConsoleVerification = Verification & {
-  requesterEmail?: string;
-  /** Why the agent typed a destination instead of the contact on record. */
-  destinationReason?: string;
-};
 
 /** The requester finished answering (there is a transcript): passed, failed or not enough questions. */
 export const COMPLETED: ReadonlySet<VerificationStatus> = new Set([
@@ -57,16 +50,6 @@ export function analysisHiddenFor(
   return (
     connection?.agentView === 'outcome_only' && !principal.roles.some((r) => r === 'auditor' || r === 'admin')
   );
-}
-
-/** Lower case, accents and surrounding spaces removed, inner spaces collapsed: how search terms compare. */
-export function normalizeTerm(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
 }
 
 /** A row as an agent of an outcome-only connection sees it: no score, level or reasons. */

@@ -12,6 +12,7 @@ import type { SendBody, TicketPrefill } from '../../console-api.js';
 import { InvalidInput, NotFound, NotPermitted, StateConflict, UpstreamRefused } from '../../domain/errors.js';
 import { maskEmail, maskPhone } from '../../domain/mask.js';
 import type { Principal } from '../../domain/model/principal.js';
+import type { ConsoleVerification } from '../../domain/model/verification.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
 import { logger } from '../../logger.js';
 import type { Ctx } from '../../ports/context.js';
@@ -19,7 +20,7 @@ import * as z from '../../zod.js';
 import { loadConnection } from '../load.js';
 import { resumeStage, SUPERSEDED_BY_RESEND } from '../resume-stage.js';
 import { sendVerification } from '../send-verification.js';
-import { type ConsoleVerification, toConsoleView, toRow } from './model.js';
+import { toConsoleView, toRow } from './model.js';
 
 const emailAddress = z.email();
 
