@@ -62,7 +62,7 @@ async function memoryUsers(users: readonly ConsoleUser[]): Promise<UserStore> {
   };
 }
 
-export interface ConsoleUser {
+interface ConsoleUser {
   username: string;
   password: string;
   groups: readonly string[];

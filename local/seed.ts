@@ -44,7 +44,7 @@ export function knownAnswers(email: string): Record<QuestionSource, string[]> {
   };
 }
 
-export const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];
+const GATED_CATEGORIES = ['password_reset', 'mfa_reset', 'account_unlock'];
 
 export interface LocalItsmUrls {
   desk: string;

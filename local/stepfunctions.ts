@@ -65,7 +65,7 @@ function functionArn(name: string) {
 }
 
 /** The ASL with substitutions resolved to local function ARNs and TimeoutSecondsPath made local-safe. */
-export function localDefinition(): { definition: Json; functionOfArn: Map<string, FunctionName> } {
+function localDefinition(): { definition: Json; functionOfArn: Map<string, FunctionName> } {
   let text = readFileSync(STATE_MACHINE_FILE, 'utf8');
   const functionOfArn = new Map<string, FunctionName>();
   for (const [key, fn] of Object.entries(LIFECYCLE_TASKS)) {

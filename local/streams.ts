@@ -22,7 +22,7 @@ const IDLE_MS = 200;
 const MAX_ATTEMPTS = 4;
 
 /** Lambda event filtering, the parts the manifest uses: exact values and `{ prefix }` in arrays. */
-export function matchesFilter(pattern: unknown, value: unknown): boolean {
+function matchesFilter(pattern: unknown, value: unknown): boolean {
   if (Array.isArray(pattern))
     return pattern.some((p) =>
       p !== null && typeof p === 'object' && 'prefix' in p

@@ -26,7 +26,7 @@ import {
   signatureHeader,
 } from './simulators/local-itsm.js';
 
-export interface DeskNote {
+interface DeskNote {
   at: string;
   text: string;
   link?: { label: string; url: string };

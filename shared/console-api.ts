@@ -49,12 +49,12 @@ import {
 import type { Verdict } from './domain/verdict.js';
 import * as z from './zod.js';
 
-export const VERIFICATION_STATUSES = STATUSES;
-export const RISK_LEVELS = ['verified', 'medium', 'high'] as const satisfies readonly RiskLevel[];
-export const CONSOLE_ROLES = ROLES;
+const VERIFICATION_STATUSES = STATUSES;
+const RISK_LEVELS = ['verified', 'medium', 'high'] as const satisfies readonly RiskLevel[];
+const CONSOLE_ROLES = ROLES;
 
 export const PAGE_SIZE_DEFAULT = 25;
-export const PAGE_SIZE_MAX = 100;
+const PAGE_SIZE_MAX = 100;
 /**
  * The longest date range (in calendar months) the dashboard, the table's filters and the audit log
  * accept, and the longest an export accepts. Defaults of the settings CONSOLE_MAX_RANGE_MONTHS and
@@ -123,7 +123,7 @@ const limit = () => z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(
 const cursor = () => z.optional(z.string().check(z.minLength(1), z.maxLength(1024)));
 
 /** Filters shared by the table and the export. */
-export const filterShape = {
+const filterShape = {
   status: z.optional(z.enum(VERIFICATION_STATUSES)),
   riskLevel: z.optional(z.enum(RISK_LEVELS)),
   category: z.optional(text(100)),
@@ -140,7 +140,7 @@ export const filterShape = {
 export type FilterName = keyof typeof filterShape;
 
 /** Date ranges are checked by `rangeProblem` (with the configured maximum), not here. */
-export const filtersSchema = z.strictObject(filterShape);
+const filtersSchema = z.strictObject(filterShape);
 export type Filters = z.infer<typeof filtersSchema>;
 
 /** GET /api/verifications?status&riskLevel&category&agent&from&to&q&cursor&limit */
@@ -461,7 +461,7 @@ export interface Dashboard {
   byAgent: DashboardBreakdown[];
 }
 
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
+type ExportStatus = 'queued' | 'running' | 'done' | 'failed';
 
 /** POST /api/exports (202) and GET /api/exports/{exportId}: poll until done or failed. */
 export interface ExportJob {

@@ -43,7 +43,7 @@ import {
 } from './local-itsm.js';
 
 /** The field names this simulator uses: the adapter's defaults (CHANGEGEAR_DEFAULTS) plus Summary. */
-export const SIMULATOR_FIELDS = {
+const SIMULATOR_FIELDS = {
   id: CHANGEGEAR_DEFAULTS.idField,
   number: CHANGEGEAR_DEFAULTS.numberField,
   category: CHANGEGEAR_DEFAULTS.categoryField,
@@ -55,7 +55,7 @@ export const SIMULATOR_FIELDS = {
   closeType: 'CloseType',
 } as const;
 
-export interface ChangeGearNote {
+interface ChangeGearNote {
   at: string;
   text: string;
   /** Who wrote it: the API user or an agent on the page. */

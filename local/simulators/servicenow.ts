@@ -44,7 +44,7 @@ import {
   signatureHeader,
 } from './local-itsm.js';
 
-export interface SimulatedNote {
+interface SimulatedNote {
   at: string;
   text: string;
 }

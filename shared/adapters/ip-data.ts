@@ -62,8 +62,8 @@ export interface IpDataStats {
 }
 
 /** The packages and files read, as module specifiers (what a bundler must ship). */
-export const IP_DATA_PACKAGES = ['@ip-location-db/asn', '@ip-location-db/geo-whois-asn-country'] as const;
-export const IP_DATA_FILES = {
+const IP_DATA_PACKAGES = ['@ip-location-db/asn', '@ip-location-db/geo-whois-asn-country'] as const;
+const IP_DATA_FILES = {
   asnV4: '@ip-location-db/asn/asn-ipv4-num.csv',
   asnV6: '@ip-location-db/asn/asn-ipv6.csv',
   countryV4: '@ip-location-db/geo-whois-asn-country/geo-whois-asn-country-ipv4-num.csv',
@@ -214,7 +214,7 @@ const inRange6 = (ip: V6Words, [from, to]: [V6Words, V6Words]) =>
  * Builds sorted breakpoints from ranges pushed in order of their start. A breakpoint says "from
  * here on, this value" (0: no data); overlapping ranges resolve to the latest-starting one.
  */
-export class StepBuilder<K> {
+class StepBuilder<K> {
   readonly keys: K[] = [];
   readonly values: number[] = [];
   private readonly openEnds: K[] = [];

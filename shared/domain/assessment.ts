@@ -51,7 +51,7 @@ export const DEFAULT_SCORING: ScoringPolicy = {
 };
 
 /** Reasons that decide on their own. */
-export const HARD_RULES = new Set([
+const HARD_RULES = new Set([
   'PRIVILEGED_ACCOUNT',
   'ACCOUNT_DISABLED',
   'AUTOMATION_DETECTED',
@@ -125,7 +125,7 @@ function questionReasons(
 }
 
 /** The private knowledge the answers showed: weights of the right answers, half for partial ones. */
-export function knowledgeShown(grades: Map<string, Grade>, weights: Map<string, number>): number {
+function knowledgeShown(grades: Map<string, Grade>, weights: Map<string, number>): number {
   let shown = 0;
   for (const [id, grade] of grades) {
     const weight = weights.get(id) ?? 1;

@@ -9,7 +9,7 @@ import * as z from '../zod.js';
 import type { Connection } from './model/connection.js';
 
 /** ServiceNow defaults: the incident table and the fields the integration kit tells the admin to create. */
-export const SERVICENOW_DEFAULTS = {
+const SERVICENOW_DEFAULTS = {
   table: 'incident',
   verificationUrlField: 'u_verification',
   categoryField: 'category',
@@ -68,7 +68,7 @@ const policy = {
   agentView: z.optional(z.enum(['full', 'outcome_only'])),
 };
 
-export const connectionSchema = z.discriminatedUnion('type', [
+const connectionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('local'), ...policy }),
   z.strictObject({
     type: z.literal('servicenow'),

@@ -37,7 +37,7 @@ export interface EndpointContext {
 }
 
 /** How long a device credential issued on a pass is honoured (the server-side record lives as long). */
-export const DEVICE_CREDENTIAL_DAYS = 180;
+const DEVICE_CREDENTIAL_DAYS = 180;
 
 const CREDENTIAL_VERSION = 'dc1';
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
@@ -66,7 +66,7 @@ export function issueDeviceCredential(
   };
 }
 
-export const deviceCredentialStoreKey = (key: string, id: string) =>
+const deviceCredentialStoreKey = (key: string, id: string) =>
   createHmac('sha256', key).update(`device-credential-id:${id}`, 'utf8').digest('hex');
 
 export type CredentialCheck =
@@ -107,7 +107,7 @@ export interface EndpointPolicy {
   credentialRejected: number;
 }
 
-export const DEFAULT_ENDPOINT_POLICY: EndpointPolicy = {
+const DEFAULT_ENDPOINT_POLICY: EndpointPolicy = {
   noSignals: 2,
   timeZoneMismatch: 1.5,
   languageMismatch: 1,

@@ -25,11 +25,11 @@ export const PARTIAL_SIMILARITY = 0.85;
 /** A year this far from the expected one (and not equal) is partial. */
 export const YEAR_PARTIAL_DISTANCE = 1;
 /** A name with a word too many or too few is compared whole, spaces removed, only within this many characters. */
-export const WHOLE_NAME_LENGTH_TOLERANCE = 2;
+const WHOLE_NAME_LENGTH_TOLERANCE = 2;
 /** Winkler's parameters: prefix scale, longest prefix counted, Jaro score below which no boost applies. */
-export const WINKLER_PREFIX_SCALE = 0.1;
-export const WINKLER_MAX_PREFIX = 4;
-export const WINKLER_BOOST_THRESHOLD = 0.7;
+const WINKLER_PREFIX_SCALE = 0.1;
+const WINKLER_MAX_PREFIX = 4;
+const WINKLER_BOOST_THRESHOLD = 0.7;
 
 // ---------------------------------------------------------------------------------------------------
 // Normalisation

@@ -565,7 +565,7 @@ const WITH_ARTICLE = new Set([
 ]);
 
 /** "the United States", "Germany"; the code itself when unknown. */
-export function countryName(code: string, article = false): string {
+function countryName(code: string, article = false): string {
   const name = COUNTRY_CENTROIDS[code]?.[2] ?? code;
   return article && WITH_ARTICLE.has(code) ? `the ${name}` : name;
 }

@@ -11,7 +11,7 @@ import * as en from '@zxcvbn-ts/language-en';
 export const PASSWORD_MIN = 15;
 export const PASSWORD_MAX = 64;
 /** zxcvbn's estimate, in log10 of guesses, below which a password is refused (~10^10: offline-slow-hash safe). */
-export const MIN_GUESSES_LOG10 = 10;
+const MIN_GUESSES_LOG10 = 10;
 
 let estimator: ZxcvbnFactory | undefined;
 /** Built on first use: loading the dictionaries is the expensive part. */

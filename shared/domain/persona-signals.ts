@@ -14,7 +14,7 @@ export interface PersonaPolicy {
   failedRecoveries: number;
 }
 
-export const DEFAULT_PERSONA_POLICY: PersonaPolicy = {
+const DEFAULT_PERSONA_POLICY: PersonaPolicy = {
   agentTypedDestination: 4,
   contactChangedWithinDays: 14,
   // With an SMS link, a number changed days ago is the SIM-swap pattern: enough for Medium on its own.

@@ -42,7 +42,7 @@ export const QUESTION_WEIGHTS: Record<QuestionSource, number> = {
 /** Options shown for a private fact (one true, the rest decoys): a guess is right 1 time in 6. */
 export const PRIVATE_OPTIONS = 6;
 /** Options shown for a public fact. */
-export const PUBLIC_OPTIONS = 4;
+const PUBLIC_OPTIONS = 4;
 
 function shuffle<T>(items: T[]): T[] {
   const out = [...items];
@@ -88,7 +88,7 @@ function choice(
 }
 
 /** Questions offered at most; the most private available are chosen. */
-export const DEFAULT_QUESTION_COUNT = 5;
+const DEFAULT_QUESTION_COUNT = 5;
 
 /**
  * How many people the decoys are drawn from (the directory is asked for this many). More than one
@@ -145,7 +145,7 @@ export function sharedSubjects(
 }
 
 /** One of the requester's own tickets. */
-export interface OwnTicket {
+interface OwnTicket {
   subject: string;
   openedAt: string;
   /**
@@ -175,7 +175,7 @@ export interface TicketHistory {
  * preferring one the person opened while signed in over one an agent logged (a call or an email
  * anyone could make in their name), and an unknown channel over an agent-logged one.
  */
-export function askableTicket(
+function askableTicket(
   tickets: readonly OwnTicket[],
   openedBefore: string | undefined,
 ): OwnTicket | undefined {

@@ -51,7 +51,7 @@ function expected(issue: z.core.$ZodIssue): string {
 }
 
 /** "`to` must be a date like 2026-01-31." rather than a schema path. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], what: string): string {
+function describeIssues(issues: readonly z.core.$ZodIssue[], what: string): string {
   const first = issues[0];
   if (!first) return `The ${what} is invalid.`;
   let sentence: string;

@@ -6,7 +6,7 @@ import type { Verification } from '../../shared/domain/model/verification.js';
 import type { Repositories } from '../../shared/ports/context.js';
 
 /** Mid-month, on a whole minute: attempt windows of 60 s start here. */
-export const START = '2026-03-15T12:00:00.000Z';
+const START = '2026-03-15T12:00:00.000Z';
 
 export class TestClock {
   private at = Date.parse(START);

@@ -86,7 +86,7 @@ export interface EntraDirectoryOptions {
 }
 
 /** Built-in administrator roles (display name → role template id, the same in every tenant). */
-export const DEFAULT_PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
+const DEFAULT_PRIVILEGED_ROLES: Readonly<Record<string, string>> = {
   'Global Administrator': '62e90394-69f5-4237-9190-012177145e10',
   'Privileged Role Administrator': 'e8611ab8-c189-46e8-94e1-60213ab1f814',
   'Privileged Authentication Administrator': '7be44c8a-adaf-4e2a-84d6-ab2649e08a13',
@@ -124,7 +124,7 @@ export const USER_SELECT = [
 ].join(',');
 
 /** Users read per page when sampling decoys, and pages at most. */
-export const SAMPLE_PAGE_SIZE = 100;
+const SAMPLE_PAGE_SIZE = 100;
 const SAMPLE_MAX_PAGES = 3;
 /** Audit events read per lookup (one page, newest first). */
 const AUDIT_PAGE_SIZE = 100;

@@ -82,7 +82,7 @@ export interface OktaDirectoryOptions {
 }
 
 /** Users read per page when sampling decoys, and pages at most. */
-export const SAMPLE_PAGE_SIZE = 100;
+const SAMPLE_PAGE_SIZE = 100;
 const SAMPLE_MAX_PAGES = 3;
 /** Group pages read at most; more than that counts as privileged. */
 const GROUP_MAX_PAGES = 10;

@@ -8,7 +8,7 @@ import { normalizeTerm } from '../../domain/search-term.js';
 import { keys } from './table.js';
 
 /** GSI1's sort key, shared by the console's filter indexes. */
-export const listSortKey = (v: { createdAt: string; verificationId: string }) =>
+const listSortKey = (v: { createdAt: string; verificationId: string }) =>
   `${v.createdAt}#${v.verificationId}`;
 
 /** The filter keys that change with the status (and the assessment that comes with the outcome). */
@@ -23,7 +23,7 @@ export function statusIndexAttributes(
 }
 
 /** Every filter key of a verification as it is now. */
-export function verificationIndexAttributes(v: Verification): Record<string, string> {
+function verificationIndexAttributes(v: Verification): Record<string, string> {
   return {
     ...statusIndexAttributes(v.status, v.assessment),
     gsi5pk: keys.byCategory(v.category),
@@ -46,7 +46,7 @@ export function verificationItem(v: Verification): Record<string, unknown> {
 }
 
 /** The terms a verification is found by: its ticket number, the requester's email and full name. */
-export function searchTerms(v: ConsoleVerification): string[] {
+function searchTerms(v: ConsoleVerification): string[] {
   const terms = [v.ticketNumber, v.requesterEmail, v.requesterName]
     .filter((t): t is string => typeof t === 'string' && t.trim() !== '')
     .map(normalizeTerm);
@@ -58,7 +58,7 @@ export function searchTerms(v: ConsoleVerification): string[] {
  * ticket number: a search reads the longest of those its term reaches and keeps what starts with
  * the term (three lengths, not six: half the items written with each verification).
  */
-export const PREFIX_LENGTHS = [3, 5, 8] as const;
+const PREFIX_LENGTHS = [3, 5, 8] as const;
 export const PREFIX_MIN = PREFIX_LENGTHS[0];
 /** How prefixes compare: as search terms, and without apostrophes (O'Connor is found by "oconn"). */
 export const looseTerm = (text: string) => normalizeTerm(text).replace(/['’‘`"]/g, '');

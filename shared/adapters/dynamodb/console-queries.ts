@@ -68,8 +68,8 @@ interface Driver {
  * (console-api.ts `rangeProblem`) lets through: ten years of months, two years of days. Counted
  * loops, so a date string outgrowing its format (year 10000) cannot make them run for ever.
  */
-export const MAX_MONTH_PARTITIONS = 121;
-export const MAX_DAY_PARTITIONS = 731;
+const MAX_MONTH_PARTITIONS = 121;
+const MAX_DAY_PARTITIONS = 731;
 /** Pages of aggregate items one dashboard read may follow (a day or month item each). */
 const MAX_AGGREGATE_PAGES = 20;
 

@@ -65,7 +65,7 @@ export const basicAuth = (userAndPassword: string) =>
   `Basic ${Buffer.from(userAndPassword).toString('base64')}`;
 
 /** The most tickets `recentTickets` asks an ITSM for. */
-export const RECENT_TICKETS_MAX = 20;
+const RECENT_TICKETS_MAX = 20;
 /**
  * How long a `recentTickets` request may take: it runs while someone waits for their first
  * question, and a failure only means one question fewer.

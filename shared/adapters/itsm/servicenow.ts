@@ -463,7 +463,7 @@ function fromGlideDateTime(value: string): string {
 }
 
 /** `[code]` and `[/code]` (any case) lose their brackets, so text can never switch HTML rendering on or off. */
-export function neutraliseCodeTags(s: string): string {
+function neutraliseCodeTags(s: string): string {
   return s.replace(/\[(\/?)code\]/gi, (_m, slash: string) => `(${slash}code)`);
 }
 

@@ -24,7 +24,7 @@ import {
 } from './services.js';
 
 /** The environment the tests configure (the integration project's values where it sets them). */
-export const MEMORY_ENV = {
+const MEMORY_ENV = {
   TABLE_NAME: 'memory',
   STATE_MACHINE_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:verification-lifecycle',
   PORTAL_BASE_URL: 'https://verify.example.com',
@@ -32,7 +32,7 @@ export const MEMORY_ENV = {
   SELF_SERVICE_CONNECTION_ID: 'local-desk',
 } as const;
 
-export const MEMORY_CONNECTION: LocalDeskConnection = {
+const MEMORY_CONNECTION: LocalDeskConnection = {
   type: 'local',
   connectionId: 'local-desk',
   name: 'Local ticket desk',
@@ -62,7 +62,7 @@ const person = (p: Partial<DirectoryUser> & Pick<DirectoryUser, 'userId' | 'disp
 };
 
 /** A small organisation: enough people and facts for every kind of question and its decoys. */
-export const MEMORY_PEOPLE: DirectoryUser[] = [
+const MEMORY_PEOPLE: DirectoryUser[] = [
   person({
     userId: 'u001',
     displayName: 'Zoe Martin',
@@ -125,7 +125,7 @@ export const MEMORY_PEOPLE: DirectoryUser[] = [
 ];
 
 /** The requester's earlier tickets and other people's (the recent-ticket question and its decoys). */
-export function memoryRecentTickets(now: Date): RecentTicket[] {
+function memoryRecentTickets(now: Date): RecentTicket[] {
   const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString();
   const ticket = (number: string, subject: string, requester: string, days: number): RecentTicket => ({
     number,
@@ -144,7 +144,7 @@ export function memoryRecentTickets(now: Date): RecentTicket[] {
   ];
 }
 
-export const MEMORY_SESSION_KEY = 'memory-portal-session-key-0123456789abcdef';
+const MEMORY_SESSION_KEY = 'memory-portal-session-key-0123456789abcdef';
 export const MEMORY_WEBHOOK_SECRET = 'memory-webhook-secret-0123456789';
 
 /** The context with the in-memory classes, so a test can reach their records and failure switches. */

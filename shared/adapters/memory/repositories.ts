@@ -23,7 +23,7 @@ const SIGHTING_DAYS = 90;
 /** An expired link token is kept a day, so it answers "expired", not "unknown". */
 const LINK_TOKEN_GRACE_SECONDS = 86_400;
 
-export class MemoryTicketRecords implements TicketRecords {
+class MemoryTicketRecords implements TicketRecords {
   constructor(private readonly state: MemoryState) {}
 
   async createTicket(ticket: TicketRecord): Promise<{ created: boolean; ticket: TicketRecord }> {
@@ -50,7 +50,7 @@ export class MemoryTicketRecords implements TicketRecords {
   }
 }
 
-export class MemoryConnections implements Connections {
+class MemoryConnections implements Connections {
   constructor(private readonly state: MemoryState) {}
 
   async getConnection(connectionId: string): Promise<Connection | undefined> {
@@ -63,7 +63,7 @@ export class MemoryConnections implements Connections {
   }
 }
 
-export class MemoryLinkTokens implements LinkTokens {
+class MemoryLinkTokens implements LinkTokens {
   constructor(private readonly state: MemoryState) {}
 
   async saveLinkToken(tokenHash: string, verificationId: string, expiresAt: string): Promise<void> {
@@ -86,7 +86,7 @@ export class MemoryLinkTokens implements LinkTokens {
   }
 }
 
-export class MemoryAbuseCounters implements AbuseCounters {
+class MemoryAbuseCounters implements AbuseCounters {
   constructor(private readonly state: MemoryState) {}
 
   async countAttempt(key: string, windowSeconds: number): Promise<number> {
@@ -116,7 +116,7 @@ export class MemoryAbuseCounters implements AbuseCounters {
   }
 }
 
-export class MemoryPeople implements People {
+class MemoryPeople implements People {
   constructor(private readonly state: MemoryState) {}
 
   async isKnownDevice(userId: string, deviceHmac: string): Promise<boolean> {
@@ -148,7 +148,7 @@ export class MemoryPeople implements People {
   }
 }
 
-export class MemoryTorExits implements TorExits {
+class MemoryTorExits implements TorExits {
   constructor(private readonly state: MemoryState) {}
 
   async putTorExits(list: TorExitList): Promise<void> {
@@ -160,7 +160,7 @@ export class MemoryTorExits implements TorExits {
   }
 }
 
-export class MemoryAuditLog implements AuditLog {
+class MemoryAuditLog implements AuditLog {
   constructor(private readonly state: MemoryState) {}
 
   async appendAudit(event: AuditEvent): Promise<void> {

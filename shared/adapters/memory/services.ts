@@ -23,7 +23,7 @@ import type { Workflow, WorkflowInput } from '../../ports/workflow.js';
 import { copy } from './state.js';
 
 /** Errors queued for the next calls of a method: each call takes the first one queued for it. */
-export class Failures<M extends string> {
+class Failures<M extends string> {
   private readonly queues = new Map<M, Error[]>();
 
   /** The next `times` calls of `method` throw `error`. */

@@ -12,7 +12,7 @@ import type { Verification } from '../../domain/model/verification.js';
 import type { TorExitList } from '../../ports/tor-exits.js';
 
 /** What the write-back item holds besides the Verification's own fields (claims, attempts). */
-export interface WriteBackLease {
+interface WriteBackLease {
   claim?: { write: string; owner: string; until: string };
   attempted?: string[];
 }

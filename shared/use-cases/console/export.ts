@@ -20,7 +20,8 @@ import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';
 import { allRows, rangeOf } from './list.js';
 
-export const DOWNLOAD_SECONDS = 900;
+const DOWNLOAD_SECONDS = 900;
+
 export { neutralise };
 
 const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {
@@ -33,7 +34,7 @@ const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {
 };
 
 /** "4 min 05 s": how long the requester took, as people read it. */
-export function duration(seconds: number | undefined): string {
+function duration(seconds: number | undefined): string {
   if (seconds === undefined) return '';
   const m = Math.floor(seconds / 60);
   const s = seconds % 60;
@@ -41,7 +42,7 @@ export function duration(seconds: number | undefined): string {
 }
 
 /** The CSV's columns: the labels people read (Passed, High), never raw codes. */
-export function csvColumns(
+function csvColumns(
   base: string,
 ): { header: string; cell: (r: VerificationRow) => string | number | undefined }[] {
   const consoleBaseUrl = base.replace(/\/+$/, '');
@@ -158,7 +159,7 @@ export async function startExport(
 }
 
 /** Thrown inside the row stream when the invocation's time budget is spent: the upload is abandoned. */
-export class ExportBudgetSpent extends Error {
+class ExportBudgetSpent extends Error {
   override name = 'ExportBudgetSpent';
 }
 

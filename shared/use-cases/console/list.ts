@@ -32,7 +32,7 @@ export function rangeOf(ctx: Ctx, f: Filters, maxMonths: number): { from: string
 
 const VERIFICATION_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
 
-export function toStoreFilters(f: Filters): VerificationFilters {
+function toStoreFilters(f: Filters): VerificationFilters {
   return {
     status: f.status,
     riskLevel: f.riskLevel,

@@ -27,8 +27,6 @@ export function checkedRange(
   return { from, to };
 }
 
-export { addDays };
-
 /** The console user of a console route (the HTTP edge has checked the token and the role). */
 export function signedIn(principal: Principal | undefined): Principal {
   if (!principal) throw new Unauthenticated('UNAUTHENTICATED', 'Sign in first');

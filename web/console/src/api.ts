@@ -25,8 +25,6 @@ import type {
 import { ApiError, requestJson } from '../../shared/api-client';
 import { currentToken, expireSession } from './auth';
 
-export { ApiError };
-
 type Query = Record<string, string | number | undefined>;
 
 export function queryString(query: Query): string {

@@ -154,7 +154,7 @@ function Redirect({ to }: { to: string }) {
   return null;
 }
 
-export function NotAllowed({ what }: { what: string }) {
+function NotAllowed({ what }: { what: string }) {
   return (
     <>
       <PageTitle>Not allowed</PageTitle>

@@ -29,7 +29,7 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path, query: new URLSearchParams(search) };
 }
 
-export const href = (to: string) => `${BASE}${to}`;
+const href = (to: string) => `${BASE}${to}`;
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
   if (options.replace) history.replaceState(null, '', href(to));

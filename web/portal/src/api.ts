@@ -23,7 +23,7 @@ import type {
 } from '../../../shared/portal-api.js';
 import { ApiError, requestJson } from '../../shared/api-client';
 
-export type { Answer, Outcome, PasswordFeedback, Question, QuestionStep, Session, Signals };
+export type { Answer, Outcome, PasswordFeedback, QuestionStep, Session, Signals };
 export { ApiError };
 
 export interface Branding {

@@ -155,7 +155,7 @@ export function NotMeDone(props: Props & { session: Session }) {
 }
 
 /** Optional, once: how it went (the comment goes to the help desk's console, nowhere else). */
-export function Feedback() {
+function Feedback() {
   const [difficulty, setDifficulty] = useState<Difficulty>();
   const [comment, setComment] = useState('');
   const [state, setState] = useState<'open' | 'sending' | 'sent'>('open');

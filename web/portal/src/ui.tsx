@@ -43,7 +43,7 @@ export function Heading(props: { children: string; company: string }) {
   );
 }
 
-export const PhoneLink = (props: { phone: string }) => (
+const PhoneLink = (props: { phone: string }) => (
   <a href={`tel:${props.phone.replace(/[^\d+]/g, '')}`}>{props.phone}</a>
 );
 

@@ -86,7 +86,7 @@ const columns = column.columns([
 ]);
 
 /** The filters in the address, as the API takes them. */
-export function filtersOf(query: URLSearchParams): Filters {
+function filtersOf(query: URLSearchParams): Filters {
   const filters: Record<string, string> = {};
   for (const name of FILTER_NAMES) {
     const value = query.get(name)?.trim();
