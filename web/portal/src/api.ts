@@ -16,7 +16,6 @@ import type {
   Answer,
   PortalOutcome as Outcome,
   PasswordFeedback,
-  PublicQuestion as Question,
   QuestionStep,
   PortalSession as Session,
   SignalsBody as Signals,
