@@ -94,7 +94,7 @@ export interface PortalSession {
 }
 
 /** A question as the page sees it: never the answer, the weight or the decoys. */
-export interface PublicQuestion {
+interface PublicQuestion {
   id: string;
   kind: 'choice' | 'text';
   prompt: string;
