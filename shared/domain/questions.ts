@@ -2,14 +2,14 @@
  * Challenge questions, built per verification from the person's directory record when the link is
  * first opened and frozen on the verification, so a reload shows the same options (no answer by
  * intersection). Multiple-choice questions draw their decoys from the same organisation; free-text
- * questions are graded with `grading.ts` (nicknames, accents, typos, near-miss decoys).
+ * questions are graded with `grading/free-text.ts` (nicknames, accents, typos, near-miss decoys).
  *
  * Each question carries a weight: how private its fact is. Department and office are on LinkedIn
  * (0.5); a recent help-desk ticket is known to almost nobody else (1.5). The most private facts
  * available are asked first; public ones only fill in when there is nothing better.
  */
 import { randomInt } from 'node:crypto';
-import { gradeFreeText } from './grading.js';
+import { gradeFreeText } from './grading/free-text.js';
 import type { DirectoryUser } from './model/person.js';
 import type {
   AnswerRecord,
