@@ -4,7 +4,7 @@
  */
 
 import type { QuestionSource, Response } from '../shared/domain/model/question.js';
-import type { publicQuestion } from '../shared/domain/questions.js';
+import type { publicQuestion } from '../shared/domain/questions/answers.js';
 import { knownAnswers } from './seed.js';
 
 export type PublicQuestion = ReturnType<typeof publicQuestion>;

@@ -10,7 +10,7 @@ import type { Principal } from '../../domain/model/principal.js';
 import type { TranscriptEntry } from '../../domain/model/question.js';
 import type { ConsoleVerification } from '../../domain/model/verification.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
-import { buildTranscript } from '../../domain/questions.js';
+import { buildTranscript } from '../../domain/questions/tally.js';
 import { logger } from '../../logger.js';
 import type { Ctx } from '../../ports/context.js';
 import { toAuditView } from './audit.js';

@@ -8,7 +8,7 @@
 import { AlreadyCompleted, InvalidInput, StateConflict } from '../../domain/errors.js';
 import type { AnswerRecord, Response } from '../../domain/model/question.js';
 import { remainingSeconds, type Verification } from '../../domain/model/verification.js';
-import { gradeResponse, publicQuestion } from '../../domain/questions.js';
+import { gradeResponse, publicQuestion } from '../../domain/questions/answers.js';
 import type { answerSchema, QuestionStep } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';

@@ -12,7 +12,7 @@ import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
-import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions.js';
+import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions/tally.js';
 import type { PortalOutcome } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadConnection } from '../load.js';

@@ -8,7 +8,7 @@ import { assess } from '../../domain/assessment.js';
 import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import { isFinal, type Reason } from '../../domain/model/verification.js';
-import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions.js';
+import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions/tally.js';
 import { REQUESTER_DENIED } from '../../domain/verdict.js';
 import type { NotMeOutcome } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  areNicknames,
-  CORRECT_SIMILARITY,
-  gradeFreeText,
-  jaroWinkler,
-  NICKNAME_GROUPS,
-  nicknamesOf,
-  normalise,
-  PARTIAL_SIMILARITY,
-  YEAR_PARTIAL_DISTANCE,
-} from '../../../shared/domain/grading.js';
+import { gradeFreeText } from '../../../shared/domain/grading/free-text.js';
+import { jaroWinkler } from '../../../shared/domain/grading/jaro-winkler.js';
+import { areNicknames, NICKNAME_GROUPS, nicknamesOf } from '../../../shared/domain/grading/nicknames.js';
+import { normalise } from '../../../shared/domain/grading/normalise.js';
+import { CORRECT_SIMILARITY, PARTIAL_SIMILARITY } from '../../../shared/domain/grading/text.js';
+import { YEAR_PARTIAL_DISTANCE } from '../../../shared/domain/grading/years.js';
 import type { FreeTextKind } from '../../../shared/domain/model/question.js';
 
 const grade = (

@@ -7,18 +7,11 @@ import type {
   Question,
   TextQuestion,
 } from '../../../shared/domain/model/question.js';
-import {
-  buildQuestions,
-  buildTranscript,
-  COMMON_TICKET_SUBJECTS,
-  gradeResponse,
-  gradesOf,
-  PRIVATE_OPTIONS,
-  publicQuestion,
-  QUESTION_WEIGHTS,
-  sharedSubjects,
-  weightsOf,
-} from '../../../shared/domain/questions.js';
+import { gradeResponse, publicQuestion } from '../../../shared/domain/questions/answers.js';
+import { buildQuestions } from '../../../shared/domain/questions/build.js';
+import { PRIVATE_OPTIONS, QUESTION_WEIGHTS } from '../../../shared/domain/questions/catalogue.js';
+import { buildTranscript, gradesOf, weightsOf } from '../../../shared/domain/questions/tally.js';
+import { COMMON_TICKET_SUBJECTS, sharedSubjects } from '../../../shared/domain/questions/tickets.js';
 import { directoryUser } from '../fixtures.js';
 
 const requester = directoryUser({

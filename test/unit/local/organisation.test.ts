@@ -7,7 +7,7 @@ import {
   seedOrganisation,
 } from '../../../local/organisation.js';
 import { seedDirectory } from '../../../local/seed.js';
-import { areNicknames } from '../../../shared/domain/grading.js';
+import { areNicknames } from '../../../shared/domain/grading/nicknames.js';
 import type { DirectoryUser } from '../../../shared/domain/model/person.js';
 
 const people = seedOrganisation();
