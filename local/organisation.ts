@@ -93,7 +93,7 @@ const NAMES = {
   },
 } satisfies Record<(typeof OFFICES)[number]['country'] | 'WORLD', { given: string[]; family: string[] }>;
 
-/** Names people go by; every pair is in grading.ts NICKNAME_GROUPS. About 60% of them use it. */
+/** Names people go by; every pair is in shared/domain/grading/nicknames.ts NICKNAME_GROUPS. About 60% of them use it. */
 const NICKNAMES: Record<string, string> = {
   William: 'Bill',
   Robert: 'Bob',

@@ -22,7 +22,7 @@ export const DEMO_REQUESTER_EMAIL = 'zoe.martin@example.com';
 export const DEMO_REQUESTER_PASSWORD = 'lisbon tram window seat 2014';
 
 /**
- * What a seeded person knows about themselves, by question source (shared/domain/questions.ts):
+ * What a seeded person knows about themselves, by question source (shared/domain/questions/):
  * the demo and the tests answer as the real requester would.
  */
 export function knownAnswers(email: string): Record<QuestionSource, string[]> {

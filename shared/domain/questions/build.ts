@@ -5,7 +5,7 @@
  * questions are graded with `grading/free-text.ts` (nicknames, accents, typos, near-miss decoys).
  *
  * Each question carries a weight: how private its fact is. Department and office are on LinkedIn
- * (0.5); a recent help-desk ticket is known to almost nobody else (1.5). The most private facts
+ * (0.1); a recent help-desk ticket is known to almost nobody else (1.5). The most private facts
  * available are asked first; public ones only fill in when there is nothing better.
  */
 import { randomInt } from 'node:crypto';
