@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detailReads } from '../../../shared/adapters/dynamodb/console-queries.js';
+import { detailReads } from '../../../shared/adapters/dynamodb/console-aggregates.js';
 import type { VerificationRow } from '../../../shared/console-api.js';
 import { neutralise } from '../../../shared/csv-cell.js';
 import type { Verification } from '../../../shared/domain/model/verification.js';
