@@ -47,7 +47,7 @@ export interface Driver {
 
 /**
  * Hard caps on the partitions one listing may name, above anything the contract's date rule
- * (console-api.ts `rangeProblem`) lets through: ten years of months, two years of days. Counted
+ * (console-api/range.ts `rangeProblem`) lets through: ten years of months, two years of days. Counted
  * loops, so a date string outgrowing its format (year 10000) cannot make them run for ever.
  */
 const MAX_MONTH_PARTITIONS = 121;

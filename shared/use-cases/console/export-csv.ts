@@ -7,7 +7,7 @@
  */
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-import type { VerificationRow } from '../../console-api.js';
+import type { VerificationRow } from '../../console-api/verifications.js';
 import { neutralise } from '../../csv-cell.js';
 
 const ACTION_LABELS: Record<VerificationRow['actionState'], string> = {

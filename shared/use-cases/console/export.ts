@@ -6,7 +6,8 @@
  * the file. The caller polls the job and gets a short-lived download URL (each one issued is audited).
  */
 import { ulid } from 'ulid';
-import type { ExportJob, Filters } from '../../console-api.js';
+import type { ExportJob } from '../../console-api/export.js';
+import type { Filters } from '../../console-api/verifications.js';
 import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ExportJobRecord } from '../../ports/console-queries.js';

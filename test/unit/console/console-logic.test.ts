@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detailReads } from '../../../shared/adapters/dynamodb/console-aggregates.js';
-import type { VerificationRow } from '../../../shared/console-api.js';
+import type { VerificationRow } from '../../../shared/console-api/verifications.js';
 import { neutralise } from '../../../shared/csv-cell.js';
 import type { Verification } from '../../../shared/domain/model/verification.js';
 import { aggregateChanges, TTC_BUCKETS, ttcBucket } from '../../../shared/use-cases/console/dashboard.js';
