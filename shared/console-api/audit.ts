@@ -1,6 +1,6 @@
 /** GET /api/audit: the audit log's filters and its events (also a verification's timeline). */
 
-import type { TicketRef } from '../domain/model/ticket.js';
+import type { StoredAuditEvent } from '../domain/model/audit-event.js';
 import * as z from '../zod.js';
 import { cursor, day, limit, text } from './common.js';
 
@@ -16,12 +16,8 @@ export const auditQuerySchema = z.strictObject({
 });
 export type AuditQuery = z.infer<typeof auditQuerySchema>;
 
-export interface AuditEventView {
-  eventId: string;
-  verificationId?: string;
-  ticket?: TicketRef;
-  actor: string;
-  action: string;
-  at: string;
-  details?: Record<string, string | number | boolean>;
-}
+/** An audit event as the API shows it (the log and a verification's timeline): the event's own fields. */
+export type AuditEventView = Pick<
+  StoredAuditEvent,
+  'eventId' | 'verificationId' | 'ticket' | 'actor' | 'action' | 'at' | 'details'
+>;

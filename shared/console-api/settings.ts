@@ -1,5 +1,6 @@
 /** /api/settings: each connection's policy (read and changed) and its write-only secrets. */
 
+import type { Connection, ConnectionPolicy } from '../domain/model/connection.js';
 import * as z from '../zod.js';
 import { text } from './common.js';
 
@@ -50,25 +51,11 @@ export const connectionSecretsBodySchema = z
     }),
   );
 
-/** A connection's policy as the settings page edits it. Secrets are never returned. */
-export interface ConnectionSettings {
-  connectionId: string;
-  name: string;
-  type: 'local' | 'servicenow' | 'changegear';
-  baseUrl: string;
-  gatedCategories: string[];
-  linkLifetimeSeconds: number;
-  actionWindowSeconds: number;
-  minAnswered: number;
-  autoClose: boolean;
-  closeCode: string;
-  mediumFrom: number;
-  highFrom: number;
-  minKnowledgeSms: number;
-  minKnowledgeEmail: number;
-  retentionDays: number;
-  agentView: 'full' | 'outcome_only';
-}
+/**
+ * A connection's policy as the settings page edits it, every default filled in, and the
+ * connection's type. Secrets are never returned.
+ */
+export type ConnectionSettings = Required<ConnectionPolicy> & Pick<Connection, 'type'>;
 
 /** GET /api/settings */
 export interface Settings {

@@ -1,6 +1,6 @@
 /** /api/me and /api/users: the signed-in console user, and the users an admin manages. */
 
-import { ROLES, type Role } from '../domain/model/principal.js';
+import { type Principal, ROLES, type Role } from '../domain/model/principal.js';
 import * as z from '../zod.js';
 
 const CONSOLE_ROLES = ROLES;
@@ -29,10 +29,8 @@ export const updateUserBodySchema = z
     }),
   );
 
-export interface Me {
-  username: string;
-  roles: Role[];
-}
+/** GET /api/me: who is signed in, and their roles now. */
+export type Me = Pick<Principal, 'username' | 'roles'>;
 
 export interface ConsoleUserView {
   username: string;

@@ -4,17 +4,15 @@
  */
 
 import type { TranscriptEntry } from '../domain/model/question.js';
-import type { TicketRef } from '../domain/model/ticket.js';
+import type { Ticket } from '../domain/model/ticket.js';
 import {
   type ActionState,
   type Channel,
-  type ClientContext,
+  type ConsoleVerification,
   type Reason,
-  type RequestedAction,
-  type RequesterFeedback,
   type RiskLevel,
   STATUSES,
-  type VerificationStatus,
+  type Verification,
   type WriteBackState,
 } from '../domain/model/verification.js';
 import type { Verdict } from '../domain/verdict.js';
@@ -75,24 +73,29 @@ export type SendBody = z.infer<typeof sendBodySchema>;
 /** POST /api/verifications/{id}/cancel */
 export const cancelBodySchema = z.strictObject({ reason: z.optional(text(500)) });
 
-/** One row of the verifications table (and of the CSV export). */
-export interface VerificationRow {
-  verificationId: string;
+/** One row of the verifications table (and of the CSV export): the verification's fields, flattened. */
+export interface VerificationRow
+  extends Pick<
+    ConsoleVerification,
+    | 'verificationId'
+    | 'ticketNumber'
+    | 'requesterName'
+    | 'category'
+    | 'status'
+    | 'channel'
+    | 'createdAt'
+    | 'completedAt'
+    | 'requesterReport'
+    | 'feedback'
+  > {
   connectionId: string;
   ticketId: string;
-  ticketNumber: string;
-  requesterName: string;
   /** Absent on verifications sent before it was recorded. */
   requesterEmail?: string;
-  category: string;
-  status: VerificationStatus;
   riskLevel?: RiskLevel;
   riskScore?: number;
-  channel: Channel;
   /** The console user who sent it (the referrer of the "Initiated by" column). */
   agent: string;
-  createdAt: string;
-  completedAt?: string;
   writeBackState: WriteBackState;
   /** What people read (shared/domain/verdict.ts): Passed, Failed, ...; the level is Verified only on a pass. */
   outcome: string;
@@ -100,8 +103,6 @@ export interface VerificationRow {
   recommendation: string;
   /** The requester said "I did not ask for this" (show it first). */
   urgent: boolean;
-  requesterReport?: { kind: 'not_me'; at: string };
-  feedback?: RequesterFeedback;
   /** The top reasons by points (messages), for the CSV; absent when hidden from agents. */
   mainReasons?: string[];
   actionState: ActionState;
@@ -111,47 +112,46 @@ export interface VerificationRow {
   analysisHidden?: boolean;
 }
 
-/** What the console shows of a verification: never the destination in clear, tokens or answers. */
-export interface VerificationView {
-  verificationId: string;
-  ticket: TicketRef;
-  ticketNumber: string;
-  category: string;
-  requesterId: string;
-  requesterName: string;
-  requesterEmail?: string;
-  channel: Channel;
-  destinationMasked: string;
-  destinationIsContactOnRecord: boolean;
-  /** The agent's reason for typing a destination. */
-  destinationReason?: string;
-  requestedAction?: RequestedAction;
-  agent: string;
-  status: VerificationStatus;
-  createdAt: string;
-  updatedAt: string;
-  linkExpiresAt: string;
-  openedAt?: string;
-  completedAt?: string;
-  assessment?: {
-    riskScore: number;
-    riskLevel: RiskLevel;
-    reasons: Reason[];
-    recommendation: string;
-    answered: number;
-    correct: number;
-  };
-  writeBack: { state: WriteBackState; lastError?: string; updatedAt?: string };
-  client?: ClientContext;
-  secondDevice?: boolean;
-  action: { state: ActionState; completedAt?: string };
-  ticketResolvedAt?: string;
+/**
+ * What the console shows of a verification: the fields named here, never the destination in
+ * clear, tokens, questions or answers.
+ */
+export interface VerificationView
+  extends Pick<
+    ConsoleVerification,
+    | 'verificationId'
+    | 'ticket'
+    | 'ticketNumber'
+    | 'category'
+    | 'requesterId'
+    | 'requesterName'
+    | 'requesterEmail'
+    | 'channel'
+    | 'destinationMasked'
+    | 'destinationIsContactOnRecord'
+    | 'destinationReason'
+    | 'requestedAction'
+    | 'agent'
+    | 'status'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'linkExpiresAt'
+    | 'openedAt'
+    | 'completedAt'
+    | 'assessment'
+    | 'client'
+    | 'secondDevice'
+    | 'action'
+    | 'ticketResolvedAt'
+    | 'origin'
+    | 'requesterReport'
+    | 'feedback'
+  > {
+  /** The ticket writes' state, not which writes were made. */
+  writeBack: Pick<Verification['writeBack'], 'state' | 'lastError' | 'updatedAt'>;
   questionCount: number;
-  origin?: 'agent' | 'self_service';
   /** The outcome, level and recommendation as people read them (shared/domain/verdict.ts). */
   verdict: Verdict;
-  requesterReport?: { kind: 'not_me'; at: string };
-  feedback?: RequesterFeedback;
   /**
    * The connection shows agents only the outcome and the recommendation: the assessment's score,
    * level and reasons, the device and network details are not in this response.
@@ -175,22 +175,17 @@ export interface VerificationDetail extends VerificationView {
 }
 
 /** GET /api/verifications/{id}/transcript (viewing it is an audit event). */
-export interface TranscriptView {
-  verificationId: string;
-  ticketNumber: string;
-  requesterName: string;
-  openedAt?: string;
-  completedAt?: string;
+export interface TranscriptView
+  extends Pick<
+    Verification,
+    'verificationId' | 'ticketNumber' | 'requesterName' | 'openedAt' | 'completedAt'
+  > {
   entries: TranscriptEntry[];
 }
 
 /** GET /api/tickets/{connectionId}/{ticketId}: what the send page pre-fills. */
-export interface TicketPrefill {
-  connectionId: string;
-  ticketId: string;
+export interface TicketPrefill extends Pick<Ticket, 'connectionId' | 'ticketId' | 'subject' | 'category'> {
   ticketNumber: string;
-  subject: string;
-  category: string;
   /** The ticket's category is one the connection gates. */
   requiresVerification: boolean;
   requesterName: string;
