@@ -26,8 +26,8 @@ import { localDynamoClient, startDynamoDbLocal } from '../local/dynamodb-local.j
 import { invoke } from '../local/lambda.js';
 import { freePort } from '../local/ports.js';
 import { startLocalStack } from '../local/stack.js';
+import { aggregateItems } from '../shared/adapters/dynamodb/console-aggregates.js';
 import { searchItems, verificationItem } from '../shared/adapters/dynamodb/console-index.js';
-import { aggregateItems } from '../shared/adapters/dynamodb/console-queries.js';
 import type {
   ConsoleVerification,
   RiskLevel,

@@ -1,6 +1,6 @@
 /** POST /api/verifications/{verificationId}/cancel: its sender or an admin cancels an open verification. */
 import { compose, connections, consoleUsers, verifications, workflow } from '../../shared/composition.js';
-import { cancelBodySchema } from '../../shared/console-api.js';
+import { cancelBodySchema } from '../../shared/console-api/verifications.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { pathSchema } from '../../shared/http/validation.js';
 import { cancelVerification } from '../../shared/use-cases/console/send.js';

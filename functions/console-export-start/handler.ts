@@ -1,6 +1,6 @@
 /** POST /api/exports: queues a CSV export of the filtered (or full) verifications table. */
 import { audit, compose, consoleQueries, consoleUsers } from '../../shared/composition.js';
-import { exportBodySchema } from '../../shared/console-api.js';
+import { exportBodySchema } from '../../shared/console-api/export.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { startExport } from '../../shared/use-cases/console/export.js';
 

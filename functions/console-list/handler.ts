@@ -1,6 +1,6 @@
 /** GET /api/verifications: the verifications table, filtered, newest first, by cursor. */
 import { compose, consoleQueries, consoleUsers } from '../../shared/composition.js';
-import { listQuerySchema } from '../../shared/console-api.js';
+import { listQuerySchema } from '../../shared/console-api/verifications.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { listVerifications } from '../../shared/use-cases/console/list.js';
 

@@ -1,6 +1,6 @@
 /** POST /api/settings/connections/{connectionId}: changes a connection's policy (audited). */
 import { audit, compose, connections, consoleUsers } from '../../shared/composition.js';
-import { connectionPolicyBodySchema } from '../../shared/console-api.js';
+import { connectionPolicyBodySchema } from '../../shared/console-api/settings.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { pathSchema } from '../../shared/http/validation.js';
 import { updateConnectionPolicy } from '../../shared/use-cases/console/settings.js';

@@ -1,6 +1,6 @@
 /** POST /api/users: invites a console user with roles (audited). */
 import { audit, compose, consoleUsers } from '../../shared/composition.js';
-import { createUserBodySchema } from '../../shared/console-api.js';
+import { createUserBodySchema } from '../../shared/console-api/users.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { createUser } from '../../shared/use-cases/console/users.js';
 

@@ -1,6 +1,6 @@
 /** POST /api/users/{username}: changes a console user's roles, disables or enables them, or ends their sessions (audited). */
 import { audit, compose, consoleUsers } from '../../shared/composition.js';
-import { updateUserBodySchema } from '../../shared/console-api.js';
+import { updateUserBodySchema } from '../../shared/console-api/users.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { pathSchema } from '../../shared/http/validation.js';
 import { updateUser } from '../../shared/use-cases/console/users.js';

@@ -8,7 +8,7 @@ import {
   verifications,
   workflow,
 } from '../../shared/composition.js';
-import { sendBodySchema } from '../../shared/console-api.js';
+import { sendBodySchema } from '../../shared/console-api/verifications.js';
 import { httpHandler } from '../../shared/http/api.js';
 import { sendFromConsole } from '../../shared/use-cases/console/send.js';
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_USERS, DEMO_REQUESTER_EMAIL } from '../../local/seed.js';
-import type { Settings, VerificationView } from '../../shared/console-api.js';
+import type { Settings } from '../../shared/console-api/settings.js';
+import type { VerificationView } from '../../shared/console-api/verifications.js';
 import { secretNames } from '../../shared/ports/secrets.js';
 import {
   call,

@@ -1,6 +1,7 @@
 /** The audit log (primary course): filtered by actor, action, verification and days, newest first, by cursor. */
 
-import { type AuditEventView, type AuditQuery, PAGE_SIZE_DEFAULT, type Page } from '../../console-api.js';
+import type { AuditEventView, AuditQuery } from '../../console-api/audit.js';
+import { PAGE_SIZE_DEFAULT, type Page } from '../../console-api/common.js';
 import type { StoredAuditEvent } from '../../domain/model/audit-event.js';
 import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';

@@ -2,7 +2,7 @@
  * The console's own configuration, validated once per cold start like shared/config.ts: where
  * export files go and where console users live.
  */
-import { EXPORT_MAX_RANGE_MONTHS, MAX_RANGE_MONTHS } from '../../console-api.js';
+import { EXPORT_MAX_RANGE_MONTHS, MAX_RANGE_MONTHS } from '../../console-api/range.js';
 import * as z from '../../zod.js';
 
 const schema = z.object({

@@ -11,14 +11,13 @@
  * redelivered or replayed stream record changes nothing.
  */
 
-import {
-  addDays,
-  type Dashboard,
-  type DashboardBreakdown,
-  type DashboardDay,
-  type DashboardTotals,
-  daysIn,
-} from '../../console-api.js';
+import type {
+  Dashboard,
+  DashboardBreakdown,
+  DashboardDay,
+  DashboardTotals,
+} from '../../console-api/dashboard.js';
+import { addDays, daysIn } from '../../console-api/range.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
 import type { Ctx } from '../../ports/context.js';
 import { consoleSettings } from './config.js';

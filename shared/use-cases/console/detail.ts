@@ -4,7 +4,8 @@
  * with an audit event recording who viewed it.
  */
 
-import type { AuditEventView, TranscriptView, VerificationDetail } from '../../console-api.js';
+import type { AuditEventView } from '../../console-api/audit.js';
+import type { TranscriptView, VerificationDetail } from '../../console-api/verifications.js';
 import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { TranscriptEntry } from '../../domain/model/question.js';

@@ -4,14 +4,8 @@
  * email or full name.
  */
 
-import {
-  type Filters,
-  type ListQuery,
-  PAGE_SIZE_DEFAULT,
-  type Page,
-  type TicketPrefill,
-  type VerificationRow,
-} from '../../console-api.js';
+import { PAGE_SIZE_DEFAULT, type Page } from '../../console-api/common.js';
+import type { Filters, ListQuery, TicketPrefill, VerificationRow } from '../../console-api/verifications.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ConsoleVerification } from '../../domain/model/verification.js';
 import { normalizeTerm } from '../../domain/search-term.js';

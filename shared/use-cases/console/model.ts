@@ -2,7 +2,7 @@
  * How the console reads verifications: the row of the table and the export, and the view of one
  * verification (never the destination in clear, callback tokens, questions or answers).
  */
-import type { VerificationRow, VerificationView } from '../../console-api.js';
+import type { VerificationRow, VerificationView } from '../../console-api/verifications.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ConsoleVerification, VerificationStatus } from '../../domain/model/verification.js';

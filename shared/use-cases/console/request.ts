@@ -1,6 +1,6 @@
 /** Date ranges and cursors of the console API, with the stable error codes of the HTTP edge. */
 import { createHash } from 'node:crypto';
-import { addDays, addMonths, rangeProblem } from '../../console-api.js';
+import { addDays, addMonths, rangeProblem } from '../../console-api/range.js';
 import { InvalidInput, Unauthenticated } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { ListPosition } from '../../ports/console-queries.js';

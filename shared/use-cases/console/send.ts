@@ -8,7 +8,7 @@
  */
 // Mobile metadata: an SMS needs a mobile number (as the console checks), and it is the smaller set.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
-import type { SendBody, TicketPrefill } from '../../console-api.js';
+import type { SendBody, TicketPrefill } from '../../console-api/verifications.js';
 import { InvalidInput, NotFound, NotPermitted, StateConflict, UpstreamRefused } from '../../domain/errors.js';
 import { maskEmail, maskPhone } from '../../domain/mask.js';
 import type { Principal } from '../../domain/model/principal.js';

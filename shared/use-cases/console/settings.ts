@@ -5,7 +5,7 @@
  * the same schema as everywhere else (domain/connections.ts); every change is an audit event.
  */
 
-import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api.js';
+import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api/settings.js';
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
 import { parseConnection } from '../../domain/connections.js';
 import { InvalidInput, NotFound } from '../../domain/errors.js';

@@ -5,7 +5,7 @@
  * change is an audit event.
  */
 
-import type { ConsoleUserView, CreatedUser } from '../../console-api.js';
+import type { ConsoleUserView, CreatedUser } from '../../console-api/users.js';
 import { NotFound, StateConflict } from '../../domain/errors.js';
 import type { Principal, Role } from '../../domain/model/principal.js';
 import type { AuditLog } from '../../ports/audit-log.js';

@@ -4,9 +4,10 @@
  * reason (and a job whose run died is failed by the next read), never "running" for ever.
  */
 import { describe, expect, it } from 'vitest';
-import { daysBetween, monthsBetween } from '../../../shared/adapters/dynamodb/console-queries.js';
+import { daysBetween, monthsBetween } from '../../../shared/adapters/dynamodb/console-walk.js';
 import type { Config } from '../../../shared/config.js';
-import { addMonths, daysIn, rangeProblem, type VerificationRow } from '../../../shared/console-api.js';
+import { addMonths, daysIn, rangeProblem } from '../../../shared/console-api/range.js';
+import type { VerificationRow } from '../../../shared/console-api/verifications.js';
 import type { ExportJobRecord, ListPageResult } from '../../../shared/ports/console-queries.js';
 import type { Ctx } from '../../../shared/ports/context.js';
 import { dashboard } from '../../../shared/use-cases/console/dashboard.js';

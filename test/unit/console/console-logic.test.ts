@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { detailReads } from '../../../shared/adapters/dynamodb/console-queries.js';
-import type { VerificationRow } from '../../../shared/console-api.js';
+import { detailReads } from '../../../shared/adapters/dynamodb/console-aggregates.js';
+import type { VerificationRow } from '../../../shared/console-api/verifications.js';
+import { neutralise } from '../../../shared/csv-cell.js';
 import type { Verification } from '../../../shared/domain/model/verification.js';
 import { aggregateChanges, TTC_BUCKETS, ttcBucket } from '../../../shared/use-cases/console/dashboard.js';
-import { exportFileName, neutralise, toCsv } from '../../../shared/use-cases/console/export.js';
+import { exportFileName, toCsv } from '../../../shared/use-cases/console/export-csv.js';
 import { analysisHiddenFor, toConsoleView, toRow } from '../../../shared/use-cases/console/model.js';
 import { decodeCursor, encodeCursor } from '../../../shared/use-cases/console/request.js';
 import { normaliseDestination } from '../../../shared/use-cases/console/send.js';

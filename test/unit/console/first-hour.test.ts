@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { prefixTerm, prefixTerms, startsWithTerm } from '../../../shared/adapters/dynamodb/console-index.js';
-import { connectionPolicyBodySchema, listQuerySchema } from '../../../shared/console-api.js';
+import { connectionPolicyBodySchema } from '../../../shared/console-api/settings.js';
+import { listQuerySchema } from '../../../shared/console-api/verifications.js';
 import type { Verification } from '../../../shared/domain/model/verification.js';
 import { parseWith } from '../../../shared/http/validation.js';
 import type { Ctx } from '../../../shared/ports/context.js';

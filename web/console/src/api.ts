@@ -3,25 +3,25 @@
  * local gateway serves it directly), with the signed-in agent's token. A 401 means the token
  * expired or was revoked: the session ends and the app shows the sign-in page.
  */
+import type { AuditEventView } from '../../../shared/console-api/audit.js';
+import type { Page } from '../../../shared/console-api/common.js';
+import type { Dashboard } from '../../../shared/console-api/dashboard.js';
+import type { ExportJob } from '../../../shared/console-api/export.js';
 import type {
-  AuditEventView,
   ConnectionPolicyBody,
   ConnectionSettings,
-  ConsoleUserView,
-  CreatedUser,
-  Dashboard,
-  ExportJob,
-  Filters,
-  Me,
-  Page,
-  SendBody,
   Settings,
+} from '../../../shared/console-api/settings.js';
+import type { ConsoleUserView, CreatedUser, Me } from '../../../shared/console-api/users.js';
+import type {
+  Filters,
+  SendBody,
   TicketPrefill,
   TranscriptView,
   VerificationDetail,
   VerificationRow,
   VerificationView,
-} from '../../../shared/console-api.js';
+} from '../../../shared/console-api/verifications.js';
 import { ApiError, requestJson } from '../../shared/api-client';
 import { currentToken, expireSession } from './auth';
 

@@ -4,7 +4,7 @@
  * hiding what a role cannot do only keeps the screens honest.
  */
 import { lazy, type ReactNode, Suspense, useEffect, useState } from 'react';
-import type { Me } from '../../../shared/console-api.js';
+import type { Me } from '../../../shared/console-api/users.js';
 import { api } from './api';
 import { type AuthConfig, completeCognitoSignIn, signOut, useSessionState } from './auth';
 import { AuditPage } from './pages/audit';

@@ -1,5 +1,5 @@
 /** The audit log as CSV (the audit page's Export CSV): no React, no DOM, so it is unit-tested. */
-import type { AuditEventView } from '../../../shared/console-api.js';
+import type { AuditEventView } from '../../../shared/console-api/audit.js';
 import { neutralise } from '../../../shared/csv-cell.js';
 
 const cell = (value: unknown) => `"${neutralise(String(value ?? '')).replace(/"/g, '""')}"`;

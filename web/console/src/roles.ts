@@ -1,5 +1,5 @@
 /** What each console role may do (the server enforces the same per route in shared/manifest.ts). */
-import type { Me } from '../../../shared/console-api.js';
+import type { Me } from '../../../shared/console-api/users.js';
 
 export type Permission = 'send' | 'export' | 'audit' | 'settings';
 

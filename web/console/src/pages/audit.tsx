@@ -3,7 +3,7 @@
  * verification and date, a page at a time. The filters live in the address.
  */
 import { type FormEvent, useState } from 'react';
-import type { AuditEventView } from '../../../../shared/console-api.js';
+import type { AuditEventView } from '../../../../shared/console-api/audit.js';
 import { api, describeError, queryString } from '../api';
 import { auditCsv } from '../audit-csv';
 import { Link, navigate } from '../router';

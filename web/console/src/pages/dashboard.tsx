@@ -4,7 +4,7 @@
  * and agents. The figures come from aggregates the server keeps per day, not from a table scan.
  */
 import type { FormEvent } from 'react';
-import type { DashboardBreakdown } from '../../../../shared/console-api.js';
+import type { DashboardBreakdown } from '../../../../shared/console-api/dashboard.js';
 import type { RiskLevel } from '../../../../shared/domain/model/verification.js';
 import { api, queryString } from '../api';
 import { navigate } from '../router';

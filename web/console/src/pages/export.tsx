@@ -3,7 +3,8 @@
  * fit in one response); the page polls it and then offers the download (a short-lived signed URL).
  */
 import { useEffect, useState } from 'react';
-import type { ExportJob, Filters } from '../../../../shared/console-api.js';
+import type { ExportJob } from '../../../../shared/console-api/export.js';
+import type { Filters } from '../../../../shared/console-api/verifications.js';
 import { api, describeError } from '../api';
 
 export function ExportButton({ filters }: { filters: Filters }) {

@@ -5,7 +5,7 @@
  * and turned into E.164 here. Then the verification's live status, with resend and cancel.
  */
 import { type FormEvent, useEffect, useState } from 'react';
-import type { SendBody, TicketPrefill } from '../../../../shared/console-api.js';
+import type { SendBody, TicketPrefill } from '../../../../shared/console-api/verifications.js';
 import type { Channel } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';

@@ -4,12 +4,8 @@
  * shown, only replaced), and the console's users and roles.
  */
 import { type FormEvent, useState } from 'react';
-import type {
-  ConnectionPolicyBody,
-  ConnectionSettings,
-  ConsoleUserView,
-  Me,
-} from '../../../../shared/console-api.js';
+import type { ConnectionPolicyBody, ConnectionSettings } from '../../../../shared/console-api/settings.js';
+import type { ConsoleUserView, Me } from '../../../../shared/console-api/users.js';
 import { api, describeError } from '../api';
 import { ErrorNote, Loading, PageTitle, useLoad } from '../ui';
 

@@ -4,7 +4,7 @@
  * write-back to the ticket (with a retry when it failed). Agents and admins also act from here.
  */
 import { useState } from 'react';
-import type { VerificationDetail } from '../../../../shared/console-api.js';
+import type { VerificationDetail } from '../../../../shared/console-api/verifications.js';
 import type { Reason } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';

@@ -2,7 +2,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { DashboardDay } from '../../../../shared/console-api.js';
+import type { DashboardDay } from '../../../../shared/console-api/dashboard.js';
 
 const SERIES = [
   { key: 'started', label: 'Started', stroke: '#1f5fa8' },

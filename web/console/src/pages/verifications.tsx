@@ -7,7 +7,8 @@
  */
 import { createColumnHelper, tableFeatures, useTable } from '@tanstack/react-table';
 import type { FormEvent } from 'react';
-import type { FilterName, Filters, Me, VerificationRow } from '../../../../shared/console-api.js';
+import type { Me } from '../../../../shared/console-api/users.js';
+import type { FilterName, Filters, VerificationRow } from '../../../../shared/console-api/verifications.js';
 import type { RiskLevel, VerificationStatus } from '../../../../shared/domain/model/verification.js';
 import { api, queryString } from '../api';
 import { may } from '../roles';
