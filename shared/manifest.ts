@@ -299,7 +299,7 @@ export const ROUTES = [
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
   { method: 'POST', path: '/portal/not-me', function: 'portal-not-me', auth: 'portal' },
   { method: 'POST', path: '/portal/feedback', function: 'portal-feedback', auth: 'portal' },
-  // ---- Console (issue 6); request and response shapes in shared/console-api.ts ----
+  // ---- Console (issue 6); request and response shapes in shared/console-api/ ----
   {
     method: 'GET',
     path: '/api/me',

@@ -8,7 +8,7 @@ import { InvalidInput } from '../domain/errors.js';
 import * as z from '../zod.js';
 
 /**
- * Validates input with a schema from console-api.ts: 400 VALIDATION_FAILED with a sentence naming
+ * Validates input with a schema from the API contracts (shared/console-api/, shared/portal-api.ts): 400 VALIDATION_FAILED with a sentence naming
  * the first field that is wrong (and every issue in `details`).
  */
 export function parseWith<S extends $ZodType>(schema: S, input: unknown, what: string): output<S> {

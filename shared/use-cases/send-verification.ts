@@ -18,7 +18,7 @@ import {
 import type { Ctx } from '../ports/context.js';
 import { loadConnection } from './load.js';
 
-/** Checked by the caller: the console's send body (shared/console-api.ts), or the self-service start. */
+/** Checked by the caller: the console's send body (shared/console-api/verifications.ts), or the self-service start. */
 export interface SendVerificationInput {
   connectionId: string;
   ticketId: string;

@@ -7,7 +7,7 @@ import type { ListPosition } from '../../ports/console-queries.js';
 import * as z from '../../zod.js';
 
 /**
- * The range a request covers, checked by the contract's one rule (console-api.ts `rangeProblem`):
+ * The range a request covers, checked by the contract's one rule (console-api/range.ts `rangeProblem`):
  * `to` defaults to today, `from` to `defaultDays` before it (or to the retention's oldest day).
  * A refused range is a 400 with a stable code and a sentence, before any read.
  */
