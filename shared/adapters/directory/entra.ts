@@ -37,13 +37,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { Directory, LookupOptions } from '../../ports/directory.js';
-import {
-  type AccessToken,
-  MAX_INLINE_RETRY_AFTER_SECONDS,
-  retryAfterSeconds,
-  TokenCache,
-  tokenExpiresAt,
-} from '../itsm/http.js';
+import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../http/retry-after.js';
+import { type AccessToken, TokenCache, tokenExpiresAt } from '../http/token-cache.js';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,

@@ -41,7 +41,7 @@
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { Directory, LookupOptions } from '../../ports/directory.js';
-import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../itsm/http.js';
+import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../http/retry-after.js';
 import {
   DirectoryPasswordRejectedError,
   DirectoryPermanentError,
