@@ -1,6 +1,7 @@
 /**
- * The HTTP plumbing every ticket-system adapter shares: a timed fetch and one classification of
- * failures into the named errors the state machine's Retry and Catch match.
+ * The HTTP plumbing the ticket-system adapters share (the request loop itself is
+ * shared/adapters/http/client.ts): one classification of failures into the named errors the
+ * state machine's Retry and Catch match, and a plain timed fetch.
  *
  * Retryable: network failures and timeouts, 429 (with Retry-After), 5xx, and conflicts the adapter
  * could not resolve itself. Permanent: 401/403 (with the adapter's hint naming the missing role),
@@ -34,20 +35,19 @@ export async function throwForStatus(
 }
 
 /**
- * fetch with a timeout; a network failure or timeout becomes the caller's retryable error
- * (a ticket system's by default).
+ * One fetch with a timeout, without recoveries (the local ticket system's; the real ITSM adapters
+ * use the shared HttpClient); a network failure or timeout is retryable.
  */
 export async function timedFetch(
   url: string,
   init: RequestInit,
   timeoutMs: number,
   detail: string,
-  unreachable: (reason: string) => Error = (reason) => ticketSystemUnreachable(detail, reason),
 ): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    throw unreachable((error as Error).name);
+    throw ticketSystemUnreachable(detail, (error as Error).name);
   }
 }
 
