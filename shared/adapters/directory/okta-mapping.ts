@@ -18,7 +18,7 @@ export const SAMPLE_MAX_PAGES = 3;
 /** Group pages read at most; more than that counts as privileged. */
 export const GROUP_MAX_PAGES = 10;
 /** System Log events read per lookup (one page, newest first). */
-export const LOG_PAGE_SIZE = 100;
+const LOG_PAGE_SIZE = 100;
 /** Events that change what can receive a code or a link: a factor, or an email address on record. */
 const CONTACT_EVENTS = [
   'user.account.update_primary_email',
@@ -108,7 +108,7 @@ function changedAttributes(event: Json, userId: string): string[] {
 }
 
 /** RFC 3339 without milliseconds, as Okta documents since/until. */
-export const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function profile(u: Json): Json {
   return isObject(u.profile) ? u.profile : {};
@@ -137,4 +137,20 @@ export function nextLink(header: string | null): string | undefined {
     if (match?.[1] && /\brel="?next"?/i.test(match[2] ?? '')) return match[1];
   }
   return undefined;
+}
+
+/**
+ * The System Log query for one person's events that matter: the window, the person as target
+ * and the event types, newest first, one page. The caller has checked the id is alphanumeric.
+ */
+export function logQuery(userId: string, since: Date, until: Date): string {
+  const types = LOG_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
+  const query = new URLSearchParams({
+    since: isoSeconds(since),
+    until: isoSeconds(until),
+    filter: `target.id eq "${userId}" and (${types})`,
+    sortOrder: 'DESCENDING',
+    limit: String(LOG_PAGE_SIZE),
+  });
+  return query.toString().replace(/\+/g, '%20');
 }

@@ -65,9 +65,7 @@ import {
   displayName,
   GROUP_MAX_PAGES,
   historyEvent,
-  isoSeconds,
-  LOG_EVENT_TYPES,
-  LOG_PAGE_SIZE,
+  logQuery,
   nextLink,
   OKTA_USER_ID,
   profile,
@@ -229,17 +227,9 @@ export class OktaDirectory implements Directory {
   private async logEvents(userId: string, since: Date, until: Date): Promise<HistoryEvent[]> {
     // An Okta user id is alphanumeric; anything else would break out of the filter literal.
     if (!/^[0-9A-Za-z]+$/.test(userId)) return [];
-    const types = LOG_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
-    const query = new URLSearchParams({
-      since: isoSeconds(since),
-      until: isoSeconds(until),
-      filter: `target.id eq "${userId}" and (${types})`,
-      sortOrder: 'DESCENDING',
-      limit: String(LOG_PAGE_SIZE),
-    });
     const { body } = await this.call({
       method: 'GET',
-      url: `/api/v1/logs?${query.toString().replace(/\+/g, '%20')}`,
+      url: `/api/v1/logs?${logQuery(userId, since, until)}`,
       detail: 'GET logs',
       forbidden: LOGS_HINT,
     });
