@@ -17,7 +17,6 @@
  */
 
 import type { PasswordRejection } from '../../ports/directory.js';
-import { timedFetch } from '../itsm/http.js';
 
 export class DirectoryRetryableError extends Error {
   override name = 'DirectoryRetryableError';
@@ -54,21 +53,9 @@ export class DirectoryPasswordRejectedError extends DirectoryPermanentError impl
   }
 }
 
-/** fetch with a timeout; a network failure or timeout is retryable. `detail` says what was attempted. */
-export function directoryFetch(
-  url: string,
-  init: RequestInit,
-  timeoutMs: number,
-  detail: string,
-): Promise<Response> {
-  return timedFetch(
-    url,
-    init,
-    timeoutMs,
-    detail,
-    (reason) => new DirectoryRetryableError(`${detail}: directory unreachable (${reason})`),
-  );
-}
+/** The error for a directory request that got no answer (network failure, timeout): retryable. */
+export const directoryUnreachable = (detail: string, reason: string) =>
+  new DirectoryRetryableError(`${detail}: directory unreachable (${reason})`);
 
 /** Replaces every secret (password, client secret, token) found in `text`. Short values are left alone. */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {

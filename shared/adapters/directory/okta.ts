@@ -41,26 +41,41 @@
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { Directory, LookupOptions } from '../../ports/directory.js';
-import { MAX_INLINE_RETRY_AFTER_SECONDS, retryAfterSeconds } from '../itsm/http.js';
+import { HttpClient } from '../http/client.js';
 import {
-  DirectoryPasswordRejectedError,
   DirectoryPermanentError,
-  directoryFetch,
+  directoryUnreachable,
   isObject,
   type Json,
-  redact,
-  safeJson,
   sameOrigin,
-  shorten,
-  statusError,
   str,
 } from './errors.js';
 import {
-  type HistoryEvent,
-  type PersonaHistory,
-  PersonaHistoryReader,
-  type Warn,
-} from './persona-history.js';
+  GROUPS_HINT,
+  LOGS_HINT,
+  type OktaRequest,
+  oktaFailure,
+  READ_HINT,
+  RESET_HINT,
+  ROLES_HINT,
+  rateLimitWait,
+} from './okta-errors.js';
+import {
+  asList,
+  displayName,
+  GROUP_MAX_PAGES,
+  historyEvent,
+  logQuery,
+  nextLink,
+  OKTA_USER_ID,
+  profile,
+  SAMPLE_MAX_PAGES,
+  SAMPLE_PAGE_SIZE,
+  toUser,
+} from './okta-mapping.js';
+import { type HistoryEvent, PersonaHistoryReader, type Warn } from './persona-history.js';
+
+export { LOG_EVENT_TYPES, nextLink } from './okta-mapping.js';
 
 export interface OktaDirectoryOptions {
   /** e.g. https://acme.okta.com (no trailing slash needed). */
@@ -73,60 +88,13 @@ export interface OktaDirectoryOptions {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
+  fetch?: typeof fetch;
   /** Profile attribute holding the office. Default `city`. */
   officeAttribute?: string;
   /** Custom profile attribute holding the start date (ISO date), e.g. `hireDate`. */
   startDateAttribute?: string;
   /** Where warnings go (default: the structured logger). */
   warn?: Warn;
-}
-
-/** Users read per page when sampling decoys, and pages at most. */
-const SAMPLE_PAGE_SIZE = 100;
-const SAMPLE_MAX_PAGES = 3;
-/** Group pages read at most; more than that counts as privileged. */
-const GROUP_MAX_PAGES = 10;
-/** System Log events read per lookup (one page, newest first). */
-const LOG_PAGE_SIZE = 100;
-/** Events that change what can receive a code or a link: a factor, or an email address on record. */
-const CONTACT_EVENTS = [
-  'user.account.update_primary_email',
-  'user.account.update_secondary_email',
-  'user.mfa.factor.activate',
-  'user.mfa.factor.update',
-  'user.mfa.factor.deactivate',
-  'user.mfa.factor.reset_all',
-];
-const PROFILE_UPDATE = 'user.account.update_profile';
-/** Profile attributes that are contact details. */
-const CONTACT_ATTRIBUTES = new Set(['email', 'secondEmail', 'mobilePhone', 'primaryPhone']);
-/** Recovery events; with outcome FAILURE each is a failed recovery. */
-const RECOVERY_EVENTS = ['user.account.reset_password', 'user.account.unlock'];
-const UNLOCK_FAILURE = 'user.account.unlock_failure';
-export const LOG_EVENT_TYPES = [...CONTACT_EVENTS, PROFILE_UPDATE, ...RECOVERY_EVENTS, UNLOCK_FAILURE];
-const ENABLED_STATUSES = new Set(['ACTIVE', 'LOCKED_OUT', 'PASSWORD_EXPIRED', 'RECOVERY']);
-const OKTA_USER_ID = /^00u[0-9A-Za-z]{10,}$/;
-
-const READ_HINT =
-  "the API token's admin needs a role that can view users (Read-only Administrator or above; OAuth scope okta.users.read)";
-const ROLES_HINT =
-  "the API token's admin needs to be allowed to view administrator role assignments (Super or Organization Administrator; OAuth scope okta.roles.read)";
-const GROUPS_HINT =
-  "the API token's admin needs to be allowed to view groups and their members (Read-only Administrator or above; OAuth scope okta.groups.read)";
-const LOGS_HINT =
-  "the API token's admin needs to be allowed to view the System Log (Read-only Administrator or above; OAuth scope okta.logs.read)";
-const RESET_HINT =
-  "the API token's admin needs to be allowed to set users' passwords (Organization Administrator, or a custom admin role that can reset passwords for these users; OAuth scope okta.users.manage); setting an administrator's password needs Super Administrator, which this product does not ask for";
-
-interface OktaRequest {
-  method: 'GET' | 'POST';
-  /** A path under orgUrl, or an absolute `next` link. */
-  url: string;
-  body?: Json;
-  detail: string;
-  forbidden: string;
-  notFoundIsEmpty?: boolean;
-  password?: string;
 }
 
 interface OktaResponse {
@@ -136,17 +104,24 @@ interface OktaResponse {
 
 export class OktaDirectory implements Directory {
   private readonly orgUrl: string;
-  private readonly timeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  /** One wait for a short Retry-After (or rate-limit reset) on 429. */
+  private readonly http: HttpClient;
   private readonly groupIds: Set<string>;
   private readonly persona: PersonaHistoryReader;
 
   constructor(private readonly options: OktaDirectoryOptions) {
     this.orgUrl = options.orgUrl.replace(/\/+$/, '');
-    this.timeoutMs = options.timeoutMs ?? 5_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;
+    this.http = new HttpClient({
+      baseUrl: this.orgUrl,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      unreachable: directoryUnreachable,
+      retryAfter: (response, now) => rateLimitWait(response.headers, now),
+      now: this.now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
     this.groupIds = new Set((options.privilegedGroupIds ?? []).map((g) => g.trim()));
     this.persona = new PersonaHistoryReader({
       log: 'the Okta System Log',
@@ -221,7 +196,7 @@ export class OktaDirectory implements Directory {
     const picked: DirectoryUser[] = [];
     while (picked.length < count && pool.length > 0) {
       const [user] = pool.splice(randomInt(pool.length), 1);
-      if (user) picked.push(this.toUser(user, false));
+      if (user) picked.push(toUser(user, this.options, false));
     }
     return picked;
   }
@@ -245,24 +220,16 @@ export class OktaDirectory implements Directory {
       this.inPrivilegedGroup(id),
       options.history ? this.persona.history(id) : undefined,
     ]);
-    return this.toUser(user, hasRole || inGroup, history);
+    return toUser(user, this.options, hasRole || inGroup, history);
   }
 
   /** The person's System Log events that say their contact details changed or a recovery failed. */
   private async logEvents(userId: string, since: Date, until: Date): Promise<HistoryEvent[]> {
     // An Okta user id is alphanumeric; anything else would break out of the filter literal.
     if (!/^[0-9A-Za-z]+$/.test(userId)) return [];
-    const types = LOG_EVENT_TYPES.map((t) => `eventType eq "${t}"`).join(' or ');
-    const query = new URLSearchParams({
-      since: isoSeconds(since),
-      until: isoSeconds(until),
-      filter: `target.id eq "${userId}" and (${types})`,
-      sortOrder: 'DESCENDING',
-      limit: String(LOG_PAGE_SIZE),
-    });
     const { body } = await this.call({
       method: 'GET',
-      url: `/api/v1/logs?${query.toString().replace(/\+/g, '%20')}`,
+      url: `/api/v1/logs?${logQuery(userId, since, until)}`,
       detail: 'GET logs',
       forbidden: LOGS_HINT,
     });
@@ -296,126 +263,23 @@ export class OktaDirectory implements Directory {
     return false;
   }
 
-  private toUser(u: Json, privileged: boolean, history?: PersonaHistory): DirectoryUser {
-    const p = profile(u);
-    const mobilePhone = str(p.mobilePhone);
-    const managerId = str(p.managerId);
-    const passwordChanged = str(u.passwordChanged);
-    const start = this.options.startDateAttribute ? str(p[this.options.startDateAttribute]) : undefined;
-    return {
-      userId: String(u.id),
-      displayName: displayName(u),
-      givenName: str(p.firstName) ?? '',
-      email: str(p.email) ?? str(p.login) ?? '',
-      ...(mobilePhone ? { mobilePhone } : {}),
-      department: str(p.department) ?? '',
-      title: str(p.title) ?? '',
-      office: str(p[this.options.officeAttribute ?? 'city']) ?? '',
-      country: (str(p.countryCode) ?? '').toUpperCase(),
-      ...(managerId ? { managerId } : {}),
-      startDate: start && !Number.isNaN(Date.parse(start)) ? new Date(start).toISOString().slice(0, 10) : '',
-      privileged,
-      enabled: ENABLED_STATUSES.has(String(u.status)),
-      ...(passwordChanged ? { lastPasswordResetAt: passwordChanged } : {}),
-      ...history,
-    };
-  }
-
   private async call(req: OktaRequest): Promise<OktaResponse> {
-    const url = /^https?:\/\//i.test(req.url) ? req.url : `${this.orgUrl}${req.url}`;
+    // The token is read once per call: a 401 is not retried (an API token does not refresh).
     const token = await this.token(req.detail);
-    let waited = false;
-    for (;;) {
-      const response = await directoryFetch(
-        url,
-        {
-          method: req.method,
-          headers: {
-            accept: 'application/json',
-            authorization: `SSWS ${token}`,
-            ...(req.body ? { 'content-type': 'application/json' } : {}),
-          },
-          body: req.body ? JSON.stringify(req.body) : undefined,
-        },
-        this.timeoutMs,
-        req.detail,
-      );
-      if (response.ok) {
-        const body = (await response.json().catch(() => undefined)) as unknown;
-        if (body === undefined)
-          throw new DirectoryPermanentError(`${req.detail}: Okta answered without JSON`, response.status);
-        const next = nextLink(response.headers.get('link'));
-        return { body, next: next && sameOrigin(next, this.orgUrl) ? next : undefined };
-      }
-      if (response.status === 404 && req.notFoundIsEmpty) {
-        await response.body?.cancel();
-        return { body: undefined };
-      }
-      if (response.status === 429 && !waited) {
-        const seconds = this.rateLimitWait(response.headers);
-        if (seconds !== undefined && seconds <= MAX_INLINE_RETRY_AFTER_SECONDS) {
-          await response.body?.cancel();
-          waited = true;
-          await this.sleep(seconds * 1000);
-          continue;
-        }
-      }
-      throw await this.failure(response, req, [req.password, token]);
-    }
-  }
-
-  /** Seconds until Okta's rate-limit window resets (X-Rate-Limit-Reset is epoch seconds), or Retry-After. */
-  private rateLimitWait(headers: Headers): number | undefined {
-    const retryAfter = retryAfterSeconds(headers.get('retry-after'), this.now());
-    if (retryAfter !== undefined) return retryAfter;
-    const reset = Number(headers.get('x-rate-limit-reset'));
-    if (!Number.isFinite(reset) || reset <= 0) return undefined;
-    return Math.min(Math.max(Math.ceil(reset - this.now() / 1000), 1), 3600);
-  }
-
-  private async failure(response: Response, req: OktaRequest, secrets: (string | undefined)[]) {
-    const status = response.status;
-    const text = redact(await response.text().catch(() => ''), secrets);
-    // Okta errors: {"errorCode","errorSummary","errorLink","errorId","errorCauses":[{"errorSummary"}]}
-    const parsed = safeJson(text);
-    const code = isObject(parsed) ? str(parsed.errorCode) : undefined;
-    const summary = isObject(parsed) ? str(parsed.errorSummary) : undefined;
-    const errorId = isObject(parsed) ? str(parsed.errorId) : undefined;
-    const causes = (isObject(parsed) && Array.isArray(parsed.errorCauses) ? parsed.errorCauses : [])
-      .filter(isObject)
-      .map((c) => str(c.errorSummary))
-      .filter((c): c is string => c !== undefined);
-    const said = summary
-      ? `${code ? `${code} ` : ''}${shorten(summary)}${causes.length ? `: ${shorten(causes.join('; '))}` : ''}`
-      : shorten(text);
-    const message = `${req.detail}: HTTP ${status}${said ? ` ${said}` : ''}${errorId ? ` (errorId ${errorId})` : ''}`;
-    if (req.password !== undefined && isPasswordRefusal(status, code, summary, causes)) {
-      // "password: Password requirements were not met. ..." → the part a person can act on.
-      const idpMessage = shorten(
-        (causes.length ? causes : [summary ?? 'The password was refused'])
-          .map((c) => c.replace(/^password:\s*/i, ''))
-          .join(' '),
-      );
-      return new DirectoryPasswordRejectedError(
-        `${req.detail}: Okta refused the new password: ${idpMessage}`,
-        idpMessage,
-        status,
-      );
-    }
-    if (status === 401) {
-      return new DirectoryPermanentError(
-        `${message} (Okta refused the API token: it may be revoked, or expired after 30 days unused; create a new one as the service account)`,
-        status,
-      );
-    }
-    if (status === 403) return new DirectoryPermanentError(`${message} (${req.forbidden})`, status);
-    if (status === 404) return new DirectoryPermanentError(`${message} (user not found)`, status);
-    // X-Rate-Limit-Reset comes on every answer; it only says when to retry a 429.
-    const retryAfter =
-      status === 429
-        ? this.rateLimitWait(response.headers)
-        : retryAfterSeconds(response.headers.get('retry-after'), this.now());
-    return statusError(status, message, retryAfter);
+    const { status, headers, body } = await this.http.json({
+      method: req.method,
+      url: req.url,
+      detail: req.detail,
+      json: req.body,
+      headers: { authorization: `SSWS ${token}` },
+      emptyOn: req.notFoundIsEmpty ? [404] : [],
+      classify: (response) => oktaFailure(response, req, [req.password, token], this.now()),
+    });
+    if (status === 404) return { body: undefined };
+    if (body === undefined)
+      throw new DirectoryPermanentError(`${req.detail}: Okta answered without JSON`, status);
+    const next = nextLink(headers.get('link'));
+    return { body, next: next && sameOrigin(next, this.orgUrl) ? next : undefined };
   }
 
   private async token(detail: string): Promise<string> {
@@ -425,91 +289,4 @@ export class OktaDirectory implements Directory {
     }
     return token;
   }
-}
-
-/** A System Log event as a persona event, or undefined when it changes nothing that matters here. */
-function historyEvent(event: Json, userId: string): HistoryEvent | undefined {
-  const type = str(event.eventType);
-  const at = str(event.published);
-  if (!type || !at) return undefined;
-  const outcome = isObject(event.outcome) ? str(event.outcome.result)?.toUpperCase() : undefined;
-  const transaction = isObject(event.transaction) ? str(event.transaction.id) : undefined;
-  const attempt = (transaction !== 'unknown' ? transaction : undefined) ?? str(event.uuid) ?? at;
-  if (type === UNLOCK_FAILURE || (RECOVERY_EVENTS.includes(type) && outcome === 'FAILURE')) {
-    return { kind: 'recoveryFailed', at, attempt };
-  }
-  if (outcome !== undefined && outcome !== 'SUCCESS') return undefined;
-  if (CONTACT_EVENTS.includes(type)) return { kind: 'contactChanged', at, attempt };
-  if (type === PROFILE_UPDATE && changedAttributes(event, userId).some((a) => CONTACT_ATTRIBUTES.has(a))) {
-    return { kind: 'contactChanged', at, attempt };
-  }
-  return undefined;
-}
-
-/**
- * The profile attributes a user.account.update_profile changed, when the event says: the keys of
- * the user target's changeDetails (from / to), or debugData.changedAttributes (comma-separated).
- * An event that says neither is not counted: most profile updates (title, department from HR) are
- * not contact changes.
- */
-function changedAttributes(event: Json, userId: string): string[] {
-  const targets = Array.isArray(event.target) ? event.target.filter(isObject) : [];
-  const user = targets.find((t) => t.id === userId);
-  const details = isObject(user?.changeDetails) ? user.changeDetails : {};
-  const changed = [details.from, details.to].flatMap((side) => (isObject(side) ? Object.keys(side) : []));
-  const debugData =
-    isObject(event.debugContext) && isObject(event.debugContext.debugData)
-      ? event.debugContext.debugData
-      : {};
-  const listed = (str(debugData.changedAttributes) ?? '').split(',').map((a) => a.trim());
-  return [...changed, ...listed].filter((a) => a !== '');
-}
-
-/** RFC 3339 without milliseconds, as Okta documents since/until. */
-const isoSeconds = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
-function profile(u: Json): Json {
-  return isObject(u.profile) ? u.profile : {};
-}
-
-function displayName(u: Json): string {
-  const p = profile(u);
-  return (
-    str(p.displayName) ??
-    [str(p.firstName), str(p.lastName)]
-      .filter((s) => s !== undefined)
-      .join(' ')
-      .trim()
-  );
-}
-
-function asList(body: unknown): Json[] {
-  return Array.isArray(body) ? body.filter(isObject) : [];
-}
-
-/** The rel="next" URL of an RFC 8288 Link header (Okta pages with it). */
-export function nextLink(header: string | null): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;(.*)/.exec(part.trim());
-    if (match?.[1] && /\brel="?next"?/i.test(match[2] ?? '')) return match[1];
-  }
-  return undefined;
-}
-
-/**
- * Okta's password policy refusals: E0000080 (complexity), or a validation / credential-update error
- * (E0000001, E0000014) whose causes speak of the password (requirements, history, common password).
- */
-function isPasswordRefusal(
-  status: number,
-  code: string | undefined,
-  summary: string | undefined,
-  causes: string[],
-): boolean {
-  if (status !== 400 && status !== 403) return false;
-  if (code === 'E0000080') return true;
-  return (
-    (code === 'E0000001' || code === 'E0000014') && /password/i.test([summary ?? '', ...causes].join(' '))
-  );
 }

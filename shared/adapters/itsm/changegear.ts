@@ -44,9 +44,20 @@
 import { TicketSystemPermanentError, TicketSystemRetryableError } from '../../domain/errors.js';
 import type { ChangeGearConnection } from '../../domain/model/connection.js';
 import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
-import { markedText } from '../../domain/ticket-notes.js';
 import type { RecentTicketsQuery, TicketSystem, WriteOptions } from '../../ports/ticket-system.js';
-import { basicAuth, type FailureHints, retryAfterSeconds, throwForStatus, timedFetch } from './http.js';
+import { HttpClient } from '../http/client.js';
+import {
+  type Entity,
+  type Expectation,
+  eTagOf,
+  firstLine,
+  isStaleETag,
+  normalised,
+  noteText,
+  text,
+} from './changegear-mapping.js';
+import { ChangeGearAuth } from './changegear-session.js';
+import { type FailureHints, throwForStatus, ticketSystemUnreachable } from './http.js';
 
 /** Defaults for a ChangeGear connection's field settings (the README says how to check them). */
 export { CHANGEGEAR_DEFAULTS } from '../../domain/connections.js';
@@ -63,45 +74,40 @@ export interface ChangeGearOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Re-reads after a stale eTag before giving up with a retryable error. */
   maxConflictRetries?: number;
+  fetch?: typeof fetch;
 }
-
-/** Waiting longer than this inside a task is the state machine's job (Retry with backoff). */
-const MAX_INLINE_WAIT_SECONDS = 5;
 
 const HINTS: FailureHints = {
   forbidden:
     'the ChangeGear API user needs a ChangeGear license and a role with View and Edit rights on this module; the item\'s "AllowedActions" shows what the user may do',
 };
-const LOGIN_HINTS: FailureHints = {
-  forbidden:
-    "ChangeGear refused the API user's login: check the user name (DOMAIN\\user for Windows accounts), the password in the connection's outbound secret, and that the account is active and licensed",
-};
-
-type Entity = Record<string, unknown>;
 
 export class ChangeGearTicketSystem implements TicketSystem {
   private readonly api: string;
-  private readonly timeoutMs: number;
-  private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxConflictRetries: number;
-  /** The current session (session auth); shared by concurrent calls, dropped on a 401. */
-  private session?: Promise<string>;
-  /** Values that must never be shown: password, Basic value, session ids. */
-  private readonly secretValues = new Set<string>();
+  private readonly auth: ChangeGearAuth;
+  /** A new session after a 401 (once), one wait for a short Retry-After on 429. */
+  private readonly http: HttpClient;
 
   constructor(
     private readonly connection: ChangeGearConnection,
-    private readonly credentials: () => Promise<string>,
+    credentials: () => Promise<string>,
     options: ChangeGearOptions = {},
   ) {
     this.api = `${connection.baseUrl.replace(/\/+$/, '')}/cgrestapi/api`;
-    this.timeoutMs = options.timeoutMs ?? 10_000;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.maxConflictRetries = options.maxConflictRetries ?? 3;
+    this.auth = new ChangeGearAuth(connection, credentials, (request) => this.http.send(request), this.api);
+    this.http = new HttpClient({
+      auth: this.auth,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      unreachable: ticketSystemUnreachable,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   }
 
   async getTicket(ticketId: string): Promise<Ticket> {
-    return this.scrubbed(async () => {
+    return this.auth.scrubbed(async () => {
       const c = this.connection;
       const entity = await this.read(ticketId);
       const id = text(entity[c.idField]);
@@ -122,7 +128,7 @@ export class ChangeGearTicketSystem implements TicketSystem {
     let body = noteText(note);
     // No documented URL field: the link lives in the note, as a line the agent can copy or click.
     if (!body.includes(url)) body += `\n\nSend Verification Link: ${url}`;
-    await this.scrubbed(() =>
+    await this.auth.scrubbed(() =>
       this.write(ticketId, { [this.connection.noteField]: body }, 'add link note', { note: body }),
     );
   }
@@ -130,7 +136,7 @@ export class ChangeGearTicketSystem implements TicketSystem {
   async addNote(ticketId: string, note: TicketNote, _options?: WriteOptions): Promise<void> {
     // Looked for before every write (see "Never twice"), whether or not an attempt went before.
     const body = noteText(note);
-    await this.scrubbed(() =>
+    await this.auth.scrubbed(() =>
       this.write(ticketId, { [this.connection.noteField]: body }, 'add note', {
         note: body,
         ...(note.marker ? { marker: note.marker } : {}),
@@ -146,7 +152,7 @@ export class ChangeGearTicketSystem implements TicketSystem {
   ): Promise<void> {
     const c = this.connection;
     const note = `${closeNotes}\nClose code: ${closeCode}`;
-    await this.scrubbed(() =>
+    await this.auth.scrubbed(() =>
       this.write(ticketId, { [c.statusField]: c.resolvedStatus, [c.noteField]: note }, 'resolve', {
         note,
         status: c.resolvedStatus,
@@ -275,180 +281,8 @@ export class ChangeGearTicketSystem implements TicketSystem {
     }
   }
 
-  /**
-   * One API call with the two recoveries that belong inside a task: a new session after a 401
-   * (once), and one wait for a short Retry-After on 429. Everything else is the caller's to classify.
-   */
-  private async call(method: 'GET' | 'PUT', url: string, detail: string, body?: Entity): Promise<Response> {
-    let loggedInAgain = false;
-    let waited = false;
-    for (;;) {
-      const session = this.connection.outboundAuth === 'session' ? this.currentSession() : undefined;
-      const authorization = session ? await session : basicAuth(await this.userAndPassword());
-      const response = await timedFetch(
-        url,
-        {
-          method,
-          headers: {
-            accept: 'application/json',
-            authorization,
-            ...(session ? { sessionid: authorization } : {}),
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body ? JSON.stringify(body) : undefined,
-        },
-        this.timeoutMs,
-        detail,
-      );
-      if (response.status === 401 && session && !loggedInAgain) {
-        // Sessions expire; log in once more. A second 401 is a real refusal.
-        await response.body?.cancel();
-        if (this.session === session) this.session = undefined;
-        loggedInAgain = true;
-        continue;
-      }
-      if (response.status === 429 && !waited) {
-        const seconds = retryAfterSeconds(response.headers.get('retry-after'));
-        if (seconds !== undefined && seconds <= MAX_INLINE_WAIT_SECONDS) {
-          await response.body?.cancel();
-          waited = true;
-          await this.sleep(seconds * 1000);
-          continue;
-        }
-      }
-      return response;
-    }
+  /** One API call (the client's recoveries); everything else is the caller's to classify. */
+  private call(method: 'GET' | 'PUT', url: string, detail: string, body?: Entity): Promise<Response> {
+    return this.http.send({ method, url, detail, json: body });
   }
-
-  private currentSession(): Promise<string> {
-    if (!this.session) {
-      const session = this.login();
-      this.session = session;
-      session.catch(() => {
-        if (this.session === session) this.session = undefined;
-      });
-    }
-    return this.session;
-  }
-
-  private async login(): Promise<string> {
-    const detail = 'ChangeGear login (POST authenticate/user)';
-    const { username, password } = splitCredentials(await this.userAndPassword());
-    const request = () =>
-      timedFetch(
-        `${this.api}/authenticate/user`,
-        {
-          method: 'POST',
-          headers: { accept: 'application/json', 'content-type': 'application/json' },
-          body: JSON.stringify({ username, password }),
-        },
-        this.timeoutMs,
-        detail,
-      );
-    let response = await request();
-    if (response.status === 429) {
-      const seconds = retryAfterSeconds(response.headers.get('retry-after'));
-      if (seconds !== undefined && seconds <= MAX_INLINE_WAIT_SECONDS) {
-        await response.body?.cancel();
-        await this.sleep(seconds * 1000);
-        response = await request();
-      }
-    }
-    if (response.status === 404) {
-      // The login endpoint always exists: a 404 means a wrong baseUrl, never a missing ticket (which
-      // intake would silently ignore).
-      await response.body?.cancel();
-      throw new TicketSystemPermanentError(
-        `${detail}: HTTP 404, no ChangeGear REST API at this address (check the connection's baseUrl: the address before /cgrestapi)`,
-      );
-    }
-    if (!response.ok) await throwForStatus(response, detail, LOGIN_HINTS);
-    const json = (await response.json().catch(() => ({}))) as { sessionId?: unknown };
-    if (typeof json.sessionId !== 'string' || json.sessionId === '') {
-      throw new TicketSystemPermanentError(`${detail}: the answer has no sessionId`, response.status);
-    }
-    this.secretValues.add(json.sessionId);
-    return json.sessionId;
-  }
-
-  private async userAndPassword(): Promise<string> {
-    const value = await this.credentials();
-    const { password } = splitCredentials(value);
-    this.secretValues.add(value);
-    this.secretValues.add(basicAuth(value).slice('Basic '.length));
-    if (password) this.secretValues.add(password);
-    return value;
-  }
-
-  /** Runs `fn`; a failure comes back as the same kind of error with every known secret removed. */
-  private async scrubbed<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      throw this.scrub(error);
-    }
-  }
-
-  private scrub(error: unknown): unknown {
-    if (!(error instanceof Error)) return error;
-    let message = error.message;
-    for (const secret of this.secretValues) {
-      if (secret.length >= 3) message = message.split(secret).join('[redacted]');
-    }
-    if (message === error.message) return error;
-    if (error instanceof TicketSystemRetryableError)
-      return new TicketSystemRetryableError(message, error.retryAfterSeconds);
-    if (error instanceof TicketSystemPermanentError)
-      return new TicketSystemPermanentError(message, error.status);
-    return new Error(message);
-  }
-}
-
-/** What a write must leave on the item, and how to recognise it made already. */
-interface Expectation {
-  note: string;
-  marker?: string;
-  status?: string;
-  skipIfResolved?: boolean;
-}
-
-const normalised = (value: string) => value.replace(/\s+/g, ' ').trim();
-const firstLine = (value: string) => value.split('\n', 1)[0] ?? '';
-
-/** `user:password`; the user may be DOMAIN\user, the password may contain colons. */
-function splitCredentials(value: string): { username: string; password: string } {
-  const colon = value.indexOf(':');
-  return colon < 0
-    ? { username: value, password: '' }
-    : { username: value.slice(0, colon), password: value.slice(colon + 1) };
-}
-
-/** ChangeGear notes are plain text: the link becomes a `Label: URL` line, the marker a `Ref:` line. */
-function noteText(note: TicketNote): string {
-  const text = markedText(note);
-  return note.link ? `${text}\n\n${note.link.label}: ${note.link.url}` : text;
-}
-
-function eTagOf(entity: Entity, ticketId: string): number | string {
-  const value = entity.eTag ?? entity.ETag ?? entity.Etag;
-  if (typeof value === 'number' || (typeof value === 'string' && value !== '')) return value;
-  throw new TicketSystemPermanentError(
-    `GET ticket ${ticketId}: ChangeGear answered without an eTag, so the ticket cannot be updated safely`,
-  );
-}
-
-/** Undocumented: 409/412, or a 400 whose message names the eTag. */
-function isStaleETag(status: number, body: string): boolean {
-  return status === 409 || status === 412 || (status === 400 && /e-?tag/i.test(body));
-}
-
-/** A field's value as text: strings and numbers as they are, lookups by their name, nothing as ''. */
-function text(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object' && value !== null) {
-    const named = (value as Record<string, unknown>).Name ?? (value as Record<string, unknown>).DisplayName;
-    if (typeof named === 'string') return named;
-  }
-  return '';
 }

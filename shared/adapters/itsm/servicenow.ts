@@ -27,33 +27,36 @@
  * - Links in work notes: `[code]<a href target=_blank>..</a>[/code]` renders as a link where the
  *   instance allows it (glide.ui.security.allow_codetag, true by default, often hardened to false);
  *   `plain` writes `Label: URL`. The note text itself can never open or close a [code] block.
- * - Auth: Basic (`user:password`), or OAuth client credentials (`{"clientId","clientSecret"}`,
- *   POST /oauth_token.do, Washington DC or later with
- *   glide.oauth.inbound.client.credential.grant_type.enabled). Tokens are cached per instance and
- *   client for the life of the process (the composition root builds an adapter per call), until
- *   shortly before they expire, and fetched again once when the instance answers 401.
+ * - Auth: Basic or OAuth client credentials (servicenow-auth.ts); an OAuth token is fetched again
+ *   once when the instance answers 401 (the shared HTTP client, shared/adapters/http/client.ts).
  * - Failures go through throwForStatus: timeouts, 5xx and 429 are retryable (a 429 whose
  *   Retry-After is at most 5 s is waited out here, once), the rest is permanent. A 403 that is a
  *   data policy exception says so instead of blaming roles. Credentials never appear in messages.
  */
-import { createHash } from 'node:crypto';
 import { TicketSystemPermanentError } from '../../domain/errors.js';
 import type { ServiceNowConnection } from '../../domain/model/connection.js';
 import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
-import { markedText } from '../../domain/ticket-notes.js';
 import type { RecentTicketsQuery, TicketSystem, WriteOptions } from '../../ports/ticket-system.js';
+import { HttpClient } from '../http/client.js';
 import {
-  type AccessToken,
-  basicAuth,
-  MAX_INLINE_RETRY_AFTER_SECONDS,
   RECENT_TICKETS_TIMEOUT_MS,
   recentTicketsLimit,
-  retryAfterSeconds,
-  TokenCache,
   throwForStatus,
-  timedFetch,
-  tokenExpiresAt,
+  ticketSystemUnreachable,
 } from './http.js';
+import { forbiddenHint, ServiceNowAuth } from './servicenow-auth.js';
+import {
+  glideDateTime,
+  isObject,
+  type Json,
+  queryEmail,
+  recentTicketOf,
+  renderWorkNote,
+  SYS_ID,
+  text,
+} from './servicenow-mapping.js';
+
+export { ticketCameInSignedIn } from './servicenow-mapping.js';
 
 export interface ServiceNowOptions {
   /** Per HTTP request, ms. The webhook Lambda has 10 s in all, so keep this well below. */
@@ -62,31 +65,31 @@ export interface ServiceNowOptions {
   lookupTimeoutMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  fetch?: typeof fetch;
 }
 
-/** A cached token is dropped this long before ServiceNow says it expires. */
-const TOKEN_EXPIRY_MARGIN_SECONDS = 60;
-
-/** OAuth tokens by instance + client + secret hash. */
-const tokens = new TokenCache();
-
-type Json = Record<string, unknown>;
-
 export class ServiceNowTicketSystem implements TicketSystem {
-  private readonly timeoutMs: number;
   private readonly lookupTimeoutMs: number;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly http: HttpClient;
 
   constructor(
     private readonly connection: ServiceNowConnection,
-    private readonly credentials: () => Promise<string>,
+    credentials: () => Promise<string>,
     options: ServiceNowOptions = {},
   ) {
-    this.timeoutMs = options.timeoutMs ?? 5_000;
     this.lookupTimeoutMs = options.lookupTimeoutMs ?? RECENT_TICKETS_TIMEOUT_MS;
-    this.now = options.now ?? Date.now;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = options.now ?? Date.now;
+    const auth = new ServiceNowAuth(connection, credentials, now, (request) => this.http.json(request));
+    this.http = new HttpClient({
+      baseUrl: connection.baseUrl,
+      auth,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      unreachable: ticketSystemUnreachable,
+      classify: (response, request) => this.fail(response, request.detail),
+      now,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
   }
 
   async getTicket(sysId: string): Promise<Ticket> {
@@ -187,43 +190,13 @@ export class ServiceNowTicketSystem implements TicketSystem {
       throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without a list of records`);
     }
     return body.result
-      .flatMap((record: unknown): RecentTicket[] => {
-        if (!isObject(record)) return [];
-        const number = text(record.number);
-        const subject = text(record.short_description).trim();
-        const openedAt = fromGlideDateTime(text(record.opened_at));
-        const requester = text(record[c.requesterEmailField]).trim().toLowerCase();
-        const selfService = ticketCameInSignedIn(
-          text(record.contact_type),
-          text(record['opened_by.email']),
-          requester,
-        );
-        return number && subject && openedAt
-          ? [
-              {
-                number,
-                subject,
-                openedAt,
-                ...(selfService === undefined ? {} : { selfService }),
-                ...(requester ? { requester } : {}),
-              },
-            ]
-          : [];
-      })
+      .flatMap((record: unknown) => recentTicketOf(record, c.requesterEmailField))
       .slice(0, limit);
   }
 
   /** The work-note text: the note, then its link the way this instance can show it. */
   renderNote(note: TicketNote): string {
-    const body = neutraliseCodeTags(markedText(note));
-    if (!note.link) return body;
-    const url = note.link.url.replace(/\[/g, '%5B').replace(/\]/g, '%5D');
-    const label = neutraliseCodeTags(note.link.label);
-    // Only http(s) becomes a clickable link: anything else (javascript:, data:) stays inert text.
-    if (this.connection.workNotesFormat === 'code' && /^https?:\/\//i.test(url)) {
-      return `${body}\n[code]<a href="${escapeHtml(url)}" target="_blank">${escapeHtml(label)}</a>[/code]`;
-    }
-    return `${body}\n${label}: ${url}`;
+    return renderWorkNote(note, this.connection.workNotesFormat);
   }
 
   /**
@@ -278,53 +251,20 @@ export class ServiceNowTicketSystem implements TicketSystem {
     query: string,
     body: Json | undefined,
     detail: string,
-    { timeoutMs = this.timeoutMs, waitOnRateLimit = true, table = this.connection.table } = {},
+    { timeoutMs, waitOnRateLimit = true, table = this.connection.table }: CallOptions = {},
   ): Promise<Json> {
-    const { baseUrl } = this.connection;
     const record = sysId === undefined ? '' : `/${encodeURIComponent(sysId)}`;
-    const url = `${baseUrl}/api/now/table/${encodeURIComponent(table)}${record}?${query}`;
-    let refreshed = false;
-    let waited = false;
-    for (;;) {
-      const authorization = await this.authorization(detail);
-      const response = await timedFetch(
-        url,
-        {
-          method,
-          headers: {
-            accept: 'application/json',
-            authorization,
-            ...(body ? { 'content-type': 'application/json' } : {}),
-          },
-          body: body ? JSON.stringify(body) : undefined,
-        },
-        timeoutMs,
-        detail,
-      );
-      if (response.ok) {
-        const parsed = (await response.json().catch(() => undefined)) as unknown;
-        if (!isObject(parsed))
-          throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without JSON`);
-        return parsed;
-      }
-      if (response.status === 401 && this.connection.outboundAuth === 'oauth' && !refreshed) {
-        // The token may have been revoked or expired early: one new token, one more try.
-        await response.body?.cancel();
-        refreshed = true;
-        await this.dropToken(authorization);
-        continue;
-      }
-      if (response.status === 429 && waitOnRateLimit && !waited) {
-        const seconds = retryAfterSeconds(response.headers.get('retry-after'), this.now());
-        if (seconds !== undefined && seconds <= MAX_INLINE_RETRY_AFTER_SECONDS) {
-          await response.body?.cancel();
-          waited = true;
-          await this.sleep(seconds * 1000);
-          continue;
-        }
-      }
-      return this.fail(response, detail);
-    }
+    const { body: parsed } = await this.http.json({
+      method,
+      url: `/api/now/table/${encodeURIComponent(table)}${record}?${query}`,
+      detail,
+      json: body,
+      timeoutMs,
+      waitOnRateLimit,
+    });
+    if (!isObject(parsed))
+      throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without JSON`);
+    return parsed;
   }
 
   private async fail(response: Response, detail: string): Promise<never> {
@@ -337,166 +277,16 @@ export class ServiceNowTicketSystem implements TicketSystem {
           403,
         );
       }
-      return throwForStatus(
-        new Response(body, { status: 403, headers: response.headers }),
-        detail,
-        this.hints(),
-      );
-    }
-    return throwForStatus(response, detail, this.hints());
-  }
-
-  private hints() {
-    const c = this.connection;
-    const auth =
-      c.outboundAuth === 'oauth'
-        ? 'on 401 check the OAuth client id and secret and its OAuth Application User'
-        : "on 401 check the integration user's user name and password";
-    return {
-      forbidden: `${auth}; the integration user needs the itil role (or read access to ${c.table} and ${c.requesterEmailField}, and write access to ${c.table}.work_notes, ${c.verificationUrlField}, state, close_code and close_notes, and read access to sys_journal_field to check a repeated note), plus snc_platform_rest_api_access if the instance's Table API REST_Endpoint ACL is active`,
-    };
-  }
-
-  private async authorization(detail: string): Promise<string> {
-    const secret = await this.credentials();
-    if (this.connection.outboundAuth === 'basic') {
-      if (!secret.includes(':')) {
-        throw new TicketSystemPermanentError(`${detail}: the outbound credentials must be user:password`);
-      }
-      return basicAuth(secret);
-    }
-    const client = parseClient(secret, detail);
-    const token = await tokens.get(this.tokenKey(client), this.now(), () => this.requestToken(client));
-    return `Bearer ${token.accessToken}`;
-  }
-
-  /** Forgets the token that was refused, unless another call already replaced it. */
-  private async dropToken(authorization: string): Promise<void> {
-    const client = parseClient(await this.credentials(), 'ServiceNow OAuth');
-    tokens.drop(this.tokenKey(client), authorization.replace(/^Bearer /, ''));
-  }
-
-  private tokenKey(client: { clientId: string; clientSecret: string }): string {
-    const secretHash = createHash('sha256').update(client.clientSecret).digest('hex');
-    return `${this.connection.baseUrl}\n${client.clientId}\n${secretHash}`;
-  }
-
-  private async requestToken(client: { clientId: string; clientSecret: string }): Promise<AccessToken> {
-    const detail = 'POST oauth_token.do';
-    const response = await timedFetch(
-      `${this.connection.baseUrl}/oauth_token.do`,
-      {
-        method: 'POST',
-        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: client.clientId,
-          client_secret: client.clientSecret,
-        }).toString(),
-      },
-      this.timeoutMs,
-      detail,
-    );
-    if (!response.ok) {
-      await throwForStatus(response, detail, {
-        forbidden:
-          'check the OAuth client id and secret, that glide.oauth.inbound.client.credential.grant_type.enabled is true (Washington DC or later) and that the OAuth entity has an OAuth Application User',
+      return throwForStatus(new Response(body, { status: 403, headers: response.headers }), detail, {
+        forbidden: forbiddenHint(this.connection),
       });
     }
-    const body = (await response.json().catch(() => undefined)) as unknown;
-    if (!isObject(body) || typeof body.access_token !== 'string' || body.access_token === '') {
-      throw new TicketSystemPermanentError(`${detail}: ServiceNow answered without an access token`);
-    }
-    return {
-      accessToken: body.access_token,
-      expiresAt: tokenExpiresAt(body.expires_in, 1800, TOKEN_EXPIRY_MARGIN_SECONDS, this.now()),
-    };
+    return throwForStatus(response, detail, { forbidden: forbiddenHint(this.connection) });
   }
 }
 
-function parseClient(secret: string, detail: string): { clientId: string; clientSecret: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(secret);
-  } catch {
-    parsed = undefined;
-  }
-  if (
-    !isObject(parsed) ||
-    typeof parsed.clientId !== 'string' ||
-    typeof parsed.clientSecret !== 'string' ||
-    !parsed.clientId ||
-    !parsed.clientSecret
-  ) {
-    throw new TicketSystemPermanentError(
-      `${detail}: the outbound credentials must be JSON {"clientId","clientSecret"} for OAuth`,
-    );
-  }
-  return { clientId: parsed.clientId, clientSecret: parsed.clientSecret };
-}
-
-const SYS_ID = /^[0-9a-f]{32}$/;
-
-/**
- * An email as an encoded-query value: only characters that cannot start another condition (`^`),
- * form an operator (`=`, `!`, `<`, `>`) or a script (`javascript:`). Refused otherwise, without
- * echoing the address.
- */
-function queryEmail(email: string, detail: string): string {
-  if (!/^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$/.test(email)) {
-    throw new TicketSystemPermanentError(
-      `${detail}: the email has characters a ServiceNow encoded query cannot carry safely`,
-      400,
-    );
-  }
-  return email;
-}
-
-/** ServiceNow's database date-time (UTC): 2024-05-01 12:52:29. */
-const glideDateTime = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
-
-/** A database date-time as ISO 8601 UTC, or '' when it is not one. */
-function fromGlideDateTime(value: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$/.exec(value);
-  const at = m ? Date.parse(`${m[1]}T${m[2]}Z`) : Number.NaN;
-  return Number.isNaN(at) ? '' : new Date(at).toISOString();
-}
-
-/** `[code]` and `[/code]` (any case) lose their brackets, so text can never switch HTML rendering on or off. */
-function neutraliseCodeTags(s: string): string {
-  return s.replace(/\[(\/?)code\]/gi, (_m, slash: string) => `(${slash}code)`);
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A field value as text: a plain string, or the `value` of a {value, display_value, link} object. */
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (isObject(v) && typeof v.value === 'string') return v.value;
-  return '';
-}
-
-/**
- * Whether the requester opened a ticket while signed in: the channel (`contact_type`) says
- * self-service, or the record was opened by the caller themselves. Phone, walk-in, email and chat
- * are logged by an agent (or arrive by an email anyone can send). Undefined when neither is known.
- */
-export function ticketCameInSignedIn(
-  contactType: string,
-  openedByEmail: string,
-  requesterEmail: string,
-): boolean | undefined {
-  const channel = contactType.trim().toLowerCase();
-  const openedBy = openedByEmail.trim().toLowerCase();
-  if (channel === 'self-service' || channel === 'self_service') return true;
-  if (openedBy && requesterEmail && openedBy === requesterEmail && channel !== 'email') return true;
-  if (channel || openedBy) return false;
-  return undefined;
+interface CallOptions {
+  timeoutMs?: number;
+  waitOnRateLimit?: boolean;
+  table?: string;
 }
