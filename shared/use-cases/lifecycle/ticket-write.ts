@@ -94,8 +94,8 @@ export async function writeToTicket(
 }
 
 /**
- * A Retry-After up to this is the adapters' to wait out in-process (their MAX_INLINE_RETRY_AFTER
- * _SECONDS) and the task Retry's afterwards; a longer one is the Wait state's.
+ * A Retry-After up to this is the adapters' to wait out in-process (the outbound client's
+ * MAX_INLINE_RETRY_AFTER_SECONDS, shared/adapters/http/retry-after.ts) and the task Retry's afterwards; a longer one is the Wait state's.
  */
 const SHORT_RETRY_AFTER_SECONDS = 5;
 
