@@ -19,6 +19,7 @@
  * - Privacy relays (Cloudflare, Akamai's and Fastly's iCloud Private Relay egress) are a class of
  *   their own with few points: many ordinary iPhone and WARP users come through them.
  */
+import { ipPrefix } from './ip-address.js';
 import type { Reason } from './model/verification.js';
 
 export interface NetworkPolicy {
@@ -216,62 +217,6 @@ const HOSTING_WORDS =
 const VPN_WORDS = /vpn/i;
 /** ISPs whose names merely contain "VPN". */
 const NOT_VPN = new Set([263097, 27683, 46868]);
-
-// --- addresses ---------------------------------------------------------------------------------
-
-/** The eight 16-bit groups of an IPv6 address, or undefined when malformed. */
-function ipv6Groups(ip: string): number[] | undefined {
-  const text = ip.split('%')[0] ?? '';
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parse = (part: string | undefined): number[] | undefined => {
-    if (!part) return [];
-    const groups: number[] = [];
-    const pieces = part.split(':');
-    for (const [i, piece] of pieces.entries()) {
-      if (i === pieces.length - 1 && piece.includes('.')) {
-        const v4 = ipv4Octets(piece);
-        if (!v4) return undefined;
-        groups.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
-      } else if (/^[0-9a-f]{1,4}$/i.test(piece)) groups.push(Number.parseInt(piece, 16));
-      else return undefined;
-    }
-    return groups;
-  };
-  const head = parse(halves[0]);
-  const tail = parse(halves[1]);
-  if (!head || !tail) return undefined;
-  if (halves.length === 1) return head.length === 8 ? head : undefined;
-  const missing = 8 - head.length - tail.length;
-  return missing >= 1 ? [...head, ...new Array<number>(missing).fill(0), ...tail] : undefined;
-}
-
-function ipv4Octets(ip: string): number[] | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255)) return undefined;
-  return parts.map(Number);
-}
-
-/**
- * The network an address belongs to, as stored and shown instead of the address: the /24 of an
- * IPv4 address ("203.0.113.0/24"), the /48 of an IPv6 one ("2001:db8:1::/48"; an IPv4-mapped
- * address gives its IPv4 /24). Undefined when the input is not an address.
- */
-export function ipPrefix(ip: string): string | undefined {
-  if (typeof ip !== 'string') return undefined;
-  const address = ip.trim();
-  const v4 = ipv4Octets(address);
-  if (v4) return `${v4[0]}.${v4[1]}.${v4[2]}.0/24`;
-  const groups = address.includes(':') ? ipv6Groups(address) : undefined;
-  if (!groups) return undefined;
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    const [hi = 0, lo = 0] = groups.slice(6);
-    return `${hi >> 8}.${hi & 0xff}.${lo >> 8}.0/24`;
-  }
-  const head = groups.slice(0, 3);
-  while (head.length > 0 && head.at(-1) === 0) head.pop();
-  return `${head.map((g) => g.toString(16)).join(':')}::/48`;
-}
 
 // --- places ------------------------------------------------------------------------------------
 

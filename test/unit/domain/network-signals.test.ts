@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ipPrefix } from '../../../shared/domain/ip-address.js';
 import {
   COUNTRY_CENTROIDS,
   classifyNetwork,
   DEFAULT_NETWORK_POLICY,
   distanceKm,
   impossibleTravel,
-  ipPrefix,
   KNOWN_NETWORKS,
   type NetworkInput,
   type NetworkPolicy,
