@@ -7,7 +7,7 @@
  * audited.
  */
 import { createHmac } from 'node:crypto';
-import { checkDeviceCredential } from '../../domain/endpoint-signals.js';
+import { checkDeviceCredential } from '../../domain/device-credential.js';
 import { StateConflict } from '../../domain/errors.js';
 import { ipPrefix } from '../../domain/ip-address.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
