@@ -33,9 +33,10 @@ export interface IPv6Text {
  * malformed.
  */
 export function readIPv6(text: string): IPv6Text | undefined {
-  if (typeof text !== 'string' || !text.includes(':')) return undefined;
+  if (typeof text !== 'string') return undefined;
   const cut = text.indexOf('%');
   let address = cut < 0 ? text : text.slice(0, cut);
+  if (!address.includes(':')) return undefined;
   // An IPv4 tail becomes two hex groups, so ipaddr.js never reads its own looser IPv4 forms there
   // nor maps "::1.2.3.4" (whose last 32 bits are 1.2.3.4, nothing more).
   const lastColon = address.lastIndexOf(':');
@@ -57,7 +58,12 @@ export function readIPv6(text: string): IPv6Text | undefined {
 
 /** The IPv4 address inside an IPv4-mapped IPv6 address (::ffff:0:0/96), else undefined. */
 export function mappedIPv4(groups: readonly number[]): number[] | undefined {
-  const address = new ipaddr.IPv6([...groups]);
+  let address: ipaddr.IPv6;
+  try {
+    address = new ipaddr.IPv6([...groups]); // throws unless eight 16-bit groups
+  } catch {
+    return undefined;
+  }
   return address.isIPv4MappedAddress() ? address.toIPv4Address().octets : undefined;
 }
 

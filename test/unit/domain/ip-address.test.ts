@@ -108,6 +108,7 @@ describe('readIPv6', () => {
     '::ffff:127.1',
     '::ffff:256.1.1.1',
     '%eth0',
+    '1.2.3.4%a:b:c:d:e:f',
     ' ::1',
     '1.2.3.4',
   ])('refuses %j', (text) => {
@@ -122,6 +123,8 @@ describe('mappedIPv4', () => {
     expect(mappedIPv4([0, 0, 0, 0, 0, 0xffff, 0x0808, 0x0808])).toEqual([8, 8, 8, 8]);
     expect(mappedIPv4([0, 0, 0, 0, 0, 0, 0x0808, 0x0808])).toBeUndefined();
     expect(mappedIPv4([0, 0, 0, 0, 0xffff, 0, 0x0808, 0x0808])).toBeUndefined();
+    expect(mappedIPv4([0xffff, 0x0808, 0x0808])).toBeUndefined();
+    expect(mappedIPv4([0, 0, 0, 0, 0, 0x1_0000, 0, 0])).toBeUndefined();
   });
 });
 
