@@ -13,7 +13,8 @@ import { responseFor } from '../../local/requester.js';
 import { PORTAL_APP_PATH } from '../../local/stack.js';
 import { StaticSite, securityHeaders } from '../../local/static-site.js';
 import type { VerificationDetail } from '../../shared/console-api/verifications.js';
-import { ipPrefix, NETWORK_CODES } from '../../shared/domain/network-signals.js';
+import { ipPrefix } from '../../shared/domain/ip-address.js';
+import { NETWORK_CODES } from '../../shared/domain/network-signals.js';
 import { apiCors } from '../../shared/http/cors.js';
 import { LOCAL_PORTAL_CONFIG, PORTAL_CSP, PORTAL_DIST, portalCsp } from '../../web/portal/build.js';
 import {

@@ -7,7 +7,7 @@
  * AwaitCompletion stage is resumed (whichever of the two runs second sends the one callback).
  */
 import { assess } from '../../domain/assessment.js';
-import { issueDeviceCredential } from '../../domain/endpoint-signals.js';
+import { issueDeviceCredential } from '../../domain/device-credential.js';
 import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';

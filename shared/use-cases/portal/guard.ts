@@ -7,8 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { RateLimited } from '../../domain/errors.js';
+import { ipPrefix } from '../../domain/ip-address.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
-import { ipPrefix } from '../../domain/network-signals.js';
 import { hashLinkToken } from '../../domain/tokens.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadVerification } from '../load.js';

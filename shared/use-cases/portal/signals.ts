@@ -7,11 +7,12 @@
  * audited.
  */
 import { createHmac } from 'node:crypto';
-import { checkDeviceCredential } from '../../domain/endpoint-signals.js';
+import { checkDeviceCredential } from '../../domain/device-credential.js';
 import { StateConflict } from '../../domain/errors.js';
+import { ipPrefix } from '../../domain/ip-address.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { ClientContext, Verification } from '../../domain/model/verification.js';
-import { ipPrefix, networkSignals } from '../../domain/network-signals.js';
+import { networkSignals } from '../../domain/network-signals.js';
 import type { signalsSchema } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import type * as z from '../../zod.js';

@@ -2,13 +2,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildDateFromVersion,
   dataAge,
-  IpDatabase,
   isIpDataLoaded,
   lookup,
-  parseIPv4,
-  parseIPv6,
   preloadIpData,
 } from '../../../shared/adapters/ip-data.js';
+import { IpDatabase } from '../../../shared/adapters/ip-database.js';
+import { parseIPv4, parseIPv6 } from '../../../shared/adapters/ip-words.js';
 
 /** A small database from CSV text, in the packaged files' formats. */
 const database = (csv: { asnV4?: string; asnV6?: string; countryV4?: string; countryV6?: string }) =>
@@ -266,5 +265,61 @@ describe('address parsing', () => {
     expect(parseIPv6('1:2:3:4:5:6:7:8')).toEqual([0x0001_0002, 0x0003_0004, 0x0005_0006, 0x0007_0008]);
     expect(parseIPv6('fe80::1%eth0')).toBeUndefined();
     expect(parseIPv6('1.2.3.4')).toBeUndefined();
+  });
+});
+
+describe('lookup input that only a looser parser reads as an address', () => {
+  it.each([
+    // 8.8.8.8 to inet_aton and to ipaddr.js on its own
+    '8.8.2056',
+    '8.526344',
+    '134744072',
+    '0x8.8.8.8',
+    '010.8.8.8',
+    '::ffff:0x8.8.8.8',
+    '::ffff:8.8.2056',
+    '::ffff:010.8.8.8',
+    // IPv4-compatible, not IPv4-mapped: not looked up as 8.8.8.8
+    '::8.8.8.8',
+    // A zone id: refused, even on a global address
+    '2001:4860:4860::8888%eth0',
+  ])('gives nothing for %j', (ip) => {
+    // Act / Assess
+    expect(lookup(ip)).toEqual({});
+  });
+
+  it('reads every way of writing an IPv4-mapped address alike', () => {
+    // Act / Assess
+    const google = { country: 'US', asn: 15169, asOrg: 'Google LLC' };
+    for (const ip of [
+      '::ffff:8.8.8.8',
+      '::FFFF:8.8.8.8',
+      '::ffff:808:808',
+      '0:0:0:0:0:ffff:8.8.8.8',
+      '\t8.8.8.8 ',
+    ])
+      expect(lookup(ip)).toEqual(google);
+  });
+});
+
+describe('address parsing edge cases', () => {
+  it('refuses IPv4 forms other than four decimal parts', () => {
+    // Act / Assess
+    for (const ip of ['127.1', '0x7f.0.0.1', '0177.0.0.1', '2130706433', '01.2.3.4', ' 1.2.3.4'])
+      expect(parseIPv4(ip)).toBeUndefined();
+  });
+
+  it('reads an IPv4-compatible address as its 128 bits, and refuses zones and loose tails', () => {
+    // Act / Assess
+    expect(parseIPv6('::1.2.3.4')).toEqual([0, 0, 0, 0x0102_0304]);
+    for (const ip of [
+      'fe80::1%',
+      'fe80::1%eth0',
+      '::ffff:0x7f.0.0.1',
+      '::ffff:01.2.3.4',
+      '1.2.3.4::',
+      ' ::1',
+    ])
+      expect(parseIPv6(ip)).toBeUndefined();
   });
 });

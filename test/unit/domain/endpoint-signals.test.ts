@@ -4,11 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { VOUCHES } from '../../../shared/domain/assessment.js';
-import {
-  checkDeviceCredential,
-  endpointSignals,
-  issueDeviceCredential,
-} from '../../../shared/domain/endpoint-signals.js';
+import { checkDeviceCredential, issueDeviceCredential } from '../../../shared/domain/device-credential.js';
+import { endpointSignals } from '../../../shared/domain/endpoint-signals.js';
 import { endpointContext, genuineClient } from '../fixtures.js';
 
 const KEY = 'server-key-for-tests';

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import {
-  COUNTRY_CENTROIDS,
-  classifyNetwork,
-  DEFAULT_NETWORK_POLICY,
-  distanceKm,
-  impossibleTravel,
-  ipPrefix,
-  KNOWN_NETWORKS,
-  type NetworkInput,
-  type NetworkPolicy,
-  networkSignals,
-} from '../../../shared/domain/network-signals.js';
+import { COUNTRY_CENTROIDS } from '../../../shared/domain/countries.js';
+import { ipPrefix } from '../../../shared/domain/ip-address.js';
+import { classifyNetwork, KNOWN_NETWORKS } from '../../../shared/domain/known-networks.js';
+import { DEFAULT_NETWORK_POLICY, type NetworkPolicy } from '../../../shared/domain/network-policy.js';
+import { type NetworkInput, networkSignals } from '../../../shared/domain/network-signals.js';
+import { distanceKm, impossibleTravel } from '../../../shared/domain/travel.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
