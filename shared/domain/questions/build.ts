@@ -13,7 +13,7 @@ import type { DirectoryUser } from '../model/person.js';
 import type { Question } from '../model/question.js';
 import { choice, PRIVATE_OPTIONS, PUBLIC_OPTIONS, QUESTION_WEIGHTS, shuffle } from './catalogue.js';
 import { groupQuestion, teammateQuestion } from './directory.js';
-import { askableTicket, COMMON_TICKET_SUBJECTS, sharedSubjects, type TicketHistory } from './tickets.js';
+import { askableTicket, type TicketHistory, ticketDecoyPools } from './tickets.js';
 
 /** Questions offered at most; the most private available are chosen. */
 const DEFAULT_QUESTION_COUNT = 5;
@@ -50,10 +50,13 @@ export function buildQuestions(
       'recent_ticket',
       'Which of these did you contact the IT help desk about in the last few months?',
       asked?.subject,
-      [sharedSubjects(tickets.others, others), COMMON_TICKET_SUBJECTS],
+      ticketDecoyPools(tickets.others, others, requester.department),
       // Never another ticket of theirs (two true options), nor the ticket being verified.
       [...myTickets.map((t) => t.subject), ...(tickets.avoid ?? [])],
       PRIVATE_OPTIONS,
+      // A full set of decoys the organisation raised, or no ticket question: never topped up from
+      // a fixed list, which the true option would be the only one not on.
+      PRIVATE_OPTIONS - 1,
     ),
     groupQuestion(requester, others),
     teammateQuestion(requester, others),

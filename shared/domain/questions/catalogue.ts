@@ -3,6 +3,7 @@
  * many options it shows, and the random draw of decoys and of the true option's place.
  */
 import { randomInt } from 'node:crypto';
+import { normalise } from '../grading/normalise.js';
 import type { ChoiceQuestion, QuestionSource } from '../model/question.js';
 
 /**
@@ -43,7 +44,9 @@ export const pick = <T>(items: readonly T[]): T | undefined =>
 /**
  * A multiple-choice question: the true option among `size - 1` decoys, taken from `pools` in order
  * (the closest look-alikes first), shuffled within each pool; the true option is placed uniformly
- * at random. Left out (undefined) when fewer than two decoys exist.
+ * at random. Options are compared normalised (`normalise`): "password expired" beside the true
+ * "Password expired" would give it away. Left out (undefined) when fewer than `minDecoys` decoys
+ * exist.
  */
 export function choice(
   id: QuestionSource,
@@ -52,16 +55,22 @@ export function choice(
   pools: readonly (readonly string[])[],
   exclude: readonly string[] = [],
   size = PUBLIC_OPTIONS,
+  minDecoys = 2,
 ): ChoiceQuestion | undefined {
   if (!correct) return undefined;
+  const taken = new Set([correct, ...exclude].map(normalise));
   const decoys: string[] = [];
   for (const pool of pools) {
     for (const value of shuffle([...new Set(pool)])) {
       if (decoys.length >= size - 1) break;
-      if (value !== correct && !exclude.includes(value) && !decoys.includes(value)) decoys.push(value);
+      const key = normalise(value);
+      if (key !== '' && !taken.has(key)) {
+        taken.add(key);
+        decoys.push(value);
+      }
     }
   }
-  if (decoys.length < 2) return undefined;
+  if (decoys.length < minDecoys) return undefined;
   const labels = shuffle(decoys);
   labels.splice(randomInt(labels.length + 1), 0, correct);
   const options = labels.map((label, i) => ({ id: `${id}-${i + 1}`, label }));

@@ -2,23 +2,8 @@
  * The recent-ticket question's material from the ticket system and the directory: which of the
  * person's own tickets to ask about, and which other subjects may stand beside it as decoys.
  */
+import { normalise } from '../grading/normalise.js';
 import type { DirectoryUser } from '../model/person.js';
-
-/** Subjects of the kind every help desk sees: decoys that say nothing about anyone. */
-export const COMMON_TICKET_SUBJECTS = [
-  'Password expired',
-  'VPN will not connect',
-  'Laptop running slowly',
-  'Printer not printing',
-  'Outlook not syncing',
-  'Need access to a shared drive',
-  'MFA prompt not arriving',
-  'Teams audio not working',
-  'Replacement laptop charger',
-  'Monitor flickering',
-  'Wi-Fi keeps dropping',
-  'Software installation request',
-];
 
 /** One of other people's tickets, for decoys: who raised it, when known, as an opaque key. */
 export interface OthersTicket {
@@ -27,28 +12,66 @@ export interface OthersTicket {
 }
 
 /**
+ * Other people's subjects, each with who raised it and from which departments (where the directory
+ * sample says), one entry per subject as normalised (`password expired` and `Password expired.`
+ * are one subject, shown as first seen). A ticket system ticket that does not say who raised it
+ * counts as one more person.
+ */
+function subjectsRaised(
+  fromTicketSystem: readonly (string | OthersTicket)[],
+  people: readonly DirectoryUser[],
+) {
+  const raised = new Map<string, { subject: string; who: Set<string>; departments: Set<string> }>();
+  const add = (subject: string, who: string, department: string | undefined) => {
+    const key = normalise(subject);
+    if (key === '') return;
+    const entry = raised.get(key) ?? { subject, who: new Set<string>(), departments: new Set<string>() };
+    entry.who.add(who);
+    if (department !== undefined) entry.departments.add(department);
+    raised.set(key, entry);
+  };
+  const byEmail = new Map(people.map((p) => [p.email.toLowerCase(), p]));
+  for (const p of people)
+    for (const t of p.recentTickets ?? []) add(t.subject, `person:${p.userId}`, p.department);
+  fromTicketSystem.forEach((t, i) => {
+    const ticket = typeof t === 'string' ? { subject: t } : t;
+    const email = ticket.requester?.toLowerCase();
+    add(
+      ticket.subject,
+      email ? `itsm:${email}` : `ticket:${i}`,
+      email ? byEmail.get(email)?.department : undefined,
+    );
+  });
+  return [...raised.values()];
+}
+
+/**
  * Other people's subjects that may be shown as decoys: only those raised by at least two different
  * people (in the ticket system, where it says who; in the directory sample), so that a decoy never
- * tells whoever holds the link what one colleague asked the help desk about. A ticket system ticket
- * that does not say who raised it counts as one more person only when its subject is not already
- * counted for someone.
+ * tells whoever holds the link what one colleague asked the help desk about.
  */
 export function sharedSubjects(
   fromTicketSystem: readonly (string | OthersTicket)[],
   people: readonly DirectoryUser[],
 ): string[] {
-  const raisedBy = new Map<string, Set<string>>();
-  const add = (subject: string, who: string) => {
-    const set = raisedBy.get(subject) ?? new Set<string>();
-    set.add(who);
-    raisedBy.set(subject, set);
-  };
-  for (const p of people) for (const t of p.recentTickets ?? []) add(t.subject, `person:${p.userId}`);
-  fromTicketSystem.forEach((t, i) => {
-    const ticket = typeof t === 'string' ? { subject: t } : t;
-    add(ticket.subject, ticket.requester ? `itsm:${ticket.requester.toLowerCase()}` : `ticket:${i}`);
-  });
-  return [...raisedBy].filter(([, who]) => who.size >= 2).map(([s]) => s);
+  return subjectsRaised(fromTicketSystem, people)
+    .filter((s) => s.who.size >= 2)
+    .map((s) => s.subject);
+}
+
+/**
+ * The recent-ticket question's decoys, in the order they are drawn: shared subjects (`sharedSubjects`)
+ * someone of the requester's department raised, then the other shared ones. Never a fixed list of
+ * common subjects: the true option would be the one not on it.
+ */
+export function ticketDecoyPools(
+  fromTicketSystem: readonly (string | OthersTicket)[],
+  people: readonly DirectoryUser[],
+  department: string,
+): string[][] {
+  const shared = subjectsRaised(fromTicketSystem, people).filter((s) => s.who.size >= 2);
+  const sameDepartment = shared.filter((s) => s.departments.has(department));
+  return [sameDepartment.map((s) => s.subject), shared.map((s) => s.subject)];
 }
 
 /** One of the requester's own tickets. */

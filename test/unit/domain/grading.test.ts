@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { editDistance, isTypo, typoAllowance } from '../../../shared/domain/grading/edits.js';
 import { gradeFreeText } from '../../../shared/domain/grading/free-text.js';
 import { jaroWinkler } from '../../../shared/domain/grading/jaro-winkler.js';
 import { areNicknames, NICKNAME_GROUPS, nicknamesOf } from '../../../shared/domain/grading/nicknames.js';
@@ -228,14 +229,112 @@ describe('gradeFreeText: years', () => {
 });
 
 describe('gradeFreeText: text', () => {
-  it('grades by normalised equality, then similarity thresholds', () => {
+  it('grades by normalised equality, then edit distance: a typo is correct, one edit more partial', () => {
     expect(gradeFreeText('  PAYROLL!! ', 'Payroll', 'text')).toEqual({ grade: 'correct', similarity: 1 });
     expect(grade('ServiceNow', 'Service Now', 'text')).toBe('correct');
     expect(grade('Payrol', 'Payroll', 'text')).toBe('correct');
-    const partial = gradeFreeText('Finanse dept', 'Finance', 'text');
+    expect(grade('Fianance', 'Finance', 'text')).toBe('correct');
+    const partial = gradeFreeText('Phinanse', 'Finance', 'text');
     expect(partial.grade).toBe('partial');
-    expect(partial.similarity).toBeGreaterThanOrEqual(PARTIAL_SIMILARITY);
-    expect(partial.similarity).toBeLessThan(CORRECT_SIMILARITY);
+    expect(partial.similarity).toBeLessThan(1);
+    // A word beyond the answer is not a typo of it (this was partial by Jaro-Winkler).
+    expect(grade('Finanse dept', 'Finance', 'text')).toBe('invalid');
     expect(gradeFreeText('Jira', 'Confluence', 'text')).toEqual({ grade: 'invalid', similarity: 0 });
+  });
+});
+
+describe('editDistance and typos', () => {
+  it('counts insertions, deletions, substitutions and adjacent swaps', () => {
+    expect(editDistance('michael', 'micheal')).toBe(1);
+    expect(editDistance('michael', 'michelle')).toBe(3);
+    expect(editDistance('christina', 'christian')).toBe(1);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('zoë', 'zoë')).toBe(0);
+  });
+
+  it('allows no edit up to 3 characters, one up to 6, two beyond, never a cut-off start', () => {
+    expect(typoAllowance('sap')).toBe(0);
+    expect(typoAllowance('slack')).toBe(1);
+    expect(typoAllowance('workday')).toBe(2);
+    expect(isTypo('wrkday', 'workday')).toBe(true);
+    expect(isTypo('micros', 'microsoft')).toBe(false);
+    expect(isTypo('stefan', 'stefanie')).toBe(false);
+  });
+});
+
+describe('gradeFreeText: what an impostor types is not a typo', () => {
+  it('never takes another first name that starts alike for a typo (#1)', () => {
+    expect(grade('Michelle Jones', 'Michael Jones', 'person')).not.toBe('correct');
+    expect(grade('Danielle Smith', 'Daniel Smith', 'person')).not.toBe('correct');
+    expect(grade('Christian Berg', 'Christina Berg', 'person')).not.toBe('correct');
+    expect(grade('Stefan Weber', 'Stefanie Weber', 'person')).not.toBe('correct');
+    expect(grade('Michelle', 'Michael', 'person')).toBe('invalid');
+    expect(grade('Danielle', 'Daniel', 'person')).toBe('invalid');
+    expect(grade('Christian', 'Christina', 'person')).toBe('invalid');
+    expect(grade('Stefan', 'Stefanie', 'person')).toBe('invalid');
+    // Run together, the different first name is no typo either.
+    expect(grade('MichelleJones', 'Michael Jones', 'person')).not.toBe('correct');
+    expect(grade('Jones Michelle', 'Michael Jones', 'person')).not.toBe('correct');
+  });
+
+  it('still takes real typos of a first name (a swap, a letter missing or doubled)', () => {
+    expect(grade('Micheal Jones', 'Michael Jones', 'person')).toBe('correct');
+    expect(grade('Micheal', 'Michael', 'person')).toBe('correct');
+    expect(grade('Danniel Smith', 'Daniel Smith', 'person')).toBe('correct');
+    expect(grade('Cristina Berg', 'Christina Berg', 'person')).toBe('correct');
+    expect(grade('Stefanie Webber', 'Stefanie Weber', 'person')).toBe('correct');
+    expect(grade('Kavya Naiir', 'Kavya Nair', 'person')).toBe('correct');
+    // Short given names take no typo: one letter away is another name.
+    expect(grade('Jan Smith', 'Jon Smith', 'person')).not.toBe('correct');
+  });
+
+  it('gives a hedge on the family name partial at most, invalid when it names a decoy (#2)', () => {
+    expect(grade('Mark Russo Rossi', 'Mark Rossi', 'person')).not.toBe('correct');
+    expect(grade('Mark Russo Rossi', 'Mark Rossi', 'person', ['Mark Russo'])).toBe('invalid');
+    expect(grade('Mark Rossi Russo', 'Mark Rossi', 'person', ['Mark Russo'])).toBe('invalid');
+    expect(grade('Mark Rossi', 'Mark Rossi', 'person', ['Mark Russo'])).toBe('correct');
+  });
+
+  it('rejects a list of names for a one-word name (#3)', () => {
+    expect(grade('Anna Maria Sofia Priya Lena Zoe', 'Priya', 'person')).toBe('invalid');
+    expect(grade('Anna Priya Zoe', 'Priya', 'person')).toBe('invalid');
+    expect(grade('Anna Priya', 'Priya', 'person')).not.toBe('correct');
+    expect(grade('Priya', 'Priya', 'person')).toBe('correct');
+    expect(grade('priya!', 'Priya', 'person')).toBe('correct');
+  });
+
+  it('never lets a real colleague who shares a nickname pass as the answer (#4)', () => {
+    expect(grade('Liam Jones', 'William Jones', 'person', ['Liam Jones'])).toBe('invalid');
+    expect(grade('Alex Smith', 'Alexander Smith', 'person', ['Alex Smith'])).toBe('invalid');
+    expect(grade('Sam Lee', 'Samuel Lee', 'person', ['Sam Lee'])).toBe('invalid');
+    expect(grade('Pat Kelly', 'Patricia Kelly', 'person', ['Pat Kelly'])).toBe('invalid');
+    expect(grade('Al Brown', 'Albert Brown', 'person', ['Al Brown'])).toBe('invalid');
+    expect(grade('Bert Cole', 'Robert Cole', 'person', ['Bert Cole'])).toBe('invalid');
+    expect(grade('Kit Moore', 'Katherine Moore', 'person', ['Kit Moore'])).toBe('invalid');
+    expect(grade('Lian Jones', 'William Jones', 'person', ['Liam Jones'])).not.toBe('correct');
+    // The person meant, by their name or another nickname of it, still passes.
+    expect(grade('William Jones', 'William Jones', 'person', ['Liam Jones'])).toBe('correct');
+    expect(grade('Bill Jones', 'William Jones', 'person', ['Liam Jones'])).toBe('correct');
+    expect(grade('Wiliam Jones', 'William Jones', 'person', ['Liam Jones'])).toBe('correct');
+  });
+
+  it('takes the whole app name, not its start, nor a list (#5)', () => {
+    expect(grade('Micros', 'Microsoft', 'text')).toBe('invalid');
+    expect(grade('Sales', 'Salesforce', 'text')).toBe('invalid');
+    expect(grade('Workday or Slack', 'Slack', 'text')).toBe('invalid');
+    expect(grade('Workday or Slack', 'Workday', 'text')).toBe('invalid');
+    expect(grade('Jira Slack Zoom', 'Slack', 'text')).toBe('invalid');
+    expect(grade('Jira Slack Zoom', 'Zoom', 'text')).toBe('invalid');
+    // Typos of the whole name still count.
+    expect(grade('Microsft', 'Microsoft', 'text')).toBe('correct');
+    expect(grade('Salesfroce', 'Salesforce', 'text')).toBe('correct');
+    expect(grade('Slak', 'Slack', 'text')).toBe('correct');
+  });
+
+  it('rejects a list of places (#6)', () => {
+    expect(grade('Lisbon Porto', 'Lisbon', 'place')).toBe('invalid');
+    expect(grade('Porto Lisbon', 'Lisbon', 'place')).toBe('invalid');
+    expect(grade('Lisbon or London', 'Lisbon', 'place')).toBe('invalid');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seedDirectory } from '../../../local/seed.js';
+import { normalise } from '../../../shared/domain/grading/normalise.js';
 import type { DirectoryUser } from '../../../shared/domain/model/person.js';
 import type {
   AnswerRecord,
@@ -11,7 +12,7 @@ import { gradeResponse, publicQuestion } from '../../../shared/domain/questions/
 import { buildQuestions } from '../../../shared/domain/questions/build.js';
 import { PRIVATE_OPTIONS, QUESTION_WEIGHTS } from '../../../shared/domain/questions/catalogue.js';
 import { buildTranscript, gradesOf, weightsOf } from '../../../shared/domain/questions/tally.js';
-import { COMMON_TICKET_SUBJECTS, sharedSubjects } from '../../../shared/domain/questions/tickets.js';
+import { sharedSubjects } from '../../../shared/domain/questions/tickets.js';
 import { directoryUser } from '../fixtures.js';
 
 const requester = directoryUser({
@@ -34,6 +35,22 @@ const manager = directoryUser({
   department: 'Finance',
   office: 'London',
 });
+/** Subjects two colleagues each raised: the decoys the recent-ticket question may show. */
+const SHARED = [
+  'Outlook keeps asking for my password',
+  'Calendar invites arriving twice',
+  'Headset microphone not working',
+  'Reported a phishing email',
+  'Shared mailbox missing from Outlook',
+  'Wi-Fi keeps disconnecting',
+];
+const sharedTickets = (prefix: string) =>
+  SHARED.map((subject, i) => ({ number: `${prefix}${i}`, subject, openedAt: '2026-10-05T00:00:00Z' }));
+const withoutShared = (people: DirectoryUser[]) =>
+  people.map((u) => ({
+    ...u,
+    recentTickets: (u.recentTickets ?? []).filter((t) => !SHARED.includes(t.subject)),
+  }));
 const others: DirectoryUser[] = [
   manager,
   directoryUser({
@@ -42,7 +59,10 @@ const others: DirectoryUser[] = [
     department: 'Engineering',
     office: 'Berlin',
     groups: ['ENG-Platform', 'All Berlin', 'VPN-Users'],
-    recentTickets: [{ number: 'INC1', subject: 'Need a second monitor', openedAt: '2026-10-02T00:00:00Z' }],
+    recentTickets: [
+      { number: 'INC1', subject: 'Need a second monitor', openedAt: '2026-10-02T00:00:00Z' },
+      ...sharedTickets('INC10'),
+    ],
   }),
   directoryUser({
     userId: 'u003',
@@ -50,7 +70,10 @@ const others: DirectoryUser[] = [
     department: 'Sales',
     office: 'Austin',
     groups: ['SALES-EMEA', 'All Austin'],
-    recentTickets: [{ number: 'INC2', subject: 'Salesforce login loops', openedAt: '2026-10-03T00:00:00Z' }],
+    recentTickets: [
+      { number: 'INC2', subject: 'Salesforce login loops', openedAt: '2026-10-03T00:00:00Z' },
+      ...sharedTickets('INC20'),
+    ],
   }),
   directoryUser({
     userId: 'u004',
@@ -115,11 +138,14 @@ describe('buildQuestions', () => {
     }
   });
 
-  it('never shows a subject only one colleague raised: shared subjects first, then common ones', () => {
+  it('never shows a subject only one colleague raised: every decoy is a subject two people raised', () => {
     const privateOnes = [
       'Need access to the HR termination folder',
-      ...others.flatMap((u) => (u.recentTickets ?? []).map((t) => t.subject)),
+      'Need a second monitor',
+      'Salesforce login loops',
+      'Laptop battery swelling',
     ];
+    let lockedOut = 0;
     for (let i = 0; i < 30; i++) {
       const qs = buildQuestions(requester, manager, others, 5, {
         own: [],
@@ -127,10 +153,75 @@ describe('buildQuestions', () => {
       });
       const labels = byId(qs, 'recent_ticket', 'choice').options.map((o) => o.label);
       expect(labels).toHaveLength(PRIVATE_OPTIONS);
-      expect(labels).toContain('Locked out');
+      if (labels.includes('Locked out')) lockedOut++;
       for (const subject of privateOnes) expect(labels).not.toContain(subject);
-      for (const decoy of labels.filter((l) => l !== 'Locked out' && l !== 'VPN drops every hour'))
-        expect(COMMON_TICKET_SUBJECTS).toContain(decoy);
+      for (const decoy of labels.filter((l) => l !== 'VPN drops every hour'))
+        expect([...SHARED, 'Locked out']).toContain(decoy);
+    }
+    expect(lockedOut).toBeGreaterThan(0);
+  });
+
+  it('drops the ticket question rather than fill it from a fixed list the true option is not on (#7)', () => {
+    // Nothing two people raised: before, every decoy came from a public list of common subjects,
+    // and the true option was the only one not on it.
+    const unshared = withoutShared(others);
+    for (let i = 0; i < 200; i++) {
+      const qs = buildQuestions(requester, manager, unshared, 10, { own: [], others: ['Locked out', 'VPN'] });
+      expect(qs.map((q) => q.id)).not.toContain('recent_ticket');
+    }
+    // Fewer shared subjects than a full set of decoys: dropped too, never topped up.
+    const few = buildQuestions(requester, manager, unshared, 10, {
+      own: [],
+      others: ['Locked out', 'Locked out', 'Monitor flickers', 'Monitor flickers'],
+    });
+    expect(few.map((q) => q.id)).not.toContain('recent_ticket');
+    // The rest of the verification still has its questions.
+    expect(few.map((q) => q.id)).toContain('group');
+  });
+
+  it('draws ticket decoys from subjects the same department raised first', () => {
+    const finance = (userId: string) =>
+      directoryUser({
+        userId,
+        department: 'Finance',
+        office: 'Lisbon',
+        recentTickets: [
+          'NetSuite keeps logging me out',
+          'Workday access request',
+          "Can't export reports from NetSuite",
+          'SAP Concur licence for a new project',
+          'Coupa approvals stuck',
+        ].map((subject, i) => ({ number: `F${userId}${i}`, subject, openedAt: '2026-10-05T00:00:00Z' })),
+      });
+    const sample = [...others, finance('u020'), finance('u021')];
+    for (let i = 0; i < 30; i++) {
+      const q = byId(buildQuestions(requester, manager, sample, 5), 'recent_ticket', 'choice');
+      for (const o of q.options.filter((o) => o.id !== q.answerOptionId))
+        expect(finance('x').recentTickets?.map((t) => t.subject)).toContain(o.label);
+    }
+  });
+
+  it('never offers two options that read the same once normalised (#8)', () => {
+    const history = {
+      own: [{ subject: 'Password expired', openedAt: '2026-10-20T09:00:00Z' }],
+      others: [
+        { subject: 'password expired', requester: 'a@example.com' },
+        { subject: 'password expired', requester: 'b@example.com' },
+        { subject: 'Password  expired.', requester: 'c@example.com' },
+        { subject: 'Password  expired.', requester: 'd@example.com' },
+        { subject: 'printer on floor 2 jams!', requester: 'a@example.com' },
+        { subject: 'printer on floor 2 jams!', requester: 'b@example.com' },
+        { subject: 'OUTLOOK keeps asking for my password', requester: 'c@example.com' },
+        { subject: 'OUTLOOK keeps asking for my password', requester: 'd@example.com' },
+      ],
+    };
+    for (let i = 0; i < 50; i++) {
+      const q = byId(buildQuestions(requester, manager, others, 5, history), 'recent_ticket', 'choice');
+      expect(label(q)).toBe('Password expired');
+      const keys = q.options.map((o) => normalise(o.label));
+      expect(new Set(keys).size).toBe(keys.length);
+      // Nor a decoy that reads like another ticket of the person's own.
+      expect(keys).not.toContain('printer on floor 2 jams');
     }
   });
 
@@ -148,8 +239,10 @@ describe('buildQuestions', () => {
         { number: 'INC9', subject: 'Laptop battery swelling', openedAt: '2026-10-01T00:00:00Z' },
       ],
     });
-    expect(sharedSubjects([], [twiceByOne, ...others])).toEqual([]);
-    expect(sharedSubjects([], [alsoByAnother, ...others])).toEqual(['Laptop battery swelling']);
+    expect(sharedSubjects([], [twiceByOne, ...withoutShared(others)])).toEqual([]);
+    expect(sharedSubjects([], [alsoByAnother, ...withoutShared(others)])).toEqual([
+      'Laptop battery swelling',
+    ]);
     expect(sharedSubjects(['Locked out', 'Locked out', 'VPN'], [])).toEqual(['Locked out']);
   });
 
