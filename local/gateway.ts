@@ -2,7 +2,7 @@
  * The local HTTP gateway: routes every entry of the route manifest to the same handler code with
  * API Gateway HTTP API (payload 2.0) events, checks console JWTs the way the API Gateway JWT
  * authorizer does (issuer, audience, expiry; 401 `{"message":"Unauthorized"}`), and serves the
- * local-only pages: the local issuer's token endpoint and the dev inbox.
+ * local-only pages: the local issuer's token endpoint, the dev inbox and the dev push page.
  */
 import { randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -21,6 +21,7 @@ import { isPreflight, preflightHeaders, responseHeaders } from './cors.js';
 import { escapeHtml } from './html.js';
 import { invoke } from './lambda.js';
 import { type ListenAt, serve } from './ports.js';
+import type { PushPage } from './push-page.js';
 import type { StaticSite } from './static-site.js';
 
 const scrypt = promisify(scryptCb) as (p: string, s: Buffer, n: number) => Promise<Buffer>;
@@ -90,6 +91,8 @@ export interface GatewayOptions {
   exports?: { dir: string; signingKey: string };
   /** The HTTP API's CORS settings, for browser apps served from other origins; none when unset. */
   cors?: ApiCors;
+  /** Pending pushes of the authenticator simulators, at /_dev/push beside the dev inbox. */
+  pushPage?: PushPage;
 }
 
 export class LocalGateway {
@@ -158,6 +161,7 @@ export class LocalGateway {
       return json(res, 200, { keys: [await exportJWK(this.keys?.publicKey as CryptoKey)] });
     if (url.pathname === '/_dev/inbox.json') return json(res, 200, await this.outbox());
     if (url.pathname === '/_dev/inbox') return inboxPage(res, await this.outbox());
+    if (await this.options.pushPage?.serve(req, res, url.pathname)) return;
     if (url.pathname.startsWith('/_local/exports/') && method === 'GET') return this.exportFile(url, res);
     for (const site of this.options.sites ?? []) if (await site.serve(req, res, url.pathname)) return;
     const { cors } = this.options;

@@ -20,6 +20,7 @@ import { checkJava, ensureTable, localDynamoClient, startDynamoDbLocal } from '.
 import { LocalGateway } from './gateway.js';
 import { organisationAsOf } from './organisation.js';
 import { freePort, reserve, urlOf } from './ports.js';
+import { PushPage } from './push-page.js';
 import {
   CONSOLE_USERS,
   DEMO_REQUESTER_EMAIL,
@@ -29,6 +30,8 @@ import {
   seedDirectory,
 } from './seed.js';
 import { ChangeGearSimulator } from './simulators/changegear.js';
+import { DuoSimulator } from './simulators/duo.js';
+import { OktaVerifySimulator } from './simulators/okta-verify.js';
 import { ServiceNowSimulator } from './simulators/servicenow.js';
 import { StaticSite } from './static-site.js';
 import { LOCAL_STATE_MACHINE_ARN, LocalStepFunctions } from './stepfunctions.js';
@@ -61,6 +64,10 @@ export interface LocalStack {
     servicenow: string;
     changegear: string;
     inbox: string;
+    /** Pending pushes of the two simulators below, with Approve / Deny. */
+    push: string;
+    oktaVerify: string;
+    duo: string;
     stepFunctions: string;
     dynamodb: string;
   };
@@ -70,6 +77,9 @@ export interface LocalStack {
   desk: TicketDesk;
   servicenow: ServiceNowSimulator;
   changegear: ChangeGearSimulator;
+  /** Push to the enrolled authenticator: every seeded person enrolled (Okta by user id, Duo by email). */
+  oktaVerify: OktaVerifySimulator;
+  duo: DuoSimulator;
   gateway: LocalGateway;
   stepFunctions: LocalStepFunctions;
   /** The table's repositories, one per port. */
@@ -138,6 +148,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       changegear: urlOf(servers.changegear),
     };
     const stepFunctionsUrl = urlOf(servers.stepFunctions);
+    // Not wired into the lifecycle yet: on free ports, so parallel stacks (tests) never collide.
+    const oktaVerify = new OktaVerifySimulator();
+    const duo = new DuoSimulator();
+    const pushUrls = { oktaVerify: await oktaVerify.listen(0), duo: await duo.listen(0) };
+    stoppers.push(
+      () => oktaVerify.stop(),
+      () => duo.stop(),
+    );
 
     let dynamodbEndpoint = options.dynamodbEndpoint;
     if (!dynamodbEndpoint) {
@@ -183,6 +201,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const directory = new DynamoDbDirectory({ tableName, client });
     const people = organisationAsOf(new Date(), seedDirectory());
     await directory.putUsers(people);
+    for (const p of people) {
+      oktaVerify.enroll(p.userId);
+      duo.enroll(p.email);
+    }
     const demo = people.find((p) => p.email === DEMO_REQUESTER_EMAIL);
     if (demo && !(await directory.hasPassword(demo.userId)))
       await directory.resetPassword(demo.userId, DEMO_REQUESTER_PASSWORD);
@@ -220,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // Every sign-in at the local issuer, and every failed one, is an audit event.
       userStore: auditedSignIns(consoleUsers, repositories.audit),
       exports: { dir: join(dataDir, 'exports'), signingKey: process.env.EXPORT_SIGNING_KEY as string },
+      pushPage: new PushPage([oktaVerify, duo]),
     });
     await gateway.listen(servers.gateway);
     stoppers.push(() => gateway.stop());
@@ -273,6 +296,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         api: apiUrl,
         ...itsmUrls,
         inbox: `${apiUrl}/_dev/inbox`,
+        push: `${apiUrl}/_dev/push`,
+        ...pushUrls,
         stepFunctions: stepFunctionsUrl,
         dynamodb: dynamodbEndpoint,
       },
@@ -281,6 +306,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       desk,
       servicenow,
       changegear,
+      oktaVerify,
+      duo,
       gateway,
       stepFunctions,
       repositories,
