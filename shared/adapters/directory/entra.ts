@@ -31,6 +31,8 @@
  *   role on the service principal (User Administrator; resetting an administrator needs Privileged
  *   Authentication Administrator, which this product does not ask for: privileged people are never
  *   reset here). A password the policy refuses becomes DirectoryPasswordRejectedError.
+ * - Actions beyond the password (MFA reset, Temporary Access Pass, sign out everywhere; no unlock):
+ *   entra-actions.ts. The request plumbing (token, client, errors, paging): entra-api.ts.
  * - Failures: timeouts, 429 and 5xx are retryable (a Retry-After of at most 5 s is waited out here,
  *   once); 401/403 name what to grant; messages never carry the password, the secret or the token.
  */

@@ -35,6 +35,8 @@
  *   password policy still applies (complexity, common passwords); a refusal becomes
  *   DirectoryPasswordRejectedError carrying Okta's errorCauses. `strict` is not sent, so the minimum
  *   age and history rules are not enforced on this admin reset.
+ * - Actions beyond the password (factors, reset factors, unlock, sign out everywhere):
+ *   okta-actions.ts. The request plumbing (token, client, errors, paging): okta-api.ts.
  * - Failures: timeouts, 429 and 5xx are retryable (429 carries the seconds until
  *   X-Rate-Limit-Reset; at most 5 s is waited out here, once); 401/403 say what to fix.
  */
