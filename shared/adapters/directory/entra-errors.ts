@@ -21,8 +21,17 @@ export const AUDIT_HINT =
 export const RESET_HINT =
   'grant the app registration the Microsoft Graph application permission User-PasswordProfile.ReadWrite.All (or User.ReadWrite.All) with admin consent, and assign its service principal the User Administrator role; resetting an administrator needs Privileged Authentication Administrator, which this product does not ask for';
 
+export const METHODS_READ_HINT =
+  'grant the app registration the Microsoft Graph application permission UserAuthenticationMethod.Read.All (or UserAuthenticationMethod.ReadWrite.All), with admin consent';
+export const METHODS_WRITE_HINT =
+  'grant the app registration the Microsoft Graph application permission UserAuthenticationMethod.ReadWrite.All, with admin consent';
+export const TAP_HINT =
+  'grant the app registration the Microsoft Graph application permission UserAuthMethod-TAP.ReadWrite.All (or UserAuthenticationMethod.ReadWrite.All) with admin consent, and enable the Temporary Access Pass in the authentication methods policy';
+export const SESSIONS_HINT =
+  'grant the app registration the Microsoft Graph application permission User.RevokeSessions.All, with admin consent';
+
 export interface GraphRequest {
-  method: 'GET' | 'PATCH';
+  method: 'GET' | 'PATCH' | 'POST' | 'DELETE';
   /** A path under graphBaseUrl, or an absolute @odata.nextLink. */
   url: string;
   body?: Json;

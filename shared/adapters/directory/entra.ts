@@ -31,22 +31,24 @@
  *   role on the service principal (User Administrator; resetting an administrator needs Privileged
  *   Authentication Administrator, which this product does not ask for: privileged people are never
  *   reset here). A password the policy refuses becomes DirectoryPasswordRejectedError.
+ * - Actions beyond the password (MFA reset, Temporary Access Pass, sign out everywhere; no unlock):
+ *   entra-actions.ts. The request plumbing (token, client, errors, paging): entra-api.ts.
  * - Failures: timeouts, 429 and 5xx are retryable (a Retry-After of at most 5 s is waited out here,
  *   once); 401/403 name what to grant; messages never carry the password, the secret or the token.
  */
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
-import type { Directory, LookupOptions } from '../../ports/directory.js';
-import { HttpClient } from '../http/client.js';
-import { EntraAuth, graphScope } from './entra-auth.js';
-import {
-  AUDIT_HINT,
-  type GraphRequest,
-  graphFailure,
-  MEMBERSHIP_HINT,
-  READ_HINT,
-  RESET_HINT,
-} from './entra-errors.js';
+import type {
+  AuthMethod,
+  Directory,
+  DirectoryCapabilities,
+  LookupOptions,
+  MfaResetOptions,
+  MfaResetResult,
+} from '../../ports/directory.js';
+import { ENTRA_CAPABILITIES, EntraActions } from './entra-actions.js';
+import { GraphApi } from './entra-api.js';
+import { AUDIT_HINT, type GraphRequest, MEMBERSHIP_HINT, READ_HINT, RESET_HINT } from './entra-errors.js';
 import {
   AUDIT_ACTIVITIES,
   AUDIT_PAGE_SIZE,
@@ -59,14 +61,7 @@ import {
   toUser,
   USER_SELECT,
 } from './entra-mapping.js';
-import {
-  DirectoryPermanentError,
-  directoryUnreachable,
-  isObject,
-  type Json,
-  sameOrigin,
-  str,
-} from './errors.js';
+import { type Json, str } from './errors.js';
 import { type HistoryEvent, PersonaHistoryReader, type Warn } from './persona-history.js';
 
 export { AUDIT_ACTIVITIES, USER_SELECT } from './entra-mapping.js';
@@ -84,6 +79,8 @@ export interface EntraDirectoryOptions {
   graphBaseUrl?: string;
   /** Default https://login.microsoftonline.com. */
   loginBaseUrl?: string;
+  /** Lifetime of a Temporary Access Pass issued by resetMfa, minutes (10-43200; default 60). */
+  temporaryAccessPassMinutes?: number;
   /** Per HTTP request, ms. */
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -94,41 +91,23 @@ export interface EntraDirectoryOptions {
 }
 
 export class EntraDirectory implements Directory {
-  private readonly graphBaseUrl: string;
-  private readonly now: () => number;
-  private readonly auth: EntraAuth;
-  /** A new token after a 401 (once), one wait for a short Retry-After on 429 and 503. */
-  private readonly http: HttpClient;
+  /** The token, one wait for a short Retry-After on 429 and 503, Graph's errors (entra-api.ts). */
+  private readonly api: GraphApi;
+  private readonly actions: EntraActions;
   /** Whether a transitiveMemberOf object makes its member privileged. */
   private readonly privilegedMembership: (o: Json) => boolean;
   private readonly persona: PersonaHistoryReader;
 
   constructor(options: EntraDirectoryOptions) {
-    this.graphBaseUrl = (options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '');
-    this.now = options.now ?? Date.now;
-    this.http = new HttpClient({
-      baseUrl: this.graphBaseUrl,
-      timeoutMs: options.timeoutMs ?? 5_000,
-      unreachable: directoryUnreachable,
-      waitStatuses: [429, 503],
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
-    this.auth = new EntraAuth({
-      tenantId: options.tenantId,
-      credentials: options.credentials,
-      loginBaseUrl: (options.loginBaseUrl ?? 'https://login.microsoftonline.com').replace(/\/+$/, ''),
-      scope: graphScope(this.graphBaseUrl),
-      now: this.now,
-      send: (request) => this.http.json(request),
-    });
+    const now = options.now ?? Date.now;
+    this.api = new GraphApi({ ...options, now });
+    this.actions = new EntraActions(this.api, { now, tapMinutes: options.temporaryAccessPassMinutes });
     this.privilegedMembership = privilegedMembership(options.privilegedRoleNames, options.privilegedGroupIds);
     this.persona = new PersonaHistoryReader({
       log: 'the Microsoft Entra ID audit log',
       forbidden: AUDIT_HINT,
       read: (userId, since) => this.auditEvents(userId, since),
-      now: this.now,
+      now,
       warn: options.warn,
     });
   }
@@ -207,6 +186,26 @@ export class EntraDirectory implements Directory {
     });
   }
 
+  capabilities(): DirectoryCapabilities {
+    return ENTRA_CAPABILITIES;
+  }
+
+  listAuthMethods(userId: string): Promise<AuthMethod[]> {
+    return this.actions.listAuthMethods(userId);
+  }
+
+  resetMfa(userId: string, options?: MfaResetOptions): Promise<MfaResetResult> {
+    return this.actions.resetMfa(userId, options);
+  }
+
+  unlockAccount(userId: string): Promise<void> {
+    return this.actions.unlockAccount(userId);
+  }
+
+  revokeSessions(userId: string): Promise<void> {
+    return this.actions.revokeSessions(userId);
+  }
+
   /** The manager, the memberships and (when asked) the persona history, read in parallel. */
   private async enrich(user: Json, options: LookupOptions): Promise<DirectoryUser> {
     const id = String(user.id);
@@ -259,27 +258,11 @@ export class EntraDirectory implements Directory {
     return false;
   }
 
-  /** The next page, if Graph gave one on its own origin (the token never goes elsewhere). */
-  private nextLink(body: Json | undefined): string | undefined {
-    const next = body ? str(body['@odata.nextLink']) : undefined;
-    return next && sameOrigin(next, this.graphBaseUrl) ? next : undefined;
+  private call(req: GraphRequest): Promise<Json | undefined> {
+    return this.api.call(req);
   }
 
-  private async call(req: GraphRequest): Promise<Json | undefined> {
-    const auth = this.auth.forCall();
-    const { status, body } = await this.http.json({
-      method: req.method,
-      url: req.url,
-      detail: req.detail,
-      json: req.body,
-      auth,
-      emptyOn: req.notFoundIsEmpty ? [404] : [],
-      classify: (response) => graphFailure(response, req, [req.password, ...auth.secrets()], this.now()),
-    });
-    if (status === 404) return undefined;
-    if (status === 204) return {};
-    if (!isObject(body))
-      throw new DirectoryPermanentError(`${req.detail}: Graph answered without JSON`, status);
-    return body;
+  private nextLink(body: Json | undefined): string | undefined {
+    return this.api.nextLink(body);
   }
 }

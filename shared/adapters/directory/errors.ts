@@ -10,6 +10,11 @@
  * - DirectoryPasswordRejectedError (a DirectoryPermanentError): the directory's password policy
  *   refused the new password; `idpMessage` is the directory's own explanation, fit to show the
  *   person so they can choose another one.
+ * - DirectoryUnsupportedError (a DirectoryPermanentError): the directory has no such action (Entra
+ *   ID has no unlock, Okta no Temporary Access Pass here); thrown before anything is sent.
+ *
+ * Each carries a stable `code` (DirectoryErrorCode) a caller can branch on and show; messages hold
+ * ids, never names, addresses or phone numbers.
  *
  * Messages never carry a password, a client secret or a token: every message is built from what
  * the adapter attempted plus the directory's error text, and that text is scrubbed of the secrets
@@ -18,25 +23,51 @@
 
 import type { PasswordRejection } from '../../ports/directory.js';
 
+export type DirectoryErrorCode =
+  | 'directory_unavailable'
+  | 'directory_rate_limited'
+  | 'directory_credentials_refused'
+  | 'directory_permission_missing'
+  | 'directory_user_not_found'
+  | 'directory_refused'
+  | 'directory_password_rejected'
+  | 'directory_action_unsupported';
+
 export class DirectoryRetryableError extends Error {
   override name = 'DirectoryRetryableError';
+  readonly code: DirectoryErrorCode;
   /** The directory's Retry-After (or rate-limit reset), when it sent one. */
   constructor(
     message: string,
     readonly retryAfterSeconds?: number,
+    code: 'directory_unavailable' | 'directory_rate_limited' = 'directory_unavailable',
   ) {
     super(message);
+    this.code = code;
   }
 }
 
+/** The code of a permanent failure, from the directory's HTTP status. */
+const permanentCode = (status: number | undefined): DirectoryErrorCode =>
+  status === 401
+    ? 'directory_credentials_refused'
+    : status === 403
+      ? 'directory_permission_missing'
+      : status === 404
+        ? 'directory_user_not_found'
+        : 'directory_refused';
+
 export class DirectoryPermanentError extends Error {
   override name = 'DirectoryPermanentError';
+  readonly code: DirectoryErrorCode;
   /** The directory's HTTP status, when it answered. */
   constructor(
     message: string,
     readonly status?: number,
+    code?: DirectoryErrorCode,
   ) {
     super(message);
+    this.code = code ?? permanentCode(status);
   }
 }
 
@@ -49,7 +80,14 @@ export class DirectoryPasswordRejectedError extends DirectoryPermanentError impl
     readonly idpMessage: string,
     status?: number,
   ) {
-    super(message, status);
+    super(message, status, 'directory_password_rejected');
+  }
+}
+
+export class DirectoryUnsupportedError extends DirectoryPermanentError {
+  override name = 'DirectoryUnsupportedError';
+  constructor(message: string) {
+    super(message, undefined, 'directory_action_unsupported');
   }
 }
 
@@ -74,7 +112,8 @@ export const shorten = (text: string, max = 300) => {
 
 /** The classification both adapters share once they have built their message. */
 export function statusError(status: number, message: string, retryAfter?: number): Error {
-  if (status === 429 || status >= 500) return new DirectoryRetryableError(message, retryAfter);
+  if (status === 429) return new DirectoryRetryableError(message, retryAfter, 'directory_rate_limited');
+  if (status >= 500) return new DirectoryRetryableError(message, retryAfter);
   return new DirectoryPermanentError(message, status);
 }
 

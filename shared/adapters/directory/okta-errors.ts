@@ -23,8 +23,17 @@ export const LOGS_HINT =
 export const RESET_HINT =
   "the API token's admin needs to be allowed to set users' passwords (Organization Administrator, or a custom admin role that can reset passwords for these users; OAuth scope okta.users.manage); setting an administrator's password needs Super Administrator, which this product does not ask for";
 
+export const FACTORS_READ_HINT =
+  "the API token's admin needs to be allowed to view users' factors (Read-only Administrator or above; OAuth scope okta.users.read)";
+export const RESET_FACTORS_HINT =
+  "the API token's admin needs to be allowed to reset users' authenticators (Help Desk Administrator or above, or a custom role with okta.users.credentials.resetFactors; OAuth scope okta.users.manage)";
+export const UNLOCK_HINT =
+  "the API token's admin needs to be allowed to unlock users (Help Desk Administrator or above, or a custom role with okta.users.lifecycle.unlock; OAuth scope okta.users.manage)";
+export const SESSIONS_HINT =
+  "the API token's admin needs to be allowed to clear users' sessions (Help Desk Administrator or above, or a custom role with okta.users.lifecycle.clearSessions; OAuth scope okta.users.manage)";
+
 export interface OktaRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** A path under orgUrl, or an absolute `next` link. */
   url: string;
   body?: Json;
@@ -32,6 +41,8 @@ export interface OktaRequest {
   forbidden: string;
   notFoundIsEmpty?: boolean;
   password?: string;
+  /** A success without a body is expected (204, or Okta's empty 200 of a lifecycle operation). */
+  noContent?: boolean;
 }
 
 /** Seconds until Okta's rate-limit window resets (X-Rate-Limit-Reset is epoch seconds), or Retry-After. */

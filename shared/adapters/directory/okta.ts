@@ -35,30 +35,31 @@
  *   password policy still applies (complexity, common passwords); a refusal becomes
  *   DirectoryPasswordRejectedError carrying Okta's errorCauses. `strict` is not sent, so the minimum
  *   age and history rules are not enforced on this admin reset.
+ * - Actions beyond the password (factors, reset factors, unlock, sign out everywhere):
+ *   okta-actions.ts. The request plumbing (token, client, errors, paging): okta-api.ts.
  * - Failures: timeouts, 429 and 5xx are retryable (429 carries the seconds until
  *   X-Rate-Limit-Reset; at most 5 s is waited out here, once); 401/403 say what to fix.
  */
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
-import type { Directory, LookupOptions } from '../../ports/directory.js';
-import { HttpClient } from '../http/client.js';
-import {
-  DirectoryPermanentError,
-  directoryUnreachable,
-  isObject,
-  type Json,
-  sameOrigin,
-  str,
-} from './errors.js';
+import type {
+  AuthMethod,
+  Directory,
+  DirectoryCapabilities,
+  LookupOptions,
+  MfaResetOptions,
+  MfaResetResult,
+} from '../../ports/directory.js';
+import { isObject, type Json, str } from './errors.js';
+import { OKTA_CAPABILITIES, OktaActions } from './okta-actions.js';
+import { OktaApi, type OktaResponse } from './okta-api.js';
 import {
   GROUPS_HINT,
   LOGS_HINT,
   type OktaRequest,
-  oktaFailure,
   READ_HINT,
   RESET_HINT,
   ROLES_HINT,
-  rateLimitWait,
 } from './okta-errors.js';
 import {
   asList,
@@ -66,7 +67,6 @@ import {
   GROUP_MAX_PAGES,
   historyEvent,
   logQuery,
-  nextLink,
   OKTA_USER_ID,
   profile,
   SAMPLE_MAX_PAGES,
@@ -97,37 +97,23 @@ export interface OktaDirectoryOptions {
   warn?: Warn;
 }
 
-interface OktaResponse {
-  body: unknown;
-  next?: string;
-}
-
 export class OktaDirectory implements Directory {
-  private readonly orgUrl: string;
-  private readonly now: () => number;
-  /** One wait for a short Retry-After (or rate-limit reset) on 429. */
-  private readonly http: HttpClient;
+  /** The API token, one wait for a short rate-limit reset on 429, Okta's errors (okta-api.ts). */
+  private readonly api: OktaApi;
+  private readonly actions: OktaActions;
   private readonly groupIds: Set<string>;
   private readonly persona: PersonaHistoryReader;
 
   constructor(private readonly options: OktaDirectoryOptions) {
-    this.orgUrl = options.orgUrl.replace(/\/+$/, '');
-    this.now = options.now ?? Date.now;
-    this.http = new HttpClient({
-      baseUrl: this.orgUrl,
-      timeoutMs: options.timeoutMs ?? 5_000,
-      unreachable: directoryUnreachable,
-      retryAfter: (response, now) => rateLimitWait(response.headers, now),
-      now: this.now,
-      ...(options.sleep ? { sleep: options.sleep } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+    const now = options.now ?? Date.now;
+    this.api = new OktaApi({ ...options, now });
+    this.actions = new OktaActions(this.api);
     this.groupIds = new Set((options.privilegedGroupIds ?? []).map((g) => g.trim()));
     this.persona = new PersonaHistoryReader({
       log: 'the Okta System Log',
       forbidden: LOGS_HINT,
       read: (userId, since, until) => this.logEvents(userId, since, until),
-      now: this.now,
+      now,
       warn: options.warn,
     });
   }
@@ -212,6 +198,26 @@ export class OktaDirectory implements Directory {
     });
   }
 
+  capabilities(): DirectoryCapabilities {
+    return OKTA_CAPABILITIES;
+  }
+
+  listAuthMethods(userId: string): Promise<AuthMethod[]> {
+    return this.actions.listAuthMethods(userId);
+  }
+
+  resetMfa(userId: string, options?: MfaResetOptions): Promise<MfaResetResult> {
+    return this.actions.resetMfa(userId, options);
+  }
+
+  unlockAccount(userId: string): Promise<void> {
+    return this.actions.unlockAccount(userId);
+  }
+
+  revokeSessions(userId: string): Promise<void> {
+    return this.actions.revokeSessions(userId);
+  }
+
   /** The admin roles, the groups and (when asked) the persona history, read in parallel. */
   private async enrich(user: Json, options: LookupOptions): Promise<DirectoryUser> {
     const id = String(user.id);
@@ -263,30 +269,7 @@ export class OktaDirectory implements Directory {
     return false;
   }
 
-  private async call(req: OktaRequest): Promise<OktaResponse> {
-    // The token is read once per call: a 401 is not retried (an API token does not refresh).
-    const token = await this.token(req.detail);
-    const { status, headers, body } = await this.http.json({
-      method: req.method,
-      url: req.url,
-      detail: req.detail,
-      json: req.body,
-      headers: { authorization: `SSWS ${token}` },
-      emptyOn: req.notFoundIsEmpty ? [404] : [],
-      classify: (response) => oktaFailure(response, req, [req.password, token], this.now()),
-    });
-    if (status === 404) return { body: undefined };
-    if (body === undefined)
-      throw new DirectoryPermanentError(`${req.detail}: Okta answered without JSON`, status);
-    const next = nextLink(headers.get('link'));
-    return { body, next: next && sameOrigin(next, this.orgUrl) ? next : undefined };
-  }
-
-  private async token(detail: string): Promise<string> {
-    const token = (await this.options.credentials()).trim().replace(/^SSWS\s+/i, '');
-    if (!token || /\s/.test(token)) {
-      throw new DirectoryPermanentError(`${detail}: the Okta credentials must be an API token`);
-    }
-    return token;
+  private call(req: OktaRequest): Promise<OktaResponse> {
+    return this.api.call(req);
   }
 }

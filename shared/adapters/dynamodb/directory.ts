@@ -1,6 +1,11 @@
 /**
  * The local directory: people seeded into the table (local stack, demos, self-hosted trials).
  * Microsoft Entra ID and Okta adapters implement the same port against their APIs.
+ *
+ * Actions beyond the password (MFA reset with a Temporary Access Pass, unlock, sign out everywhere)
+ * follow directory/local-actions.ts and are recorded on one item per person,
+ * pk=DIRUSER#<userId> sk=ACTIONS: the methods left, each reset (ids removed, the pass's expiry, never
+ * the pass), unlocks and sign-outs, so the local stack can show what an identity provider would do.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -14,8 +19,24 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { DirectoryUser } from '../../domain/model/person.js';
-import type { Directory } from '../../ports/directory.js';
+import type {
+  AuthMethod,
+  Directory,
+  DirectoryCapabilities,
+  MfaResetOptions,
+  MfaResetResult,
+} from '../../ports/directory.js';
+import {
+  applyMfaReset,
+  emptyRecord,
+  LOCAL_CAPABILITIES,
+  type LocalActionRecord,
+  localUserNotFound,
+} from '../directory/local-actions.js';
 import { keys } from './table.js';
+
+/** A person's action record, next to the profile and password items. */
+const actionsKey = (userId: string) => ({ pk: keys.directoryUser(userId).pk, sk: 'ACTIONS' });
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -82,6 +103,53 @@ export class DynamoDbDirectory implements Directory {
           changedAt: new Date().toISOString(),
         },
       }),
+    );
+  }
+
+  capabilities(): DirectoryCapabilities {
+    return LOCAL_CAPABILITIES;
+  }
+
+  async listAuthMethods(userId: string): Promise<AuthMethod[]> {
+    return (await this.actionRecord('list methods', userId)).methods;
+  }
+
+  async resetMfa(userId: string, options: MfaResetOptions = {}): Promise<MfaResetResult> {
+    const record = await this.actionRecord('reset MFA', userId);
+    const result = applyMfaReset(record, options, new Date());
+    await this.putActionRecord(userId, record);
+    return result;
+  }
+
+  async unlockAccount(userId: string): Promise<void> {
+    const record = await this.actionRecord('unlock', userId);
+    record.unlocks.push(new Date().toISOString());
+    await this.putActionRecord(userId, record);
+  }
+
+  async revokeSessions(userId: string): Promise<void> {
+    const record = await this.actionRecord('revoke sessions', userId);
+    record.sessionRevocations.push(new Date().toISOString());
+    await this.putActionRecord(userId, record);
+  }
+
+  /** What was done to the person so far (the demo methods before any reset); 404 for nobody. */
+  async actionRecord(action: string, userId: string): Promise<LocalActionRecord> {
+    const [user, out] = await Promise.all([
+      this.getUser(userId),
+      this.doc.send(
+        new GetCommand({ TableName: this.options.tableName, Key: actionsKey(userId), ConsistentRead: true }),
+      ),
+    ]);
+    if (!user) throw localUserNotFound(action, userId);
+    if (!out.Item) return emptyRecord(user);
+    const { pk: _pk, sk: _sk, ...record } = out.Item;
+    return record as LocalActionRecord;
+  }
+
+  private async putActionRecord(userId: string, record: LocalActionRecord): Promise<void> {
+    await this.doc.send(
+      new PutCommand({ TableName: this.options.tableName, Item: { ...actionsKey(userId), ...record } }),
     );
   }
 

@@ -12,9 +12,9 @@ import type { RecentTicket } from '../../domain/model/ticket.js';
 import type { AppContext } from '../../ports/context.js';
 import { secretNames } from '../../ports/secrets.js';
 import { MemoryConsoleQueries, MemoryConsoleUsers, MemoryExportFiles } from './console.js';
+import { MemoryDirectory } from './directory.js';
 import { type MemoryRepositories, memoryRepositories } from './repositories.js';
 import {
-  MemoryDirectory,
   MemoryIpIntelligence,
   MemoryMessenger,
   MemorySecrets,
@@ -191,7 +191,7 @@ export function memoryContext(options: MemoryContextOptions = {}): MemoryContext
     config,
     clock,
     ...repositories,
-    directory: new MemoryDirectory(options.people ?? MEMORY_PEOPLE),
+    directory: new MemoryDirectory(options.people ?? MEMORY_PEOPLE, () => clock.now()),
     ipIntel: new MemoryIpIntelligence(),
     ticketSystems,
     messenger: new MemoryMessenger(),

@@ -1,15 +1,12 @@
 /**
- * The outside systems in memory: directory, ticket systems, messenger, workflow, secrets, IP data
- * and the clock. Each records what it was asked (for a test's assertions) and can be told to fail
+ * The outside systems in memory: ticket systems, messenger, workflow, secrets, IP data and the
+ * clock (the directory is in directory.ts). Each records what it was asked (for a test's assertions) and can be told to fail
  * its next calls with the error the real adapter throws.
  */
-import { createHash } from 'node:crypto';
 import { TicketSystemPermanentError } from '../../domain/errors.js';
 import type { Connection } from '../../domain/model/connection.js';
-import type { DirectoryUser } from '../../domain/model/person.js';
 import type { RecentTicket, Ticket, TicketNote } from '../../domain/model/ticket.js';
 import type { Clock } from '../../ports/clock.js';
-import type { Directory } from '../../ports/directory.js';
 import type { IpIntelligence } from '../../ports/ip-intelligence.js';
 import type { Message, Messenger } from '../../ports/messenger.js';
 import type { Secrets, SecretWriter } from '../../ports/secrets.js';
@@ -20,24 +17,8 @@ import type {
   WriteOptions,
 } from '../../ports/ticket-system.js';
 import type { Workflow, WorkflowInput } from '../../ports/workflow.js';
+import { Failures } from './failures.js';
 import { copy } from './state.js';
-
-/** Errors queued for the next calls of a method: each call takes the first one queued for it. */
-class Failures<M extends string> {
-  private readonly queues = new Map<M, Error[]>();
-
-  /** The next `times` calls of `method` throw `error`. */
-  failNext(method: M, error: Error, times = 1): void {
-    const queue = this.queues.get(method) ?? [];
-    for (let i = 0; i < times; i += 1) queue.push(error);
-    this.queues.set(method, queue);
-  }
-
-  protected takeFailure(method: M): void {
-    const error = this.queues.get(method)?.shift();
-    if (error) throw error;
-  }
-}
 
 /** A clock a test sets and moves; never reads the machine's time after it was made. */
 export class SettableClock implements Clock {
@@ -50,48 +31,6 @@ export class SettableClock implements Clock {
   }
   advance(ms: number): void {
     this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
-export class MemoryDirectory extends Failures<keyof Directory> implements Directory {
-  readonly users: DirectoryUser[];
-  /** Password resets made, without the passwords (never kept). */
-  readonly resets: { userId: string }[] = [];
-
-  constructor(users: DirectoryUser[] = []) {
-    super();
-    this.users = copy(users);
-  }
-
-  async findByEmail(email: string): Promise<DirectoryUser | undefined> {
-    this.takeFailure('findByEmail');
-    const user = this.users.find((u) => u.email.toLowerCase() === email.toLowerCase());
-    return user && copy(user);
-  }
-
-  async getUser(userId: string): Promise<DirectoryUser | undefined> {
-    this.takeFailure('getUser');
-    const user = this.users.find((u) => u.userId === userId);
-    return user && copy(user);
-  }
-
-  /** The same deterministic pick as the table directory: ranked by a hash of (person, other). */
-  async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {
-    this.takeFailure('sampleUsers');
-    const rank = (u: DirectoryUser) =>
-      createHash('sha256').update(`${excludeUserId}:${u.userId}`).digest('hex');
-    return this.users
-      .filter((u) => u.userId !== excludeUserId)
-      .map((u) => ({ u, key: rank(u) }))
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .slice(0, count)
-      .map(({ u }) => copy(u));
-  }
-
-  async resetPassword(userId: string, _newPassword: string): Promise<void> {
-    this.takeFailure('resetPassword');
-    if (!this.users.some((u) => u.userId === userId)) throw new Error(`No directory user ${userId}`);
-    this.resets.push({ userId });
   }
 }
 
