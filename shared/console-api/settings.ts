@@ -1,5 +1,6 @@
 /** /api/settings: each connection's policy (read and changed) and its write-only secrets. */
 
+import { assurancePolicySchema } from '../domain/assurance.js';
 import type { Connection, ConnectionPolicy } from '../domain/model/connection.js';
 import * as z from '../zod.js';
 import { text } from './common.js';
@@ -25,6 +26,8 @@ export const connectionPolicyBodySchema = z
     retentionDays: z.optional(seconds(1, 3650)),
     /** `outcome_only`: agents see the outcome and the recommendation only (enforced by the API). */
     agentView: z.optional(z.enum(['full', 'outcome_only'])),
+    /** The whole assurance policy: tiers' groups and the strong proofs per tier and action. */
+    assurance: z.optional(assurancePolicySchema),
   })
   .check(
     z.refine((v) => Object.keys(v).length > 0, { message: 'Change at least one setting' }),

@@ -9,9 +9,11 @@
  * of private knowledge (questions weigh by how private their fact is), and a private fact answered
  * wrongly or skipped is Medium. A level reads Verified only on a pass. Every number is a setting.
  */
+
+import type { AssuranceReport } from './model/assurance.js';
 import type { Grade } from './model/question.js';
 import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './model/verification.js';
-import { RECOMMENDATIONS, REQUESTER_DENIED, verdictOf } from './verdict.js';
+import { RECOMMENDATIONS, REQUESTER_DENIED, STRONG_PROOF_MISSING, verdictOf } from './verdict.js';
 
 export { RECOMMENDATIONS };
 
@@ -52,7 +54,6 @@ export const DEFAULT_SCORING: ScoringPolicy = {
 
 /** Reasons that decide on their own. */
 const HARD_RULES = new Set([
-  'PRIVILEGED_ACCOUNT',
   'ACCOUNT_DISABLED',
   'AUTOMATION_DETECTED',
   'TOR_EXIT',
@@ -74,6 +75,8 @@ export interface AssessmentInput {
   /** How often a blind guess is right, per question (1 / options); 0 when absent (typed answers). */
   guessOdds?: Map<string, number>;
   policy: ScoringPolicy;
+  /** The strong proofs this person and action need and were given; no pass while one is missing. */
+  assurance?: AssuranceReport;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -147,8 +150,13 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
   ];
 
   const hard = reasons.filter((r) => HARD_RULES.has(r.code));
+  const withAssurance = (a: Assessment): Assessment =>
+    input.assurance ? { ...a, assurance: input.assurance } : a;
   if (hard.length > 0)
-    return { status: 'failed', assessment: result('failed', 10, 'high', reasons, answered, correct) };
+    return {
+      status: 'failed',
+      assessment: withAssurance(result('failed', 10, 'high', reasons, answered, correct)),
+    };
 
   const perCategory = new Map<Reason['category'], number>();
   for (const r of reasons) perCategory.set(r.category, (perCategory.get(r.category) ?? 0) + r.points);
@@ -179,12 +187,25 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
     score >= policy.highFrom ? 'high' : score >= policy.mediumFrom ? 'medium' : 'verified';
   const vouched = reasons.some((r) => VOUCHES.has(r.code));
 
+  const missingProof = (input.assurance?.missing ?? 0) > 0;
   const status: OutcomeStatus =
     answered < policy.minAnswered
       ? 'not_enough_questions'
-      : level === 'verified' && vouched
+      : level === 'verified' && vouched && !missingProof
         ? 'passed'
         : 'failed';
+  if (input.assurance && missingProof) {
+    // The answers and the contact on record are what a researched caller or a swapped SIM defeats.
+    const a = input.assurance;
+    reasons.push({
+      code: STRONG_PROOF_MISSING,
+      category: 'persona',
+      points: 0,
+      evidence: `${a.tier} account, ${a.action}: ${a.required} strong proof needed, ${a.given.length} given`,
+      message:
+        "A strong proof is required on top of the answers (a push approved on their enrolled authenticator, or their manager's approval) and none was given",
+    });
+  }
   if (level === 'verified' && !vouched && status === 'failed') {
     // Questions alone never pass: say so, so the agent knows why a clean score still failed.
     reasons.push({
@@ -195,7 +216,7 @@ export function assess(input: AssessmentInput): { status: OutcomeStatus; assessm
       message: 'Nothing but the answers vouched for the requester',
     });
   }
-  return { status, assessment: result(status, score, level, reasons, answered, correct) };
+  return { status, assessment: withAssurance(result(status, score, level, reasons, answered, correct)) };
 }
 
 /** A level reads Verified only on a pass: any other outcome with a low score is at least Medium. */

@@ -6,6 +6,7 @@
  */
 
 import * as z from '../zod.js';
+import { assurancePolicySchema } from './assurance.js';
 import type { Connection } from './model/connection.js';
 
 /** ServiceNow defaults: the incident table and the fields the integration kit tells the admin to create. */
@@ -66,6 +67,8 @@ const policy = {
   retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
   /** What agents see of a result: `full` analysis, or only the outcome and recommendation. */
   agentView: z.optional(z.enum(['full', 'outcome_only'])),
+  /** Tiers and the strong proofs each needs per action (DEFAULT_ASSURANCE when absent). */
+  assurance: z.optional(assurancePolicySchema),
 };
 
 const connectionSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,7 @@
 /**
  * Persona signals: what the directory and the send itself say about this request, as reasons an
- * agent can read. Privileged and disabled accounts are hard rules (the scorer fails them at 10).
+ * agent can read. A disabled account is a hard rule (the scorer fails it at 10); a privileged one is
+ * noted, and the assurance policy (assurance.ts) asks it for a strong proof.
  */
 import type { DirectoryUser } from './model/person.js';
 import type { Reason } from './model/verification.js';
@@ -38,11 +39,12 @@ export function personaSignals(
     reasons.push({ code, category: 'persona', points, evidence, message });
 
   if (requester.privileged) {
+    // Not a refusal: the assurance policy asks a strong proof of privileged people (assurance.ts).
     add(
       'PRIVILEGED_ACCOUNT',
-      10,
+      0,
       'directory: privileged',
-      'Privileged account: self-service verification is not allowed, verify in person',
+      'Privileged account: a strong proof is needed on top of the answers, and no self-service action',
     );
   }
   if (!requester.enabled)

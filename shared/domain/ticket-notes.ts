@@ -2,6 +2,7 @@
  * The words written to the ticket. Each note stands on its own: an agent reading the ticket months
  * later sees what happened, the verification ID and where to look. No answers, no contact details.
  */
+import { describeAssurance } from './assurance.js';
 import type { TicketNote } from './model/ticket.js';
 import type { Verification } from './model/verification.js';
 import { verdictOf } from './verdict.js';
@@ -54,6 +55,8 @@ export function outcomeNote(
     const top = a.reasons.filter((r) => r.points !== 0).slice(0, 3);
     if (top.length > 0) lines.push(`Top reasons: ${top.map((r) => r.message).join('; ')}.`);
   }
+  // Which proofs were needed, given and missing: what the agent must still get (never a score).
+  if (v.assessment?.assurance) lines.push(`Proofs: ${describeAssurance(v.assessment.assurance)}.`);
   const progress = progressLine(v);
   if (progress) lines.push(progress);
   lines.push(`Recommendation: ${verdict.recommendation}.`);

@@ -20,6 +20,9 @@ export const OUTCOME_LABELS: Record<VerificationStatus, string> = {
 /** The reason code of "I did not ask for this": it outranks every other signal. */
 export const REQUESTER_DENIED = 'REQUESTER_DENIED';
 
+/** The reason code of a request whose person or action needs a strong proof that was not given. */
+export const STRONG_PROOF_MISSING = 'STRONG_PROOF_MISSING';
+
 /**
  * The recommendation for each result. `verified` is the only one that says proceed, and it is
  * only ever given with the outcome Passed.
@@ -29,6 +32,8 @@ export const RECOMMENDATIONS = {
   medium:
     'Not verified (medium risk) - do not proceed; step up: call back on the number on record or get manager approval',
   high: 'Not verified (high risk) - reject this request and escalate',
+  strongProofMissing:
+    'Not verified: this account or action needs a strong proof on top of the answers - do not proceed until the person approves a push on their enrolled authenticator or their manager approves (call the manager on the number on record)',
   notEnoughQuestions:
     'Not verified: too few questions were answered - do not proceed; send a new link or follow the escalation procedure',
   timedOut:
@@ -74,7 +79,12 @@ export function verdictOf(
     sent: NOT_YET,
     in_progress: NOT_YET,
     passed: RECOMMENDATIONS.verified,
-    failed: assessment?.riskLevel === 'high' ? RECOMMENDATIONS.high : RECOMMENDATIONS.medium,
+    failed:
+      assessment?.riskLevel === 'high'
+        ? RECOMMENDATIONS.high
+        : assessment?.reasons.some((r) => r.code === STRONG_PROOF_MISSING)
+          ? RECOMMENDATIONS.strongProofMissing
+          : RECOMMENDATIONS.medium,
     not_enough_questions: RECOMMENDATIONS.notEnoughQuestions,
     timed_out: RECOMMENDATIONS.timedOut,
     cancelled: RECOMMENDATIONS.cancelled,

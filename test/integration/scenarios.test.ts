@@ -214,11 +214,19 @@ describe('verification scenarios', () => {
     expect(r.codes[0]).toBe('TOR_EXIT');
   });
 
-  it('privileged user asking for a reset: fails at 10, verify in person', async () => {
+  it('privileged user asking for a reset: scored on the answers, not passed without a strong proof', async () => {
     const admin = people.find((p) => p.privileged) as DirectoryUser;
     const r = await run({ name: 'privileged user asking for a reset', requester: admin, client: atHome() });
     expect(r.outcome).toBe('failed');
-    expect(r.codes[0]).toBe('PRIVILEGED_ACCOUNT');
+    expect(r.v.assessment?.riskScore).toBeLessThan(10);
+    expect(r.codes).toEqual(expect.arrayContaining(['PRIVILEGED_ACCOUNT', 'STRONG_PROOF_MISSING']));
+    expect(r.v.assessment?.assurance).toMatchObject({
+      tier: 'privileged',
+      required: 1,
+      missing: 1,
+      selfService: false,
+    });
+    expect(r.v.action.state).toBe('none');
   });
 
   it('contact changed yesterday: medium, step up', async () => {

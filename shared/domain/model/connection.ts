@@ -1,3 +1,5 @@
+import type { AssurancePolicy } from './assurance.js';
+
 /** What every connection (one ITSM instance) has, whatever its type. */
 export interface ConnectionPolicy {
   connectionId: string;
@@ -24,6 +26,8 @@ export interface ConnectionPolicy {
    * or `outcome_only`: the outcome and the recommendation, no signals, reasons or scores.
    */
   agentView?: 'full' | 'outcome_only';
+  /** Tiers and the strong proofs each tier and action need; DEFAULT_ASSURANCE's when absent. */
+  assurance?: AssurancePolicy;
 }
 
 /** The local ticket desk (local/ticket-desk.ts). Inbound: signed webhook. Outbound: Basic. */

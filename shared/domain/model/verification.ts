@@ -1,3 +1,4 @@
+import type { AssuranceReport } from './assurance.js';
 import type { ClientSignals } from './client-signals.js';
 import type { AnswerRecord, Question } from './question.js';
 import type { TicketRef } from './ticket.js';
@@ -81,6 +82,8 @@ export interface Assessment {
   recommendation: string;
   answered: number;
   correct: number;
+  /** The strong proofs this person and action needed, were given and miss (absent before assurance). */
+  assurance?: AssuranceReport;
 }
 
 export interface Verification {

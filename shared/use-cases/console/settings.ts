@@ -7,6 +7,7 @@
 
 import type { ConnectionPolicyBody, ConnectionSettings, Settings } from '../../console-api/settings.js';
 import { DEFAULT_SCORING } from '../../domain/assessment.js';
+import { DEFAULT_ASSURANCE } from '../../domain/assurance.js';
 import { parseConnection } from '../../domain/connections.js';
 import { InvalidInput, NotFound } from '../../domain/errors.js';
 import type { Connection } from '../../domain/model/connection.js';
@@ -32,6 +33,7 @@ function view(c: Connection, retentionDays: number): ConnectionSettings {
     minKnowledgeEmail: c.minKnowledgeEmail ?? DEFAULT_SCORING.minKnowledge.email,
     retentionDays: c.retentionDays ?? retentionDays,
     agentView: c.agentView ?? 'full',
+    assurance: c.assurance ?? DEFAULT_ASSURANCE,
   };
 }
 
@@ -40,12 +42,22 @@ function changes(before: Connection, body: ConnectionPolicyBody): Record<string,
   const out: Record<string, string | number | boolean> = {};
   const flat = (v: unknown): string | number | boolean =>
     v === undefined ? '(default)' : Array.isArray(v) ? v.join(', ') : (v as string | number | boolean);
-  for (const [name, value] of Object.entries(body)) {
-    const old = (before as unknown as Record<string, unknown>)[name];
-    if (JSON.stringify(old) === JSON.stringify(value)) continue;
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  // Nested settings (the assurance policy) are compared leaf by leaf: `assurance.requirements.privileged.mfa_reset.strongProofs.before`.
+  const walk = (name: string, old: unknown, value: unknown) => {
+    if (isRecord(value)) {
+      const defaults = name === 'assurance' && old === undefined ? DEFAULT_ASSURANCE : old;
+      for (const [key, inner] of Object.entries(value))
+        walk(`${name}.${key}`, isRecord(defaults) ? defaults[key] : undefined, inner);
+      return;
+    }
+    if (JSON.stringify(old) === JSON.stringify(value)) return;
     out[`${name}.before`] = flat(old);
     out[`${name}.after`] = flat(value);
-  }
+  };
+  for (const [name, value] of Object.entries(body))
+    walk(name, (before as unknown as Record<string, unknown>)[name], value);
   return out;
 }
 

@@ -7,6 +7,7 @@
  * AwaitCompletion stage is resumed (whichever of the two runs second sends the one callback).
  */
 import { assess } from '../../domain/assessment.js';
+import { assuranceFor, DEFAULT_ASSURANCE } from '../../domain/assurance.js';
 import { issueDeviceCredential } from '../../domain/device-credential.js';
 import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
@@ -37,6 +38,8 @@ export async function completeVerification(
     throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const grades = gradesOf(questions, answers);
+  // No strong proof can be given yet on this path: a request that needs one does not pass.
+  const assurance = assuranceFor(connection.assurance ?? DEFAULT_ASSURANCE, requester, v);
   const scored = assess({
     channel: v.channel,
     signals: await scoredSignals(ctx, v, requester),
@@ -44,10 +47,12 @@ export async function completeVerification(
     weights: weightsOf(questions),
     guessOdds: guessOddsOf(questions),
     policy: scoringPolicy(connection),
+    assurance,
   });
   const status = scored.status;
   const assessment = withProvenance(scored.assessment);
-  const eligibleForAction = status === 'passed' && v.requestedAction !== undefined && !requester.privileged;
+  const eligibleForAction =
+    status === 'passed' && v.requestedAction !== undefined && assurance.selfService && !requester.privileged;
   const now = ctx.clock.now();
   await ctx.verifications.transition(
     v.verificationId,

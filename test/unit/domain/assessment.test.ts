@@ -5,6 +5,7 @@ import {
   RECOMMENDATIONS,
   type ScoringPolicy,
 } from '../../../shared/domain/assessment.js';
+import { assuranceReport, DEFAULT_ASSURANCE } from '../../../shared/domain/assurance.js';
 import type { DirectoryUser } from '../../../shared/domain/model/person.js';
 import type { Grade } from '../../../shared/domain/model/question.js';
 import { personaSignals } from '../../../shared/domain/persona-signals.js';
@@ -111,21 +112,64 @@ describe('assess', () => {
     expect(assessment.reasons.map((r) => r.code)).toContain('NO_INDEPENDENT_SIGNAL');
   });
 
-  it('fails a privileged account with 10 / high, whatever the answers', () => {
+  it('verifies a privileged account on its answers but never passes it without a strong proof', () => {
+    // Arrange
+    const requester = directoryUser({ privileged: true });
+    const assurance = assuranceReport(DEFAULT_ASSURANCE, requester, 'password_reset');
+
     // Act
-    const { status, assessment } = assess(input({ requester: directoryUser({ privileged: true }) }));
+    const { status, assessment } = assess({ ...input({ requester }), assurance });
+
+    // Assess: scored as anyone else (not failed at 10), Medium, and the agent told what is missing
+    expect(status).toBe('failed');
+    expect(assessment.riskScore).toBeLessThan(DEFAULT_SCORING.mediumFrom);
+    expect(assessment.riskLevel).toBe('medium');
+    expect(assessment.recommendation).toBe(RECOMMENDATIONS.strongProofMissing);
+    expect(assessment.reasons.map((r) => r.code)).toEqual(
+      expect.arrayContaining(['PRIVILEGED_ACCOUNT', 'STRONG_PROOF_MISSING']),
+    );
+    expect(assessment.assurance).toMatchObject({ tier: 'privileged', required: 1, given: [], missing: 1 });
+  });
+
+  it('passes a privileged account once its strong proof is given, still without self-service', () => {
+    // Arrange
+    const requester = directoryUser({ privileged: true });
+    const assurance = assuranceReport(DEFAULT_ASSURANCE, requester, 'password_reset', ['manager_approval']);
+
+    // Act
+    const { status, assessment } = assess({ ...input({ requester }), assurance });
+
+    // Assess
+    expect(status).toBe('passed');
+    expect(assessment.reasons.map((r) => r.code)).not.toContain('STRONG_PROOF_MISSING');
+    expect(assessment.assurance).toMatchObject({ missing: 0, selfService: false });
+  });
+
+  it('never passes an MFA reset for a standard account on the answers alone', () => {
+    // Act
+    const { status, assessment } = assess({
+      ...input(),
+      assurance: assuranceReport(DEFAULT_ASSURANCE, directoryUser(), 'mfa_reset'),
+    });
 
     // Assess
     expect(status).toBe('failed');
-    expect(assessment.riskScore).toBe(10);
+    expect(assessment.recommendation).toBe(RECOMMENDATIONS.strongProofMissing);
+  });
+
+  it('keeps a high score High when a strong proof is also missing', () => {
+    // Act
+    const { assessment } = assess({
+      ...input({
+        requester: directoryUser({ privileged: true }),
+        grades: grades('invalid', 'invalid', 'correct', 'correct'),
+      }),
+      assurance: assuranceReport(DEFAULT_ASSURANCE, directoryUser({ privileged: true }), 'password_reset'),
+    });
+
+    // Assess
     expect(assessment.riskLevel).toBe('high');
     expect(assessment.recommendation).toBe(RECOMMENDATIONS.high);
-    // The hard rule comes first; the other signals stay listed for the agent.
-    expect(assessment.reasons[0]).toMatchObject({
-      code: 'PRIVILEGED_ACCOUNT',
-      category: 'persona',
-      points: 10,
-    });
   });
 
   it('fails a disabled account with 10 / high', () => {
@@ -142,7 +186,7 @@ describe('assess', () => {
   it('applies hard rules before the answer count', () => {
     // Act
     const { status } = assess(
-      input({ requester: directoryUser({ privileged: true }), grades: grades('skipped', 'skipped') }),
+      input({ requester: directoryUser({ enabled: false }), grades: grades('skipped', 'skipped') }),
     );
 
     // Assess

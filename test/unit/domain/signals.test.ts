@@ -41,16 +41,15 @@ describe('personaSignals', () => {
     ]);
   });
 
-  it('makes privileged and disabled accounts hard rules at 10 points', () => {
+  it('makes a disabled account a hard rule at 10 points and notes a privileged one at 0', () => {
     const reasons = personaSignals(
       directoryUser({ privileged: true, enabled: false }),
       { destinationIsContactOnRecord: true },
       now,
     );
-    expect(reasons.filter((r) => r.points === 10).map((r) => r.code)).toEqual([
-      'PRIVILEGED_ACCOUNT',
-      'ACCOUNT_DISABLED',
-    ]);
+    expect(reasons.filter((r) => r.points === 10).map((r) => r.code)).toEqual(['ACCOUNT_DISABLED']);
+    // The assurance policy, not a score, decides what a privileged person needs.
+    expect(reasons.find((r) => r.code === 'PRIVILEGED_ACCOUNT')?.points).toBe(0);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RECOMMENDATIONS } from '../../../shared/domain/assessment.js';
+import { assuranceReport, DEFAULT_ASSURANCE } from '../../../shared/domain/assurance.js';
 import type { AnswerRecord, Grade, Question } from '../../../shared/domain/model/question.js';
 import type { Reason, Verification } from '../../../shared/domain/model/verification.js';
 import {
@@ -39,6 +40,33 @@ describe('outcomeNote', () => {
     expect(note.text).toContain('z***@example.com');
     expect(note.text).toContain('Sent by alice via email');
     expect(note.link).toEqual({ label: 'Open in Helpdesk Verify', url: CONSOLE_URL });
+  });
+
+  it('says which strong proofs were required, given and missing, even to outcome-only agents', () => {
+    // Prepare: a privileged person's password reset, answered well, without a strong proof
+    const assurance = assuranceReport(DEFAULT_ASSURANCE, { privileged: true }, 'password_reset');
+    const v = verification({
+      status: 'failed',
+      assessment: {
+        ...passedAssessment(),
+        riskLevel: 'medium',
+        reasons: [reason('STRONG_PROOF_MISSING', 0, 'A strong proof is required')],
+        assurance,
+      },
+    });
+
+    // Act
+    const full = outcomeNote(v, CONSOLE_URL).text;
+    const outcomeOnly = outcomeNote(v, CONSOLE_URL, { outcomeOnly: true }).text;
+
+    // Assess
+    for (const text of [full, outcomeOnly]) {
+      expect(text).toContain('NOT verified');
+      expect(text).toContain(
+        "Proofs: Privileged account (directory: admin role): password reset needs 1 strong proof (a push approved on their enrolled authenticator, or their manager's approval); none given; 1 missing.",
+      );
+      expect(text).toContain(`Recommendation: ${RECOMMENDATIONS.strongProofMissing}.`);
+    }
   });
 
   it('shows agents only the outcome and the recommendation when the connection says so', () => {

@@ -50,9 +50,12 @@ export async function ticketOf(ctx: MemoryContext, overrides: Partial<TicketReco
 }
 
 /** An agent sends a verification for a new ticket and SendLink delivers it: the id and the link token. */
-export async function sent(ctx: MemoryContext, options: { requestedAction?: RequestedAction } = {}) {
+export async function sent(
+  ctx: MemoryContext,
+  options: { requestedAction?: RequestedAction; category?: string } = {},
+) {
   ctx.ipIntel.addresses.set(SOURCE_IP, { country: 'PT', asn: 2860, asOrg: 'NOS Comunicacoes' });
-  const ticket = await ticketOf(ctx);
+  const ticket = await ticketOf(ctx, options.category ? { category: options.category } : {});
   const view = await sendVerification(ctx, 'alice', {
     connectionId: ticket.connectionId,
     ticketId: ticket.ticketId,
@@ -70,7 +73,10 @@ export async function sent(ctx: MemoryContext, options: { requestedAction?: Requ
 export const pageSignals = { ...genuineClient, deviceHash: 'a'.repeat(64) };
 
 /** Sent, opened, and the page's silent checks posted: the portal session. */
-export async function opened(ctx: MemoryContext, options: { requestedAction?: RequestedAction } = {}) {
+export async function opened(
+  ctx: MemoryContext,
+  options: { requestedAction?: RequestedAction; category?: string } = {},
+) {
   const s = await sent(ctx, options);
   const session = await openPortalSession(ctx, s.linkToken, SOURCE_IP);
   await recordSignals(ctx, session.sessionToken, pageSignals, { userAgent: CHROME_MAC, sourceIp: SOURCE_IP });

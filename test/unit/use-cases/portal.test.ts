@@ -76,6 +76,21 @@ describe('the portal path on the in-memory context', () => {
     ]);
   });
 
+  it('never passes an MFA-reset ticket on right answers alone: a strong proof is missing, no action offered', async () => {
+    const ctx = memoryContext();
+    const { verificationId, sessionToken } = await opened(ctx, { category: 'mfa_reset' });
+
+    await answerAll(ctx, sessionToken, 'right');
+    const done = await completeVerification(ctx, sessionToken);
+
+    expect(done).toMatchObject({ outcome: 'failed', nextAction: undefined, deviceCredential: undefined });
+    const v = await ctx.verifications.getVerification(verificationId);
+    expect(v?.assessment?.riskLevel).toBe('medium');
+    expect(v?.assessment?.reasons.map((r) => r.code)).toContain('STRONG_PROOF_MISSING');
+    expect(v?.assessment?.assurance).toMatchObject({ tier: 'standard', action: 'mfa_reset', missing: 1 });
+    expect(v?.action.state).toBe('none');
+  });
+
   it('fails on wrong answers, with no action offered', async () => {
     const ctx = memoryContext();
     const { verificationId, sessionToken } = await opened(ctx);

@@ -6,6 +6,7 @@
 import { type FormEvent, useState } from 'react';
 import type { ConnectionPolicyBody, ConnectionSettings } from '../../../../shared/console-api/settings.js';
 import type { ConsoleUserView, Me } from '../../../../shared/console-api/users.js';
+import type { AssurancePolicy } from '../../../../shared/domain/model/assurance.js';
 import { api, describeError } from '../api';
 import { ErrorNote, Loading, PageTitle, useLoad } from '../ui';
 
@@ -48,6 +49,120 @@ export function SettingsPage({ me }: { me: Me }) {
       ) : null}
       <Users me={me} />
     </>
+  );
+}
+
+const TIERS = [
+  ['standard', 'Standard'],
+  ['high_profile', 'High-profile'],
+  ['privileged', 'Privileged'],
+] as const;
+const ACTIONS = [
+  ['password_reset', 'Password reset'],
+  ['mfa_reset', 'MFA reset'],
+  ['account_unlock', 'Account unlock'],
+  ['other', 'Any other request'],
+] as const;
+const names = (s: string) =>
+  s
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+
+/** The assurance policy as the form holds it: the tiers' groups and, per tier and action, the proofs. */
+function assuranceFrom(f: FormData): AssurancePolicy {
+  const requirements = Object.fromEntries(
+    TIERS.map(([tier]) => [
+      tier,
+      Object.fromEntries(
+        ACTIONS.map(([action]) => [
+          action,
+          {
+            strongProofs: Number(f.get(`a-${tier}-${action}`) ?? 0),
+            selfService: f.get(`a-${tier}-${action}-self`) === 'on',
+          },
+        ]),
+      ),
+    ]),
+  ) as AssurancePolicy['requirements'];
+  return {
+    privilegedGroups: names(String(f.get('privilegedGroups') ?? '')),
+    highProfileGroups: names(String(f.get('highProfileGroups') ?? '')),
+    requirements,
+  };
+}
+
+/**
+ * Who needs a strong proof (a push approved on the enrolled authenticator, or the manager's
+ * approval) on top of the answers. Privileged people and MFA resets always need one (the server
+ * refuses less), and privileged people never act themselves on the portal.
+ */
+function AssuranceFields({ a }: { a: AssurancePolicy }) {
+  return (
+    <fieldset className="choices assurance">
+      <legend>Assurance: strong proofs on top of the answers</legend>
+      <label htmlFor="p-privileged-groups">Privileged groups (beyond the directory's admin roles)</label>
+      <input id="p-privileged-groups" name="privilegedGroups" defaultValue={a.privilegedGroups.join(', ')} />
+      <label htmlFor="p-high-profile-groups">
+        High-profile groups (executives, finance, their assistants)
+      </label>
+      <input
+        id="p-high-profile-groups"
+        name="highProfileGroups"
+        defaultValue={a.highProfileGroups.join(', ')}
+      />
+      <div className="table-scroll">
+        <table className="data compact assurance-table">
+          <caption className="small muted">
+            Strong proofs needed, and whether the verified person may do it themselves
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Tier</th>
+              {ACTIONS.map(([action, label]) => (
+                <th scope="col" key={action}>
+                  {label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {TIERS.map(([tier, tierLabel]) => (
+              <tr key={tier}>
+                <th scope="row">{tierLabel}</th>
+                {ACTIONS.map(([action, label]) => {
+                  const r = a.requirements[tier][action];
+                  return (
+                    <td key={action}>
+                      <select
+                        name={`a-${tier}-${action}`}
+                        defaultValue={String(r.strongProofs)}
+                        aria-label={`${tierLabel}, ${label}: strong proofs`}
+                      >
+                        <option value="0">None</option>
+                        <option value="1">1</option>
+                        <option value="2">2</option>
+                      </select>
+                      {action === 'other' || tier === 'privileged' ? null : (
+                        <label className="choice small">
+                          <input
+                            type="checkbox"
+                            name={`a-${tier}-${action}-self`}
+                            defaultChecked={r.selfService}
+                            aria-label={`${tierLabel}, ${label}: self-service`}
+                          />
+                          Self-service
+                        </label>
+                      )}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </fieldset>
   );
 }
 
@@ -118,6 +233,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
       minKnowledgeEmail: num('minKnowledgeEmail'),
       retentionDays: num('retentionDays'),
       agentView: f.get('agentView') === 'outcome_only' ? 'outcome_only' : 'full',
+      assurance: assuranceFrom(f),
     };
     // Only what changed: the server records each change in the audit log.
     const changed = Object.fromEntries(
@@ -256,6 +372,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
             Only the outcome and the recommendation (auditors and admins still see everything)
           </label>
         </fieldset>
+        <AssuranceFields a={c.assurance} />
         <label htmlFor="p-close">Close code</label>
         <input id="p-close" name="closeCode" defaultValue={c.closeCode} required maxLength={200} />
         <StatusNote status={status} />

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import type { VerificationDetail } from '../../../../shared/console-api/verifications.js';
+import type { AssuranceReport } from '../../../../shared/domain/model/assurance.js';
 import type { Reason } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
 import { Link } from '../router';
@@ -167,6 +168,7 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
           ) : (
             <p className="muted">The requester has not finished yet.</p>
           )}
+          {d.assessment?.assurance ? <Proofs a={d.assessment.assurance} /> : null}
           {d.analysisHidden ? (
             <p className="small muted">
               This connection shows agents the outcome and the recommendation only; auditors and admins see
@@ -244,6 +246,46 @@ function WriteBack({ d, onChange }: { d: VerificationDetail; onChange: () => voi
         </button>
       ) : null}
     </div>
+  );
+}
+
+const TIER_LABELS: Record<AssuranceReport['tier'], string> = {
+  standard: 'Standard',
+  high_profile: 'High-profile',
+  privileged: 'Privileged',
+};
+const PROOF_LABELS: Record<AssuranceReport['given'][number], string> = {
+  authenticator_push: 'Push approved on the enrolled authenticator',
+  manager_approval: "Manager's approval",
+};
+
+/** Which strong proofs this person and action needed, which were given and how many are missing. */
+function Proofs({ a }: { a: AssuranceReport }) {
+  const action = a.action === 'other' ? 'this request' : a.action.replace('_', ' ');
+  return (
+    <dl className="facts proofs" aria-label="Proofs">
+      <Fact label="Account tier">
+        {TIER_LABELS[a.tier]} <span className="muted">({a.tierEvidence})</span>
+      </Fact>
+      <Fact label="Strong proofs needed">
+        {a.required === 0 ? `None beyond the answers for ${action}` : `${a.required} for ${action}`}
+      </Fact>
+      {a.required > 0 ? (
+        <>
+          <Fact label="Given">
+            {a.given.length === 0 ? 'None' : a.given.map((p) => PROOF_LABELS[p]).join(', ')}
+          </Fact>
+          <Fact label="Missing">
+            {a.missing === 0
+              ? 'None'
+              : `${a.missing}: a push to their authenticator or their manager's approval`}
+          </Fact>
+        </>
+      ) : null}
+      <Fact label="Self-service">
+        {a.selfService ? 'Allowed after a pass' : 'Off: an agent acts on the result'}
+      </Fact>
+    </dl>
   );
 }
 
