@@ -14,7 +14,8 @@
  *   both use; not the person's own tickets.
  * Every impostor sits on a home network of the person's country with the person's time zone.
  *
- * Options (env): PEOPLE per profile (default 20; 13 profiles share the ~280 eligible people), SEED
+ * Options (env): PEOPLE per profile (default 20; 16 profiles share the ~280 eligible people, two the
+ * 9 privileged ones), SEED
  * (which people; default 1), DEBUG=1 (print each genuine run that did not pass).
  */
 import { mkdtempSync } from 'node:fs';
@@ -85,6 +86,16 @@ interface Profile {
    * authenticator, manager approval) is the answer for this attacker.
    */
   stress?: boolean;
+  /**
+   * Genuine, but the assurance policy asks a strong proof the bench cannot give yet (privileged
+   * people, MFA resets): expected Medium with STRONG_PROOF_MISSING, never Passed and never High.
+   * Reported on its own line, not in the false-reject count.
+   */
+  needsStrongProof?: boolean;
+  /** Victims from the privileged people (admin roles), who are few: they share PRIVILEGED_PEOPLE. */
+  privileged?: boolean;
+  /** The ticket's category (default password_reset): what the caller asks for. */
+  category?: string;
   channel: 'sms' | 'email';
   typedDestination?: boolean;
   network?: 'home' | 'abroad';
@@ -245,6 +256,43 @@ const PROFILES: Profile[] = [
     tweak: (q) => (firstPrivate(q) ? 'skip' : undefined),
   },
   {
+    name: 'genuine, privileged, all right (email link)',
+    genuine: true,
+    needsStrongProof: true,
+    privileged: true,
+    channel: 'email',
+    knows: everything,
+  },
+  {
+    name: 'genuine, MFA reset, all right (email link)',
+    genuine: true,
+    needsStrongProof: true,
+    category: 'mfa_reset',
+    channel: 'email',
+    knows: everything,
+  },
+  {
+    name: 'impostor, privileged account, colleague holding the number',
+    genuine: false,
+    privileged: true,
+    channel: 'sms',
+    knows: colleague,
+  },
+  {
+    name: 'impostor, MFA reset, colleague holding the number',
+    genuine: false,
+    category: 'mfa_reset',
+    channel: 'sms',
+    knows: colleague,
+  },
+  {
+    name: 'impostor, MFA reset, LinkedIn, SIM swap',
+    genuine: false,
+    category: 'mfa_reset',
+    channel: 'sms',
+    knows: linkedIn,
+  },
+  {
     name: 'impostor, scripted browser, knows everything',
     genuine: false,
     channel: 'sms',
@@ -320,16 +368,30 @@ async function main() {
     throw new Error(`timed out waiting for ${what}`);
   };
 
-  const candidates = people.filter(
-    (p) => p.enabled && !p.privileged && p.mobilePhone && !p.contactChangedAt && HOME[p.country],
-  );
-  const chosen: DirectoryUser[] = [];
-  const pool = [...candidates];
+  const eligible = (p: DirectoryUser) => p.enabled && p.mobilePhone && !p.contactChangedAt && HOME[p.country];
+  const pool = people.filter((p) => eligible(p) && !p.privileged);
+  const privilegedPool = people.filter((p) => eligible(p) && p.privileged);
+  const privilegedProfiles = PROFILES.filter((p) => p.privileged).length;
   // Each profile gets people of its own: no sighting, device or reset of one profile's runs leaks into another's.
-  while (chosen.length < PEOPLE * PROFILES.length && pool.length > 0) {
-    const [p] = pool.splice(Math.floor(random() * pool.length), 1);
-    if (p) chosen.push(p);
-  }
+  const draw = (from: DirectoryUser[], n: number) => {
+    const out: DirectoryUser[] = [];
+    while (out.length < n && from.length > 0) {
+      const [p] = from.splice(Math.floor(random() * from.length), 1);
+      if (p) out.push(p);
+    }
+    return out;
+  };
+  const victimsOf = new Map(
+    PROFILES.map((profile) => [
+      profile.name,
+      profile.privileged
+        ? draw(privilegedPool, Math.min(PEOPLE, Math.floor(privilegedPool.length / privilegedProfiles) || 1))
+        : [],
+    ]),
+  );
+  // As many each as the pool allows, so the last profiles are not left with nobody.
+  const share = Math.min(PEOPLE, Math.floor(pool.length / (PROFILES.length - privilegedProfiles)));
+  for (const profile of PROFILES) if (!profile.privileged) victimsOf.set(profile.name, draw(pool, share));
 
   const counts = new Map<string, Record<Outcome, number>>();
   const reasonCounts = new Map<string, Map<string, number>>();
@@ -347,7 +409,7 @@ async function main() {
       other: 0,
     };
     counts.set(profile.name, row);
-    for (const victim of chosen.splice(0, PEOPLE)) {
+    for (const victim of victimsOf.get(profile.name) ?? []) {
       const knows = profile.knows(victim);
       if (profile.primesTicket) {
         stack.desk.open({
@@ -360,7 +422,7 @@ async function main() {
         knows.recent_ticket = [PRIMED_SUBJECT];
       }
       const ticket = stack.desk.open({
-        category: 'password_reset',
+        category: profile.category ?? 'password_reset',
         subject: 'Locked out',
         description: 'Cannot sign in',
         requesterEmail: victim.email,
@@ -464,6 +526,9 @@ async function main() {
   let slipHigh = 0;
   let stressPasses = 0;
   let stressTries = 0;
+  let proofTries = 0;
+  let proofMedium = 0;
+  let proofPassedOrHigh = 0;
   for (const profile of PROFILES) {
     const r = counts.get(profile.name);
     if (!r) continue;
@@ -476,7 +541,11 @@ async function main() {
       `| ${profile.name} | ${r.Passed} | ${r.Medium} | ${r.High} | ${r['Not Enough Questions']} | ${top} |`,
     );
     const tries = r.Passed + r.Medium + r.High + r['Not Enough Questions'] + r.other;
-    if (profile.genuine) {
+    if (profile.needsStrongProof) {
+      proofTries += tries;
+      proofMedium += r.Medium;
+      proofPassedOrHigh += r.Passed + r.High;
+    } else if (profile.genuine) {
       genuineTries += tries;
       falseRejects += tries - r.Passed;
       if (profile.slip) slipHigh += r.High;
@@ -497,10 +566,14 @@ async function main() {
   console.log(
     `stress (insider holding the number, not in the goal): ${stressPasses} of ${stressTries} passed`,
   );
-  console.log(`${genuineTries + impostorTries + stressTries} verifications in ${seconds} s`);
+  console.log(
+    `genuine needing a strong proof (privileged, MFA reset; no step-up yet): ${proofMedium} of ${proofTries} Medium, ${proofPassedOrHigh} Passed or High`,
+  );
+  console.log(`${genuineTries + impostorTries + stressTries + proofTries} verifications in ${seconds} s`);
   await stack.stop();
   await ddb.stop();
-  if (falseAccepts > 0 || proceedWithoutPass > 0 || slipHigh > 0) process.exitCode = 1;
+  if (falseAccepts > 0 || proceedWithoutPass > 0 || slipHigh > 0 || proofPassedOrHigh > 0)
+    process.exitCode = 1;
 }
 
 await main();
