@@ -137,6 +137,17 @@ export function verificationProgressContract(c: ContractContext) {
       expect(stored?.secondDevice).toBe(true);
       expect(stored?.secondDeviceNetworkReasons?.map((r) => r.code)).toEqual(['NET_NL']);
     });
+
+    it('writes nothing for a verification that does not exist, and flags nothing', async () => {
+      const missing = `missing-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      expect(await c.r.verifications.recordClient(missing, client('dev-a', 'PT'))).toEqual({
+        secondDevice: false,
+      });
+      expect(await c.r.verifications.recordClient(missing, client('dev-b', 'NL'))).toEqual({
+        secondDevice: false,
+      });
+      expect(await get(missing)).toBeUndefined();
+    });
   });
 
   describe('write-back lease', () => {

@@ -38,19 +38,21 @@ export async function writeClientReport(
   );
   if (first) return { secondDevice: false };
   const current = await read(t, verificationId);
-  const secondDevice = clientReportOutcome(current?.client, client) === 'second_device';
-  if (secondDevice) {
-    await t.doc.send(
-      new UpdateCommand({
-        TableName: t.table,
-        Key: keys.verification(verificationId),
-        // The second device's own network is scored too (a link forwarded to a VPS shows here).
-        UpdateExpression: 'SET secondDevice = :yes, secondDeviceNetworkReasons = :reasons',
-        ExpressionAttributeValues: { ':yes': true, ':reasons': client.networkReasons ?? [] },
-      }),
-    );
-  }
-  return { secondDevice };
+  // No verification: nothing to flag, and no stray item written under its key.
+  if (!current) return { secondDevice: false };
+  const secondDevice = clientReportOutcome(current.client, client) === 'second_device';
+  if (!secondDevice) return { secondDevice };
+  // The second device's own network is scored too (a link forwarded to a VPS shows here).
+  const written = await t.conditionally(
+    new UpdateCommand({
+      TableName: t.table,
+      Key: keys.verification(verificationId),
+      UpdateExpression: 'SET secondDevice = :yes, secondDeviceNetworkReasons = :reasons',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':yes': true, ':reasons': client.networkReasons ?? [] },
+    }),
+  );
+  return { secondDevice: written };
 }
 
 /** `mayRecordAnswer` as the condition: in progress, and the list still as long as the caller saw. */

@@ -103,12 +103,13 @@ export class MemoryVerifications implements Verifications {
 
   async recordClient(verificationId: string, client: ClientContext): Promise<{ secondDevice: boolean }> {
     const v = this.state.verifications.get(verificationId);
-    if (v && v.client === undefined) {
+    if (!v) return { secondDevice: false };
+    if (v.client === undefined) {
       v.client = copy(client);
       return { secondDevice: false };
     }
-    const secondDevice = v?.client?.deviceHmac !== client.deviceHmac;
-    if (v && secondDevice) {
+    const secondDevice = v.client.deviceHmac !== client.deviceHmac;
+    if (secondDevice) {
       // The second device's own network is scored too (a link forwarded to a VPS shows here).
       v.secondDevice = true;
       v.secondDeviceNetworkReasons = copy(client.networkReasons ?? []);
