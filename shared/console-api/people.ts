@@ -34,7 +34,7 @@ export interface PeopleResult {
 }
 
 /** What the caller asks for, when there is no ticket to say it (drives the assurance policy). */
-const CALLER_REQUESTS = [
+export const CALLER_REQUESTS = [
   'password_reset',
   'mfa_reset',
   'account_unlock',

@@ -8,6 +8,7 @@ import { memoryContext } from '../../../shared/adapters/memory/context.js';
 import { callerSendBodySchema } from '../../../shared/console-api/people.js';
 import { sendForCaller } from '../../../shared/use-cases/console/caller-send.js';
 import { searchPeople } from '../../../shared/use-cases/console/people-search.js';
+import { resendVerification } from '../../../shared/use-cases/console/send.js';
 import { sendLink } from '../../../shared/use-cases/lifecycle/send-link.js';
 import { writeToTicket } from '../../../shared/use-cases/lifecycle/ticket-write.js';
 import { alice, REQUESTER_EMAIL, ticketOf } from './journey.js';
@@ -121,6 +122,16 @@ describe('sending to a caller without a ticket', () => {
     await expect(
       sendForCaller(ctx, 'alice', 'u001', { channel: 'email', request: 'password_reset' }),
     ).rejects.toMatchObject({ code: 'VERIFICATION_IN_PROGRESS' });
+  });
+
+  it('resends as ticketless and agent-led, to the same place', async () => {
+    const ctx = memoryContext();
+    const first = await sendForCaller(ctx, 'alice', 'u001', { channel: 'email', request: 'account_unlock' });
+
+    const again = await resendVerification(ctx, first.verificationId, alice);
+
+    expect(again).toMatchObject({ origin: 'agent_led', ticketless: true, category: 'account_unlock' });
+    expect((await ctx.verifications.getVerification(first.verificationId))?.status).toBe('cancelled');
   });
 
   it('records a typed destination with its reason, not as the contact on record', async () => {
