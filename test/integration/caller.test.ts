@@ -13,6 +13,7 @@ import {
   linkTokenIn,
   messageFor,
   sharedHarness,
+  until,
   verification,
 } from './harness.js';
 
@@ -79,6 +80,50 @@ describe('verify a caller without a ticket', () => {
 
     const detail = await call(h, 'GET', `/api/verifications/${verificationId}`, { token: h.agentToken });
     expect(detail.json).toMatchObject({ ticketless: true, can: { retryWriteBack: false } });
+  });
+
+  it('with a ticket the agent names (never seen by intake), checks it in the ITSM and writes to it', async () => {
+    const person = requester();
+    const deskTicket = h.stack.desk.open(
+      {
+        category: 'general',
+        subject: 'Called about VPN',
+        requesterEmail: person.email,
+        connectionId: 'local-desk',
+      },
+      { deliver: false },
+    );
+    const other = h.stack.desk.open(
+      {
+        category: 'general',
+        subject: 'Not hers',
+        requesterEmail: 'someone.else@example.com',
+        connectionId: 'local-desk',
+      },
+      { deliver: false },
+    );
+
+    const mismatch = await call(h, 'POST', `/api/people/${person.userId}/verifications`, {
+      token: h.agentToken,
+      body: { channel: 'email', ticket: { connectionId: 'local-desk', ticketId: other.id } },
+    });
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.json.error.code).toBe('TICKET_REQUESTER_MISMATCH');
+    const sent = await call(h, 'POST', `/api/people/${person.userId}/verifications`, {
+      token: h.agentToken,
+      body: { channel: 'email', ticket: { connectionId: 'local-desk', ticketId: deskTicket.id } },
+    });
+    expect(sent.status).toBe(202);
+    expect(sent.json).toMatchObject({ origin: 'agent_led', ticketNumber: deskTicket.number });
+    expect(sent.json.ticketless).toBeUndefined();
+    // The lifecycle writes its progress to that ticket, as for any ticket.
+    await until('the sent note on the ticket', () =>
+      h.stack.desk.get(deskTicket.id)?.notes.some((n) => n.text.includes(sent.json.verificationId)),
+    );
+    await call(h, 'POST', `/api/verifications/${sent.json.verificationId}/cancel`, {
+      token: h.agentToken,
+      body: {},
+    });
   });
 
   it('refuses auditors (403) and says what is wrong with a bad search or body (400)', async () => {
