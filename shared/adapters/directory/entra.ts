@@ -157,12 +157,12 @@ export class EntraDirectory implements Directory {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
     if (q.length < 2 || /["\\\u0000-\u001f\u007f]/.test(q)) return [];
     const byId = looksLikeEmployeeId(q);
-    const query_ = byId
+    const criterion = byId
       ? `$filter=${encodeURIComponent(`employeeId eq '${q.replace(/'/g, "''")}'`)}`
       : `$search=${encodeURIComponent(`"displayName:${q}" OR "mail:${q}"`)}`;
     const body = await this.call({
       method: 'GET',
-      url: `/users?${query_}&$count=true&$top=${limit}&$select=${USER_SELECT},employeeId`,
+      url: `/users?${criterion}&$count=true&$top=${limit}&$select=${USER_SELECT},employeeId`,
       detail: byId ? 'GET users by employee ID' : 'GET users (search)',
       forbidden: READ_HINT,
       headers: { ConsistencyLevel: 'eventual' },
