@@ -64,6 +64,7 @@ describe('an agent verifying a caller without a ticket', () => {
     await page.getByRole('button', { name: 'Send email' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Say what the caller asks for');
     await page.getByLabel('What the caller asks for').selectOption('password_reset');
+    await expect.poll(() => page.getByRole('alert').count()).toBe(0);
     await screen(page, 'console-caller-send');
     const sent = page.waitForResponse((r) =>
       /\/api\/people\/[^/]+\/verifications$/.test(new URL(r.url()).pathname),

@@ -173,6 +173,7 @@ function CallerSend({
         contactOnRecord={person.contactOnRecord}
         defaultAction=""
         check={check}
+        extraKey={`${withTicket}|${connectionId}|${ticketId}|${request}`}
         focusWhenShown={false}
         onSent={onSent}
         send={async (b) => {

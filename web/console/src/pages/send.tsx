@@ -111,6 +111,7 @@ export function SendForm({
   send,
   check,
   children,
+  extraKey,
   focusWhenShown,
   onSent,
 }: {
@@ -119,6 +120,8 @@ export function SendForm({
   send: (body: DestinationBody) => Promise<string>;
   check?: () => string | undefined;
   children?: ReactNode;
+  /** Changes when the page's own fields change: a problem shown about them is then out of date. */
+  extraKey?: string;
   focusWhenShown: boolean;
   onSent: (id: string) => void;
 }) {
@@ -134,6 +137,9 @@ export function SendForm({
   const [phoneLib, setPhoneLib] = useState<PhoneModule>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: clears the problem when the page's fields change
+  useEffect(() => setProblem(undefined), [extraKey]);
 
   useEffect(() => {
     import('../phone').then((m) => {
