@@ -32,6 +32,8 @@ export interface DeploymentSettings {
   readonly oktaOrgUrl?: string;
   /** The connection whose policy the portal's self-service start page follows; unset turns it off. */
   readonly selfServiceConnectionId?: string;
+  /** The connection whose policy "Verify a caller" follows without a ticket (default: the self-service one). */
+  readonly callerConnectionId?: string;
 }
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
@@ -68,6 +70,7 @@ export function settingsFromContext(app: App): DeploymentSettings {
     entraTenantId: read('entraTenantId'),
     oktaOrgUrl: read('oktaOrgUrl'),
     selfServiceConnectionId: read('selfServiceConnectionId'),
+    callerConnectionId: read('callerConnectionId'),
   };
 }
 
@@ -101,6 +104,7 @@ export function buildHelpdeskVerify(app: App, settings: DeploymentSettings, env?
       ...(settings.oktaOrgUrl ? { OKTA_ORG_URL: settings.oktaOrgUrl } : {}),
     },
     selfServiceConnectionId: settings.selfServiceConnectionId,
+    callerConnectionId: settings.callerConnectionId,
     logRemovalPolicy: settings.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
   });
   const consoleWeb = new ConsoleWebStack(app, 'HelpdeskVerify-Console', {

@@ -104,6 +104,8 @@ export interface StatelessStackProps extends StackProps {
   readonly directoryEnvironment?: Readonly<Record<string, string>>;
   /** SELF_SERVICE_CONNECTION_ID for the self-service start page (off when unset). */
   readonly selfServiceConnectionId?: string;
+  /** CALLER_CONNECTION_ID: "Verify a caller" without a ticket (default: SELF_SERVICE_CONNECTION_ID). */
+  readonly callerConnectionId?: string;
   /** Cognito hosted-login domain prefix (globally unique). @default helpdesk-verify-<account> */
   readonly authDomainPrefix?: string;
   /** @default RETAIN; non-production stages may pass DESTROY */
@@ -156,6 +158,7 @@ export class StatelessStack extends Stack {
       ...(props.smsSenderId ? { SMS_SENDER_ID: props.smsSenderId } : {}),
       ...props.directoryEnvironment,
       ...(props.selfServiceConnectionId ? { SELF_SERVICE_CONNECTION_ID: props.selfServiceConnectionId } : {}),
+      ...(props.callerConnectionId ? { CALLER_CONNECTION_ID: props.callerConnectionId } : {}),
     };
 
     const functions = {} as Record<FunctionName, ProjectFunction>;

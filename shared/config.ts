@@ -50,6 +50,14 @@ const schema = z.object({
   /** The connection whose policy self-service requests (the portal's start page) follow; unset turns them off. */
   SELF_SERVICE_CONNECTION_ID: z.optional(z.string().check(z.minLength(1))),
   /**
+   * The connection whose policy (link lifetime, retention, action window) an agent-led verification
+   * without a ticket follows ("Verify a caller"); default SELF_SERVICE_CONNECTION_ID. Unset with it:
+   * a ticket is needed.
+   */
+  CALLER_CONNECTION_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Directory searches per agent per minute on "Verify a caller" (one per search; typing is debounced). */
+  PEOPLE_SEARCHES_PER_MINUTE: int(1, 1_000, 30),
+  /**
    * The least time a start-page request takes, known address or not, so its timing does not tell
    * accounts apart; set above the slowest real send (the handler logs when one overruns it).
    */

@@ -156,6 +156,22 @@ export const FUNCTIONS = [
     access: { table: 'read', secrets: ['outbound', 'directory'], consoleUsers: 'read' },
   },
   {
+    name: 'console-people',
+    description: 'Console: "Verify a caller" searches the directory (masked contact, rate-limited, audited)',
+    access: { table: 'readWrite', secrets: ['directory'], consoleUsers: 'read' },
+  },
+  {
+    name: 'console-caller-send',
+    description:
+      'Console: "Verify a caller" sends a link to a person, with a ticket checked in the ITSM or none',
+    access: {
+      table: 'readWrite',
+      startExecution: true,
+      secrets: ['directory', 'outbound'],
+      consoleUsers: 'read',
+    },
+  },
+  {
     name: 'console-resend',
     description: 'Console: cancels the open verification and sends a new link to the same place',
     access: {
@@ -339,6 +355,20 @@ export const ROUTES = [
     method: 'GET',
     path: '/api/tickets/{connectionId}/{ticketId}',
     function: 'console-ticket',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'GET',
+    path: '/api/people',
+    function: 'console-people',
+    auth: 'console',
+    roles: ['admin', 'agent'],
+  },
+  {
+    method: 'POST',
+    path: '/api/people/{userId}/verifications',
+    function: 'console-caller-send',
     auth: 'console',
     roles: ['admin', 'agent'],
   },

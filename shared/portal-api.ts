@@ -82,8 +82,11 @@ void _storedSignalsMatch;
 export interface PortalSession {
   verificationId: string;
   ticketNumber: string;
-  /** agent: an agent sent the link from a ticket; self_service: the person asked on the start page. */
-  origin: 'agent' | 'self_service';
+  /**
+   * agent: an agent sent the link from a ticket; agent_led: from the console's "Verify a caller" (the
+   * ticket number is "No ticket" when there is none); self_service: the person asked on the start page.
+   */
+  origin: 'agent' | 'agent_led' | 'self_service';
   status: string;
   requestedAction: 'password_reset' | null;
   questionCount: number;

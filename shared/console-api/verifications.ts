@@ -144,6 +144,7 @@ export interface VerificationView
     | 'action'
     | 'ticketResolvedAt'
     | 'origin'
+    | 'ticketless'
     | 'requesterReport'
     | 'feedback'
   > {

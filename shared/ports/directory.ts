@@ -7,9 +7,27 @@ export interface LookupOptions {
   history?: boolean;
 }
 
+/** A person found by searchPeople: what an agent needs to pick the right one (the caller masks the contact). */
+export type PersonMatch = Pick<
+  DirectoryUser,
+  'userId' | 'displayName' | 'email' | 'mobilePhone' | 'department' | 'title' | 'enabled'
+> & {
+  /** The HR employee ID (Entra employeeId, Okta employeeNumber; the local directory's user id). */
+  employeeId?: string;
+};
+
+/** Whether a query reads as an employee ID (letters and digits, at least one digit, no spaces). */
+export const looksLikeEmployeeId = (query: string) => /^(?=.*\d)[A-Za-z0-9._-]{2,32}$/.test(query);
+
 export interface Directory {
   findByEmail(email: string, options?: LookupOptions): Promise<DirectoryUser | undefined>;
   getUser(userId: string, options?: LookupOptions): Promise<DirectoryUser | undefined>;
+  /**
+   * People whose name or email starts with the query's words, or whose employee ID is the query
+   * (the console's "Verify a caller"): at most `limit` (1-25), not enriched (no manager, groups or
+   * history). The query is already trimmed and at least 2 characters; matches are read-only.
+   */
+  searchPeople(query: string, limit: number): Promise<PersonMatch[]>;
   /** Other people in the organisation, for plausible multiple-choice decoys. */
   sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]>;
   resetPassword(userId: string, newPassword: string): Promise<void>;

@@ -28,7 +28,15 @@ export interface SendVerificationInput {
   requestedAction?: RequestedAction;
   /** Why the agent typed a destination (the console requires one); recorded with the verification. */
   reason?: string;
+  /**
+   * No ITSM ticket (the console's "Verify a caller" without one): the ticket ref is the person's
+   * record on the policy connection, the category what the caller asks for, and nothing is written back.
+   */
+  ticketless?: { category: string };
 }
+
+/** The ticket number a ticketless verification shows (table, notes, the portal). */
+export const NO_TICKET = 'No ticket';
 
 export async function sendVerification(
   ctx: Ctx<'directory' | 'workflow' | 'verifications' | 'tickets' | 'connections'>,
@@ -64,8 +72,9 @@ export async function sendVerification(
   const verification: ConsoleVerification = {
     verificationId: ulid(now.getTime()),
     ticket: ref,
-    ticketNumber: ticket.ticketNumber,
-    category: ticket.category,
+    ticketNumber: input.ticketless ? NO_TICKET : ticket.ticketNumber,
+    category: input.ticketless?.category ?? ticket.category,
+    ...(input.ticketless ? { ticketless: true as const } : {}),
     requesterId: requester.userId,
     requesterName: requester.displayName,
     requesterEmail: requester.email,
@@ -98,6 +107,8 @@ export async function sendVerification(
         channel: input.channel,
         destination: verification.destinationMasked,
         contactOnRecord: verification.destinationIsContactOnRecord,
+        ...(origin !== 'agent' ? { origin } : {}),
+        ...(input.ticketless ? { ticketless: true, category: verification.category } : {}),
         ...(verification.destinationReason ? { reason: verification.destinationReason } : {}),
       },
     },

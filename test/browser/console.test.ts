@@ -100,7 +100,7 @@ describe('an agent on the send page', () => {
     expect(main).toMatch(/Zo\S+ Mart\S+/);
     expect(main).toMatch(/Contact on record: z\S*\*\S*@example\.com/);
     expect(main).not.toContain(DEMO_REQUESTER_EMAIL);
-    expect(await navLinks(page)).toEqual(['Verifications', 'Dashboard']);
+    expect(await navLinks(page)).toEqual(['Verifications', 'Verify a caller', 'Dashboard']);
     await screen(page, 'console-send');
   });
 
@@ -392,7 +392,13 @@ describe('an admin', () => {
     const settings = (await call(h, 'GET', '/api/settings', { token })).json as Settings;
     const sn = settings.connections.find((c) => c.connectionId === 'servicenow-dev');
     expect(sn).toMatchObject({ minAnswered: 4, linkLifetimeSeconds: 1200 });
-    expect(await navLinks(page)).toEqual(['Verifications', 'Dashboard', 'Audit log', 'Settings']);
+    expect(await navLinks(page)).toEqual([
+      'Verifications',
+      'Verify a caller',
+      'Dashboard',
+      'Audit log',
+      'Settings',
+    ]);
     await expect.poll(() => page.locator('#users-h ~ table tbody tr').count()).toBeGreaterThanOrEqual(3);
     await screen(page, 'console-settings');
 

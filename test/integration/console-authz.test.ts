@@ -55,6 +55,9 @@ const PROBES: Record<string, Probe> = {
     path: { connectionId: () => 'local-desk', ticketId: () => ticketId },
     allowed: 200,
   },
+  // Without q: stops at the query check, before the directory, the counter or the audit trail.
+  'GET /api/people': { path: {}, allowed: 400 },
+  'POST /api/people/{userId}/verifications': { path: { userId: () => 'u001' }, body: {}, allowed: 400 },
   'GET /api/dashboard': { path: {}, allowed: 200 },
   'POST /api/exports': { path: {}, body: { filters: { status: 'bogus' } }, allowed: 400 },
   'GET /api/exports/{exportId}': { path: { exportId: () => MISSING_ID }, allowed: 404 },
@@ -152,6 +155,8 @@ describe('console authorization matrix', () => {
       'POST /api/verifications/{verificationId}/cancel': 'admin,agent',
       'POST /api/verifications/{verificationId}/write-back': 'admin,agent',
       'GET /api/tickets/{connectionId}/{ticketId}': 'admin,agent',
+      'GET /api/people': 'admin,agent',
+      'POST /api/people/{userId}/verifications': 'admin,agent',
       'GET /api/dashboard': all,
       'POST /api/exports': 'admin,auditor',
       'GET /api/exports/{exportId}': 'admin,auditor',

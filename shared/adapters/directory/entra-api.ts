@@ -63,6 +63,7 @@ export class GraphApi {
       url: req.url,
       detail: req.detail,
       json: req.body,
+      ...(req.headers ? { headers: req.headers } : {}),
       auth,
       emptyOn: req.notFoundIsEmpty ? [404] : [],
       classify: (response) => graphFailure(response, req, [req.password, ...auth.secrets()], this.now()),

@@ -41,6 +41,8 @@ export interface GraphRequest {
   forbidden: string;
   /** 404 means "none" (undefined) rather than an error. */
   notFoundIsEmpty?: boolean;
+  /** Extra request headers (ConsistencyLevel: eventual for advanced queries such as $search). */
+  headers?: Record<string, string>;
   /** The new password of a reset: scrubbed from messages, and 400s about it become rejections. */
   password?: string;
 }

@@ -14,6 +14,10 @@
  *   only their type and id: any such role then counts as privileged (fail closed). Only active,
  *   tenant-wide role memberships are visible this way: PIM-eligible roles and roles scoped to an
  *   administrative unit are not.
+ * - Search (the console's "Verify a caller"): an employee ID (see looksLikeEmployeeId) is
+ *   GET /users?$filter=employeeId eq '…'; anything else GET /users?$search="displayName:…" OR
+ *   "mail:…" (tokenized prefix match on each word). Both with the ConsistencyLevel: eventual header
+ *   and $count=true (advanced queries), $top and $select; guests are left out; not enriched.
  * - Decoys: sampleUsers reads one page of users ($top, no full scan; a further page only if too few
  *   were usable), drops guests, disabled accounts and the requester, and picks at random locally.
  *   Sampled users are not enriched (no manager, privileged false): decoys need names and places.
@@ -38,13 +42,15 @@
  */
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
-import type {
-  AuthMethod,
-  Directory,
-  DirectoryCapabilities,
-  LookupOptions,
-  MfaResetOptions,
-  MfaResetResult,
+import {
+  type AuthMethod,
+  type Directory,
+  type DirectoryCapabilities,
+  type LookupOptions,
+  looksLikeEmployeeId,
+  type MfaResetOptions,
+  type MfaResetResult,
+  type PersonMatch,
 } from '../../ports/directory.js';
 import { ENTRA_CAPABILITIES, EntraActions } from './entra-actions.js';
 import { GraphApi } from './entra-api.js';
@@ -62,6 +68,7 @@ import {
   USER_SELECT,
 } from './entra-mapping.js';
 import { type Json, str } from './errors.js';
+import { toMatch } from './person-match.js';
 import { type HistoryEvent, PersonaHistoryReader, type Warn } from './persona-history.js';
 
 export { AUDIT_ACTIVITIES, USER_SELECT } from './entra-mapping.js';
@@ -142,6 +149,28 @@ export class EntraDirectory implements Directory {
       notFoundIsEmpty: true,
     });
     return body && str(body.id) ? this.enrich(body, options) : undefined;
+  }
+
+  async searchPeople(query: string, limit: number): Promise<PersonMatch[]> {
+    const q = query.trim();
+    // A quote or backslash would break out of the literal; control characters have no business here.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    if (q.length < 2 || /["\\\u0000-\u001f\u007f]/.test(q)) return [];
+    const byId = looksLikeEmployeeId(q);
+    const criterion = byId
+      ? `$filter=${encodeURIComponent(`employeeId eq '${q.replace(/'/g, "''")}'`)}`
+      : `$search=${encodeURIComponent(`"displayName:${q}" OR "mail:${q}"`)}`;
+    const body = await this.call({
+      method: 'GET',
+      url: `/users?${criterion}&$count=true&$top=${limit}&$select=${USER_SELECT},employeeId`,
+      detail: byId ? 'GET users by employee ID' : 'GET users (search)',
+      forbidden: READ_HINT,
+      headers: { ConsistencyLevel: 'eventual' },
+    });
+    return list(body)
+      .filter((u) => str(u.id) !== undefined && u.userType !== 'Guest')
+      .slice(0, limit)
+      .map((u) => toMatch(toUser(u, { privileged: false }), str(u.employeeId)));
   }
 
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {

@@ -2,7 +2,9 @@
  * Okta's users and System Log events as this adapter reads them: which events matter, and how a
  * user and an event become the port's types.
  */
+
 import type { DirectoryUser } from '../../domain/model/person.js';
+import { looksLikeEmployeeId } from '../../ports/directory.js';
 import { isObject, type Json, str } from './errors.js';
 import type { HistoryEvent, PersonaHistory } from './persona-history.js';
 
@@ -153,4 +155,15 @@ export function logQuery(userId: string, since: Date, until: Date): string {
     limit: String(LOG_PAGE_SIZE),
   });
   return query.toString().replace(/\+/g, '%20');
+}
+
+/** The SCIM filter of a people search (see okta.ts); `q` holds no quote or backslash. */
+export function searchExpression(q: string): string {
+  if (looksLikeEmployeeId(q)) return `profile.employeeNumber eq "${q}"`;
+  if (q.includes('@')) return `profile.email sw "${q}" or profile.login sw "${q}"`;
+  const words = q.split(' ');
+  const first = words[0] ?? q;
+  const last = words[words.length - 1] ?? q;
+  if (words.length > 1) return `profile.firstName sw "${first}" and profile.lastName sw "${last}"`;
+  return `profile.firstName sw "${q}" or profile.lastName sw "${q}" or profile.email sw "${q}"`;
 }

@@ -15,6 +15,10 @@
  *   RECOVERY). SUSPENDED, DEPROVISIONED, STAGED and PROVISIONED (never activated) are disabled.
  * - Profile: office from profile.city (or `officeAttribute`), country from profile.countryCode,
  *   start date from `startDateAttribute` when configured (the base profile has none), else ''.
+ * - Search (the console's "Verify a caller"): GET /api/v1/users?search=<SCIM filter>&limit: an
+ *   employee ID (see looksLikeEmployeeId) is profile.employeeNumber eq "…"; an address
+ *   profile.email sw "…" or profile.login sw "…"; one word starts the first name, last name or email
+ *   (sw); two or more, the first word the first name and the last word the last name. Not enriched.
  * - Decoys: one page of ACTIVE users (filter=status eq "ACTIVE", limit), a further page only if too
  *   few were usable, picked at random locally; not enriched (privileged false).
  * - Persona history (contact changed, failed recoveries), read with the lookup: one page of the
@@ -42,13 +46,15 @@
  */
 import { randomInt } from 'node:crypto';
 import type { DirectoryUser } from '../../domain/model/person.js';
-import type {
-  AuthMethod,
-  Directory,
-  DirectoryCapabilities,
-  LookupOptions,
-  MfaResetOptions,
-  MfaResetResult,
+import {
+  type AuthMethod,
+  type Directory,
+  type DirectoryCapabilities,
+  type LookupOptions,
+  looksLikeEmployeeId,
+  type MfaResetOptions,
+  type MfaResetResult,
+  type PersonMatch,
 } from '../../ports/directory.js';
 import { isObject, type Json, str } from './errors.js';
 import { OKTA_CAPABILITIES, OktaActions } from './okta-actions.js';
@@ -71,8 +77,10 @@ import {
   profile,
   SAMPLE_MAX_PAGES,
   SAMPLE_PAGE_SIZE,
+  searchExpression,
   toUser,
 } from './okta-mapping.js';
+import { toMatch } from './person-match.js';
 import { type HistoryEvent, PersonaHistoryReader, type Warn } from './persona-history.js';
 
 export { LOG_EVENT_TYPES, nextLink } from './okta-mapping.js';
@@ -162,6 +170,23 @@ export class OktaDirectory implements Directory {
     const users = asList(body);
     // Two people with one employee number: no way to tell which is meant.
     return users.length === 1 && users[0] ? this.enrich(users[0], options) : undefined;
+  }
+
+  async searchPeople(query: string, limit: number): Promise<PersonMatch[]> {
+    const q = query.trim().replace(/\s+/g, ' ');
+    // A quote or backslash would break out of the search literal.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    if (q.length < 2 || /["\\\u0000-\u001f\u007f]/.test(q)) return [];
+    const { body } = await this.call({
+      method: 'GET',
+      url: `/api/v1/users?search=${encodeURIComponent(searchExpression(q))}&limit=${limit}`,
+      detail: looksLikeEmployeeId(q) ? 'GET users by employee number' : 'GET users (search)',
+      forbidden: READ_HINT,
+    });
+    return asList(body)
+      .filter((u) => str(u.id))
+      .slice(0, limit)
+      .map((u) => toMatch(toUser(u, this.options, false), str(profile(u).employeeNumber)));
   }
 
   async sampleUsers(count: number, excludeUserId: string): Promise<DirectoryUser[]> {

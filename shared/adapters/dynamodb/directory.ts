@@ -25,6 +25,7 @@ import type {
   DirectoryCapabilities,
   MfaResetOptions,
   MfaResetResult,
+  PersonMatch,
 } from '../../ports/directory.js';
 import {
   applyMfaReset,
@@ -33,6 +34,7 @@ import {
   type LocalActionRecord,
   localUserNotFound,
 } from '../directory/local-actions.js';
+import { matchPeople } from '../directory/local-search.js';
 import { keys } from './table.js';
 
 /** A person's action record, next to the profile and password items. */
@@ -73,6 +75,11 @@ export class DynamoDbDirectory implements Directory {
       }),
     );
     return out.Item ? toUser(out.Item) : undefined;
+  }
+
+  /** Over the cached list of everyone (the local directory is demo-sized): see local-search.ts. */
+  async searchPeople(query: string, limit: number): Promise<PersonMatch[]> {
+    return matchPeople(await this.all(), query, limit);
   }
 
   /**

@@ -12,6 +12,7 @@ import type {
   DirectoryCapabilities,
   MfaResetOptions,
   MfaResetResult,
+  PersonMatch,
 } from '../../ports/directory.js';
 import {
   applyMfaReset,
@@ -20,6 +21,7 @@ import {
   type LocalActionRecord,
   localUserNotFound,
 } from '../directory/local-actions.js';
+import { matchPeople } from '../directory/local-search.js';
 import { Failures } from './failures.js';
 import { copy } from './state.js';
 
@@ -48,6 +50,11 @@ export class MemoryDirectory extends Failures<keyof Directory> implements Direct
     this.takeFailure('getUser');
     const user = this.users.find((u) => u.userId === userId);
     return user && copy(user);
+  }
+
+  async searchPeople(query: string, limit: number): Promise<PersonMatch[]> {
+    this.takeFailure('searchPeople');
+    return matchPeople(this.users, query, limit);
   }
 
   /** The same deterministic pick as the table directory: ranked by a hash of (person, other). */

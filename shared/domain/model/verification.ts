@@ -99,8 +99,13 @@ export interface Verification {
   destinationMasked: string;
   destinationIsContactOnRecord: boolean;
   requestedAction?: RequestedAction;
-  /** Who asked: an agent from a ticket (the default), or the requester on the portal's start page. */
-  origin?: 'agent' | 'self_service';
+  /**
+   * Who asked: an agent from a ticket (the default), an agent from the console's "Verify a caller"
+   * (`agent_led`, with or without a ticket), or the requester on the portal's start page.
+   */
+  origin?: 'agent' | 'agent_led' | 'self_service';
+  /** Sent without an ITSM ticket (agent-led): nothing is written back. See hasTicket. */
+  ticketless?: true;
   agent: string;
   status: VerificationStatus;
   createdAt: string;
@@ -175,6 +180,14 @@ export interface OpenedOutput {
   /** cancelled when a cancel or resend resumed the wait instead of an open (see resume-stage.ts). */
   status?: VerificationStatus;
 }
+
+/**
+ * Whether the verification has an ITSM ticket to write to: not a self-service request (which runs on
+ * a per-person record), not an agent-led one sent without a ticket. The lifecycle skips every
+ * ticket write otherwise; the console and the audit log are then the record.
+ */
+export const hasTicket = (v: Pick<Verification, 'origin' | 'ticketless'>) =>
+  v.origin !== 'self_service' && v.ticketless !== true;
 
 export function remainingSeconds(v: { linkExpiresAt: string }, now: Date): number {
   return Math.max(1, Math.ceil((Date.parse(v.linkExpiresAt) - now.getTime()) / 1000));

@@ -10,7 +10,7 @@ import { NotFound, NotPermitted } from '../../domain/errors.js';
 import type { Principal } from '../../domain/model/principal.js';
 import type { TranscriptEntry } from '../../domain/model/question.js';
 import type { ConsoleVerification } from '../../domain/model/verification.js';
-import { isFinal, type Reason } from '../../domain/model/verification.js';
+import { hasTicket, isFinal, type Reason } from '../../domain/model/verification.js';
 import { buildTranscript } from '../../domain/questions/tally.js';
 import { logger } from '../../logger.js';
 import type { Ctx } from '../../ports/context.js';
@@ -36,10 +36,10 @@ const ticketTexts = new Map<string, { at: number; text: { subject: string; descr
  * The ticket's subject and description, read live from the ticket system (we never store what the
  * requester wrote) and kept in memory for a minute, so a polling summary does not call the ITSM on
  * every refresh; the summary shows without them when it does not answer. Self-service requests
- * have no ticket.
+ * have no ticket, nor do agent-led ones sent without one.
  */
 async function ticketText(ctx: Ctx<'ticketSystems' | 'connections'>, v: ConsoleVerification) {
-  if (v.origin === 'self_service') return undefined;
+  if (!hasTicket(v)) return undefined;
   const key = `${v.ticket.connectionId}/${v.ticket.ticketId}`;
   const now = ctx.clock.now().getTime();
   const cached = ticketTexts.get(key);
@@ -110,8 +110,8 @@ export async function verificationDetail(
     can: {
       cancel: !isFinal(v.status) && mayActOn(v, principal),
       resend: !isFinal(v.status) && mayActOn(v, principal),
-      // A self-service request has no ticket to write to.
-      retryWriteBack: writer && v.writeBack.state === 'failed' && v.origin !== 'self_service',
+      // A self-service or ticketless request has no ticket to write to.
+      retryWriteBack: writer && v.writeBack.state === 'failed' && hasTicket(v),
       viewTranscript: hasTranscript(v) && !hidden,
     },
   };

@@ -171,16 +171,23 @@ export async function resendVerification(
 ) {
   const v = (await openOwned(ctx, verificationId, principal)) as ConsoleVerification;
   await cancelOpen(ctx, v, principal.username, SUPERSEDED_BY_RESEND);
-  return sendVerification(ctx, principal.username, {
-    connectionId: v.ticket.connectionId,
-    ticketId: v.ticket.ticketId,
-    channel: v.channel,
-    ...(v.destinationIsContactOnRecord
-      ? {}
-      : {
-          destination: v.destination,
-          reason: v.destinationReason ?? 'resend to the destination typed before',
-        }),
-    ...(v.requestedAction ? { requestedAction: v.requestedAction } : {}),
-  });
+  return sendVerification(
+    ctx,
+    principal.username,
+    {
+      connectionId: v.ticket.connectionId,
+      ticketId: v.ticket.ticketId,
+      channel: v.channel,
+      ...(v.destinationIsContactOnRecord
+        ? {}
+        : {
+            destination: v.destination,
+            reason: v.destinationReason ?? 'resend to the destination typed before',
+          }),
+      ...(v.requestedAction ? { requestedAction: v.requestedAction } : {}),
+      // A ticketless "Verify a caller" stays ticketless (and agent-led).
+      ...(v.ticketless ? { ticketless: { category: v.category } } : {}),
+    },
+    v.origin === 'agent_led' ? 'agent_led' : undefined,
+  );
 }

@@ -53,6 +53,16 @@ function linkMessage(v: Verification, link: string, validFor: string) {
           : `Someone, hopefully you, asked to reset your password on the IT self-service portal.\n\nOpen this link to verify it is you and continue (valid for ${validFor}):\n${link}\n\nIf it was not you, ignore this message: nothing changes unless the link is used.`,
     };
   }
+  if (v.ticketless) {
+    return {
+      verificationId,
+      subject: 'Verify your identity for the IT help desk',
+      text:
+        v.channel === 'sms'
+          ? `IT help desk: verify your identity for your call: ${link} (valid ${validFor})`
+          : `The IT help desk asked you to verify your identity while you are in touch with them.\n\nOpen this link to continue (valid for ${validFor}):\n${link}\n\nIf you did not contact the help desk, do not open the link and call them on the number you know.`,
+    };
+  }
   return {
     verificationId,
     subject: `Verify your identity for ticket ${v.ticketNumber}`,

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { TicketSystemRetryableError } from '../../domain/errors.js';
 import {
+  hasTicket,
   isFinal,
   PROGRESS_WRITES,
   type TicketWrite,
@@ -81,7 +82,7 @@ export async function writeToTicket(
   const state = PROGRESS_WRITES.includes(input.write) ? v.writeBack.state : 'done';
   await ctx.verifications.setWriteBack(v.verificationId, state, { written: input.write });
   await ctx.verifications.releaseWriteBack(v.verificationId, owner);
-  if (v.origin !== 'self_service') {
+  if (hasTicket(v)) {
     await ctx.audit.appendAudit({
       verificationId: v.verificationId,
       ticket: v.ticket,
@@ -143,8 +144,8 @@ async function makeWrite(
   write: TicketWrite,
   options: WriteOptions,
 ) {
-  // A self-service request has no ticket: the console and the audit log are its record.
-  if (v.origin === 'self_service') return;
+  // A self-service or ticketless agent-led request has no ticket: the console and the audit log are its record.
+  if (!hasTicket(v)) return;
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const itsm = ctx.ticketSystems.forConnection(connection);
   const ticketId = v.ticket.ticketId;

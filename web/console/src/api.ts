@@ -7,6 +7,7 @@ import type { AuditEventView } from '../../../shared/console-api/audit.js';
 import type { Page } from '../../../shared/console-api/common.js';
 import type { Dashboard } from '../../../shared/console-api/dashboard.js';
 import type { ExportJob } from '../../../shared/console-api/export.js';
+import type { CallerSendBody, PeopleResult } from '../../../shared/console-api/people.js';
 import type {
   ConnectionPolicyBody,
   ConnectionSettings,
@@ -72,6 +73,9 @@ export const api = {
     request<VerificationView>('POST', `/api/verifications/${id(verificationId)}/write-back`),
   ticket: (connectionId: string, ticketId: string) =>
     request<TicketPrefill>('GET', `/api/tickets/${id(connectionId)}/${id(ticketId)}`),
+  people: (q: string) => request<PeopleResult>('GET', `/api/people${queryString({ q })}`),
+  sendToCaller: (userId: string, body: CallerSendBody) =>
+    request<VerificationView>('POST', `/api/people/${id(userId)}/verifications`, body),
   dashboard: (query: { from?: string; to?: string }) =>
     request<Dashboard>('GET', `/api/dashboard${queryString(query)}`),
   startExport: (filters: Filters) => request<ExportJob>('POST', '/api/exports', { filters }),

@@ -8,6 +8,7 @@ import type { Me } from '../../../shared/console-api/users.js';
 import { api } from './api';
 import { type AuthConfig, completeCognitoSignIn, signOut, useSessionState } from './auth';
 import { AuditPage } from './pages/audit';
+import { CallerPage } from './pages/caller';
 import { SendPage } from './pages/send';
 import { SettingsPage } from './pages/settings';
 import { SignInPage } from './pages/sign-in';
@@ -74,6 +75,7 @@ const DashboardPage = lazy(() => import('./pages/dashboard').then((m) => ({ defa
 
 const NAV: { to: string; label: string; needs?: Permission }[] = [
   { to: '/verifications', label: 'Verifications' },
+  { to: '/caller', label: 'Verify a caller', needs: 'send' },
   { to: '/dashboard', label: 'Dashboard' },
   { to: '/audit', label: 'Audit log', needs: 'audit' },
   { to: '/settings', label: 'Settings', needs: 'settings' },
@@ -128,6 +130,7 @@ function route(me: Me, path: string, query: URLSearchParams): ReactNode {
   if (summary) return <SummaryPage verificationId={summary.id as string} />;
   if (match('/send', path))
     return may(me, 'send') ? <SendPage query={query} /> : <NotAllowed what="send verification links" />;
+  if (match('/caller', path)) return may(me, 'send') ? <CallerPage /> : <NotAllowed what="verify callers" />;
   if (match('/dashboard', path))
     return (
       <Suspense fallback={<Loading what="the dashboard" />}>

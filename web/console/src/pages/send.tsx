@@ -4,7 +4,7 @@
  * destination with the reason (recorded, and scored as riskier); a typed mobile number is checked
  * and turned into E.164 here. Then the verification's live status, with resend and cancel.
  */
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import type { SendBody, TicketPrefill } from '../../../../shared/console-api/verifications.js';
 import type { Channel } from '../../../../shared/domain/model/verification.js';
 import { api, describeError } from '../api';
@@ -81,7 +81,11 @@ export function SendPage({ query }: { query: URLSearchParams }) {
         />
       ) : (
         <SendForm
-          ticket={t}
+          contactOnRecord={t.contactOnRecord}
+          defaultAction={t.category === 'password_reset' ? 'password_reset' : ''}
+          send={async (b) =>
+            (await api.send({ ...b, connectionId: t.connectionId, ticketId: t.ticketId })).verificationId
+          }
           focusWhenShown={acted}
           onSent={(id) => {
             setActed(true);
@@ -94,27 +98,48 @@ export function SendPage({ query }: { query: URLSearchParams }) {
   );
 }
 
-function SendForm({
-  ticket,
+/** What the send form decides: the channel, where the link goes (and why), the requested action. */
+export type DestinationBody = Pick<SendBody, 'channel' | 'destination' | 'reason' | 'requestedAction'>;
+
+/**
+ * The channel, destination and action form, shared with "Verify a caller" (pages/caller.tsx): the
+ * page says what to send with `send`, may add fields (`children`, checked by `check` first).
+ */
+export function SendForm({
+  contactOnRecord,
+  defaultAction,
+  send,
+  check,
+  children,
+  extraKey,
   focusWhenShown,
   onSent,
 }: {
-  ticket: TicketPrefill;
+  contactOnRecord: TicketPrefill['contactOnRecord'];
+  defaultAction: string;
+  send: (body: DestinationBody) => Promise<string>;
+  check?: () => string | undefined;
+  children?: ReactNode;
+  /** Changes when the page's own fields change: a problem shown about them is then out of date. */
+  extraKey?: string;
   focusWhenShown: boolean;
   onSent: (id: string) => void;
 }) {
   const headingRef = useFocusWhenShown<HTMLHeadingElement>(focusWhenShown);
-  const [channel, setChannel] = useState<Channel>(ticket.contactOnRecord.email ? 'email' : 'sms');
-  const onRecord = ticket.contactOnRecord[channel];
+  const [channel, setChannel] = useState<Channel>(contactOnRecord.email ? 'email' : 'sms');
+  const onRecord = contactOnRecord[channel];
   const [useOther, setUseOther] = useState(false);
   const other = useOther || !onRecord;
   const [email, setEmail] = useState('');
   const [phone, setPhone] = useState({ number: '', country: '' });
   const [reason, setReason] = useState('');
-  const [action, setAction] = useState(ticket.category === 'password_reset' ? 'password_reset' : '');
+  const [action, setAction] = useState(defaultAction);
   const [phoneLib, setPhoneLib] = useState<PhoneModule>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: clears the problem when the page's fields change
+  useEffect(() => setProblem(undefined), [extraKey]);
 
   useEffect(() => {
     import('../phone').then((m) => {
@@ -131,7 +156,9 @@ function SendForm({
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setProblem(undefined);
-    const body: SendBody = { connectionId: ticket.connectionId, ticketId: ticket.ticketId, channel };
+    const first = check?.();
+    if (first) return setProblem(first);
+    const body: DestinationBody = { channel };
     if (other) {
       if (channel === 'sms') {
         if (!parsedPhone) return setProblem('Enter the mobile number.');
@@ -147,8 +174,7 @@ function SendForm({
     if (action === 'password_reset') body.requestedAction = 'password_reset';
     setBusy(true);
     try {
-      const sent = await api.send(body);
-      onSent(sent.verificationId);
+      onSent(await send(body));
     } catch (error) {
       setProblem(describeError(error));
       setBusy(false);
@@ -161,6 +187,7 @@ function SendForm({
         Send the link
       </h2>
       <form onSubmit={submit} noValidate>
+        {children}
         <fieldset>
           <legend>Channel</legend>
           <div className="choices">

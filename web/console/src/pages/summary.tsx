@@ -83,12 +83,16 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
   const d = v.data;
   // A self-service request has no ticket: nothing is looked up in, or written to, a ticket system.
   const selfService = d.origin === 'self_service';
+  // Likewise an agent-led one ("Verify a caller") sent without a ticket.
+  const noTicket = selfService || d.ticketless === true;
   return (
     <>
       <PageTitle>
         {selfService
           ? `Self-service verification of ${d.requesterName}`
-          : `Verification of ticket ${d.ticketNumber}`}
+          : noTicket
+            ? `Verification of ${d.requesterName} (caller, no ticket)`
+            : `Verification of ticket ${d.ticketNumber}`}
       </PageTitle>
       {d.verdict.urgent ? (
         <div className="alert urgent" role="alert">
@@ -114,8 +118,12 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
         <section className="panel" aria-labelledby="ticket-h">
           <h2 id="ticket-h">Ticket and request</h2>
           <dl className="facts">
-            {selfService ? (
-              <Fact label="Ticket">None: the requester started this on the portal</Fact>
+            {noTicket ? (
+              <Fact label="Ticket">
+                {selfService
+                  ? 'None: the requester started this on the portal'
+                  : 'None: an agent verified a caller without one'}
+              </Fact>
             ) : (
               <>
                 <Fact label="Ticket">{d.ticketNumber}</Fact>
@@ -175,8 +183,11 @@ export function SummaryPage({ verificationId }: { verificationId: string }) {
               the full analysis.
             </p>
           ) : null}
-          {selfService ? (
-            <p className="small muted">Self-service request: there is no ticket to write the outcome to.</p>
+          {noTicket ? (
+            <p className="small muted">
+              {selfService ? 'Self-service request' : 'No ticket'}: there is no ticket to write the outcome
+              to.
+            </p>
           ) : (
             <WriteBack d={d} onChange={v.reload} />
           )}
