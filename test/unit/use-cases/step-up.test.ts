@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MemoryContext, memoryContext } from '../../../shared/adapters/memory/context.js';
+import { cancelVerification } from '../../../shared/use-cases/console/send.js';
 import { awaitStage } from '../../../shared/use-cases/lifecycle/await-stage.js';
 import { startStepUp } from '../../../shared/use-cases/lifecycle/start-step-up.js';
 import { stepUpTimedOut } from '../../../shared/use-cases/lifecycle/step-up-timeout.js';
@@ -199,6 +200,25 @@ describe('step-up with the manager', () => {
     await reportNotMe(ctx, s.sessionToken);
     expect((await stored(ctx, s.verificationId))?.status).toBe('failed');
     expect(ctx.workflow.callbacks.at(-1)?.token).toBe('step-up-token');
+  });
+
+  it("an agent's cancel during the step-up resumes the step-up stage; the manager's link is then used up", async () => {
+    const ctx = privilegedCtx();
+    const s = await steppedUp(ctx);
+    await awaitStage(ctx, { verificationId: s.verificationId, stage: 'step_up', taskToken: 'step-up-token' });
+    await cancelVerification(
+      ctx,
+      s.verificationId,
+      { username: 'alice', roles: ['agent'] },
+      'caller hung up',
+    );
+    expect(ctx.workflow.callbacks.at(-1)).toMatchObject({
+      token: 'step-up-token',
+      output: { status: 'cancelled' },
+    });
+    await expect(
+      decideAsManager(ctx, { token: s.managerToken, decision: 'approve' }, SOURCE_IP),
+    ).rejects.toMatchObject({ code: 'MANAGER_LINK_USED' });
   });
 
   it('a standard person with a password reset never steps up', async () => {
