@@ -5,7 +5,8 @@
  * Primary course: the answers are scored again with what the step-up brought (the manager's
  * approval as a strong proof given, or the reason it adds) and the outcome is recorded with a
  * conditional transition out of step_up (a second decision, a cancel or a timeout that won the
- * race gets AlreadyCompleted), audited with who decided. The caller resumes the lifecycle.
+ * race gets AlreadyCompleted), audited with who decided. The caller resumes the lifecycle. No
+ * self-service action follows a step-up: the requester's page has moved on, the agent acts.
  */
 import { InvalidTransition } from '../../domain/errors.js';
 import type { AuditEvent } from '../../domain/model/audit-event.js';
@@ -39,9 +40,6 @@ export async function endStepUp(
         extra: extra ? [extra] : [],
       })
     : { status: 'failed' as const, assessment: withReason(v, extra) };
-  const selfService = scored.assessment.assurance?.selfService ?? false;
-  const eligibleForAction =
-    scored.status === 'passed' && v.requestedAction !== undefined && selfService && !requester?.privileged;
   const record: StepUp = {
     proof: 'manager_approval',
     requestedAt: now,
@@ -69,7 +67,8 @@ export async function endStepUp(
     {
       assessment: scored.assessment,
       stepUp: record,
-      action: { state: eligibleForAction ? 'pending' : 'none' },
+      // The requester left the portal when the manager was asked: the agent acts on a step-up's pass.
+      action: { state: 'none' },
     },
     audit,
   );
