@@ -3,12 +3,14 @@
  * (`npm start`) and prints each step with its time.
  *
  *   npm run demo                                  every path; passed on all three ITSMs
- *   npm run demo -- --only passed|timeout|outage
+ *   npm run demo -- --only passed|step-up|timeout|outage
  *   npm run demo -- --only passed --itsm desk|servicenow|changegear
  *
  * passed:  ticket -> link entry -> link sent -> opened -> answered -> Passed written back
  *          -> password reset -> ticket resolved (on the local desk and the ServiceNow and
  *          ChangeGear simulators, each through its own API and webhook)
+ * step-up: a privileged person (finance managers are, on local-desk-step-up) answers right -> step-up
+ *          -> their manager (from the directory) gets a link -> approves on their page -> Passed
  * timeout: a 20-second link that is opened but never completed -> Timed Out written back
  * outage:  the ticket desk refuses writes -> write-back retried with backoff -> shown as failed
  *          -> the desk comes back -> the agent retries the write-back -> written once
@@ -265,6 +267,49 @@ async function passedPath(token: string, itsm: Itsm) {
   for (const n of resolved.notes) console.log(`      - ${n.text.split('\n')[0]}`);
 }
 
+async function stepUpPath(token: string) {
+  console.log("\nStep-up path: a privileged person verified with their manager's approval");
+  const connectionId = 'local-desk-step-up';
+  const ticket = await openTicket(deskItsm, connectionId);
+  const { verificationId, linkToken } = await sendLink(token, connectionId, ticket, 'password_reset');
+  const session = await openLink(linkToken);
+  const done = await answerAndSubmit(session, false);
+  step(`requester completed: outcome ${done.json.outcome} (a privileged account needs a strong proof)`);
+  const message = await until("the manager's email in the dev inbox", async () => {
+    const inbox = (await http('GET', `${api}/_dev/inbox.json`)).json as unknown as {
+      verificationId: string;
+      to: string;
+      text: string;
+    }[];
+    return inbox.find((m) => m.verificationId === verificationId && m.text.includes('#m='));
+  });
+  const managerToken = /#m=([\w-]+)/.exec(message.text)?.[1] ?? '';
+  step(`the manager on record got an approval link by email at ${message.to.replace(/^(.).*@/, '$1***@')}`);
+  await until('step-up note', () => hasNote(deskItsm, ticket.id, 'approval requested'));
+  step('ticket note: approval requested from the manager on record');
+  const shown = await http('POST', `${api}/portal/manager/request`, { token: managerToken });
+  step(
+    `the manager's page shows: ${shown.json.requesterName} asks for ${shown.json.action} on ${shown.json.ticketNumber}`,
+  );
+  const own = await http('POST', `${api}/portal/manager/decision`, { token: linkToken, decision: 'approve' });
+  step(`the requester's own link cannot approve: HTTP ${own.status} ${own.json.error?.code}`);
+  const approved = await http('POST', `${api}/portal/manager/decision`, {
+    token: managerToken,
+    decision: 'approve',
+  });
+  step(`the manager approved: HTTP ${approved.status}`);
+  await until('outcome note', () => hasNote(deskItsm, ticket.id, 'verification Passed'));
+  const v = await verification(token, verificationId);
+  const note = (await deskItsm.read(ticket.id)).notes.at(-1)?.text ?? '';
+  const approval = note.split('\n').find((line) => line.startsWith('Manager approval')) ?? '';
+  step(`outcome written back to the ticket: ${v.status}; the note says "${approval}"`);
+  const again = await http('POST', `${api}/portal/manager/decision`, {
+    token: managerToken,
+    decision: 'deny',
+  });
+  step(`the approval link again: HTTP ${again.status} ${again.json.error?.code}`);
+}
+
 async function timeoutPath(token: string) {
   console.log('\nTimed-out path: a 20-second link, opened but never completed');
   const ticket = await openTicket(deskItsm, 'local-desk-short');
@@ -318,6 +363,7 @@ const runs: Record<string, Run[]> = {
     if (!itsm) throw new Error(`Unknown ITSM ${name}: use desk, servicenow or changegear`);
     return (token: string) => passedPath(token, itsm);
   }),
+  'step-up': [stepUpPath],
   timeout: [timeoutPath],
   outage: [outagePath],
 };
@@ -326,7 +372,7 @@ try {
   const token = await agentToken();
   for (const name of chosen) {
     const path = runs[name];
-    if (!path) throw new Error(`Unknown path ${name}: use passed, timeout or outage`);
+    if (!path) throw new Error(`Unknown path ${name}: use passed, step-up, timeout or outage`);
     for (const run of path) {
       t0 = Date.now();
       await run(token);

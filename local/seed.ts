@@ -2,9 +2,11 @@
  * Demo data for the local stack: an organisation in the local directory, the local ticket desk
  * connections, console users for the local issuer, and the secrets file (generated once).
  */
+
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { DEFAULT_ASSURANCE } from '../shared/domain/assurance.js';
 import { parseConnection } from '../shared/domain/connections.js';
 import type { Connection } from '../shared/domain/model/connection.js';
 import type { DirectoryUser } from '../shared/domain/model/person.js';
@@ -71,6 +73,15 @@ export function seedConnections(urls: LocalItsmUrls): Connection[] {
       connectionId: 'local-desk-short',
       name: 'Local ticket desk (20 s links)',
       baseUrl: urls.desk,
+    },
+    // Same desk, finance managers privileged: the step-up path (`npm run demo -- --only step-up`).
+    {
+      ...policy,
+      type: 'local',
+      connectionId: 'local-desk-step-up',
+      name: 'Local ticket desk (finance managers privileged)',
+      baseUrl: urls.desk,
+      assurance: { ...DEFAULT_ASSURANCE, privilegedGroups: ['FIN-Managers'] },
     },
     {
       ...policy,

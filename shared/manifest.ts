@@ -120,6 +120,22 @@ export const FUNCTIONS = [
     access: { table: 'readWrite', secrets: ['portal'] },
   },
   {
+    name: 'portal-manager-request',
+    description: "Portal: the manager's page: who asks, for what, on which ticket, from where (audited)",
+    access: { table: 'readWrite', secrets: [] },
+  },
+  {
+    name: 'portal-manager-decision',
+    description: 'Portal: the manager approves, denies or reports the request; resumes the step-up',
+    access: { table: 'readWrite', sendTaskResult: true, secrets: ['directory'] },
+  },
+  {
+    name: 'lifecycle-step-up',
+    description:
+      'Lifecycle task: asks the manager for approval, or ends the step-up when they did not answer',
+    access: { table: 'readWrite', sendMessages: true, secrets: ['directory'] },
+  },
+  {
     name: 'lifecycle-send-link',
     description: 'Lifecycle task: creates the link token and delivers the link',
     access: { table: 'readWrite', sendMessages: true, secrets: [] },
@@ -315,6 +331,20 @@ export const ROUTES = [
   { method: 'POST', path: '/portal/action', function: 'portal-action', auth: 'portal' },
   { method: 'POST', path: '/portal/not-me', function: 'portal-not-me', auth: 'portal' },
   { method: 'POST', path: '/portal/feedback', function: 'portal-feedback', auth: 'portal' },
+  {
+    method: 'POST',
+    path: '/portal/manager/request',
+    function: 'portal-manager-request',
+    auth: 'portal',
+    tokenless: true,
+  },
+  {
+    method: 'POST',
+    path: '/portal/manager/decision',
+    function: 'portal-manager-decision',
+    auth: 'portal',
+    tokenless: true,
+  },
   // ---- Console (issue 6); request and response shapes in shared/console-api/ ----
   {
     method: 'GET',
@@ -438,6 +468,7 @@ export const LIFECYCLE_TASKS = {
   AwaitStageFunctionArn: 'lifecycle-await',
   RecordEventFunctionArn: 'lifecycle-record',
   TicketWriteFunctionArn: 'lifecycle-ticket-write',
+  StepUpFunctionArn: 'lifecycle-step-up',
 } as const satisfies Record<string, FunctionName>;
 
 export const STATE_MACHINE_FILE = 'statemachines/verification-lifecycle.asl.json';

@@ -15,6 +15,8 @@
  * | POST   | /portal/feedback       | session         | feedbackSchema      | { verificationId, received: true } |
  * | POST   | /portal/password-check | session         | passwordCheckSchema | PasswordFeedback  |
  * | POST   | /portal/action         | session         | actionSchema        | ActionDone        |
+ * | POST   | /portal/manager/request  | manager token | managerViewSchema     | ManagerRequest      |
+ * | POST   | /portal/manager/decision | manager token | managerDecisionSchema | ManagerDecisionDone |
  *
  * Errors are `{ error: { code, message, details? } }` with a stable code (shared/http/error-map.ts).
  */
@@ -62,6 +64,16 @@ export const actionSchema = z.strictObject({
 
 export const passwordCheckSchema = z.strictObject({
   newPassword: z.string().check(z.maxLength(256)),
+});
+
+/** The manager's link token (from the fragment of their link): 32 bytes, base64url. */
+const managerToken = () => z.string().check(z.minLength(20), z.maxLength(100), z.regex(/^[A-Za-z0-9_-]+$/));
+
+export const managerViewSchema = z.strictObject({ token: managerToken() });
+
+export const managerDecisionSchema = z.strictObject({
+  token: managerToken(),
+  decision: z.enum(['approve', 'deny', 'not_right']),
 });
 
 export const selfServiceSchema = z.strictObject({
@@ -113,7 +125,8 @@ export type QuestionStep =
 /** POST /portal/complete: the outcome, never which check failed or the score. */
 export interface PortalOutcome {
   verificationId: string;
-  outcome: OutcomeStatus;
+  /** step_up: the answers are in, and the person's manager is asked to approve before a result. */
+  outcome: OutcomeStatus | 'step_up';
   nextAction?: 'password_reset';
   /** After a pass: this browser's device credential, kept for next time. */
   deviceCredential?: string;
@@ -124,6 +137,26 @@ export interface NotMeOutcome {
   verificationId: string;
   outcome: OutcomeStatus;
   reported: 'not_me';
+}
+
+/** POST /portal/manager/request: what the manager is asked to approve; never the answers or the score. */
+export interface ManagerRequest {
+  verificationId: string;
+  requesterName: string;
+  ticketNumber: string;
+  /** In words, e.g. "a password reset". */
+  action: string;
+  country?: string;
+  network?: string;
+  requestedAt: string;
+  expiresAt: string;
+}
+
+/** POST /portal/manager/decision. */
+export interface ManagerDecisionDone {
+  verificationId: string;
+  decision: 'approve' | 'deny' | 'not_right';
+  recorded: true;
 }
 
 /** POST /portal/password-check. */

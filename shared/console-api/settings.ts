@@ -24,6 +24,8 @@ export const connectionPolicyBodySchema = z
     minKnowledgeSms: z.optional(z.number().check(z.gte(0), z.lte(10))),
     minKnowledgeEmail: z.optional(z.number().check(z.gte(0), z.lte(10))),
     retentionDays: z.optional(seconds(1, 3650)),
+    /** How long the step-up waits for the manager's answer. */
+    managerApprovalSeconds: z.optional(seconds(60, 86_400)),
     /** `outcome_only`: agents see the outcome and the recommendation only (enforced by the API). */
     agentView: z.optional(z.enum(['full', 'outcome_only'])),
     /** The whole assurance policy: tiers' groups and the strong proofs per tier and action. */

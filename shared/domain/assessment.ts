@@ -13,7 +13,13 @@
 import type { AssuranceReport } from './model/assurance.js';
 import type { Grade } from './model/question.js';
 import type { Assessment, OutcomeStatus, Reason, RiskLevel } from './model/verification.js';
-import { RECOMMENDATIONS, REQUESTER_DENIED, STRONG_PROOF_MISSING, verdictOf } from './verdict.js';
+import {
+  MANAGER_REPORTED,
+  RECOMMENDATIONS,
+  REQUESTER_DENIED,
+  STRONG_PROOF_MISSING,
+  verdictOf,
+} from './verdict.js';
 
 export { RECOMMENDATIONS };
 
@@ -59,6 +65,7 @@ const HARD_RULES = new Set([
   'TOR_EXIT',
   'TOO_MANY_ATTEMPTS',
   REQUESTER_DENIED,
+  MANAGER_REPORTED,
 ]);
 
 /** Signals other than the answers that can vouch for the requester. */

@@ -65,6 +65,8 @@ const policy = {
   minKnowledgeEmail: z.optional(z.number().check(z.gte(0), z.lte(10))),
   /** How long this connection's verifications are kept (the deployment's RETENTION_DAYS when absent). */
   retentionDays: z.optional(z.number().check(z.int(), z.gte(1), z.lte(3650))),
+  /** How long the step-up waits for the manager's answer (30 minutes when absent). */
+  managerApprovalSeconds: z.optional(z.number().check(z.int(), z.gte(60), z.lte(86_400))),
   /** What agents see of a result: `full` analysis, or only the outcome and recommendation. */
   agentView: z.optional(z.enum(['full', 'outcome_only'])),
   /** Tiers and the strong proofs each needs per action (DEFAULT_ASSURANCE when absent). */

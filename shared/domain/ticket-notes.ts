@@ -36,6 +36,35 @@ export function openedNote(v: Verification): TicketNote {
   };
 }
 
+/** The step-up began: whose approval is asked, how and until when (never the answers or the score). */
+export function stepUpNote(v: Verification): TicketNote {
+  const s = v.stepUp;
+  const until = s?.expiresAt ? ` until ${s.expiresAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  const asked = s?.managerName
+    ? `approval requested from the requester's manager on record, ${s.managerName}, via ${s.channel === 'sms' ? 'SMS' : 'email'} to ${s.destinationMasked}${until}`
+    : "the manager's approval is being requested";
+  return {
+    text: `Helpdesk Verify: the requester finished the questions; this account or action needs a strong proof on top of them: ${asked}. Not verified yet - do not proceed. Verification ID: ${v.verificationId}.`,
+  };
+}
+
+const DECISION_WORDS = {
+  approve: 'approved',
+  deny: 'denied',
+  not_right: 'reported "This is not right"',
+  no_answer: 'did not answer in time',
+} as const;
+
+/** What the step-up came to, for the outcome note. */
+function stepUpLine(v: Verification): string | undefined {
+  const s = v.stepUp;
+  if (!s) return undefined;
+  if (s.unavailable) return `Manager approval: not possible (${s.unavailable}).`;
+  if (!s.decision) return undefined;
+  const at = s.decidedAt ? ` at ${s.decidedAt.slice(0, 16).replace('T', ' ')} UTC` : '';
+  return `Manager approval: ${s.managerName ?? 'the manager'} ${DECISION_WORDS[s.decision]}${s.decision === 'no_answer' ? '' : at}.`;
+}
+
 /**
  * The outcome note. With `outcomeOnly` (the connection shows agents only the outcome and the
  * recommendation), the note leaves out the score and the reasons: agents read the ticket too.
@@ -57,6 +86,8 @@ export function outcomeNote(
   }
   // Which proofs were needed, given and missing: what the agent must still get (never a score).
   if (v.assessment?.assurance) lines.push(`Proofs: ${describeAssurance(v.assessment.assurance)}.`);
+  const stepUp = stepUpLine(v);
+  if (stepUp) lines.push(stepUp);
   const progress = progressLine(v);
   if (progress) lines.push(progress);
   lines.push(`Recommendation: ${verdict.recommendation}.`);

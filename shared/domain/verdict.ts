@@ -10,6 +10,7 @@ import type { Assessment, RiskLevel, VerificationStatus } from './model/verifica
 export const OUTCOME_LABELS: Record<VerificationStatus, string> = {
   sent: 'Link sent',
   in_progress: 'In progress',
+  step_up: 'Awaiting manager approval',
   passed: 'Passed',
   failed: 'Failed',
   not_enough_questions: 'Not Enough Questions',
@@ -19,6 +20,13 @@ export const OUTCOME_LABELS: Record<VerificationStatus, string> = {
 
 /** The reason code of "I did not ask for this": it outranks every other signal. */
 export const REQUESTER_DENIED = 'REQUESTER_DENIED';
+
+/** The manager said "This is not right" on their approval page: an alert like REQUESTER_DENIED. */
+export const MANAGER_REPORTED = 'MANAGER_REPORTED';
+/** The manager declined to approve. */
+export const MANAGER_DENIED = 'MANAGER_DENIED';
+/** No manager on record can be asked (none, the same person, disabled, or no contact). */
+export const MANAGER_UNAVAILABLE = 'MANAGER_UNAVAILABLE';
 
 /** The reason code of a request whose person or action needs a strong proof that was not given. */
 export const STRONG_PROOF_MISSING = 'STRONG_PROOF_MISSING';
@@ -39,11 +47,18 @@ export const RECOMMENDATIONS = {
   timedOut:
     'Not verified: the link expired before the requester finished - do not proceed; send a new link or follow the escalation procedure',
   cancelled: 'Not verified: this verification was cancelled - do not proceed on it',
+  managerDenied:
+    "Not verified: the requester's manager declined to approve this request - do not proceed; follow the escalation procedure",
+  managerUnavailable:
+    'Not verified: this request needs a strong proof and no manager on record can approve it - do not proceed; get a push approval on their enrolled authenticator or follow the escalation procedure',
+  managerReported:
+    "URGENT: the requester's manager says this request is not right - someone may be impersonating the requester right now. Do not proceed; end the call and escalate to security",
   requesterDenied:
     'URGENT: the person says they did not ask for this - someone may be impersonating them right now. Do not proceed; end the call and escalate to security',
 } as const;
 
 const NOT_YET = 'Not verified yet - wait for the requester to finish';
+const AWAITING_MANAGER = "Not verified yet - waiting for the manager's approval; do not proceed";
 
 export interface Verdict {
   /** Passed, Failed, Not Enough Questions, Timed Out, Cancelled (or Link sent / In progress). */
@@ -74,22 +89,33 @@ export function verdictOf(
   status: VerificationStatus,
   assessment?: Pick<Assessment, 'riskLevel' | 'reasons'>,
 ): Verdict {
-  const urgent = assessment?.reasons.some((r) => r.code === REQUESTER_DENIED) ?? false;
+  const has = (code: string) => assessment?.reasons.some((r) => r.code === code) ?? false;
+  const managerReported = has(MANAGER_REPORTED);
+  const urgent = has(REQUESTER_DENIED) || managerReported;
   const byStatus: Record<VerificationStatus, string> = {
     sent: NOT_YET,
     in_progress: NOT_YET,
+    step_up: AWAITING_MANAGER,
     passed: RECOMMENDATIONS.verified,
     failed:
       assessment?.riskLevel === 'high'
         ? RECOMMENDATIONS.high
-        : assessment?.reasons.some((r) => r.code === STRONG_PROOF_MISSING)
-          ? RECOMMENDATIONS.strongProofMissing
-          : RECOMMENDATIONS.medium,
+        : has(MANAGER_DENIED)
+          ? RECOMMENDATIONS.managerDenied
+          : has(MANAGER_UNAVAILABLE)
+            ? RECOMMENDATIONS.managerUnavailable
+            : has(STRONG_PROOF_MISSING)
+              ? RECOMMENDATIONS.strongProofMissing
+              : RECOMMENDATIONS.medium,
     not_enough_questions: RECOMMENDATIONS.notEnoughQuestions,
     timed_out: RECOMMENDATIONS.timedOut,
     cancelled: RECOMMENDATIONS.cancelled,
   };
-  const recommendation = urgent ? RECOMMENDATIONS.requesterDenied : byStatus[status];
+  const recommendation = managerReported
+    ? RECOMMENDATIONS.managerReported
+    : urgent
+      ? RECOMMENDATIONS.requesterDenied
+      : byStatus[status];
   return {
     outcome: OUTCOME_LABELS[status],
     level: levelLabel(status, assessment?.riskLevel),

@@ -5,6 +5,7 @@ import type {
   ActionState,
   ClientContext,
   RequesterFeedback,
+  StepUp,
   TicketWrite,
   Verification,
   VerificationStatus,
@@ -21,6 +22,7 @@ export interface TransitionPatch {
   completedAt?: string;
   action?: Verification['action'];
   requesterReport?: Verification['requesterReport'];
+  stepUp?: Verification['stepUp'];
 }
 
 /**
@@ -102,6 +104,11 @@ export interface Verifications {
     audit: AuditEvent,
   ): Promise<boolean>;
   markTicketResolved(verificationId: string, at: string): Promise<void>;
+  /**
+   * Records the step-up's request (the manager asked, the hash of their link token) once, only
+   * while the verification is in step_up with none recorded (`mayRecordStepUp`): false otherwise.
+   */
+  recordStepUp(verificationId: string, stepUp: StepUp, audit: AuditEvent): Promise<boolean>;
   /**
    * Stores the requester's feedback once, only on a completed verification: false when feedback
    * was already left or the verification is not completed.

@@ -1,5 +1,5 @@
 /**
- * The one way a waiting lifecycle stage (AwaitOpen, AwaitCompletion, AwaitAction) is resumed.
+ * The one way a waiting lifecycle stage (AwaitOpen, AwaitCompletion, AwaitStepUp, AwaitAction) is resumed.
  *
  * A stage stores its callback token only while the verification still waits for it (the store's
  * storeTaskToken condition), and whoever moves the verification on resumes it afterwards. So the
@@ -34,7 +34,7 @@ async function stageOutput(
     // The status lets the state machine tell an open from a cancel (no "opened" note for a cancel).
     return { remainingSeconds: remainingSeconds(v, ctx.clock.now()), status: v.status };
   }
-  if (stage === 'completion') {
+  if (stage === 'completion' || stage === 'step_up') {
     const connection = await loadConnection(ctx, v.ticket.connectionId);
     return lifecycleOutcome(v, connection);
   }

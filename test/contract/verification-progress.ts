@@ -274,6 +274,34 @@ export function verificationProgressContract(c: ContractContext) {
       ).toBe(false);
     });
 
+    it('records the step-up request once, only while in step_up, and stores the step-up token only then', async () => {
+      const stepUp = {
+        proof: 'manager_approval' as const,
+        requestedAt: c.clock.iso(),
+        tokenHash: 'a'.repeat(64),
+      };
+      const opened = await openedVerification(c);
+      const id = opened.verificationId;
+      expect(await c.r.verifications.recordStepUp(id, stepUp, auditEvent(c.clock, 's0', id))).toBe(false);
+      expect(await c.r.verifications.storeTaskToken(id, 'step_up', 'early')).toBe(false);
+      await c.r.verifications.transition(id, 'step_up', {}, auditEvent(c.clock, 'verification.step_up', id));
+      expect(await c.r.verifications.recordStepUp(id, stepUp, auditEvent(c.clock, 's1', id))).toBe(true);
+      expect(
+        await c.r.verifications.recordStepUp(
+          id,
+          { ...stepUp, tokenHash: 'b'.repeat(64) },
+          auditEvent(c.clock, 's2', id),
+        ),
+      ).toBe(false);
+      expect(await c.r.verifications.storeTaskToken(id, 'step_up', 'step-up-token')).toBe(true);
+      expect(await get(id)).toMatchObject({ stepUp, taskTokens: { step_up: 'step-up-token' } });
+      const logged = (await c.r.audit.listAudit(id)).map((e) => e.action);
+      expect(logged).toContain('s1');
+      expect(logged).not.toContain('s2');
+      await c.r.verifications.transition(id, 'passed', {}, auditEvent(c.clock, 'verification.passed', id));
+      expect((await get(id))?.status).toBe('passed');
+    });
+
     it('marks the link delivered and the ticket resolved', async () => {
       const v = await passedVerification(c);
       await c.r.verifications.markLinkDelivered(v.verificationId, '2026-03-15T12:00:01.000Z');

@@ -8,6 +8,7 @@ import {
   ANSWERING_STATUS,
   clientReportOutcome,
   FEEDBACK_STATUSES,
+  STEP_UP_STATUS,
   WAITING_FOR,
 } from '../../domain/model/lifecycle-rules.js';
 import type { AnswerRecord } from '../../domain/model/question.js';
@@ -15,6 +16,7 @@ import type {
   ActionState,
   ClientContext,
   RequesterFeedback,
+  StepUp,
   WaitStage,
 } from '../../domain/model/verification.js';
 import { keys } from './table.js';
@@ -154,6 +156,33 @@ export async function writeFeedback(
           ConditionExpression: `attribute_not_exists(feedback) AND #status ${completed.expression}`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':feedback': feedback, ...completed.values },
+        },
+      },
+    ],
+    audit,
+    current.expiresAtEpoch,
+  );
+}
+
+/** `mayRecordStepUp` as the condition: in step_up, and no step-up request recorded yet. */
+export async function writeStepUp(
+  t: TableAccess,
+  verificationId: string,
+  stepUp: StepUp,
+  audit: AuditEvent,
+): Promise<boolean> {
+  const current = await read(t, verificationId);
+  if (!current) return false;
+  return t.withAudit(
+    [
+      {
+        Update: {
+          TableName: t.table,
+          Key: keys.verification(verificationId),
+          UpdateExpression: 'SET stepUp = :stepUp',
+          ConditionExpression: '#status = :stepUpStatus AND attribute_not_exists(stepUp.tokenHash)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':stepUp': stepUp, ':stepUpStatus': STEP_UP_STATUS },
         },
       },
     ],

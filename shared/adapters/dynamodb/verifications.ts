@@ -16,6 +16,7 @@ import {
   allowedSources,
   type ClientContext,
   type RequesterFeedback,
+  type StepUp,
   type TicketWrite,
   type Verification,
   type VerificationStatus,
@@ -208,6 +209,10 @@ export class DynamoDbVerifications implements Verifications {
     audit: AuditEvent,
   ): Promise<boolean> {
     return progress.writeActionMove(this.t, verificationId, from, to, audit);
+  }
+
+  recordStepUp(verificationId: string, stepUp: StepUp, audit: AuditEvent): Promise<boolean> {
+    return progress.writeStepUp(this.t, verificationId, stepUp, audit);
   }
 
   setFeedback(verificationId: string, feedback: RequesterFeedback, audit: AuditEvent): Promise<boolean> {

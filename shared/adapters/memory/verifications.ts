@@ -8,6 +8,7 @@
  */
 import { AlreadyCompleted, InvalidTransition, NotFound, StateConflict } from '../../domain/errors.js';
 import type { AuditEvent } from '../../domain/model/audit-event.js';
+import { mayRecordStepUp } from '../../domain/model/lifecycle-rules.js';
 import type { AnswerRecord, TranscriptEntry } from '../../domain/model/question.js';
 import type { TicketRef } from '../../domain/model/ticket.js';
 import {
@@ -16,6 +17,7 @@ import {
   type ClientContext,
   isFinal,
   type RequesterFeedback,
+  type StepUp,
   type TicketWrite,
   type Verification,
   type VerificationStatus,
@@ -29,6 +31,7 @@ import { appendAudit, copy, type MemoryState, ticketKey } from './state.js';
 const STAGE_OPEN: Record<WaitStage, (v: Verification) => boolean> = {
   open: (v) => v.status === 'sent',
   completion: (v) => v.status === 'sent' || v.status === 'in_progress',
+  step_up: (v) => v.status === 'step_up',
   action: (v) => v.action.state === 'pending' || v.action.state === 'running',
 };
 
@@ -198,6 +201,14 @@ export class MemoryVerifications implements Verifications {
 
   async markTicketResolved(verificationId: string, at: string): Promise<void> {
     this.mustExist(verificationId).ticketResolvedAt = at;
+  }
+
+  async recordStepUp(verificationId: string, stepUp: StepUp, audit: AuditEvent): Promise<boolean> {
+    const v = this.state.verifications.get(verificationId);
+    if (!v || !mayRecordStepUp(v)) return false;
+    v.stepUp = copy(stepUp);
+    appendAudit(this.state, audit);
+    return true;
   }
 
   async setFeedback(

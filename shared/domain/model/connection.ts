@@ -26,6 +26,8 @@ export interface ConnectionPolicy {
    * or `outcome_only`: the outcome and the recommendation, no signals, reasons or scores.
    */
   agentView?: 'full' | 'outcome_only';
+  /** How long the step-up waits for the manager's answer; 1800 (30 minutes) when absent. */
+  managerApprovalSeconds?: number;
   /** Tiers and the strong proofs each tier and action need; DEFAULT_ASSURANCE's when absent. */
   assurance?: AssurancePolicy;
 }

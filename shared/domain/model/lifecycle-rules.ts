@@ -37,6 +37,7 @@ export const WAITING_FOR: Readonly<
 > = {
   open: { on: 'status', in: ['sent'] },
   completion: { on: 'status', in: ['sent', 'in_progress'] },
+  step_up: { on: 'status', in: ['step_up'] },
   action: { on: 'action', in: ['pending', 'running'] },
 };
 
@@ -68,6 +69,15 @@ export function clientReportOutcome(
 ): 'first' | 'same_device' | 'second_device' {
   if (!stored) return 'first';
   return stored.deviceHmac === report.deviceHmac ? 'same_device' : 'second_device';
+}
+
+/**
+ * The step-up's request is recorded once, while the verification waits for it: a re-run of the
+ * stage (a retry, a resumed execution) finds it recorded and sends the manager nothing more.
+ */
+export const STEP_UP_STATUS: VerificationStatus = 'step_up';
+export function mayRecordStepUp(v: Pick<Verification, 'status' | 'stepUp'>): boolean {
+  return v.status === STEP_UP_STATUS && v.stepUp?.tokenHash === undefined;
 }
 
 /** The statuses after which the requester may leave feedback: an outcome, not a cancel or timeout. */

@@ -10,6 +10,8 @@ import type { TicketRef } from './ticket.js';
 export const STATUSES = [
   'sent',
   'in_progress',
+  /** The answers would pass, but a strong proof is missing: waiting for the manager (step-up.ts). */
+  'step_up',
   'passed',
   'failed',
   'not_enough_questions',
@@ -24,7 +26,9 @@ export type OutcomeStatus = Exclude<FinalStatus, 'cancelled'>;
 
 export const TRANSITIONS: Readonly<Record<VerificationStatus, readonly VerificationStatus[]>> = {
   sent: ['in_progress', 'timed_out', 'cancelled'],
-  in_progress: ['passed', 'failed', 'not_enough_questions', 'timed_out', 'cancelled'],
+  in_progress: ['step_up', 'passed', 'failed', 'not_enough_questions', 'timed_out', 'cancelled'],
+  // Only the step-up's own decision (approve, deny, not right, no answer) or a cancel ends it.
+  step_up: ['passed', 'failed', 'cancelled'],
   passed: [],
   failed: [],
   not_enough_questions: [],
@@ -49,9 +53,9 @@ export function isFinal(status: VerificationStatus): status is FinalStatus {
  * The writes to the ticket, in lifecycle order: progress notes (link sent, link opened) that never
  * hold the lifecycle up, then the outcome, the action and the resolution.
  */
-export type TicketWrite = 'sent' | 'opened' | 'cancelled' | 'outcome' | 'action' | 'resolve';
+export type TicketWrite = 'sent' | 'opened' | 'step_up' | 'cancelled' | 'outcome' | 'action' | 'resolve';
 /** Trail notes: recorded as made, but they do not speak for the outcome's write-back state. */
-export const PROGRESS_WRITES: readonly TicketWrite[] = ['sent', 'opened', 'cancelled'];
+export const PROGRESS_WRITES: readonly TicketWrite[] = ['sent', 'opened', 'step_up', 'cancelled'];
 
 /** State of the writes to the ticket (outcome note, action note, resolve). */
 export type WriteBackState = 'pending' | 'done' | 'failed';
@@ -137,6 +141,8 @@ export interface Verification {
   ticketResolvedAt?: string;
   /** Step Functions callback tokens, per waiting stage. */
   taskTokens?: Partial<Record<WaitStage, string>>;
+  /** The step-up: who was asked for the strong proof, how, until when, and what they decided. */
+  stepUp?: StepUp;
   /** The requester said on the portal "I did not ask for this" (ends the verification as Failed). */
   requesterReport?: { kind: 'not_me'; at: string };
   /** Optional feedback the requester left after the outcome. */
@@ -172,7 +178,29 @@ export interface ClientContext {
   at: string;
 }
 
-export type WaitStage = 'open' | 'completion' | 'action';
+export type WaitStage = 'open' | 'completion' | 'step_up' | 'action';
+
+/** What the manager answered on their page: "This is not right" is an alert, like "I did not ask for this". */
+export type ManagerDecision = 'approve' | 'deny' | 'not_right';
+
+/**
+ * The step-up stage's record. The manager comes from the directory (the requester's managerId),
+ * never from a name anyone typed; only the hash of their link token is kept.
+ */
+export interface StepUp {
+  proof: 'manager_approval';
+  requestedAt: string;
+  /** Absent when no manager could be asked (then `unavailable` says why). */
+  managerId?: string;
+  managerName?: string;
+  channel?: Channel;
+  destinationMasked?: string;
+  tokenHash?: string;
+  expiresAt?: string;
+  unavailable?: string;
+  decision?: ManagerDecision | 'no_answer';
+  decidedAt?: string;
+}
 
 /** What AwaitOpen resumes with: how much of the link's lifetime is left for AwaitCompletion. */
 export interface OpenedOutput {
@@ -195,7 +223,10 @@ export function remainingSeconds(v: { linkExpiresAt: string }, now: Date): numbe
 
 /** What the portal's completion hands the state machine, and what it branches on. */
 export interface LifecycleOutcome {
-  status: OutcomeStatus;
+  /** step_up: the state machine goes on to the step-up stage before the write-back. */
+  status: OutcomeStatus | 'step_up';
+  /** How long the step-up waits for the manager (set on step_up only). */
+  stepUpSeconds?: number;
   awaitAction: boolean;
   actionWindowSeconds: number;
   autoClose: boolean;

@@ -143,7 +143,7 @@ async function cancelOpen(
   // token read after the transition (see resume-stage.ts). A token already used or expired only
   // means the lifecycle moved on by itself.
   try {
-    await resumeStage(ctx, v.verificationId, ['completion', 'open']);
+    await resumeStage(ctx, v.verificationId, ['step_up', 'completion', 'open']);
   } catch (error) {
     logger.info('lifecycle callback after cancel not taken', { error: (error as Error).name });
   }

@@ -12,6 +12,7 @@ import { parseConnection } from '../../domain/connections.js';
 import { InvalidInput, NotFound } from '../../domain/errors.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { Principal } from '../../domain/model/principal.js';
+import { DEFAULT_MANAGER_APPROVAL_SECONDS } from '../../domain/step-up.js';
 import type { Ctx } from '../../ports/context.js';
 import { secretNames } from '../../ports/secrets.js';
 
@@ -33,6 +34,7 @@ function view(c: Connection, retentionDays: number): ConnectionSettings {
     minKnowledgeEmail: c.minKnowledgeEmail ?? DEFAULT_SCORING.minKnowledge.email,
     retentionDays: c.retentionDays ?? retentionDays,
     agentView: c.agentView ?? 'full',
+    managerApprovalSeconds: c.managerApprovalSeconds ?? DEFAULT_MANAGER_APPROVAL_SECONDS,
     assurance: c.assurance ?? DEFAULT_ASSURANCE,
   };
 }

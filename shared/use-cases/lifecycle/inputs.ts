@@ -9,7 +9,7 @@ const id = z.string().check(z.minLength(1));
 export const taskInputSchema = z.object({ verificationId: id });
 
 export const awaitInputSchema = z.extend(taskInputSchema, {
-  stage: z.enum(['open', 'completion', 'action']),
+  stage: z.enum(['open', 'completion', 'step_up', 'action']),
   taskToken: id,
 });
 
@@ -19,5 +19,10 @@ export const recordInputSchema = z.extend(taskInputSchema, {
 });
 
 export const ticketInputSchema = z.extend(taskInputSchema, {
-  write: z.enum(['sent', 'opened', 'cancelled', 'outcome', 'action', 'resolve']),
+  write: z.enum(['sent', 'opened', 'step_up', 'cancelled', 'outcome', 'action', 'resolve']),
+});
+
+/** StartStepUp (step `start`) and StepUpTimedOut (step `no_answer`). */
+export const stepUpInputSchema = z.extend(taskInputSchema, {
+  step: z.enum(['start', 'no_answer']),
 });

@@ -10,7 +10,7 @@ import { hashLinkToken, newLinkToken } from '../../domain/tokens.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadVerification } from '../load.js';
 
-function lifetime(ms: number): string {
+export function lifetime(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   if (minutes < 1) return `${Math.round(ms / 1000)} seconds`;
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;

@@ -23,6 +23,7 @@ import {
   outcomeNote,
   resolveNote,
   sentNote,
+  stepUpNote,
 } from '../../domain/ticket-notes.js';
 import type { Ctx } from '../../ports/context.js';
 import type { WriteOptions } from '../../ports/ticket-system.js';
@@ -160,11 +161,13 @@ async function makeWrite(
       ? sentNote(v)
       : write === 'opened'
         ? openedNote(v)
-        : write === 'cancelled'
-          ? cancelledNote(v, await cancelledBy(ctx, v))
-          : write === 'outcome'
-            ? outcomeNote(v, consoleUrl, { outcomeOnly: connection.agentView === 'outcome_only' })
-            : actionNote(v);
+        : write === 'step_up'
+          ? stepUpNote(v)
+          : write === 'cancelled'
+            ? cancelledNote(v, await cancelledBy(ctx, v))
+            : write === 'outcome'
+              ? outcomeNote(v, consoleUrl, { outcomeOnly: connection.agentView === 'outcome_only' })
+              : actionNote(v);
   await itsm.addNote(ticketId, { ...note, marker: noteMarker(v.verificationId, write) }, options);
 }
 

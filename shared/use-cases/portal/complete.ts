@@ -5,20 +5,22 @@
  * signal under the connection's policy, and the outcome recorded with a conditional transition (a second
  * completion gets AlreadyCompleted); a pass issues a device credential for this browser; the waiting
  * AwaitCompletion stage is resumed (whichever of the two runs second sends the one callback).
+ * Alternate course: the answers would pass but a strong proof is missing that the manager's
+ * approval gives: the verification goes to step_up, and the state machine's step-up stage asks
+ * the manager (lifecycle/start-step-up.ts).
  */
-import { assess } from '../../domain/assessment.js';
 import { assuranceFor, DEFAULT_ASSURANCE } from '../../domain/assurance.js';
 import { issueDeviceCredential } from '../../domain/device-credential.js';
-import { AlreadyCompleted, CannotProceed } from '../../domain/errors.js';
+import { AlreadyCompleted, CannotProceed, StateConflict } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import { isFinal, type Verification } from '../../domain/model/verification.js';
-import { buildTranscript, gradesOf, guessOddsOf, weightsOf } from '../../domain/questions/tally.js';
+import { buildTranscript } from '../../domain/questions/tally.js';
 import type { PortalOutcome } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import { loadConnection } from '../load.js';
 import { resumeStage } from '../resume-stage.js';
-import { scoredSignals, scoringPolicy, withProvenance } from './scoring.js';
+import { scoreAnswers } from './scoring.js';
 import { sessionKey, sessionVerification } from './session.js';
 
 /** Grades what was answered (unanswered questions count as skipped), scores, records the outcome. */
@@ -30,6 +32,11 @@ export async function completeVerification(
 ): Promise<PortalOutcome> {
   const v = await sessionVerification(ctx, sessionToken);
   if (isFinal(v.status)) throw new AlreadyCompleted(v.status);
+  if (v.status === 'step_up')
+    throw new StateConflict(
+      'VERIFICATION_AWAITING_PROOF',
+      'The answers are in; the help desk is waiting for an approval',
+    );
   const questions = v.questions ?? [];
   const answers = v.answers ?? [];
   // Scoring is the one place that needs the person's recent history from the IdP's logs.
@@ -37,20 +44,11 @@ export async function completeVerification(
   if (!requester)
     throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
-  const grades = gradesOf(questions, answers);
-  // No strong proof can be given yet on this path: a request that needs one does not pass.
+  // No strong proof is given on this path: one the manager can give sends it to the step-up.
   const assurance = assuranceFor(connection.assurance ?? DEFAULT_ASSURANCE, requester, v);
-  const scored = assess({
-    channel: v.channel,
-    signals: await scoredSignals(ctx, v, requester),
-    grades,
-    weights: weightsOf(questions),
-    guessOdds: guessOddsOf(questions),
-    policy: scoringPolicy(connection),
-    assurance,
-  });
-  const status = scored.status;
-  const assessment = withProvenance(scored.assessment);
+  const scored = await scoreAnswers(ctx, v, requester, connection);
+  const status = scored.wouldPassWithManager ? 'step_up' : scored.status;
+  const { assessment } = scored;
   const eligibleForAction =
     status === 'passed' && v.requestedAction !== undefined && assurance.selfService && !requester.privileged;
   const now = ctx.clock.now();

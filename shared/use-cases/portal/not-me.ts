@@ -80,6 +80,7 @@ export async function reportNotMe(
     await ctx.people.forgetDevice(v.requesterId, credential.key);
     await ctx.audit.appendAudit(requesterAudit(v, 'device.credential_revoked', ctx.clock.now()));
   }
-  await resumeStage(ctx, v.verificationId, 'completion');
+  // During a step-up the state machine waits for the manager: that stage is the one to resume.
+  await resumeStage(ctx, v.verificationId, ['step_up', 'completion']);
   return { verificationId: v.verificationId, outcome: scored.status, reported: 'not_me' as const };
 }

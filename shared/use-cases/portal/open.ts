@@ -51,7 +51,9 @@ export async function openPortalSession(
   if (Date.parse(link.expiresAt) <= now.getTime()) throw new Expired('LINK_EXPIRED', 'This link has expired');
   let v = await loadVerification(ctx, link.verificationId);
   if (v.status === 'timed_out') throw new Expired('LINK_EXPIRED', 'This link has expired');
-  if (isFinal(v.status)) throw new Expired('LINK_ALREADY_USED', 'This link has already been used');
+  // Finished, or the answers are in and the manager is asked: the link has done its work.
+  if (isFinal(v.status) || v.status === 'step_up')
+    throw new Expired('LINK_ALREADY_USED', 'This link has already been used');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   const opens = await ctx.counters.countAttempt(
     `OPENS#${v.verificationId}`,

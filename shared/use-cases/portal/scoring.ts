@@ -2,13 +2,16 @@
  * What the completion and "I did not ask for this" score besides the answers: answer speed, network,
  * persona and endpoint signals, and the connection's scoring policy.
  */
-import { DEFAULT_SCORING } from '../../domain/assessment.js';
+import { assess, DEFAULT_SCORING } from '../../domain/assessment.js';
+import { assuranceFor, DEFAULT_ASSURANCE } from '../../domain/assurance.js';
 import { endpointSignals } from '../../domain/endpoint-signals.js';
+import type { StrongProof } from '../../domain/model/assurance.js';
 import type { Connection } from '../../domain/model/connection.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { AnswerRecord } from '../../domain/model/question.js';
-import type { Assessment, Reason, Verification } from '../../domain/model/verification.js';
+import type { Assessment, OutcomeStatus, Reason, Verification } from '../../domain/model/verification.js';
 import { personaSignals } from '../../domain/persona-signals.js';
+import { gradesOf, guessOddsOf, weightsOf } from '../../domain/questions/tally.js';
 import type { Ctx } from '../../ports/context.js';
 
 /** Refusals that say someone tried to borrow a device (an expired or revoked one is just no credit). */
@@ -54,6 +57,40 @@ export async function scoredSignals(
       secondDevice: v.secondDevice ?? false,
     }),
   ];
+}
+
+/**
+ * The answers scored with every signal under the connection's policy, with the strong proofs given
+ * (none at completion; the manager's approval after the step-up) and any reason a step adds.
+ * `wouldPassWithManager`: the one missing proof is what the manager's approval gives, and with it
+ * the answers pass: the case for a step-up rather than a Failed.
+ */
+export async function scoreAnswers(
+  ctx: Ctx<'people'>,
+  v: Verification,
+  requester: DirectoryUser,
+  connection: Connection,
+  options: { given?: StrongProof[]; extra?: Reason[] } = {},
+): Promise<{ status: OutcomeStatus; assessment: Assessment; wouldPassWithManager: boolean }> {
+  const questions = v.questions ?? [];
+  const policy = connection.assurance ?? DEFAULT_ASSURANCE;
+  const given = options.given ?? [];
+  const signals = [...(options.extra ?? []), ...(await scoredSignals(ctx, v, requester))];
+  const input = {
+    channel: v.channel,
+    signals,
+    grades: gradesOf(questions, v.answers ?? []),
+    weights: weightsOf(questions),
+    guessOdds: guessOddsOf(questions),
+    policy: scoringPolicy(connection),
+  };
+  const scored = assess({ ...input, assurance: assuranceFor(policy, requester, v, given) });
+  const withManager = [...given, 'manager_approval' as const];
+  const wouldPassWithManager =
+    scored.status === 'failed' &&
+    !given.includes('manager_approval') &&
+    assess({ ...input, assurance: assuranceFor(policy, requester, v, withManager) }).status === 'passed';
+  return { status: scored.status, assessment: withProvenance(scored.assessment), wouldPassWithManager };
 }
 
 /** What the summary shows: every reason says who vouches for it; only endpoint ones come from the page. */

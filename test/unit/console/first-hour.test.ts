@@ -100,7 +100,7 @@ describe('bad input', () => {
     );
     expect(message(listQuerySchema, { from: '2026-02-30' })).toBe('`from` must be a date like 2026-01-31.');
     expect(message(listQuerySchema, { status: 'done', riskLevel: 'low' })).toBe(
-      '`status` must be one of sent, in_progress, passed, failed, not_enough_questions, timed_out, cancelled (and 1 more problem).',
+      '`status` must be one of sent, in_progress, step_up, passed, failed, not_enough_questions, timed_out, cancelled (and 1 more problem).',
     );
   });
 });

@@ -61,14 +61,20 @@ describe('allowedSources', () => {
     expect(allowedSources('timed_out')).toEqual(['sent', 'in_progress']);
   });
 
-  it('passed may be reached only from in_progress', () => {
+  it('passed may be reached only from in_progress and a step-up', () => {
     // Act / Assess
-    expect(allowedSources('passed')).toEqual(['in_progress']);
+    expect(allowedSources('passed')).toEqual(['in_progress', 'step_up']);
   });
 
-  it('cancelled may be reached from sent and in_progress', () => {
+  it('cancelled may be reached from sent, in_progress and a step-up', () => {
     // Act / Assess
-    expect(allowedSources('cancelled')).toEqual(['sent', 'in_progress']);
+    expect(allowedSources('cancelled')).toEqual(['sent', 'in_progress', 'step_up']);
+  });
+
+  it('a step-up is reached only from in_progress and is not final', () => {
+    // Act / Assess
+    expect(allowedSources('step_up')).toEqual(['in_progress']);
+    expect(isFinal('step_up')).toBe(false);
   });
 
   it('in_progress may be reached only from sent', () => {

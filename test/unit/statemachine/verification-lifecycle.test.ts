@@ -116,7 +116,12 @@ describe('verification-lifecycle.asl.json', () => {
     const withoutToken = waiting.filter(([, s]) => !parameterValues(s.Parameters).includes('$$.Task.Token'));
 
     // Assess
-    expect(waiting.map(([name]) => name).sort()).toEqual(['AwaitAction', 'AwaitCompletion', 'AwaitOpen']);
+    expect(waiting.map(([name]) => name).sort()).toEqual([
+      'AwaitAction',
+      'AwaitCompletion',
+      'AwaitOpen',
+      'AwaitStepUp',
+    ]);
     expect(withoutToken.map(([name]) => name)).toEqual([]);
   });
 
@@ -182,6 +187,22 @@ describe('verification-lifecycle.asl.json', () => {
     expect(timedOutRoute).toBe('WriteBack');
   });
 
+  it('sends a step-up to StartStepUp, and every way out of it back to OutcomeChoice', () => {
+    // Prepare
+    const branches = (state('OutcomeChoice').Choices ?? []).map((c) => [c.StringEquals, c.Next]);
+
+    // Assess
+    expect(branches).toContainEqual(['step_up', 'StartStepUp']);
+    expect(state('StartStepUp').Next).toBe('StepUpChoice');
+    expect(state('StartStepUp').Catch?.map((c) => c.Next)).toEqual(['StepUpTimedOut']);
+    expect(state('StepUpChoice').Default).toBe('OutcomeChoice');
+    expect(state('NoteStepUp').Parameters).toMatchObject({ write: 'step_up' });
+    expect(state('AwaitStepUp').TimeoutSecondsPath).toBe('$.outcome.stepUpSeconds');
+    expect(state('AwaitStepUp').Catch?.map((c) => c.Next)).toEqual(['StepUpTimedOut']);
+    expect(state('AwaitStepUp').Next).toBe('OutcomeChoice');
+    expect(state('StepUpTimedOut').Next).toBe('OutcomeChoice');
+  });
+
   it('only skips the write-back for a cancelled verification, which gets its trail note instead', () => {
     // Prepare
     const outcomeChoice = state('OutcomeChoice');
@@ -191,7 +212,7 @@ describe('verification-lifecycle.asl.json', () => {
     const branches = (outcomeChoice.Choices ?? []).map((c) => [c.StringEquals, c.Next]);
 
     // Assess
-    expect(branches).toEqual([['cancelled', 'NoteCancelled']]);
+    expect(branches.filter(([status]) => status !== 'step_up')).toEqual([['cancelled', 'NoteCancelled']]);
     expect(note.Parameters).toMatchObject({ write: 'cancelled' });
     expect(note.Next).toBe('Cancelled');
     expect(note.Catch?.map((c) => c.Next)).toEqual(['Cancelled']);

@@ -76,15 +76,16 @@ describe('the portal path on the in-memory context', () => {
     ]);
   });
 
-  it('never passes an MFA-reset ticket on right answers alone: a strong proof is missing, no action offered', async () => {
+  it('never passes an MFA-reset ticket on right answers alone: a strong proof is missing, so it steps up, no action offered', async () => {
     const ctx = memoryContext();
     const { verificationId, sessionToken } = await opened(ctx, { category: 'mfa_reset' });
 
     await answerAll(ctx, sessionToken, 'right');
     const done = await completeVerification(ctx, sessionToken);
 
-    expect(done).toMatchObject({ outcome: 'failed', nextAction: undefined, deviceCredential: undefined });
+    expect(done).toMatchObject({ outcome: 'step_up', nextAction: undefined, deviceCredential: undefined });
     const v = await ctx.verifications.getVerification(verificationId);
+    expect(v?.status).toBe('step_up');
     expect(v?.assessment?.riskLevel).toBe('medium');
     expect(v?.assessment?.reasons.map((r) => r.code)).toContain('STRONG_PROOF_MISSING');
     expect(v?.assessment?.assurance).toMatchObject({ tier: 'standard', action: 'mfa_reset', missing: 1 });

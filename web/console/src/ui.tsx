@@ -8,7 +8,8 @@ import { describeError } from './api';
 export const STATUS_LABELS: Record<VerificationStatus, string> = OUTCOME_LABELS;
 
 /** No more changes to come from the requester. */
-export const isFinalStatus = (status: VerificationStatus) => status !== 'sent' && status !== 'in_progress';
+export const isFinalStatus = (status: VerificationStatus) =>
+  status !== 'sent' && status !== 'in_progress' && status !== 'step_up';
 
 export const RISK_LABELS: Record<RiskLevel, string> = {
   verified: 'Verified',
@@ -19,6 +20,7 @@ export const RISK_LABELS: Record<RiskLevel, string> = {
 const STATUS_TONE: Record<VerificationStatus, string> = {
   sent: 'info',
   in_progress: 'info',
+  step_up: 'info',
   passed: 'good',
   failed: 'bad',
   not_enough_questions: 'warn',

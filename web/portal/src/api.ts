@@ -14,6 +14,7 @@
 
 import type {
   Answer,
+  ManagerRequest,
   PortalOutcome as Outcome,
   PasswordFeedback,
   QuestionStep,
@@ -22,7 +23,7 @@ import type {
 } from '../../../shared/portal-api.js';
 import { ApiError, requestJson } from '../../shared/api-client';
 
-export type { Answer, Outcome, PasswordFeedback, QuestionStep, Session, Signals };
+export type { Answer, ManagerRequest, Outcome, PasswordFeedback, QuestionStep, Session, Signals };
 export { ApiError };
 
 export interface Branding {
@@ -108,3 +109,10 @@ export function keepDeviceCredential(credential: string | undefined) {
 
 export const startVerification = (email: string) =>
   request<{ accepted: true }>('POST', '/portal/start', { email }, '');
+
+/** The manager's page: what they are asked to approve (their link token in the body, never a header or URL). */
+export const managerRequest = (token: string) =>
+  request<ManagerRequest>('POST', '/portal/manager/request', { token }, '');
+export const managerDecide = (token: string, decision: ManagerDecision) =>
+  request<{ recorded: true }>('POST', '/portal/manager/decision', { token, decision }, '');
+export type ManagerDecision = 'approve' | 'deny' | 'not_right';

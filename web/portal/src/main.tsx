@@ -2,11 +2,13 @@
 import { render } from 'preact';
 import { loadConfig } from './api';
 import { App } from './app';
+import { ManagerPage, takeManagerToken } from './manager';
 import './styles.css';
 
 // A link pasted into a tab that already shows the portal changes only the fragment: start over.
 addEventListener('hashchange', () => {
-  if (new URLSearchParams(location.hash.slice(1)).has('t')) location.reload();
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  if (fragment.has('t') || fragment.has('m')) location.reload();
 });
 
 const branding = await loadConfig();
@@ -14,4 +16,9 @@ const branding = await loadConfig();
 document.documentElement.style.setProperty('--brand', branding.brandColor);
 const root = document.getElementById('app') as HTMLElement;
 root.replaceChildren(); // the "Loading…" placeholder is not Preact's to diff
-render(<App branding={branding} />, root);
+// `#m=<token>`: the manager's approval page (a link sent to the manager), else the requester's portal.
+const managerToken = takeManagerToken();
+render(
+  managerToken ? <ManagerPage branding={branding} token={managerToken} /> : <App branding={branding} />,
+  root,
+);

@@ -403,6 +403,19 @@ export function Result(props: Props & { session: Session; outcome: Outcome; onRe
       </section>
     );
   }
+  if (outcome.outcome === 'step_up') {
+    return (
+      <section>
+        <Heading company={company}>One more check</Heading>
+        <p class="lead">Thank you, your answers are in.</p>
+        <p>
+          Your account needs one more confirmation: we've asked your manager to approve this request. The help
+          desk will see their answer on your ticket and carry on from there. You can close this page.
+        </p>
+        <Reference ticketNumber={ticketOf(session)} verificationId={outcome.verificationId} />
+      </section>
+    );
+  }
   return (
     <section>
       <Heading company={company}>We couldn't confirm it's you</Heading>

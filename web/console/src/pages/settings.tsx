@@ -224,6 +224,7 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
         .filter(Boolean),
       linkLifetimeSeconds: num('linkLifetime') * 60,
       actionWindowSeconds: num('actionWindow') * 60,
+      managerApprovalSeconds: num('managerApproval') * 60,
       minAnswered: num('minAnswered'),
       autoClose: f.get('autoClose') === 'on',
       closeCode: text('closeCode'),
@@ -291,6 +292,14 @@ function PolicyForm({ connection: c, onSaved }: { connection: ConnectionSettings
             min={1}
             max={1440}
             value={minutes(c.actionWindowSeconds)}
+          />
+          <NumberField
+            id="p-manager"
+            name="managerApproval"
+            label="Time for the manager to approve (minutes)"
+            min={1}
+            max={1440}
+            value={minutes(c.managerApprovalSeconds)}
           />
           <NumberField
             id="p-min"
