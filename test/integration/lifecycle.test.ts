@@ -108,6 +108,7 @@ describe('passed with password reset and auto-close', () => {
         'verification.opened',
         'verification.passed',
         'action.password_reset',
+        'action.sessions_revoked',
         'ticket.sent_written',
         'ticket.opened_written',
         'ticket.outcome_written',

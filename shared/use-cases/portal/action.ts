@@ -3,14 +3,16 @@
  *
  * Primary course: only a passed, non-privileged requester whose verification asked for this action; the
  * new password is checked against the policy; the action is claimed (pending -> running) so it happens
- * once, the directory resets the password, the action is recorded done, the waiting AwaitAction stage is
- * resumed, and the person is told on the contact on record.
+ * once, the directory resets the password, the action is recorded done, the person is signed out
+ * everywhere (whoever holds a session or a refresh token from before loses it), the waiting
+ * AwaitAction stage is resumed, and the person is told on the contact on record.
  */
 import { InvalidInput, NotPermitted, StateConflict } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
 import type { DirectoryUser } from '../../domain/model/person.js';
 import type { Verification } from '../../domain/model/verification.js';
 import { checkPassword } from '../../domain/password-policy.js';
+import { logger } from '../../logger.js';
 import type { ActionDone, actionSchema } from '../../portal-api.js';
 import type { Ctx } from '../../ports/context.js';
 import { isPasswordRejection } from '../../ports/directory.js';
@@ -91,9 +93,35 @@ export async function performAction(
     'done',
     requesterAudit(v, 'action.password_reset', ctx.clock.now()),
   );
+  const signedOut = await signOutEverywhere(ctx, v, requester);
   await resumeStage(ctx, v.verificationId, 'action');
-  await noticePasswordChanged(ctx, v, requester);
+  await noticePasswordChanged(ctx, v, requester, signedOut);
   return { verificationId: v.verificationId, action: input.action, state: 'done' as const };
+}
+
+/**
+ * After a reset, every session and refresh token from before is revoked where the directory can
+ * (Entra `revokeSignInSessions`, Okta's sessions and OAuth tokens): an attacker already signed in
+ * does not stay signed in. A failure is audited and does not undo the reset.
+ */
+async function signOutEverywhere(
+  ctx: Ctx<'directory' | 'audit'>,
+  v: Verification,
+  requester: DirectoryUser,
+): Promise<boolean> {
+  if (!ctx.directory.capabilities().signOutEverywhere.supported) return false;
+  try {
+    await ctx.directory.revokeSessions(requester.userId);
+  } catch (error) {
+    logger.warn('sign-out everywhere failed after a password reset', {
+      verificationId: v.verificationId,
+      errorName: error instanceof Error ? error.name : 'unknown',
+    });
+    await ctx.audit.appendAudit(requesterAudit(v, 'action.sessions_not_revoked', ctx.clock.now()));
+    return false;
+  }
+  await ctx.audit.appendAudit(requesterAudit(v, 'action.sessions_revoked', ctx.clock.now()));
+  return true;
 }
 
 export const personalWords = (u: DirectoryUser) => [u.displayName, u.givenName, u.email.split('@')[0] ?? ''];
@@ -106,6 +134,7 @@ async function noticePasswordChanged(
   ctx: Ctx<'messenger' | 'audit'>,
   v: Verification,
   requester: DirectoryUser,
+  signedOut: boolean,
 ) {
   const channel = requester.email ? 'email' : 'sms';
   const to = requester.email || requester.mobilePhone;
@@ -116,7 +145,7 @@ async function noticePasswordChanged(
       to,
       verificationId: v.verificationId,
       subject: 'Your password was changed',
-      text: `Your password was changed through the IT help desk's self-service portal (ticket ${v.ticketNumber}). If this was not you, call the help desk now on the number you know.`,
+      text: `Your password was changed through the IT help desk's self-service portal (ticket ${v.ticketNumber}).${signedOut ? ' You were signed out on every device: sign in again with the new password.' : ''} If this was not you, call the help desk now on the number you know.`,
     });
     await ctx.audit.appendAudit(requesterAudit(v, 'action.notice_sent', ctx.clock.now(), { channel }));
   } catch (error) {

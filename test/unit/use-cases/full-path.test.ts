@@ -60,6 +60,7 @@ describe('the whole path, as the state machine and the portal take it', () => {
       'device.credential_issued',
       'action.started',
       'action.password_reset',
+      'action.sessions_revoked',
       'action.notice_sent',
       'ticket.outcome_written',
       'ticket.action_written',

@@ -81,9 +81,13 @@ describe('the action after a pass', () => {
     expect(ctx.workflow.callbacks).toEqual([{ token: 'action-token', output: { actionState: 'done' } }]);
     const notice = ctx.messenger.outbox.find((m) => m.subject === 'Your password was changed');
     expect(notice).toMatchObject({ channel: 'email', to: REQUESTER_EMAIL, verificationId });
-    expect((await actions(ctx, verificationId)).slice(-3)).toEqual([
+    expect(notice?.text).toContain('You were signed out on every device');
+    // Whoever was signed in with the old password (or holds a refresh token) is signed out.
+    expect(ctx.directory.actions.get('u001')?.sessionRevocations).toHaveLength(1);
+    expect((await actions(ctx, verificationId)).slice(-4)).toEqual([
       'action.started',
       'action.password_reset',
+      'action.sessions_revoked',
       'action.notice_sent',
     ]);
     await expect(
@@ -110,6 +114,22 @@ describe('the action after a pass', () => {
     await performAction(ctx, sessionToken, { action: 'password_reset', newPassword: NEW_PASSWORD });
     expect((await ctx.verifications.getVerification(verificationId))?.action.state).toBe('done');
     expect(await actions(ctx, verificationId)).toContain('action.password_rejected');
+  });
+
+  it('keeps the reset when signing out everywhere fails, audits it, and does not claim it in the notice', async () => {
+    const { ctx, verificationId, sessionToken } = await passed();
+    ctx.directory.failNext('revokeSessions', new Error('directory down'));
+
+    const done = await performAction(ctx, sessionToken, {
+      action: 'password_reset',
+      newPassword: NEW_PASSWORD,
+    });
+
+    expect(done.state).toBe('done');
+    expect((await ctx.verifications.getVerification(verificationId))?.action.state).toBe('done');
+    expect(await actions(ctx, verificationId)).toContain('action.sessions_not_revoked');
+    const notice = ctx.messenger.outbox.find((m) => m.subject === 'Your password was changed');
+    expect(notice?.text).not.toContain('signed out');
   });
 
   it('marks the action failed when the directory fails, and resumes the stage with it', async () => {
