@@ -5,7 +5,7 @@
  */
 import type { AssuredAction } from '../domain/model/assurance.js';
 import * as z from '../zod.js';
-import { text } from './common.js';
+import { deliveryFields, typedDestinationNeedsReason } from './verifications.js';
 
 /** Matches returned at most. */
 export const PEOPLE_SEARCH_LIMIT = 10;
@@ -53,17 +53,10 @@ export const callerSendBodySchema = z
     ),
     /** What the caller asks for; needed without a ticket (a ticket's category says it otherwise). */
     request: z.optional(z.enum(CALLER_REQUESTS)),
-    channel: z.enum(['email', 'sms']),
-    destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
-    country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code'))),
-    reason: z.optional(text(500)),
-    requestedAction: z.optional(z.enum(['password_reset'])),
+    ...deliveryFields,
   })
   .check(
-    z.refine((v) => v.destination === undefined || v.reason !== undefined, {
-      path: ['reason'],
-      message: 'Say why the link goes somewhere other than the contact on record',
-    }),
+    typedDestinationNeedsReason,
     z.refine((v) => v.ticket !== undefined || v.request !== undefined, {
       path: ['request'],
       message: 'Say what the caller asks for (there is no ticket to say it)',

@@ -48,26 +48,32 @@ export type Filters = z.infer<typeof filtersSchema>;
 export const listQuerySchema = z.strictObject({ ...filterShape, cursor: cursor(), limit: limit() });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
-/** POST /api/verifications (send-link). `destination` omitted: the contact on record. */
+/** How a link goes out, wherever an agent sends one from. `destination` omitted: the contact on record. */
+export const deliveryFields = {
+  channel: z.enum(['email', 'sms']),
+  /** Email address, or phone number (E.164, or national with `country`). Needs `reason`. */
+  destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
+  /** ISO 3166 alpha-2 country for a phone number typed without its +country code. */
+  country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code'))),
+  /** Why the agent typed a destination instead of using the contact on record (recorded). */
+  reason: z.optional(text(500)),
+  requestedAction: z.optional(z.enum(['password_reset'])),
+};
+
+/** A typed destination needs its reason (recorded, and scored as riskier). */
+export const typedDestinationNeedsReason = z.refine<{ destination?: string; reason?: string }>(
+  (v) => v.destination === undefined || v.reason !== undefined,
+  { path: ['reason'], message: 'Say why the link goes somewhere other than the contact on record' },
+);
+
+/** POST /api/verifications (send-link). */
 export const sendBodySchema = z
   .strictObject({
     connectionId: z.string().check(z.minLength(1), z.maxLength(64)),
     ticketId: z.string().check(z.minLength(1), z.maxLength(128)),
-    channel: z.enum(['email', 'sms']),
-    /** Email address, or phone number (E.164, or national with `country`). Needs `reason`. */
-    destination: z.optional(z.string().check(z.trim(), z.minLength(3), z.maxLength(254))),
-    /** ISO 3166 alpha-2 country for a phone number typed without its +country code. */
-    country: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/, 'a two-letter country code'))),
-    /** Why the agent typed a destination instead of using the contact on record (recorded). */
-    reason: z.optional(text(500)),
-    requestedAction: z.optional(z.enum(['password_reset'])),
+    ...deliveryFields,
   })
-  .check(
-    z.refine((v) => v.destination === undefined || v.reason !== undefined, {
-      path: ['reason'],
-      message: 'Say why the link goes somewhere other than the contact on record',
-    }),
-  );
+  .check(typedDestinationNeedsReason);
 export type SendBody = z.infer<typeof sendBodySchema>;
 
 /** POST /api/verifications/{id}/cancel */

@@ -9,7 +9,6 @@
  * approval gives: the verification goes to step_up, and the state machine's step-up stage asks
  * the manager (lifecycle/start-step-up.ts).
  */
-import { assuranceFor, DEFAULT_ASSURANCE } from '../../domain/assurance.js';
 import { issueDeviceCredential } from '../../domain/device-credential.js';
 import { AlreadyCompleted, CannotProceed, StateConflict } from '../../domain/errors.js';
 import { requesterAudit } from '../../domain/model/audit-event.js';
@@ -45,12 +44,14 @@ export async function completeVerification(
     throw new CannotProceed('REQUESTER_NOT_IN_DIRECTORY', 'The requester is not in the directory');
   const connection = await loadConnection(ctx, v.ticket.connectionId);
   // No strong proof is given on this path: one the manager can give sends it to the step-up.
-  const assurance = assuranceFor(connection.assurance ?? DEFAULT_ASSURANCE, requester, v);
   const scored = await scoreAnswers(ctx, v, requester, connection);
   const status = scored.wouldPassWithManager ? 'step_up' : scored.status;
   const { assessment } = scored;
   const eligibleForAction =
-    status === 'passed' && v.requestedAction !== undefined && assurance.selfService && !requester.privileged;
+    status === 'passed' &&
+    v.requestedAction !== undefined &&
+    assessment.assurance?.selfService === true &&
+    !requester.privileged;
   const now = ctx.clock.now();
   await ctx.verifications.transition(
     v.verificationId,
